@@ -1,0 +1,31 @@
+# The two commands of the README, and a few more for developers.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+
+.PHONY: setup tutorial test lint bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+tutorial: setup
+	$(VENV)/bin/jupyter lab notebooks/en/00-quickstart.ipynb
+
+lint: setup
+	$(PY) -m ruff check kubenb tests benchmarks
+	$(VENV)/bin/lint-imports
+
+test: lint
+	$(PY) -m pytest -q -p no:cacheprovider tests
+	$(PY) -m pytest -q -p no:cacheprovider --nbval-lax notebooks
+
+bench: setup
+	$(PY) benchmarks/bench_controlplane.py
+
+clean:
+	rm -rf $(VENV)

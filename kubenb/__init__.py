@@ -1,0 +1,36 @@
+"""kubenb: a small, honest Kubernetes that lives inside a Jupyter kernel.
+
+The public Python API::
+
+    import kubenb
+    cluster = kubenb.Cluster(nodes=3).start()     # control plane on a background thread
+    cluster.store.create({...})                    # Kubernetes JSON in, Kubernetes JSON out
+    cluster.wait_for(lambda: ..., timeout=60)      # wait on a condition, never sleep
+    cluster.stop()                                 # stops every pod and the control plane
+
+With `clock=kubenb.VirtualClock()` nothing runs in the background: time moves only inside
+`wait_for`/`advance`, which is what the scenario tests use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__all__ = ["Cluster", "NodeShape", "RealClock", "Timings", "VirtualClock"]
+__version__ = "0.1.0"
+
+_LAZY = {
+    "Cluster": "kubenb.cluster",
+    "NodeShape": "kubenb.config",
+    "Timings": "kubenb.config",
+    "RealClock": "kubenb.clock",
+    "VirtualClock": "kubenb.clock",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the heavy parts on first use, so `import kubenb` stays cheap."""
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'kubenb' has no attribute {name!r}")

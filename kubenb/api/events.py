@@ -1,0 +1,102 @@
+"""Recording Events as Kubernetes components do (client-go `record`).
+
+An event for the same object, source, type, reason and message is not written twice: the
+existing Event's `count` goes up and `lastTimestamp` moves. Names are
+`<involvedObject.name>.<hex of UnixNano>`; cluster-scoped objects' events live in `default`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from kubenb.api.errors import ApiError
+from kubenb.api.objects import clone
+from kubenb.api.store import Store
+from kubenb.clock import rfc3339
+
+EventKind = Literal["Normal", "Warning"]
+
+
+def object_reference(obj: dict[str, Any], field_path: str | None = None) -> dict[str, Any]:
+    meta = obj["metadata"]
+    ref: dict[str, Any] = {"kind": obj["kind"]}
+    if meta.get("namespace"):
+        ref["namespace"] = meta["namespace"]
+    ref["name"] = meta["name"]
+    if meta.get("uid"):
+        ref["uid"] = meta["uid"]
+    ref["apiVersion"] = obj.get("apiVersion", "v1")
+    if meta.get("resourceVersion"):
+        ref["resourceVersion"] = meta["resourceVersion"]
+    if field_path:
+        ref["fieldPath"] = field_path
+    return ref
+
+
+class EventRecorder:
+    """Writes Events for one component (`kubelet` on a host, `deployment-controller`, …)."""
+
+    def __init__(self, store: Store, component: str, host: str | None = None) -> None:
+        self.store = store
+        self.component = component
+        self.host = host
+        self._cache = store.event_cache
+
+    def event(
+        self,
+        obj: dict[str, Any],
+        type: EventKind,
+        reason: str,
+        message: str,
+        field_path: str | None = None,
+    ) -> None:
+        """Record (or count again) an event about `obj`. Never raises."""
+        try:
+            self._record(obj, type, reason, message, field_path)
+        except ApiError:
+            pass  # as client-go: a failed event write is dropped, never fatal
+
+    def _record(
+        self, obj: dict[str, Any], type: str, reason: str, message: str, field_path: str | None
+    ) -> None:
+        ref = object_reference(obj, field_path)
+        ns = ref.get("namespace") or "default"
+        now = self.store.clock.now()
+        stamp = rfc3339(now)
+        key = (self.component, self.host, ref.get("uid"), ref["kind"], ref["name"], ns,
+               field_path, type, reason, message)
+        cached = self._cache.get(key)
+        if cached is not None:
+            existing = self.store.try_get("Event", cached[0], cached[1])
+            if existing is not None:
+                new = clone(existing)
+                new["count"] = int(existing.get("count", 1)) + 1
+                new["lastTimestamp"] = stamp
+                self.store.update(new)
+                return
+        nanos = int(now.timestamp() * 1e9)
+        name = f"{ref['name']}.{nanos:x}"
+        while self.store.try_get("Event", ns, name) is not None:
+            nanos += 1
+            name = f"{ref['name']}.{nanos:x}"
+        source: dict[str, str] = {"component": self.component}
+        if self.host:
+            source["host"] = self.host
+        event = {
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {"name": name, "namespace": ns},
+            "involvedObject": ref,
+            "reason": reason,
+            "message": message,
+            "source": source,
+            "firstTimestamp": stamp,
+            "lastTimestamp": stamp,
+            "count": 1,
+            "type": type,
+            "eventTime": None,
+            "reportingComponent": self.component,
+            "reportingInstance": self.host or "",
+        }
+        self.store.create(event)
+        self._cache[key] = (ns, name)

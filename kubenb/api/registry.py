@@ -1,0 +1,119 @@
+"""The resource registry: one table of every kind kubenb serves.
+
+`kubectl get po`, `get deploy`, `api-resources`, discovery over HTTP, the store's
+scope checks and error messages all read this table. Nothing else lists kinds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+_VERBS = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
+
+
+@dataclass(frozen=True)
+class ResourceType:
+    group: str  # "" for the core group
+    version: str
+    kind: str
+    plural: str
+    singular: str
+    namespaced: bool
+    short_names: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    subresources: tuple[str, ...] = ()
+    verbs: tuple[str, ...] = _VERBS
+    has_status: bool = False  # status is a subresource: main updates ignore it
+    meta: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def qualified(self) -> str:
+        """`pods`, `deployments.apps`: the name errors and `-o name` use."""
+        return f"{self.plural}.{self.group}" if self.group else self.plural
+
+    @property
+    def qualified_kind(self) -> str:
+        """`pod`, `deployment.apps`: the prefix of `-o name` and success messages."""
+        k = self.kind.lower()
+        return f"{k}.{self.group}" if self.group else k
+
+
+def _rt(group: str, kind: str, plural: str, namespaced: bool = True, **kw: object) -> ResourceType:
+    return ResourceType(
+        group=group,
+        version="v1",
+        kind=kind,
+        plural=plural,
+        singular=kind.lower(),
+        namespaced=namespaced,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+RESOURCES: tuple[ResourceType, ...] = (
+    _rt("", "ConfigMap", "configmaps", short_names=("cm",)),
+    _rt("", "Endpoints", "endpoints", short_names=("ep",)),
+    _rt("", "Event", "events", short_names=("ev",)),
+    _rt("", "Namespace", "namespaces", False, short_names=("ns",), subresources=("status",),
+        has_status=True),
+    _rt("", "Node", "nodes", False, short_names=("no",), subresources=("status",),
+        has_status=True),
+    _rt("", "Pod", "pods", short_names=("po",), categories=("all",),
+        subresources=("binding", "eviction", "exec", "log", "status"), has_status=True),
+    _rt("", "Secret", "secrets"),
+    _rt("", "ServiceAccount", "serviceaccounts", short_names=("sa",)),
+    _rt("", "Service", "services", short_names=("svc",), categories=("all",),
+        subresources=("status",), has_status=True),
+    _rt("apps", "Deployment", "deployments", short_names=("deploy",), categories=("all",),
+        subresources=("scale", "status"), has_status=True),
+    _rt("apps", "ReplicaSet", "replicasets", short_names=("rs",), categories=("all",),
+        subresources=("scale", "status"), has_status=True),
+)
+
+
+class UnknownResource(LookupError):
+    """No resource type answers to that name."""
+
+
+class Registry:
+    """Look up resource types by kind, plural, singular, short name or `plural.group`."""
+
+    def __init__(self, resources: tuple[ResourceType, ...] = RESOURCES) -> None:
+        self.resources = resources
+        self._by_kind = {r.kind: r for r in resources}
+        self._by_name: dict[str, ResourceType] = {}
+        for r in resources:
+            names = {r.plural, r.singular, r.kind.lower(), *r.short_names}
+            if r.group:
+                names |= {f"{n}.{r.group}" for n in (r.plural, r.singular)}
+                names |= {f"{n}.{r.version}.{r.group}" for n in (r.plural, r.singular)}
+            for n in names:
+                self._by_name[n] = r
+
+    def by_kind(self, kind: str) -> ResourceType:
+        try:
+            return self._by_kind[kind]
+        except KeyError:
+            raise UnknownResource(kind) from None
+
+    def lookup(self, name: str) -> ResourceType:
+        """Resolve what a user typed (`po`, `Deployments`, `deployment.apps`)."""
+        try:
+            return self._by_name[name.lower()]
+        except KeyError:
+            raise UnknownResource(name) from None
+
+    def category(self, name: str) -> list[ResourceType]:
+        """Kinds in a category, in discovery order (core group first, then by group, plural)."""
+        found = [r for r in self.resources if name in r.categories]
+        return sorted(found, key=lambda r: (r.group != "", r.group, r.plural))
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.resources)
+
+
+REGISTRY = Registry()

@@ -1,0 +1,503 @@
+"""The API store: versioned Kubernetes objects, the single source of truth.
+
+Commands write desired state here; controllers, the scheduler and kubelets watch it and
+write status back (DESIGN: nothing reaches around the store). Every write runs the
+API server's pipeline — defaulting, admission hooks, validation — bumps the global
+resourceVersion and fans the change out to watchers (kubenb.api.watch).
+
+Objects returned by `get`/`list` are the stored dicts themselves: treat them as read-only
+and `clone()` before changing one. Writes always store a fresh copy.
+"""
+
+from __future__ import annotations
+
+import collections
+import random
+import threading
+import uuid
+from datetime import timedelta
+from collections.abc import Callable, Iterable
+from typing import Any, Literal, Protocol
+
+from kubenb.api import defaults, validation
+from kubenb.api.errors import AlreadyExists, BadRequest, Conflict, Expired, Forbidden, NotFound
+from kubenb.api.names import generate_name
+from kubenb.api.objects import Key, ResourceVersion, WatchEvent, clone
+from kubenb.api.pods import qos_class, set_condition
+from kubenb.api.registry import REGISTRY, Registry, ResourceType, UnknownResource
+from kubenb.api.selectors import FieldSelector, Selector, parse_field_selector, parse_label_selector
+from kubenb.api.watch import Deliver, Watcher, make_watcher
+from kubenb.clock import Clock, rfc3339
+
+Op = Literal["CREATE", "UPDATE"]
+Propagation = Literal["Background", "Foreground", "Orphan"]
+# Kinds whose metadata.generation follows spec changes.
+_GENERATION_KINDS = {"Deployment", "ReplicaSet", "Pod"}
+SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
+
+
+class AdmissionHook(Protocol):
+    """Mutating/validating admission the store runs on every create and update."""
+
+    def admit(self, op: Op, obj: dict[str, Any], old: dict[str, Any] | None) -> None: ...
+
+    def release(self, obj: dict[str, Any]) -> None: ...
+
+
+WriteListener = Callable[[str, str, dict[str, Any], str | None], None]
+
+
+class Store:
+    """Thread-safe object store with Kubernetes semantics."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        seed: int | None = None,
+        registry: Registry = REGISTRY,
+        history: int = 200_000,
+    ) -> None:
+        self.clock = clock
+        self.registry = registry
+        self.rng = random.Random(seed)
+        self.hooks: list[AdmissionHook] = []
+        self.write_listeners: list[WriteListener] = []
+        # EventRecorder's aggregation cache: (source, object, reason, message) -> event key
+        self.event_cache: dict[tuple[Any, ...], tuple[str, str]] = {}
+        self._lock = threading.RLock()
+        self._rv = 0
+        # kind -> namespace -> name -> object
+        self._objects: dict[str, dict[str, dict[str, dict[str, Any]]]] = {
+            r.kind: {} for r in registry
+        }
+        self._log: collections.deque[tuple[int, str, dict[str, Any], dict[str, Any] | None]] = (
+            collections.deque(maxlen=history)
+        )
+        self._watchers: list[Watcher] = []
+        self._owned: dict[str, set[Key]] = collections.defaultdict(set)
+        self._on_node: dict[str, set[tuple[str, str]]] = collections.defaultdict(set)
+
+    # ---- helpers -----------------------------------------------------------------------
+
+    def resource(self, kind: str) -> ResourceType:
+        try:
+            return self.registry.by_kind(kind)
+        except UnknownResource:
+            raise BadRequest(f'no kind "{kind}" is registered') from None
+
+    def _new_uid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def _next_rv(self) -> str:
+        self._rv += 1
+        return str(self._rv)
+
+    @property
+    def resource_version(self) -> ResourceVersion:
+        with self._lock:
+            return ResourceVersion(str(self._rv))
+
+    def _find(self, kind: str, namespace: str, name: str) -> dict[str, Any] | None:
+        return self._objects[kind].get(namespace, {}).get(name)
+
+    def _ns_of(self, rt: ResourceType, namespace: str | None) -> str:
+        return (namespace or "default") if rt.namespaced else ""
+
+    def _index(self, obj: dict[str, Any], add: bool) -> None:
+        meta = obj["metadata"]
+        key = Key(obj["kind"], meta.get("namespace") or "", meta["name"])
+        for ref in meta.get("ownerReferences") or []:
+            s = self._owned[ref["uid"]]
+            if add:
+                s.add(key)
+            else:
+                s.discard(key)
+                if not s:
+                    del self._owned[ref["uid"]]
+        if obj["kind"] == "Pod":
+            node = (obj.get("spec") or {}).get("nodeName")
+            if node:
+                if add:
+                    self._on_node[node].add((key.namespace, key.name))
+                else:
+                    self._on_node[node].discard((key.namespace, key.name))
+
+    def _put(self, obj: dict[str, Any], old: dict[str, Any] | None, etype: str) -> dict[str, Any]:
+        meta = obj["metadata"]
+        rv = self._next_rv()
+        meta["resourceVersion"] = rv
+        if old is not None:
+            self._index(old, add=False)
+        ns = meta.get("namespace") or ""
+        if etype == "DELETED":
+            by_ns = self._objects[obj["kind"]].get(ns, {})
+            by_ns.pop(meta["name"], None)
+        else:
+            self._objects[obj["kind"]].setdefault(ns, {})[meta["name"]] = obj
+            self._index(obj, add=True)
+        self._log.append((int(rv), etype, obj, old))
+        for w in list(self._watchers):
+            w.offer(etype, obj, old)
+        return obj
+
+    def _notify(self, verb: str, obj: dict[str, Any], sub: str | None = None) -> None:
+        for fn in self.write_listeners:
+            fn(verb, obj["kind"], obj, sub)
+
+    def _admit(self, op: Op, obj: dict[str, Any], old: dict[str, Any] | None) -> None:
+        defaults.apply_defaults(obj)
+        for hook in self.hooks:
+            hook.admit(op, obj, old)
+        validation.validate(obj, old)
+
+    # ---- reads -------------------------------------------------------------------------
+
+    def get(self, kind: str, namespace: str | None, name: str) -> dict[str, Any]:
+        rt = self.resource(kind)
+        with self._lock:
+            obj = self._find(kind, self._ns_of(rt, namespace), name)
+        if obj is None:
+            raise NotFound(rt.qualified, name)
+        return obj
+
+    def try_get(self, kind: str, namespace: str | None, name: str) -> dict[str, Any] | None:
+        rt = self.resource(kind)
+        with self._lock:
+            return self._find(kind, self._ns_of(rt, namespace), name)
+
+    def list(
+        self,
+        kind: str,
+        namespace: str | None = None,
+        *,
+        label_selector: str | Selector | None = None,
+        field_selector: str | FieldSelector | None = None,
+    ) -> list[dict[str, Any]]:
+        """Objects in etcd key order (namespace, then name); namespace None means all."""
+        return self.list_with_version(
+            kind, namespace, label_selector=label_selector, field_selector=field_selector
+        )[0]
+
+    def list_with_version(
+        self,
+        kind: str,
+        namespace: str | None = None,
+        *,
+        label_selector: str | Selector | None = None,
+        field_selector: str | FieldSelector | None = None,
+    ) -> tuple[list[dict[str, Any]], ResourceVersion]:
+        rt = self.resource(kind)
+        labels = _labels(label_selector)
+        fields = _fields(field_selector, kind)
+        with self._lock:
+            node = fields.value_of("spec.nodeName") if kind == "Pod" else None
+            if node is not None:
+                cands: Iterable[dict[str, Any]] = [
+                    self._objects["Pod"][ns][n] for ns, n in self._on_node.get(node, ())
+                ]
+                cands = sorted(cands, key=lambda o: (o["metadata"]["namespace"], o["metadata"]["name"]))
+            else:
+                by_ns = self._objects[kind]
+                nss = [namespace] if (namespace and rt.namespaced) else sorted(by_ns)
+                cands = [o for ns in nss for _, o in sorted(by_ns.get(ns, {}).items())]
+            out = [
+                o
+                for o in cands
+                if (not namespace or not rt.namespaced or o["metadata"].get("namespace") == namespace)
+                and labels.matches(o["metadata"].get("labels"))
+                and fields.matches(o)
+            ]
+            return out, ResourceVersion(str(self._rv))
+
+    def dependents(self, owner_uid: str) -> list[dict[str, Any]]:
+        """Objects whose ownerReferences name this uid."""
+        with self._lock:
+            found = [self._find(*k) for k in self._owned.get(owner_uid, ())]
+        return [o for o in found if o is not None]
+
+    # ---- writes ------------------------------------------------------------------------
+
+    def create(self, obj: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
+        rt = self.resource(obj.get("kind", ""))
+        new = clone(obj)
+        new["apiVersion"] = rt.api_version
+        meta = new.setdefault("metadata", {})
+        if rt.namespaced:
+            meta["namespace"] = meta.get("namespace") or "default"
+        else:
+            meta.pop("namespace", None)
+        for k in ("uid", "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds",
+                  "creationTimestamp", "generation"):
+            meta.pop(k, None)
+        with self._lock:
+            ns = meta.get("namespace", "")
+            if rt.namespaced and ns:
+                nsobj = self._find("Namespace", "", ns)
+                if nsobj is None:
+                    raise NotFound("namespaces", ns)
+                if nsobj["metadata"].get("deletionTimestamp"):
+                    raise Forbidden(
+                        f'{rt.plural} "{meta.get("name") or meta.get("generateName", "")}" is '
+                        f"forbidden: unable to create new content in namespace {ns} because it "
+                        "is being terminated"
+                    )
+            if not meta.get("name") and meta.get("generateName"):
+                for _ in range(16):
+                    meta["name"] = generate_name(meta["generateName"], self.rng)
+                    if self._find(rt.kind, ns, meta["name"]) is None:
+                        break
+            self._reset_status(new)
+            self._admit("CREATE", new, None)
+            if self._find(rt.kind, ns, meta["name"]) is not None:
+                for hook in self.hooks:
+                    hook.release(new)
+                raise AlreadyExists(rt.qualified, meta["name"])
+            meta["uid"] = self._new_uid()
+            meta["creationTimestamp"] = rfc3339(self.clock.now())
+            if rt.kind in _GENERATION_KINDS:
+                meta["generation"] = 1
+            if dry_run:
+                for hook in self.hooks:
+                    hook.release(new)
+                return new
+            self._put(new, None, "ADDED")
+        self._notify("create", new)
+        return new
+
+    def _reset_status(self, obj: dict[str, Any]) -> None:
+        kind = obj["kind"]
+        if kind == "Pod":
+            obj["status"] = {"phase": "Pending", "qosClass": qos_class(obj)}
+        elif kind in ("Deployment", "ReplicaSet"):
+            obj["status"] = {}
+        elif kind == "Service":
+            obj["status"] = {"loadBalancer": {}}
+
+    def update(
+        self,
+        obj: dict[str, Any],
+        *,
+        subresource: str | None = None,
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        """Replace an object (or only its status with subresource="status").
+
+        A stale metadata.resourceVersion raises Conflict; an empty one updates
+        unconditionally. A no-op update writes nothing and returns the current object.
+        """
+        rt = self.resource(obj.get("kind", ""))
+        meta_in = obj.get("metadata") or {}
+        name = meta_in.get("name", "")
+        with self._lock:
+            ns = self._ns_of(rt, meta_in.get("namespace"))
+            old = self._find(rt.kind, ns, name)
+            if old is None:
+                raise NotFound(rt.qualified, name)
+            rv = meta_in.get("resourceVersion")
+            if rv and rv != old["metadata"]["resourceVersion"]:
+                raise Conflict(rt.qualified, name)
+            if subresource == "status":
+                new = clone(old)
+                new["status"] = clone(obj.get("status") or {})
+            else:
+                new = clone(obj)
+                new["apiVersion"] = rt.api_version
+                meta = new.setdefault("metadata", {})
+                for k in ("uid", "creationTimestamp", "deletionTimestamp",
+                          "deletionGracePeriodSeconds", "namespace", "name", "generation"):
+                    if k in old["metadata"]:
+                        meta[k] = old["metadata"][k]
+                    else:
+                        meta.pop(k, None)
+                if rt.has_status:
+                    if "status" in old:
+                        new["status"] = clone(old["status"])
+                    else:
+                        new.pop("status", None)
+                self._admit("UPDATE", new, old)
+                if rt.kind in _GENERATION_KINDS and new.get("spec") != old.get("spec"):
+                    meta["generation"] = old["metadata"].get("generation", 1) + 1
+                if old["metadata"].get("deletionTimestamp") and (
+                    len(meta.get("finalizers") or []) > len(old["metadata"].get("finalizers") or [])
+                ):
+                    raise Forbidden(
+                        f'{rt.plural} "{name}" is forbidden: no new finalizers can be added '
+                        "if the object is being deleted"
+                    )
+            new["metadata"]["resourceVersion"] = old["metadata"]["resourceVersion"]
+            if new == old:
+                return old
+            if dry_run:
+                return new
+            if old["metadata"].get("deletionTimestamp") and not _pending_finalizers(new):
+                self._put(new, old, "DELETED")
+                self._release(new)
+            else:
+                self._put(new, old, "MODIFIED")
+        self._notify("update", new, subresource)
+        return new
+
+    def _release(self, obj: dict[str, Any]) -> None:
+        for hook in self.hooks:
+            hook.release(obj)
+
+    def bind(self, namespace: str, name: str, node_name: str) -> dict[str, Any]:
+        """The pods/binding subresource: assign a pending pod to a node."""
+        with self._lock:
+            pod = self.get("Pod", namespace, name)
+            current = pod["spec"].get("nodeName")
+            if current:
+                raise Conflict("pods", name, f'pod {name} is already assigned to node "{current}"')
+            if pod["metadata"].get("deletionTimestamp"):
+                raise Conflict("pods", name, "pod is being deleted, cannot be assigned to a host")
+            new = clone(pod)
+            new["spec"]["nodeName"] = node_name
+            set_condition(new.setdefault("status", {}), "PodScheduled", "True",
+                          rfc3339(self.clock.now()), probe_time=True)
+            self._put(new, pod, "MODIFIED")
+        self._notify("create", new, "binding")
+        return new
+
+    def delete(
+        self,
+        kind: str,
+        namespace: str | None,
+        name: str,
+        *,
+        grace_period_seconds: int | None = None,
+        propagation: Propagation | None = None,
+        uid: str | None = None,
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        """Delete an object the way the API server does.
+
+        Pods on a node get a graceful deletion (deletionTimestamp, then the kubelet finishes
+        it with grace 0). Foreground and Orphan propagation add the matching finalizer and
+        leave the work to the garbage collector; Background removes the object at once.
+        """
+        rt = self.resource(kind)
+        with self._lock:
+            ns = self._ns_of(rt, namespace)
+            old = self._find(kind, ns, name)
+            if old is None:
+                raise NotFound(rt.qualified, name)
+            if uid and old["metadata"]["uid"] != uid:
+                raise Conflict(rt.qualified, name, (
+                    f"Precondition failed: UID in precondition: {uid}, "
+                    f"UID in object meta: {old['metadata']['uid']}"))
+            new = clone(old)
+            meta = new["metadata"]
+            now = self.clock.now()
+            grace = self._grace(old, grace_period_seconds)
+            finalizers = list(meta.get("finalizers") or [])
+            if propagation == "Foreground" and "foregroundDeletion" not in finalizers:
+                finalizers.append("foregroundDeletion")
+            elif propagation == "Orphan" and "orphan" not in finalizers:
+                finalizers.append("orphan")
+            if finalizers:
+                meta["finalizers"] = finalizers
+            if kind == "Namespace":
+                new.setdefault("status", {})["phase"] = "Terminating"
+            if grace > 0 or _pending_finalizers(new):
+                previous = meta.get("deletionGracePeriodSeconds")
+                if not meta.get("deletionTimestamp") or (previous is not None and grace < previous):
+                    meta["deletionTimestamp"] = rfc3339(now + timedelta(seconds=grace))
+                    meta["deletionGracePeriodSeconds"] = grace
+                if new == old or dry_run:
+                    return new
+                self._put(new, old, "MODIFIED")
+                self._notify("delete", new)
+                return new
+            if dry_run:
+                return new
+            self._put(new, old, "DELETED")
+            self._release(new)
+        self._notify("delete", new)
+        return new
+
+    def _grace(self, obj: dict[str, Any], requested: int | None) -> int:
+        if obj["kind"] != "Pod":
+            return 0
+        spec = obj.get("spec") or {}
+        if not spec.get("nodeName"):
+            return 0
+        if (obj.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+            return 0
+        if requested is not None:
+            return max(0, requested)
+        return int(spec.get("terminationGracePeriodSeconds", 30))
+
+    # ---- watch -------------------------------------------------------------------------
+
+    def watch(
+        self,
+        kind: str | None,
+        deliver: Deliver,
+        *,
+        namespace: str | None = None,
+        label_selector: str | Selector | None = None,
+        field_selector: str | FieldSelector | None = None,
+        resource_version: str | None = None,
+        initial: bool = False,
+    ) -> Watcher:
+        """Start delivering changes of `kind` (None: all kinds) to `deliver`.
+
+        `resource_version` replays exactly the changes after it (Expired if the log no
+        longer reaches back that far); `initial` first sends ADDED for every current match.
+        """
+        labels = _labels(label_selector)
+        fields = _fields(field_selector, kind or "")
+        w = make_watcher(kind, deliver, namespace, labels, fields)
+        with self._lock:
+            if initial:
+                kinds = [kind] if kind else [r.kind for r in self.registry]
+                for k in kinds:
+                    for obj in self.list(k, namespace, label_selector=labels, field_selector=fields):
+                        deliver({"type": "ADDED", "object": obj})
+            if resource_version not in (None, "", "0"):
+                since = int(resource_version)  # type: ignore[arg-type]
+                oldest = self._log[0][0] if self._log else self._rv + 1
+                if since < oldest - 1 and since < self._rv:
+                    raise Expired(f"too old resource version: {since} ({oldest - 1})")
+                for rv, etype, obj, old in self._log:
+                    if rv > since:
+                        w.offer(etype, obj, old)
+            self._watchers.append(w)
+            w.on_stop.append(lambda: self._unwatch(w))
+        return w
+
+    def _unwatch(self, w: Watcher) -> None:
+        with self._lock:
+            if w in self._watchers:
+                self._watchers.remove(w)
+
+    def events_since(self, resource_version: str) -> list[WatchEvent]:
+        """Every change after a resourceVersion (for tests and diagnostics)."""
+        since = int(resource_version)
+        with self._lock:
+            return [{"type": t, "object": o} for rv, t, o, _ in self._log if rv > since]  # type: ignore[misc]
+
+    # ---- bootstrap ---------------------------------------------------------------------
+
+    def ensure_namespaces(self, names: Iterable[str] = SYSTEM_NAMESPACES) -> None:
+        for ns in names:
+            if self.try_get("Namespace", None, ns) is None:
+                self.create({"apiVersion": "v1", "kind": "Namespace",
+                             "metadata": {"name": ns,
+                                          "labels": {"kubernetes.io/metadata.name": ns}}})
+
+
+def _pending_finalizers(obj: dict[str, Any]) -> list[str]:
+    out = list(obj["metadata"].get("finalizers") or [])
+    if obj["kind"] == "Namespace":
+        out += list((obj.get("spec") or {}).get("finalizers") or [])
+    return out
+
+
+def _labels(sel: str | Selector | None) -> Selector:
+    return sel if isinstance(sel, Selector) else parse_label_selector(sel)
+
+
+def _fields(sel: str | FieldSelector | None, kind: str) -> FieldSelector:
+    return sel if isinstance(sel, FieldSelector) else parse_field_selector(sel, kind)

@@ -1,0 +1,153 @@
+"""Validation of apps/v1 Deployments and ReplicaSets (create and update).
+
+Mirrors pkg/apis/apps/validation (ValidateDeploymentSpec, ValidateReplicaSetSpec,
+ValidatePodTemplateSpecForReplicaSet, ValidateRollingUpdateDeployment) and the
+selector-immutability check of the apps/v1 registry strategies. Pod template checks
+come from validation_pod.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kubenb.api import names
+from kubenb.api.errors import ErrorList
+from kubenb.api.validation_meta import (
+    as_dict,
+    name_is_dns_subdomain,
+    selector_is_empty,
+    selector_matches,
+    validate_immutable,
+    validate_label_selector,
+    validate_nonnegative,
+    validate_object_meta,
+    validate_object_meta_update,
+)
+from kubenb.api.validation_pod import validate_pod_template_spec
+
+Obj = dict[str, Any]
+
+STRATEGY_TYPES = ["Recreate", "RollingUpdate"]
+
+
+def _int_or_percent(value: Any) -> int:
+    """getIntOrPercentValue: "25%" -> 25, 3 -> 3, "5" -> 5 (Atoi), anything else -> 0."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        if not names.percent_errors(value):
+            return int(value[:-1])
+        if re.fullmatch(r"[+-]?[0-9]+", value):
+            return int(value)
+    return 0
+
+
+def _validate_positive_int_or_percent(errs: ErrorList, value: Any, path: str) -> None:
+    if isinstance(value, str):
+        for msg in names.percent_errors(value):
+            errs.invalid(path, value, msg)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        validate_nonnegative(errs, value, path)
+    else:
+        errs.invalid(path, value, "must be an integer or percentage (e.g '5%%')")
+
+
+def _validate_rolling_update(errs: ErrorList, ru: Obj, path: str) -> None:
+    max_unavailable, max_surge = ru.get("maxUnavailable", 0), ru.get("maxSurge", 0)
+    _validate_positive_int_or_percent(errs, max_unavailable, f"{path}.maxUnavailable")
+    _validate_positive_int_or_percent(errs, max_surge, f"{path}.maxSurge")
+    if _int_or_percent(max_unavailable) == 0 and _int_or_percent(max_surge) == 0:
+        errs.invalid(f"{path}.maxUnavailable", max_unavailable, "may not be 0 when `maxSurge` is 0")
+    if isinstance(max_unavailable, str) and not names.percent_errors(max_unavailable) \
+            and int(max_unavailable[:-1]) > 100:
+        errs.invalid(f"{path}.maxUnavailable", max_unavailable, "must not be greater than 100%")
+
+
+def _validate_strategy(errs: ErrorList, strategy: Any, path: str) -> None:
+    strategy = as_dict(strategy)
+    stype = strategy.get("type")
+    if stype == "Recreate":
+        if strategy.get("rollingUpdate") is not None:
+            errs.forbidden(f"{path}.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'")
+    elif stype == "RollingUpdate":
+        if strategy.get("rollingUpdate") is None:
+            errs.required(f"{path}.rollingUpdate", "this should be defaulted and never be nil")
+        else:
+            _validate_rolling_update(errs, as_dict(strategy["rollingUpdate"]), f"{path}.rollingUpdate")
+    else:
+        errs.not_supported(path, strategy, STRATEGY_TYPES)
+
+
+def _validate_selector_and_template(errs: ErrorList, spec: Obj, path: str) -> None:
+    selector = spec.get("selector")
+    convertible = True
+    if selector is None:
+        errs.required(f"{path}.selector")
+    else:
+        convertible = validate_label_selector(errs, selector, f"{path}.selector")
+        if selector_is_empty(selector):
+            errs.invalid(f"{path}.selector", selector, "empty selector is invalid for deployment")
+    if not convertible:
+        errs.invalid(f"{path}.selector", selector, "invalid label selector")
+        return
+    template = as_dict(spec.get("template"))
+    labels = as_dict(template.get("metadata")).get("labels")
+    # A missing selector selects nothing; an empty one selects everything.
+    if selector is None or (not selector_is_empty(selector) and not selector_matches(selector, labels)):
+        errs.invalid(f"{path}.template.metadata.labels", labels,
+                     "`selector` does not match template `labels`")
+    validate_pod_template_spec(errs, template, f"{path}.template")
+    tspec = as_dict(template.get("spec"))
+    if tspec.get("restartPolicy") != "Always":
+        errs.not_supported(f"{path}.template.spec.restartPolicy", tspec.get("restartPolicy") or "", ["Always"])
+    if tspec.get("activeDeadlineSeconds") is not None:
+        errs.forbidden(f"{path}.template.spec.activeDeadlineSeconds",
+                       "activeDeadlineSeconds in ReplicaSet is not Supported")
+
+
+def validate_deployment_spec(errs: ErrorList, spec: Any, path: str = "spec") -> None:
+    spec = as_dict(spec)
+    validate_nonnegative(errs, spec.get("replicas", 0), f"{path}.replicas")
+    _validate_selector_and_template(errs, spec, path)
+    _validate_strategy(errs, spec.get("strategy"), f"{path}.strategy")
+    min_ready = spec.get("minReadySeconds", 0)
+    validate_nonnegative(errs, min_ready, f"{path}.minReadySeconds")
+    if spec.get("revisionHistoryLimit") is not None:
+        validate_nonnegative(errs, spec["revisionHistoryLimit"], f"{path}.revisionHistoryLimit")
+    deadline = spec.get("progressDeadlineSeconds")
+    if deadline is not None:
+        validate_nonnegative(errs, deadline, f"{path}.progressDeadlineSeconds")
+        if deadline <= min_ready:
+            errs.invalid(f"{path}.progressDeadlineSeconds", deadline, "must be greater than minReadySeconds")
+
+
+def validate_replicaset_spec(errs: ErrorList, spec: Any, path: str = "spec") -> None:
+    spec = as_dict(spec)
+    validate_nonnegative(errs, spec.get("replicas", 0), f"{path}.replicas")
+    validate_nonnegative(errs, spec.get("minReadySeconds", 0), f"{path}.minReadySeconds")
+    _validate_selector_and_template(errs, spec, path)
+
+
+def validate_deployment(errs: ErrorList, obj: Obj, old: Obj | None) -> None:
+    if old is None:
+        validate_object_meta(errs, obj.get("metadata"), True, name_is_dns_subdomain)
+        validate_deployment_spec(errs, obj.get("spec"))
+        return
+    validate_object_meta_update(errs, obj.get("metadata"), old.get("metadata"))
+    validate_deployment_spec(errs, obj.get("spec"))
+    validate_immutable(errs, as_dict(obj.get("spec")).get("selector"),
+                       as_dict(old.get("spec")).get("selector"), "spec.selector")
+
+
+def validate_replicaset(errs: ErrorList, obj: Obj, old: Obj | None) -> None:
+    if old is None:
+        validate_object_meta(errs, obj.get("metadata"), True, name_is_dns_subdomain)
+        validate_replicaset_spec(errs, obj.get("spec"))
+        return
+    validate_object_meta_update(errs, obj.get("metadata"), old.get("metadata"))
+    validate_replicaset_spec(errs, obj.get("spec"))
+    validate_immutable(errs, as_dict(obj.get("spec")).get("selector"),
+                       as_dict(old.get("spec")).get("selector"), "spec.selector")

@@ -1,0 +1,104 @@
+"""Column definitions per kind and `table()`, which turns objects into a server-side Table.
+
+This is the apiserver half of `kubectl get`: the same Table is what `kubectl get` decorates
+and lays out (`render.py`) and what the HTTP API serves for `as=Table`. Column names,
+order and priorities follow Kubernetes pkg/printers/internalversion/printers.go; the
+cells come from the `rows_*.py` row functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from kubenb.api.registry import REGISTRY, UnknownResource
+
+from . import rows_apps, rows_core, rows_pod
+from .model import Column, Row, Table
+
+RowFunc = Callable[[dict[str, Any], datetime], list[str]]
+
+_NAME = Column("Name", format="name")
+_AGE = Column("Age")
+_CONTAINERS = Column("Containers", priority=1)
+_IMAGES = Column("Images", priority=1)
+_SELECTOR = Column("Selector", priority=1)
+
+
+def _int(name: str) -> Column:
+    return Column(name, type="integer", json_int=True)
+
+
+def _str_int(name: str) -> Column:
+    """Declared `string`, but the server puts an int64 in the cell."""
+    return Column(name, json_int=True)
+
+
+COLUMNS: dict[str, tuple[list[Column], RowFunc]] = {
+    "Pod": ([
+        _NAME, Column("Ready"), Column("Status"), Column("Restarts"), _AGE,
+        Column("IP", priority=1), Column("Node", priority=1),
+        Column("Nominated Node", priority=1), Column("Readiness Gates", priority=1),
+    ], rows_pod.pod_row),
+    "Deployment": ([
+        _NAME, Column("Ready"), _str_int("Up-to-date"), _str_int("Available"), _AGE,
+        _CONTAINERS, _IMAGES, _SELECTOR,
+    ], rows_apps.deployment_row),
+    "ReplicaSet": ([
+        _NAME, _int("Desired"), _int("Current"), _int("Ready"), _AGE,
+        _CONTAINERS, _IMAGES, _SELECTOR,
+    ], rows_apps.replicaset_row),
+    "StatefulSet": ([_NAME, Column("Ready"), _AGE, _CONTAINERS, _IMAGES],
+                    rows_apps.statefulset_row),
+    "DaemonSet": ([
+        _NAME, _int("Desired"), _int("Current"), _int("Ready"), _int("Up-to-date"),
+        _int("Available"), Column("Node Selector"), _AGE, _CONTAINERS, _IMAGES, _SELECTOR,
+    ], rows_apps.daemonset_row),
+    "Service": ([
+        _NAME, Column("Type"), Column("Cluster-IP"), Column("External-IP"), Column("Port(s)"),
+        _AGE, _SELECTOR,
+    ], rows_core.service_row),
+    "Node": ([
+        _NAME, Column("Status"), Column("Roles"), _AGE, Column("Version"),
+        Column("Internal-IP", priority=1), Column("External-IP", priority=1),
+        Column("OS-Image", priority=1), Column("Kernel-Version", priority=1),
+        Column("Container-Runtime", priority=1),
+    ], rows_core.node_row),
+    "Endpoints": ([_NAME, Column("Endpoints"), _AGE], rows_core.endpoints_row),
+    "Namespace": ([_NAME, Column("Status"), _AGE], rows_core.namespace_row),
+    "Event": ([
+        Column("Last Seen"), Column("Type"), Column("Reason"), Column("Object"),
+        Column("Subobject", priority=1), Column("Source", priority=1), Column("Message"),
+        Column("First Seen", priority=1), Column("Count", priority=1, json_int=True),
+        Column("Name", priority=1, format="name"),
+    ], rows_core.event_row),
+    "ConfigMap": ([_NAME, _str_int("Data"), _AGE], rows_core.configmap_row),
+    "Secret": ([_NAME, Column("Type"), _str_int("Data"), _AGE], rows_core.secret_row),
+    "ServiceAccount": ([_NAME, _str_int("Secrets"), _AGE], rows_core.serviceaccount_row),
+}
+
+DEFAULT: tuple[list[Column], RowFunc] = ([_NAME, _AGE], rows_core.default_row)
+
+
+def _scope(kind: str, objects: list[dict[str, Any]]) -> tuple[str, bool]:
+    """(group, namespaced) from the registry, else guessed from the objects themselves."""
+    try:
+        rt = REGISTRY.by_kind(kind)
+        return rt.group, rt.namespaced
+    except UnknownResource:
+        pass
+    group = ""
+    if objects:
+        api_version = objects[0].get("apiVersion", "")
+        group = api_version.split("/")[0] if "/" in api_version else ""
+    namespaced = any((o.get("metadata") or {}).get("namespace") for o in objects)
+    return group, namespaced
+
+
+def table(kind: str, objects: list[dict[str, Any]], now: datetime) -> Table:
+    """Build the server-side Table for `objects` of one `kind` (all columns, wide included)."""
+    columns, row_func = COLUMNS.get(kind, DEFAULT)
+    group, namespaced = _scope(kind, objects)
+    rows = [Row(cells=row_func(obj, now), object=obj) for obj in objects]
+    return Table(kind=kind, group=group, namespaced=namespaced, columns=list(columns), rows=rows)

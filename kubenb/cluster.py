@@ -1,0 +1,270 @@
+"""A cluster: the store, controllers, scheduler and one kubelet per node, on one loop.
+
+With a real clock the control plane runs on a background thread and callers in the kernel's
+main thread use the sync methods here (they hand work to the loop and wait). With a
+`VirtualClock` no thread is started: the caller drives the loop with `wait_for`/`advance`,
+so scenario tests are deterministic and minutes of cluster time take milliseconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import threading
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+from kubenb.api.admission import DefaultTolerations
+from kubenb.api.store import Store
+from kubenb.api.watch import to_loop
+from kubenb.clock import Clock, RealClock
+from kubenb.config import Context, NodeShape, Timings
+from kubenb.controllers.base import ControllerRunner
+from kubenb.controllers.deployment import DeploymentController
+from kubenb.controllers.endpoints import EndpointsController
+from kubenb.controllers.gc import GarbageCollector
+from kubenb.controllers.namespace import NamespaceController
+from kubenb.controllers.nodelifecycle import NodeLifecycleController
+from kubenb.controllers.replicaset import ReplicaSetController
+from kubenb.net.services import ServiceAllocator
+from kubenb.node.kubelet import Kubelet
+from kubenb.node.runtime.base import Runtime
+from kubenb.scheduler.scheduler import Scheduler
+
+log = logging.getLogger("kubenb.cluster")
+T = TypeVar("T")
+
+
+class Cluster:
+    """A running Kubernetes control plane with N nodes."""
+
+    def __init__(
+        self,
+        name: str = "minikube",
+        *,
+        nodes: int = 1,
+        runtime: str = "sim",
+        clock: Clock | None = None,
+        seed: int | None = None,
+        timings: Timings | None = None,
+        shape: NodeShape | None = None,
+        kubernetes_version: str = "v1.32.0",
+    ) -> None:
+        import random
+
+        self.name = name
+        self.runtime_name = runtime
+        self.clock = clock or RealClock()
+        self.timings = timings or Timings()
+        self.shape = shape or NodeShape()
+        self.store = Store(self.clock, seed=seed)
+        self.ctx = Context(self.store, self.clock, self.timings, random.Random(seed),
+                           kubernetes_version)
+        self.services = ServiceAllocator(self.store)
+        self.store.hooks += [DefaultTolerations(self.timings.toleration_seconds), self.services]
+        self.runner = ControllerRunner(self.ctx)
+        for cls in (DeploymentController, ReplicaSetController, EndpointsController,
+                    GarbageCollector, NamespaceController, NodeLifecycleController, Scheduler):
+            self.runner.add(cls(self.ctx))
+        self.kubelets: dict[str, Kubelet] = {}
+        self._initial_nodes = nodes
+        self._node_seq = 0
+        self._thread: threading.Thread | None = None
+        self._started = False
+
+    # ---- loop plumbing -----------------------------------------------------------------
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        return self.clock.loop
+
+    @property
+    def threaded(self) -> bool:
+        return not self.clock.virtual
+
+    def call(self, coro: Coroutine[Any, Any, T], timeout: float | None = 30) -> T:
+        """Run a coroutine on the control-plane loop and return its result (sync facade)."""
+        if not self.threaded:
+            return self.loop.run_until_complete(coro)
+        if threading.current_thread() is self._thread:
+            raise RuntimeError("Cluster.call() from the control-plane thread would deadlock")
+        fut = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        try:
+            return fut.result(timeout)
+        except concurrent.futures.TimeoutError:
+            fut.cancel()
+            raise TimeoutError(f"control plane did not answer within {timeout}s") from None
+
+    def call_soon(self, fn: Callable[[], Any]) -> None:
+        self.loop.call_soon_threadsafe(fn)
+
+    def _run_loop(self, ready: threading.Event) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.call_soon(ready.set)
+        try:
+            self.loop.run_forever()
+        finally:
+            self.loop.run_until_complete(self.loop.shutdown_asyncgens())
+
+    # ---- lifecycle ---------------------------------------------------------------------
+
+    def start(self) -> Cluster:
+        if self._started:
+            return self
+        self._started = True
+        if self.threaded:
+            ready = threading.Event()
+            self._thread = threading.Thread(
+                target=self._run_loop, args=(ready,), name=f"kubenb-{self.name}", daemon=True
+            )
+            self._thread.start()
+            if not ready.wait(10):
+                raise RuntimeError("the control-plane loop did not start")
+        self.call(self._astart())
+        return self
+
+    async def _astart(self) -> None:
+        self.store.ensure_namespaces()
+        self.services.bootstrap()
+        self.runner.start()
+        for _ in range(self._initial_nodes):
+            await self._add_node()
+
+    def stop(self) -> None:
+        """Stop every kubelet (and so every pod process) and the control plane."""
+        if not self._started:
+            return
+        self._started = False
+        try:
+            self.call(self._astop(), timeout=60)
+        finally:
+            if self.threaded and self._thread is not None:
+                self.loop.call_soon_threadsafe(self.loop.stop)
+                self._thread.join(30)
+                self._thread = None
+            if not self.loop.is_running():
+                self._cancel_all()
+
+    async def _astop(self) -> None:
+        self.runner.stop()
+        for kubelet in list(self.kubelets.values()):
+            await kubelet.stop()
+
+    def _cancel_all(self) -> None:
+        pending = [t for t in asyncio.all_tasks(self.loop) if not t.done()]
+        for t in pending:
+            t.cancel()
+        if pending:
+            self.loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+
+    # ---- nodes -------------------------------------------------------------------------
+
+    def node_name(self, index: int) -> str:
+        """minikube's names: the profile, then `<profile>-m02`, `-m03`, …"""
+        return self.name if index == 1 else f"{self.name}-m{index:02d}"
+
+    def make_runtime(self, node: str, index: int) -> Runtime:
+        if self.runtime_name == "sim":
+            from kubenb.node.runtime.sim import SimRuntime
+
+            return SimRuntime(self.ctx, node, pod_cidr=f"10.244.{index - 1}.0/24")
+        raise ValueError(f"unknown runtime {self.runtime_name!r}")
+
+    async def _add_node(self) -> str:
+        self._node_seq += 1
+        index = self._node_seq
+        name = self.node_name(index)
+        kubelet = Kubelet(
+            self.ctx,
+            name,
+            self.make_runtime(name, index),
+            shape=self.shape,
+            address=f"192.168.49.{index + 1}",
+            pod_cidr=f"10.244.{index - 1}.0/24",
+            control_plane=index == 1,
+        )
+        self.kubelets[name] = kubelet
+        await kubelet.start()
+        return name
+
+    def add_node(self) -> str:
+        return self.call(self._add_node())
+
+    def stop_node(self, name: str) -> None:
+        """A node failure: its pods die at once and its heartbeats stop."""
+        self.call(self._kubelet(name).kill())
+
+    def start_node(self, name: str) -> None:
+        self.call(self._kubelet(name).start())
+
+    def delete_node(self, name: str) -> None:
+        kubelet = self._kubelet(name)
+
+        async def remove() -> None:
+            await kubelet.kill()
+            self.kubelets.pop(name, None)
+            if self.store.try_get("Node", None, name) is not None:
+                self.store.delete("Node", None, name)
+
+        self.call(remove())
+
+    def _kubelet(self, name: str) -> Kubelet:
+        try:
+            return self.kubelets[name]
+        except KeyError:
+            raise KeyError(f"no node named {name!r}") from None
+
+    # ---- waiting -----------------------------------------------------------------------
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: float = 60.0) -> None:
+        """Block until `predicate()` holds, re-checking on every store change.
+
+        Raises TimeoutError after `timeout` seconds of cluster time (virtual or real).
+        """
+        if predicate():
+            return
+        if not self.threaded:
+            self.loop.run_until_complete(self._until(predicate, timeout))
+            return
+        changed = threading.Event()
+        w = self.store.watch(None, lambda _ev: changed.set())
+        try:
+            deadline = time.monotonic() + timeout
+            while not predicate():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"condition not met within {timeout}s")
+                changed.wait(min(remaining, 0.5))  # also re-check for time-based conditions
+                changed.clear()
+        finally:
+            w.stop()
+
+    async def _until(self, predicate: Callable[[], bool], timeout: float) -> None:
+        changed = asyncio.Event()
+        w = self.store.watch(None, to_loop(self.loop, lambda _ev: changed.set()))
+
+        async def until() -> None:
+            while not predicate():
+                changed.clear()
+                await changed.wait()
+
+        try:
+            await asyncio.wait_for(until(), timeout)
+        except asyncio.TimeoutError:
+            raise TimeoutError(f"condition not met within {timeout}s of cluster time") from None
+        finally:
+            w.stop()
+
+    def advance(self, seconds: float) -> None:
+        """Let `seconds` of cluster time pass (virtual clock: instantly)."""
+        if self.threaded:
+            raise RuntimeError("advance() needs a VirtualClock; a real clock advances by itself")
+        self.loop.run_until_complete(asyncio.sleep(seconds))
+
+    def __enter__(self) -> Cluster:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
