@@ -28,6 +28,7 @@ from kubenb.controllers.gc import GarbageCollector
 from kubenb.controllers.namespace import NamespaceController
 from kubenb.controllers.nodelifecycle import NodeLifecycleController
 from kubenb.controllers.replicaset import ReplicaSetController
+from kubenb.controllers.taint_eviction import TaintEvictionController
 from kubenb.net.services import ServiceAllocator
 from kubenb.node.kubelet import Kubelet
 from kubenb.node.runtime.base import Runtime
@@ -66,7 +67,8 @@ class Cluster:
         self.store.hooks += [DefaultTolerations(self.timings.toleration_seconds), self.services]
         self.runner = ControllerRunner(self.ctx)
         for cls in (DeploymentController, ReplicaSetController, EndpointsController,
-                    GarbageCollector, NamespaceController, NodeLifecycleController, Scheduler):
+                    GarbageCollector, NamespaceController, NodeLifecycleController,
+                    TaintEvictionController, Scheduler):
             self.runner.add(cls(self.ctx))
         self.kubelets: dict[str, Kubelet] = {}
         self._initial_nodes = nodes

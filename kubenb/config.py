@@ -31,6 +31,8 @@ class Timings:
     crash_backoff_initial: float = 2.0  # CrashLoopBackOff first back-off (10 s)
     crash_backoff_max: float = 40.0  # (300 s)
     crash_backoff_reset: float = 120.0  # a container running this long resets back-off (600 s)
+    pod_error_resync: float = 1.0  # kubelet re-syncs a pod whose sync failed (backOffPeriod 10 s)
+    controller_coalesce: float = 0.05  # pod-event bursts → one owner reconcile (informer lag)
     scheduler_retry: float = 5.0  # unschedulable pods retried at least this often (300 s)
 
     @classmethod
@@ -47,6 +49,7 @@ class Timings:
             crash_backoff_initial=10.0,
             crash_backoff_max=300.0,
             crash_backoff_reset=600.0,
+            pod_error_resync=10.0,
             scheduler_retry=300.0,
         )
 

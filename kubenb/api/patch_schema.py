@@ -40,73 +40,75 @@ class FieldMeta:
 NO_META = FieldMeta()
 
 
-def _f(strategy: str = "", key: str = "", elem: str | None = None) -> FieldMeta:
+def meta(strategy: str = "", key: str = "", elem: str | None = None) -> FieldMeta:
+    """Field metadata from a Go tag value (`"merge,retainKeys"`), merge key and value type."""
     return FieldMeta(tuple(strategy.split(",")) if strategy else (), key, elem)
 
 
-def _merge(key: str = "", elem: str | None = None, retain: bool = False) -> FieldMeta:
-    return _f("merge,retainKeys" if retain else "merge", key, elem)
+def merging(key: str = "", elem: str | None = None, retain: bool = False) -> FieldMeta:
+    """A `patchStrategy:"merge"` list; no key means a list of scalars merged as a set."""
+    return meta("merge,retainKeys" if retain else "merge", key, elem)
 
 
-_CONDITIONS = {"conditions": _merge("type")}
-_WITH_META = {"metadata": _f(elem="ObjectMeta")}
+_CONDITIONS = {"conditions": merging("type")}
+_WITH_META = {"metadata": meta(elem="ObjectMeta")}
 
 STRUCTS: dict[str, dict[str, FieldMeta]] = {
-    "ObjectMeta": {"ownerReferences": _merge("uid"), "finalizers": _merge()},
-    "PodTemplateSpec": {**_WITH_META, "spec": _f(elem="PodSpec")},
+    "ObjectMeta": {"ownerReferences": merging("uid"), "finalizers": merging()},
+    "PodTemplateSpec": {**_WITH_META, "spec": meta(elem="PodSpec")},
     "PodSpec": {
-        "volumes": _merge("name", retain=True),
-        "initContainers": _merge("name", "Container"),
-        "containers": _merge("name", "Container"),
-        "ephemeralContainers": _merge("name", "Container"),
-        "imagePullSecrets": _merge("name"),
-        "hostAliases": _merge("ip"),
-        "topologySpreadConstraints": _merge("topologyKey"),
-        "schedulingGates": _merge("name"),
-        "resourceClaims": _merge("name", retain=True),
+        "volumes": merging("name", retain=True),
+        "initContainers": merging("name", "Container"),
+        "containers": merging("name", "Container"),
+        "ephemeralContainers": merging("name", "Container"),
+        "imagePullSecrets": merging("name"),
+        "hostAliases": merging("ip"),
+        "topologySpreadConstraints": merging("topologyKey"),
+        "schedulingGates": merging("name"),
+        "resourceClaims": merging("name", retain=True),
     },
     "Container": {
-        "ports": _merge("containerPort"),
-        "env": _merge("name"),
-        "volumeMounts": _merge("mountPath"),
-        "volumeDevices": _merge("devicePath"),
+        "ports": merging("containerPort"),
+        "env": merging("name"),
+        "volumeMounts": merging("mountPath"),
+        "volumeDevices": merging("devicePath"),
     },
     "PodStatus": {
         **_CONDITIONS,
-        "hostIPs": _merge("ip"),
-        "podIPs": _merge("ip"),
-        "initContainerStatuses": _f(elem="ContainerStatus"),
-        "containerStatuses": _f(elem="ContainerStatus"),
-        "ephemeralContainerStatuses": _f(elem="ContainerStatus"),
-        "resourceClaimStatuses": _merge("name", retain=True),
+        "hostIPs": merging("ip"),
+        "podIPs": merging("ip"),
+        "initContainerStatuses": meta(elem="ContainerStatus"),
+        "containerStatuses": meta(elem="ContainerStatus"),
+        "ephemeralContainerStatuses": meta(elem="ContainerStatus"),
+        "resourceClaimStatuses": merging("name", retain=True),
     },
     "ContainerStatus": {
-        "volumeMounts": _merge("mountPath"),
-        "allocatedResourcesStatus": _merge("name"),
+        "volumeMounts": merging("mountPath"),
+        "allocatedResourcesStatus": merging("name"),
     },
-    "Pod": {**_WITH_META, "spec": _f(elem="PodSpec"), "status": _f(elem="PodStatus")},
+    "Pod": {**_WITH_META, "spec": meta(elem="PodSpec"), "status": meta(elem="PodStatus")},
     "Deployment": {
         **_WITH_META,
-        "spec": _f(elem="DeploymentSpec"),
-        "status": _f(elem="Conditions"),
+        "spec": meta(elem="DeploymentSpec"),
+        "status": meta(elem="Conditions"),
     },
-    "DeploymentSpec": {"template": _f(elem="PodTemplateSpec"), "strategy": _f("retainKeys")},
-    "WithTemplate": {"template": _f(elem="PodTemplateSpec")},
+    "DeploymentSpec": {"template": meta(elem="PodTemplateSpec"), "strategy": meta("retainKeys")},
+    "WithTemplate": {"template": meta(elem="PodTemplateSpec")},
     "Conditions": dict(_CONDITIONS),
-    "ReplicaSet": {**_WITH_META, "spec": _f(elem="WithTemplate"), "status": _f(elem="Conditions")},
-    "StatefulSet": {**_WITH_META, "spec": _f(elem="WithTemplate"), "status": _f(elem="Conditions")},
-    "DaemonSet": {**_WITH_META, "spec": _f(elem="WithTemplate"), "status": _f(elem="Conditions")},
-    "Job": {**_WITH_META, "spec": _f(elem="WithTemplate"), "status": _f(elem="Conditions")},
-    "CronJob": {**_WITH_META, "spec": _f(elem="CronJobSpec")},
-    "CronJobSpec": {"jobTemplate": _f(elem="JobTemplateSpec")},
-    "JobTemplateSpec": {**_WITH_META, "spec": _f(elem="WithTemplate")},
-    "Service": {**_WITH_META, "spec": _f(elem="ServiceSpec"), "status": _f(elem="Conditions")},
-    "ServiceSpec": {"ports": _merge("port")},
-    "Node": {**_WITH_META, "spec": _f(elem="NodeSpec"), "status": _f(elem="NodeStatus")},
-    "NodeSpec": {"podCIDRs": _merge()},
-    "NodeStatus": {**_CONDITIONS, "addresses": _merge("type")},
-    "Namespace": {**_WITH_META, "status": _f(elem="Conditions")},
-    "ServiceAccount": {**_WITH_META, "secrets": _merge("name")},
+    "ReplicaSet": {**_WITH_META, "spec": meta(elem="WithTemplate"), "status": meta(elem="Conditions")},
+    "StatefulSet": {**_WITH_META, "spec": meta(elem="WithTemplate"), "status": meta(elem="Conditions")},
+    "DaemonSet": {**_WITH_META, "spec": meta(elem="WithTemplate"), "status": meta(elem="Conditions")},
+    "Job": {**_WITH_META, "spec": meta(elem="WithTemplate"), "status": meta(elem="Conditions")},
+    "CronJob": {**_WITH_META, "spec": meta(elem="CronJobSpec")},
+    "CronJobSpec": {"jobTemplate": meta(elem="JobTemplateSpec")},
+    "JobTemplateSpec": {**_WITH_META, "spec": meta(elem="WithTemplate")},
+    "Service": {**_WITH_META, "spec": meta(elem="ServiceSpec"), "status": meta(elem="Conditions")},
+    "ServiceSpec": {"ports": merging("port")},
+    "Node": {**_WITH_META, "spec": meta(elem="NodeSpec"), "status": meta(elem="NodeStatus")},
+    "NodeSpec": {"podCIDRs": merging()},
+    "NodeStatus": {**_CONDITIONS, "addresses": merging("type")},
+    "Namespace": {**_WITH_META, "status": meta(elem="Conditions")},
+    "ServiceAccount": {**_WITH_META, "secrets": merging("name")},
     "ConfigMap": dict(_WITH_META),
     "Secret": dict(_WITH_META),
     "Endpoints": dict(_WITH_META),

@@ -21,16 +21,23 @@ from typing import Any
 from kubenb.api.errors import BadRequest
 from kubenb.api.patch_common import (
     PatchError,
-    PatchRejected,
     bad_arg_type,
     go_fmt,
     index_of,
     no_merge_key,
     same,
 )
+from kubenb.api.patch_order import (
+    DIRECTIVE,
+    AliasedList,
+    element_kind,
+    find_map,
+    normalize_order,
+    partition,
+    split_deletes,
+)
 from kubenb.api.patch_schema import FieldMeta, Schema
 
-DIRECTIVE = "$patch"
 RETAIN_KEYS = "$retainKeys"
 DELETE_PRIMITIVE = "$deleteFromPrimitiveList"
 SET_ORDER = "$setElementOrder"
@@ -38,7 +45,6 @@ SET_ORDER = "$setElementOrder"
 BAD_PRIMITIVE_LIST = "invalid patch format of primitive list"
 BAD_RETAIN_KEYS = "invalid patch format of retainKeys"
 BAD_SET_ORDER = "invalid patch format of setElementOrder list"
-_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -223,10 +229,12 @@ def _merge_set_element_order(original: dict[str, Any], patch: dict[str, Any], sc
         elif orig_list is None and patch_list is not None:
             merged = _settle(remove_directives(patch_list)[0], opts)
         elif orig_list is not None and patch_list is not None:
-            merged = merge_list_field(orig_list, patch_list, sub, meta, False, opts)
+            seen: list[list[Any]] = []
+            merged = merge_list_field(orig_list, patch_list, sub, meta, False, opts, seen)
+            orig_list = seen[0] if seen else orig_list
         else:
             continue
-        first, rest = _partition(merged, order, mk)
+        first, rest = partition(merged, order, mk)
         kind = element_kind(orig_list or [], patch_list or [])
         original[field] = normalize_order(first, rest, order, orig_list or [], mk, kind)
         patch.pop(field, None)
@@ -236,7 +244,7 @@ def _validate_order(patch_list: list[Any], order: list[Any], mk: str) -> None:
     """The patch items must appear in `order`, in the same relative order."""
     if not order or not patch_list:
         return
-    items = _split_deletes(patch_list)[0] if mk else patch_list
+    items = split_deletes(patch_list)[0] if mk else patch_list
     pi = si = 0
     while pi < len(items) and si < len(order):
         if isinstance(items[pi], dict) and DIRECTIVE in items[pi]:
@@ -266,15 +274,22 @@ def _merge_key_equal(left: Any, right: Any, mk: str) -> bool:
 # ---- lists --------------------------------------------------------------------------------
 
 def merge_list_field(original: list[Any], patch: list[Any], schema: Schema, meta: FieldMeta,
-                     is_delete_list: bool, opts: MergeOptions) -> list[Any]:
+                     is_delete_list: bool, opts: MergeOptions,
+                     seen: list[list[Any]] | None = None) -> list[Any]:
     """A list field: merge it if tagged `merge` (or a deletion list), else take the patch."""
     if meta.strategy == "merge" or is_delete_list:
-        return merge_list(original, patch, schema, meta.merge_key, opts, is_delete_list)
+        return merge_list(original, patch, schema, meta.merge_key, opts, is_delete_list, seen)
     return _settle(patch, opts)
 
 
 def merge_list(original: list[Any], patch: list[Any], schema: Schema, mk: str,
-               opts: MergeOptions, is_delete_list: bool = False) -> list[Any]:
+               opts: MergeOptions, is_delete_list: bool = False,
+               seen: list[list[Any]] | None = None) -> list[Any]:
+    """Merge two lists (maps by merge key, scalars as a set) and order the result.
+
+    Upstream deletes and appends in place on the caller's slice, and `$setElementOrder`
+    then orders by that mutated slice; if `seen` is given, the caller's view of its
+    original list after this merge is appended to it (`AliasedList`)."""
     if not original and not patch:
         return original
     kind = element_kind(original, patch)
@@ -288,144 +303,21 @@ def merge_list(original: list[Any], patch: list[Any], schema: Schema, mk: str,
     else:
         if not mk:
             raise PatchError(f"cannot merge lists without merge key for {schema.name or ''}")
-        original, patch = _apply_list_directives(original, patch, mk)
-        merged = list(original)
+        live = AliasedList(original)
+        patch = live.apply_directives(patch, mk)
+        original = live.view()
         for item in patch:
             if mk not in item:
                 raise no_merge_key(item, mk)
-            at = _find_map(merged, mk, item[mk])
+            at = find_map(live.items, mk, item[mk])
             if at >= 0:
-                merged[at] = merge_map(merged[at], item, schema, opts)
+                live.items[at] = merge_map(live.items[at], item, schema, opts)
             else:
-                merged.append(_settle(item, opts))
-    first, rest = _partition(merged, patch, mk)
+                live.append(_settle(item, opts))
+        merged = live.items
+        if seen is not None:
+            seen.append(live.outer())
+    first, rest = partition(merged, patch, mk)
     return normalize_order(first, rest, patch, original, mk, kind)
 
 
-def _apply_list_directives(original: list[Any], patch: list[Any],
-                           mk: str) -> tuple[list[Any], list[Any]]:
-    """Handle `$patch` elements: delete by merge key, or replace the whole list."""
-    plain: list[Any] = []
-    replace = False
-    for item in patch:
-        directive = item.get(DIRECTIVE, _MISSING)
-        if directive is _MISSING:
-            plain.append(item)
-        elif directive == "delete":
-            if mk not in item:
-                raise no_merge_key(item, mk)
-            original = [o for o in original if not same(o.get(mk, _MISSING), item[mk])]
-        elif directive == "replace":
-            replace = True
-        elif directive == "merge":
-            raise PatchError("merging lists cannot yet be specified in the patch")
-        else:
-            raise PatchError(f"unknown patch type: {go_fmt(directive)} in map: {go_fmt(item)}")
-    if replace:
-        return plain, []
-    return original, plain
-
-
-def _find_map(items: list[Any], mk: str, value: Any) -> int:
-    for i, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise PatchError(f"value for key {i} is not a map")
-        if mk in item and same(item[mk], value):
-            return i
-    return -1
-
-
-def element_kind(*lists: list[Any]) -> str:
-    """'map' or 'scalar' for the elements of all lists; they must share one type."""
-    first: Any = _MISSING
-    for items in lists:
-        for v in items:
-            if first is _MISSING:
-                first = type(v)
-                if first is list:
-                    raise PatchRejected("lists of lists are not supported")
-            elif type(v) is not first:
-                raise PatchError(f"list element types are not identical: {go_fmt(list(lists))}")
-    if first is _MISSING:
-        raise PatchError("no elements in any of the given slices")
-    return "map" if first is dict else "scalar"
-
-
-def _partition(merged: list[Any], by: list[Any], mk: str) -> tuple[list[Any], list[Any]]:
-    """Split into (items present in `by`, the others), keeping order."""
-    inside: list[Any] = []
-    outside: list[Any] = []
-    for v in merged:
-        if not mk:
-            found = index_of(by, v) >= 0
-        else:
-            if not isinstance(v, dict):
-                raise bad_arg_type("map[string]interface {}", v)
-            if mk not in v:
-                raise no_merge_key(v, mk)
-            found = _find_map(by, mk, v[mk]) >= 0
-        (inside if found else outside).append(v)
-    return inside, outside
-
-
-def _split_deletes(items: list[Any]) -> tuple[list[Any], list[Any]]:
-    keep: list[Any] = []
-    deletes: list[Any] = []
-    for v in items:
-        if not isinstance(v, dict):
-            raise bad_arg_type("map[string]interface {}", v)
-        (deletes if v.get(DIRECTIVE) == "delete" else keep).append(v)
-    return keep, deletes
-
-
-def _position(items: list[Any], value: Any, mk: str, kind: str) -> int:
-    if kind != "map":
-        return index_of(items, value)
-    want = value.get(mk) if isinstance(value, dict) else None
-    for i, item in enumerate(items):
-        got = item.get(mk) if isinstance(item, dict) else None
-        if same(got, want):
-            return i
-    return -1
-
-
-def _sort_by(items: list[Any], order: list[Any], mk: str, kind: str) -> list[Any]:
-    deletes: list[Any] = []
-    if kind == "map":
-        for group in (items, order):
-            for v in group:
-                if not isinstance(v, dict):
-                    raise bad_arg_type("map[string]interface {}", v)
-                if mk not in v:
-                    raise no_merge_key(v, mk)
-        items, deletes = _split_deletes(items)
-    ordered = sorted(items, key=lambda v: _position(order, v, mk, kind))
-    return ordered + deletes
-
-
-def normalize_order(patch_items: list[Any], server_only: list[Any], patch_order: list[Any],
-                    server_order: list[Any], mk: str, kind: str) -> list[Any]:
-    """Sort patch items by `patch_order` and server-only items by `server_order`, then
-    interleave: a server-only item goes first only if the live list had it before the
-    next patch item."""
-    right = _sort_by(patch_items, patch_order, mk, kind)
-    left = _sort_by(server_only, server_order, mk, kind)
-    out: list[Any] = []
-    i = j = 0
-    while i < len(left) or j < len(right):
-        if i >= len(left):
-            out.append(right[j])
-            j += 1
-        elif j >= len(right):
-            out.append(left[i])
-            i += 1
-        else:
-            li = _position(server_order, left[i], mk, kind)
-            ri = _position(server_order, right[j], mk, kind)
-            if 0 <= li < ri:
-                out.append(left[i])
-                i += 1
-            else:
-                out.append(right[j])
-                j += 1
-    return out

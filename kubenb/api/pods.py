@@ -47,11 +47,11 @@ def set_condition(
         c["status"] = value
         if reason is not None:
             c["reason"] = reason
-        elif "reason" in c and value == "True" and ctype in ("Ready", "ContainersReady"):
+        elif "reason" in c and value == "True" and ctype in ("Ready", "ContainersReady", "PodScheduled"):
             c.pop("reason", None)
         if message is not None:
             c["message"] = message
-        elif value == "True" and ctype in ("Ready", "ContainersReady"):
+        elif value == "True" and ctype in ("Ready", "ContainersReady", "PodScheduled"):
             c.pop("message", None)
         if heartbeat:
             c["lastHeartbeatTime"] = now
@@ -114,9 +114,7 @@ def qos_class(pod: Mapping[str, Any]) -> str:
         if req or lim:
             any_set = True
         for r in ("cpu", "memory"):
-            if r not in lim:
-                guaranteed = False
-            elif r in req and str(req[r]) != str(lim[r]):
+            if r not in lim or r in req and str(req[r]) != str(lim[r]):
                 guaranteed = False
     if not any_set:
         return "BestEffort"

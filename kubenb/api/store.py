@@ -15,8 +15,8 @@ import collections
 import random
 import threading
 import uuid
-from datetime import timedelta
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from typing import Any, Literal, Protocol
 
 from kubenb.api import defaults, validation
@@ -74,7 +74,10 @@ class Store:
         self._log: collections.deque[tuple[int, str, dict[str, Any], dict[str, Any] | None]] = (
             collections.deque(maxlen=history)
         )
-        self._watchers: list[Watcher] = []
+        # watchers by kind (None: every kind); pod watchers pinned to one node by their
+        # field selector are kept per node, so a write reaches only the kubelet it concerns
+        self._watchers: dict[str | None, list[Watcher]] = collections.defaultdict(list)
+        self._node_watchers: dict[str, list[Watcher]] = collections.defaultdict(list)
         self._owned: dict[str, set[Key]] = collections.defaultdict(set)
         self._on_node: dict[str, set[tuple[str, str]]] = collections.defaultdict(set)
 
@@ -137,7 +140,16 @@ class Store:
             self._objects[obj["kind"]].setdefault(ns, {})[meta["name"]] = obj
             self._index(obj, add=True)
         self._log.append((int(rv), etype, obj, old))
-        for w in list(self._watchers):
+        kind = obj["kind"]
+        targets = self._watchers.get(kind, []) + self._watchers.get(None, [])
+        if kind == "Pod" and self._node_watchers:
+            nodes = {(obj.get("spec") or {}).get("nodeName")}
+            if old is not None:
+                nodes.add((old.get("spec") or {}).get("nodeName"))
+            for node in nodes:
+                if node:
+                    targets += self._node_watchers.get(node, [])
+        for w in targets:
             w.offer(etype, obj, old)
         return obj
 
@@ -330,7 +342,9 @@ class Store:
                 return old
             if dry_run:
                 return new
-            if old["metadata"].get("deletionTimestamp") and not _pending_finalizers(new):
+            if (old["metadata"].get("deletionTimestamp") and not _pending_finalizers(new)
+                    and old["metadata"].get("deletionGracePeriodSeconds") == 0):
+                # the last finalizer is gone from an object whose grace period is over
                 self._put(new, old, "DELETED")
                 self._release(new)
             else:
@@ -463,14 +477,19 @@ class Store:
                 for rv, etype, obj, old in self._log:
                     if rv > since:
                         w.offer(etype, obj, old)
-            self._watchers.append(w)
+            self._bucket(w).append(w)
             w.on_stop.append(lambda: self._unwatch(w))
         return w
 
+    def _bucket(self, w: Watcher) -> list[Watcher]:
+        node = w.fields.value_of("spec.nodeName") if w.kind == "Pod" else None
+        return self._node_watchers[node] if node else self._watchers[w.kind]
+
     def _unwatch(self, w: Watcher) -> None:
         with self._lock:
-            if w in self._watchers:
-                self._watchers.remove(w)
+            bucket = self._bucket(w)
+            if w in bucket:
+                bucket.remove(w)
 
     def events_since(self, resource_version: str) -> list[WatchEvent]:
         """Every change after a resourceVersion (for tests and diagnostics)."""

@@ -78,7 +78,11 @@ def _validate_strategy(errs: ErrorList, strategy: Any, path: str) -> None:
         else:
             _validate_rolling_update(errs, as_dict(strategy["rollingUpdate"]), f"{path}.rollingUpdate")
     else:
-        errs.not_supported(path, strategy, STRATEGY_TYPES)
+        # Go prints the internal struct, which has no JSON tags (errors.py sorts the keys).
+        ru = strategy.get("rollingUpdate")
+        internal = None if not isinstance(ru, dict) else {
+            "MaxUnavailable": ru.get("maxUnavailable", 0), "MaxSurge": ru.get("maxSurge", 0)}
+        errs.not_supported(path, {"Type": stype or "", "RollingUpdate": internal}, STRATEGY_TYPES)
 
 
 def _validate_selector_and_template(errs: ErrorList, spec: Obj, path: str) -> None:

@@ -187,20 +187,25 @@ def _validate_service_spec(errs: ErrorList, spec: Obj) -> None:
         errs.required("spec.type")
     elif stype not in SERVICE_TYPES:
         errs.not_supported("spec.type", stype, SERVICE_TYPES)
-    node_ports: set[tuple[Any, Any]] = set()
-    pairs: set[tuple[Any, Any]] = set()
-    for i, port in enumerate(as_dict(p) for p in ports):
-        if port.get("nodePort"):
-            if stype == "ClusterIP":
+    ports = [as_dict(p) for p in ports]
+    if stype == "ClusterIP":
+        for i, port in enumerate(ports):
+            if port.get("nodePort"):
                 errs.forbidden(f"spec.ports[{i}].nodePort", "may not be used when `type` is 'ClusterIP'")
+    node_ports: set[tuple[Any, Any]] = set()
+    for i, port in enumerate(ports):
+        if port.get("nodePort"):
             key = (port.get("protocol"), port["nodePort"])
             if key in node_ports:
                 errs.duplicate(f"spec.ports[{i}].nodePort", port["nodePort"])
             node_ports.add(key)
-    for i, port in enumerate(as_dict(p) for p in ports):
+    pairs: set[tuple[Any, Any]] = set()
+    for i, port in enumerate(ports):
         key = (port.get("protocol"), port.get("port"))
         if key in pairs:
-            errs.duplicate(f"spec.ports[{i}]", {"port": key[1], "protocol": key[0]})
+            # Go prints the internal ServicePort struct (field order lost: errors.py sorts keys).
+            errs.duplicate(f"spec.ports[{i}]", {"Name": "", "Protocol": key[0], "AppProtocol": None,
+                                                "Port": key[1], "TargetPort": 0, "NodePort": 0})
         pairs.add(key)
     if spec.get("allocateLoadBalancerNodePorts") is not None and stype != "LoadBalancer":
         errs.forbidden("spec.allocateLoadBalancerNodePorts", "may only be used when `type` is 'LoadBalancer'")
@@ -261,7 +266,9 @@ def _validate_taints(errs: ErrorList, taints: Any, path: str) -> None:
         elif effect not in TAINT_EFFECTS:
             errs.not_supported(f"{ipath}.effect", effect, TAINT_EFFECTS)
         if key in seen.get(effect, set()):
-            errs.add(FieldError("Duplicate", ipath, taint, "taints must be unique by key and effect pair"))
+            internal = {"Key": key, "Value": taint.get("value") or "", "Effect": effect,
+                        "TimeAdded": taint.get("timeAdded")}
+            errs.add(FieldError("Duplicate", ipath, internal, "taints must be unique by key and effect pair"))
             continue
         seen.setdefault(effect, set()).add(key)
 

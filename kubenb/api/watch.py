@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,10 +108,12 @@ class QueueWatch:
         self.queue.put(self._END)
 
     def events(self, timeout: float | None = None) -> Iterator[WatchEvent]:
-        """Yield events until stopped, or until `timeout` seconds pass without one."""
+        """Yield events until stopped, or until `timeout` seconds have passed in all."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         while True:
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
             try:
-                item = self.queue.get(timeout=timeout)
+                item = self.queue.get(timeout=remaining)
             except queue.Empty:
                 return
             if item is self._END:

@@ -35,6 +35,9 @@ class Watch:
     keys: KeyMapper
     field_selector: str | None = None
     label_selector: str | None = None
+    # Seconds to hold a key before it is worked on, so a burst of events (a hundred pods
+    # turning Ready) becomes one reconcile instead of a hundred. 0: at once.
+    coalesce: float = 0.0
 
 
 def own_key(event: WatchEvent) -> list[Hashable]:
@@ -140,7 +143,10 @@ class ControllerRunner:
 
             def handle(event: WatchEvent, c: Controller = c, w: Watch = w) -> None:
                 for key in w.keys(event):
-                    c.queue.add(key)
+                    if w.coalesce:
+                        c.queue.add_after(key, w.coalesce)
+                    else:
+                        c.queue.add(key)
 
             self._watchers.append(
                 self.ctx.store.watch(

@@ -36,7 +36,7 @@ class DeploymentController(Controller):
         return [
             Watch("Deployment", own_key),
             Watch("ReplicaSet", self._replica_set_keys),
-            Watch("Pod", self._pod_keys),
+            Watch("Pod", self._pod_keys, coalesce=self.ctx.timings.controller_coalesce),
         ]
 
     # ---- event → keys -----------------------------------------------------------------

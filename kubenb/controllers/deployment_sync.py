@@ -88,7 +88,7 @@ class DeploymentSync:
             changed = du.set_new_replica_set_annotations(d, rs, new_revision, exists=True)
             min_ready = d["spec"].get("minReadySeconds") or 0
             if changed or (rs["spec"].get("minReadySeconds") or 0) != min_ready:
-                rs["spec"]["minReadySeconds"] = min_ready
+                _set_min_ready(rs["spec"], min_ready)
                 return self._replace(self.store.update(rs))
             meta = du.set_deployment_revision(d, du.annotations(rs).get(du.REVISION, ""))
             status = False
@@ -120,13 +120,10 @@ class DeploymentSync:
                 "labels": dict(template["metadata"]["labels"]),
                 "ownerReferences": [controller_ref(d)],
             },
-            "spec": {
-                "replicas": 0,
-                "minReadySeconds": d["spec"].get("minReadySeconds") or 0,
-                "selector": selector,
-                "template": template,
-            },
+            "spec": {"replicas": 0},
         }
+        _set_min_ready(new_rs["spec"], d["spec"].get("minReadySeconds") or 0)
+        new_rs["spec"].update(selector=selector, template=template)
         count = du.new_rs_new_replicas(d, [*old_rss, new_rs], new_rs)
         new_rs["spec"]["replicas"] = count
         du.set_new_replica_set_annotations(d, new_rs, new_revision, exists=False)
@@ -314,3 +311,11 @@ class DeploymentSync:
 
     def _fresh(self, rss: list[Obj | None]) -> list[Obj | None]:
         return [self._fresh_one(rs) for rs in rss]
+
+
+def _set_min_ready(spec: Obj, seconds: int) -> None:
+    """minReadySeconds is omitempty in ReplicaSetSpec: 0 is not written."""
+    if seconds:
+        spec["minReadySeconds"] = seconds
+    else:
+        spec.pop("minReadySeconds", None)

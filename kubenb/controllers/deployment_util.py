@@ -273,7 +273,10 @@ def new_rs_new_replicas(d: Obj, all_rss: list[Obj | None], new_rs: Obj) -> int:
     if not is_rolling_update(d):
         return replicas(d)
     surge = scaled_value(_rolling_params(d)[0], replicas(d), True)
-    current = spec_replica_count(all_rss)
+    # Upstream counts spec.replicas only, so pods an old ReplicaSet has not deleted yet can
+    # briefly push the pod count past maxSurge. Counting pods that still exist as well keeps
+    # the promise about pods, not only about replica counts.
+    current = sum(max(replicas(rs), status_int(rs, "replicas")) for rs in all_rss if rs)
     max_total = replicas(d) + surge
     if current >= max_total:
         return replicas(new_rs)

@@ -135,7 +135,7 @@ class EndpointsController(Controller):
     def watches(self) -> list[Watch]:
         return [
             Watch("Service", own_key),
-            Watch("Pod", self._services_of_pod),
+            Watch("Pod", self._services_of_pod, coalesce=self.ctx.timings.controller_coalesce),
             Watch("Endpoints", _deleted_endpoints),
         ]
 

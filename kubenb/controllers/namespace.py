@@ -21,7 +21,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from kubenb.api.errors import AlreadyExists, Conflict, Forbidden, NotFound
@@ -75,7 +75,7 @@ class NamespaceController(Controller):
     def watches(self) -> list[Watch]:
         out = [
             Watch("Namespace", own_key),
-            Watch("ServiceAccount", _namespace_if_named("default"), "metadata.name=default"),
+            Watch("ServiceAccount", _namespace_if_named("default")),
             Watch("ConfigMap", _namespace_if_named(ROOT_CA_CONFIGMAP)),
         ]
         for rt in self.store.registry:
@@ -188,7 +188,9 @@ class NamespaceController(Controller):
             pass  # raced with someone else, or the namespace started terminating
 
 
-def _namespace_if_named(name: str):  # type: ignore[no-untyped-def]
+def _namespace_if_named(name: str) -> Callable[[WatchEvent], list[Hashable]]:
+    """Map a change of the object called `name` to its namespace's key."""
+
     def keys(event: WatchEvent) -> list[Hashable]:
         meta = event["object"]["metadata"]
         if meta["name"] != name:

@@ -149,7 +149,7 @@ class ReplicaSetController(Controller):
     name = "replicaset-controller"
 
     def watches(self) -> list[Watch]:
-        return [Watch("ReplicaSet", own_key), Watch("Pod", self._pod_keys)]
+        return [Watch("ReplicaSet", own_key), Watch("Pod", self._pod_keys, coalesce=self.ctx.timings.controller_coalesce)]
 
     def _pod_keys(self, event: WatchEvent) -> list[Hashable]:
         keys = owner_keys("ReplicaSet")(event)

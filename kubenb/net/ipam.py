@@ -22,6 +22,8 @@ class RangeFull(Exception):
 
 def _static_band(size: int, lo: int, hi: int, step: int) -> int:
     """How many values at the start of a range are kept for static requests."""
+    if size < lo:
+        return 0  # too small to split
     return max(lo, min(hi, size // step))
 
 

@@ -15,13 +15,15 @@ Read by filters.py, scores.py and preemption.py; owned by scheduler.py.
 from __future__ import annotations
 
 import collections
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from kubenb.api.objects import WatchEvent
 from kubenb.api.pods import condition_true, is_pod_terminal
-from kubenb.api.quantity import cpu_millis, to_bytes
+from kubenb.api.quantity import cpu_millis as _cpu_millis
+from kubenb.api.quantity import to_bytes as _to_bytes
 from kubenb.api.store import Store
 from kubenb.api.watch import Watcher
 
@@ -31,6 +33,10 @@ SPREAD_OWNER_KINDS = ("ReplicaSet", "ReplicationController", "StatefulSet")
 NOT_READY_TAINT = {"key": "node.kubernetes.io/not-ready", "effect": "NoSchedule"}
 
 Port = tuple[str, str, int]  # (hostIP, protocol, hostPort)
+
+# Quantities repeat (every replica asks for the same "100m"); parsing them is the slow part.
+cpu_millis = functools.lru_cache(maxsize=4096)(_cpu_millis)
+to_bytes = functools.lru_cache(maxsize=4096)(_to_bytes)
 
 
 def _requests(containers: Iterable[Mapping[str, Any]]) -> tuple[int, int, int, int]:

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from kubenb.cli.kubectl.printers.columns import table
+from kubenb.api.tables.columns import table
 from kubenb.cli.kubectl.printers.render import (
     WatchPrinter,
     label_headers,

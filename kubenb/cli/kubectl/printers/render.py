@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .model import Table, format_labels
+from kubenb.api.tables.model import Table, format_labels
+
 from .tabwriter import TableWriter
 
 _CELL_BREAKS = "\f\n\r"

@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
-from kubenb.cli.kubectl.printers.columns import table
+from kubenb.api.tables.columns import table
+from kubenb.api.tables.rows_pod import pod_status
 from kubenb.cli.kubectl.printers.render import render_tables
-from kubenb.cli.kubectl.printers.rows_pod import pod_status
 
 NOW = datetime(2025, 1, 6, 10, 12, 0, tzinfo=timezone.utc)
 T0 = "2025-01-06T10:00:00Z"  # 12m before NOW

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from kubenb.cli.kubectl.printers.duration import age, human_duration, parse_time
+from kubenb.api.tables.duration import age, human_duration, parse_time
 
 NOW = datetime(2025, 1, 6, 12, 0, 0, tzinfo=timezone.utc)
 

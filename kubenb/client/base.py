@@ -1,0 +1,82 @@
+"""The client protocol: how commands, the widget and tests talk to a cluster.
+
+Two implementations follow it: `InProcessClient` (the store of a cluster in this kernel) and,
+later, an HTTP client for any Kubernetes API. Commands only ever see this protocol, so every
+command that works in-process works against a real cluster too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+from kubenb.api.objects import WatchEvent
+from kubenb.api.registry import Registry
+
+PatchType = Literal["merge", "json", "strategic"]
+
+
+class Client(Protocol):
+    """What a kubectl command needs from a cluster."""
+
+    registry: Registry
+
+    def now(self) -> datetime:
+        """The cluster's current time (AGE columns are computed from it)."""
+        ...
+
+    def get(self, kind: str, namespace: str | None, name: str) -> dict[str, Any]: ...
+
+    def list(
+        self,
+        kind: str,
+        namespace: str | None = None,
+        *,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ) -> tuple[list[dict[str, Any]], str]:
+        """Objects in API order plus the list's resourceVersion."""
+        ...
+
+    def create(self, obj: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]: ...
+
+    def update(
+        self, obj: dict[str, Any], *, subresource: str | None = None, dry_run: bool = False
+    ) -> dict[str, Any]: ...
+
+    def patch(
+        self,
+        kind: str,
+        namespace: str | None,
+        name: str,
+        patch: Any,
+        patch_type: PatchType,
+        *,
+        subresource: str | None = None,
+        dry_run: bool = False,
+    ) -> dict[str, Any]: ...
+
+    def delete(
+        self,
+        kind: str,
+        namespace: str | None,
+        name: str,
+        *,
+        grace_period_seconds: int | None = None,
+        propagation: str | None = None,
+        dry_run: bool = False,
+    ) -> dict[str, Any]: ...
+
+    def watch(
+        self,
+        kind: str,
+        namespace: str | None = None,
+        *,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        resource_version: str | None = None,
+        timeout: float | None = None,
+    ) -> Iterator[WatchEvent]:
+        """Changes after `resource_version`, for at most `timeout` seconds (None: until closed)."""
+        ...

@@ -1,0 +1,108 @@
+"""The in-process client: the Client protocol over a store in this Python process.
+
+It hands callers copies, never the store's own dicts, so nothing a command does to an
+object it read can change the cluster behind the store's back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from kubenb.api.errors import Conflict
+from kubenb.api.objects import WatchEvent, clone
+from kubenb.api.patch import apply_patch
+from kubenb.api.registry import Registry
+from kubenb.api.store import Store
+from kubenb.api.watch import QueueWatch
+from kubenb.client.base import PatchType
+
+
+class InProcessClient:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.registry: Registry = store.registry
+
+    def now(self) -> datetime:
+        return self.store.clock.now()
+
+    def get(self, kind: str, namespace: str | None, name: str) -> dict[str, Any]:
+        return clone(self.store.get(kind, namespace, name))
+
+    def list(
+        self,
+        kind: str,
+        namespace: str | None = None,
+        *,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ) -> tuple[list[dict[str, Any]], str]:
+        items, rv = self.store.list_with_version(
+            kind, namespace, label_selector=label_selector, field_selector=field_selector)
+        return [clone(o) for o in items], rv
+
+    def create(self, obj: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
+        return clone(self.store.create(obj, dry_run=dry_run))
+
+    def update(
+        self, obj: dict[str, Any], *, subresource: str | None = None, dry_run: bool = False
+    ) -> dict[str, Any]:
+        return clone(self.store.update(obj, subresource=subresource, dry_run=dry_run))
+
+    def patch(
+        self,
+        kind: str,
+        namespace: str | None,
+        name: str,
+        patch: Any,
+        patch_type: PatchType,
+        *,
+        subresource: str | None = None,
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        """Apply a patch to the current object, retrying on write races like the server."""
+        for _ in range(16):
+            current = self.store.get(kind, namespace, name)
+            patched = apply_patch(current, patch, patch_type)
+            try:
+                return clone(self.store.update(patched, subresource=subresource, dry_run=dry_run))
+            except Conflict:
+                if patched["metadata"].get("resourceVersion") != current["metadata"]["resourceVersion"]:
+                    raise  # the patch itself carried a stale resourceVersion precondition
+                continue
+        raise Conflict(self.store.resource(kind).qualified, name)
+
+    def delete(
+        self,
+        kind: str,
+        namespace: str | None,
+        name: str,
+        *,
+        grace_period_seconds: int | None = None,
+        propagation: str | None = None,
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        return clone(self.store.delete(
+            kind, namespace, name, grace_period_seconds=grace_period_seconds,
+            propagation=propagation, dry_run=dry_run))  # type: ignore[arg-type]
+
+    def watch(
+        self,
+        kind: str,
+        namespace: str | None = None,
+        *,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        resource_version: str | None = None,
+        timeout: float | None = None,
+    ) -> Iterator[WatchEvent]:
+        q = QueueWatch()
+        q.watcher = self.store.watch(
+            kind, q.deliver, namespace=namespace, label_selector=label_selector,
+            field_selector=field_selector, resource_version=resource_version)
+        try:
+            for ev in q.events(timeout):
+                yield {"type": ev["type"], "object": clone(ev["object"])}
+        finally:
+            q.stop()

@@ -1,0 +1,186 @@
+"""The kubelet: one per node; registers the Node, heartbeats, and runs the pods bound to it.
+
+`start()` registers the Node (kubelet_node.py), starts its heartbeat timer, and watches Pods
+with `spec.nodeName=<node>`; each pod gets a `PodWorker` (podworker.py) that drives the
+runtime (kubenb/node/runtime/, via the protocol in runtime/base.py) and writes the pod's
+status (kubelet_status.py). Watch handlers only hand the new pod to its worker and wake it.
+
+`stop()` is an orderly shutdown: workers and heartbeats end, every container is stopped.
+`kill()` is a node failure: the runtime kills everything at once and the kubelet writes
+nothing more — the node lifecycle controller notices the stale heartbeat. `start()` after
+either resumes: the Node is refreshed (a new boot id → Warning Rebooted), and pods still
+bound here get a new sandbox and restarted containers (SandboxChanged), as on a reboot.
+
+`logs()` and `exec()` answer what the kubelet's HTTP server answers for `kubectl logs` and
+`kubectl exec`, with the API server's error words.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from kubenb.api.errors import BadRequest, InternalError
+from kubenb.api.events import EventKind
+from kubenb.api.objects import WatchEvent
+from kubenb.api.watch import Watcher, to_loop
+from kubenb.config import Context, NodeShape
+from kubenb.node.kubelet_backoff import Backoff
+from kubenb.node.kubelet_images import ImageManager
+from kubenb.node.kubelet_node import NodeAgent
+from kubenb.node.podworker import PodWorker
+from kubenb.node.runtime.base import ExecError, Runtime
+
+log = logging.getLogger("kubenb.kubelet")
+
+
+def cluster_of(node: str) -> str:
+    """minikube names nodes `<profile>`, `<profile>-m02`, …: the profile back."""
+    head, sep, tail = node.rpartition("-m")
+    return head if sep and tail.isdigit() and len(tail) >= 2 else node
+
+
+class Kubelet:
+    def __init__(
+        self,
+        ctx: Context,
+        name: str,
+        runtime: Runtime,
+        *,
+        shape: NodeShape,
+        address: str,
+        pod_cidr: str,
+        control_plane: bool,
+        cluster: str | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.name = name
+        self.runtime = runtime
+        self.store = ctx.store
+        self.clock = ctx.clock
+        self.timings = ctx.timings
+        self.address = address
+        self.recorder = ctx.recorder("kubelet", host=name)
+        t = ctx.timings
+        self.crash_backoff = Backoff(t.crash_backoff_initial, t.crash_backoff_max,
+                                     t.crash_backoff_reset)
+        self.images = ImageManager(runtime, ctx.clock, t, self.event)
+        self.node = NodeAgent(ctx, name, runtime, shape=shape, address=address, pod_cidr=pod_cidr,
+                              control_plane=control_plane, cluster=cluster or cluster_of(name))
+        self.workers: dict[str, PodWorker] = {}
+        self.running = False
+        self._watch: Watcher | None = None
+
+    # ---- lifecycle ---------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Register the Node, start heartbeats, take over the pods bound here."""
+        if self.running:
+            return
+        self.running = True
+        await self.node.register()
+        self.node.start_heartbeat()
+        self._watch = self.store.watch(
+            "Pod", to_loop(self.clock.loop, self._on_pod),
+            field_selector=f"spec.nodeName={self.name}", initial=True)
+
+    def _halt(self) -> None:
+        self.running = False
+        if self._watch is not None:
+            self._watch.stop()
+            self._watch = None
+        self.node.stop_heartbeat()
+        for w in self.workers.values():
+            w.cancel()
+        self.workers.clear()
+
+    async def stop(self) -> None:
+        """Orderly shutdown: stop every container now; no more writes."""
+        self._halt()
+        uids = set()
+        for c in await self.runtime.list_containers():
+            uids.add(c.pod_uid)
+            if c.state in ("running", "created"):
+                await self.runtime.stop_container(c.id, 0)
+        for uid in uids:
+            await self.runtime.stop_sandbox(uid)
+
+    async def kill(self) -> None:
+        """Node failure: everything dies at once, heartbeats and status writes stop."""
+        self._halt()
+        await self.runtime.kill_all()
+
+    # ---- pods --------------------------------------------------------------------------
+
+    def _on_pod(self, event: WatchEvent) -> None:
+        if not self.running:
+            return
+        pod = event["object"]
+        uid = pod["metadata"]["uid"]
+        worker = self.workers.get(uid)
+        if event["type"] == "DELETED":
+            if worker is not None:
+                worker.remove()
+            return
+        if worker is None:
+            self.workers[uid] = PodWorker(self, pod)
+        else:
+            worker.update(pod)
+
+    def forget_worker(self, worker: PodWorker) -> None:
+        if self.workers.get(worker.uid) is worker:
+            del self.workers[worker.uid]
+
+    def event(self, obj: dict[str, Any], type: EventKind, reason: str, message: str,
+              field_path: str | None = None) -> None:
+        self.recorder.event(obj, type, reason, message, field_path)
+
+    # ---- kubectl logs / exec -----------------------------------------------------------
+
+    def _container(self, namespace: str, pod_name: str, container: str | None) -> tuple[dict[str, Any], str]:
+        pod = self.store.get("Pod", namespace, pod_name)
+        names = [c["name"] for c in (pod.get("spec") or {}).get("containers") or []]
+        inits = [c["name"] for c in (pod.get("spec") or {}).get("initContainers") or []]
+        if container is None:
+            if len(names) != 1:
+                raise BadRequest(f"a container name must be specified for pod {pod_name}, "
+                                 f"choose one of: [{' '.join(names)}]"
+                                 + (f" or one of the init containers: [{' '.join(inits)}]" if inits else ""))
+            container = names[0]
+        if container not in names and container not in inits:
+            raise BadRequest(f"container {container} is not valid for pod {pod_name}")
+        return pod, container
+
+    async def logs(self, namespace: str, pod_name: str, container: str | None = None, *,
+                   previous: bool = False, tail: int | None = None,
+                   timestamps: bool = False) -> str:
+        """`kubectl logs`: the current (or previous) container's output."""
+        pod, name = self._container(namespace, pod_name, container)
+        recs = [r for r in await self.runtime.list_containers(pod["metadata"]["uid"]) if r.name == name]
+        if previous:
+            if len(recs) < 2:
+                raise BadRequest(f'previous terminated container "{name}" in pod "{pod_name}" not found')
+            return await self.runtime.logs(recs[1].id, tail=tail, timestamps=timestamps)
+        if not recs:
+            reason = "ContainerCreating"
+            for s in ((pod.get("status") or {}).get("containerStatuses") or []) + (
+                    (pod.get("status") or {}).get("initContainerStatuses") or []):
+                if s.get("name") == name and "waiting" in (s.get("state") or {}):
+                    reason = s["state"]["waiting"].get("reason", reason)
+            raise BadRequest(f'container "{name}" in pod "{pod_name}" is waiting to start: {reason}')
+        return await self.runtime.logs(recs[0].id, tail=tail, timestamps=timestamps)
+
+    async def exec(self, namespace: str, pod_name: str, container: str | None,
+                   argv: list[str]) -> tuple[int, str]:
+        """`kubectl exec`: (exit code, combined output)."""
+        pod, name = self._container(namespace, pod_name, container)
+        recs = [r for r in await self.runtime.list_containers(pod["metadata"]["uid"])
+                if r.name == name and r.state == "running"]
+        if not recs:
+            raise BadRequest(f'unable to upgrade connection: container not found ("{name}")')
+        try:
+            return await self.runtime.exec(recs[0].id, argv)
+        except ExecError as err:
+            raise InternalError(
+                "Internal error occurred: error executing command in container: failed to exec "
+                f'in container: failed to start exec "{recs[0].id}": {err.message}') from None

@@ -1,0 +1,357 @@
+"""One pod's worker: bring the runtime in line with the pod spec, then report status.
+
+The kubelet (kubelet.py) keeps one `PodWorker` per pod bound to its node and wakes it on
+every change of the pod, on a container's exit (the runtime's `wait_container`) and on
+timers it sets itself (back-off expiry, a readiness delay) — never by polling. Each wake
+runs `sync()`, level-triggered like the kubelet's SyncPod (kuberuntime_manager.go):
+
+  removed from the API  → remove sandbox and containers, forget back-offs, end.
+  deletionTimestamp     → Killing `Stopping container c` per running container, stop them
+                          with the deletion grace period, stop the sandbox, then finish the
+                          deletion with grace 0 (no status writes while terminating).
+  terminal phase        → make sure nothing runs.
+  otherwise             → report status (ContainerCreating first); (re)create the sandbox
+                          (SandboxChanged after a node restart); run init containers one
+                          by one, then start every app container that should run: crash
+                          back-off (CrashLoopBackOff, Warning BackOff), image (kubelet_images),
+                          environment (kubelet_env), create + start (Created/Started events);
+                          decide whether the pod is terminal; report status again.
+
+Status is written only when it differs from the stored one (kubelet_status.py computes it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+from kubenb.api.errors import ApiError, Conflict, NotFound
+from kubenb.node.kubelet_backoff import go_duration
+from kubenb.node.kubelet_env import ConfigError, command_line, container_env
+from kubenb.node.kubelet_status import PodView, by_name, generate_pod_status, should_restart
+from kubenb.node.runtime.base import ContainerConfig, ContainerStatus, RuntimeError_, SandboxStatus
+
+if TYPE_CHECKING:
+    from kubenb.node.kubelet import Kubelet
+
+log = logging.getLogger("kubenb.kubelet")
+
+
+def pod_ref(pod: dict[str, Any]) -> str:
+    """format.Pod: `name_namespace(uid)`."""
+    meta = pod["metadata"]
+    return f"{meta['name']}_{meta.get('namespace', '')}({meta.get('uid', '')})"
+
+
+class PodWorker:
+    def __init__(self, kubelet: Kubelet, pod: dict[str, Any]) -> None:
+        self.k = kubelet
+        self.pod = pod
+        self.uid: str = pod["metadata"]["uid"]
+        self.removed = False
+        self.finished = False
+        self.reasons: dict[str, tuple[str, str]] = {}
+        self.ready_at: dict[str, float] = {}  # container id -> when its readiness delay ends
+        self.written_rv: str | None = None
+        self.terminating_grace: float | None = None
+        self._wake = asyncio.Event()
+        self._wake.set()
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_when = 0.0
+        self._waiters: dict[str, asyncio.Task[Any]] = {}
+        self.task = kubelet.clock.loop.create_task(self._run(), name=f"pod:{self.uid}")
+
+    # ---- wake-ups ----------------------------------------------------------------------
+
+    def update(self, pod: dict[str, Any]) -> None:
+        self.pod = pod
+        if pod["metadata"].get("resourceVersion") == self.written_rv:
+            return  # our own status write coming back
+        grace = pod["metadata"].get("deletionGracePeriodSeconds")
+        if self.terminating_grace is not None and grace is not None and grace < self.terminating_grace:
+            self.terminating_grace = grace
+            self.k.clock.loop.create_task(self._stop_running(grace))
+        self.wake()
+
+    def remove(self) -> None:
+        self.removed = True
+        self.wake()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def wake_after(self, delay: float) -> None:
+        when = self.k.clock.monotonic() + max(0.0, delay)
+        if self._timer is not None and self._timer_when <= when:
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer_when = when
+        self._timer = self.k.clock.call_later(max(0.0, delay), self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        self.wake()
+
+    def cancel(self) -> None:
+        self.task.cancel()
+        for t in self._waiters.values():
+            t.cancel()
+        if self._timer is not None:
+            self._timer.cancel()
+
+    async def _run(self) -> None:
+        while not self.finished:
+            await self._wake.wait()
+            self._wake.clear()
+            try:
+                await self.sync()
+            except asyncio.CancelledError:
+                raise
+            except (Conflict, NotFound):
+                self.wake_after(0.1)
+            except Exception:  # a bug must not kill the node: log, retry later
+                log.exception("kubelet %s: sync of pod %s failed", self.k.name, self.uid)
+                self.wake_after(self.k.timings.image_backoff_initial)
+        self.k.forget_worker(self)
+
+    # ---- sync --------------------------------------------------------------------------
+
+    async def sync(self) -> None:
+        rt = self.k.runtime
+        if self.removed:
+            await self._teardown()
+            return
+        pod = self.k.store.try_get("Pod", self.pod["metadata"]["namespace"], self.pod["metadata"]["name"])
+        if pod is None or pod["metadata"]["uid"] != self.uid:
+            await self._teardown()
+            return
+        self.pod = pod
+        if pod["metadata"].get("deletionTimestamp"):
+            await self._terminate(pod)
+            return
+        if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+            await self._stop_running(0)
+            await rt.stop_sandbox(self.uid)
+            return
+        records = await rt.list_containers(self.uid)
+        sandbox = await rt.sandbox_status(self.uid)
+        self._write_status(sandbox, records, terminal=False)
+        await self._act(pod, sandbox, records)
+        records = await rt.list_containers(self.uid)
+        sandbox = await rt.sandbox_status(self.uid)
+        terminal = self._is_terminal(pod, sandbox, records)
+        if terminal:
+            self.reasons.clear()
+            await rt.stop_sandbox(self.uid)
+            sandbox = await rt.sandbox_status(self.uid)
+        self._write_status(sandbox, records, terminal)
+
+    def _policy(self, pod: dict[str, Any]) -> str:
+        return (pod.get("spec") or {}).get("restartPolicy") or "Always"
+
+    async def _act(self, pod: dict[str, Any], sandbox: SandboxStatus | None,
+                   records: list[ContainerStatus]) -> None:
+        policy = self._policy(pod)
+        history = by_name(records)
+        if sandbox is None or not sandbox.ready:
+            if records and policy == "Never":
+                return  # its containers ran in the old sandbox; Never means no second run
+            if sandbox is not None:
+                self.k.event(pod, "Normal", "SandboxChanged",
+                             "Pod sandbox changed, it will be killed and re-created.")
+            await self.k.runtime.run_sandbox(pod)
+            sandbox = await self.k.runtime.sandbox_status(self.uid)
+            assert sandbox is not None
+        spec = pod.get("spec") or {}
+
+        def current(name: str) -> ContainerStatus | None:
+            for r in history.get(name, []):
+                return r if r.sandbox_id == sandbox.id else None
+            return None
+
+        for c in spec.get("initContainers") or []:
+            latest = current(c["name"])
+            if latest is not None and latest.state in ("running", "created"):
+                return
+            if latest is not None and latest.exit_code == 0:
+                continue
+            if latest is not None and policy == "Never":
+                return
+            await self._start(pod, c, history.get(c["name"], []), f"spec.initContainers{{{c['name']}}}")
+            return
+        for c in spec.get("containers") or []:
+            latest = current(c["name"])
+            if latest is not None and latest.state in ("running", "created"):
+                continue
+            if latest is not None and not should_restart(policy, latest.exit_code):
+                continue
+            old = history.get(c["name"], [])
+            if latest is None and old and policy == "OnFailure" and old[0].exit_code == 0:
+                continue
+            await self._start(pod, c, old, f"spec.containers{{{c['name']}}}")
+
+    def _is_terminal(self, pod: dict[str, Any], sandbox: SandboxStatus | None,
+                     records: list[ContainerStatus]) -> bool:
+        policy = self._policy(pod)
+        history = by_name(records)
+        spec = pod.get("spec") or {}
+        for c in spec.get("initContainers") or []:
+            recs = history.get(c["name"])
+            if recs and recs[0].state == "exited" and recs[0].exit_code != 0 and policy == "Never":
+                return True
+        for c in spec.get("containers") or []:
+            recs = history.get(c["name"])
+            if not recs or recs[0].state in ("running", "created"):
+                return False
+            if should_restart(policy, recs[0].exit_code):
+                return False
+        return True
+
+    async def _start(self, pod: dict[str, Any], c: dict[str, Any], history: list[ContainerStatus],
+                     field_path: str) -> None:
+        k, name = self.k, c["name"]
+        prev = history[0] if history else None
+        if prev is not None and prev.state == "exited" and prev.finished_at is not None:
+            key = f"{self.uid}/{name}"
+            now, ts = k.clock.now().timestamp(), prev.finished_at.timestamp()
+            if k.crash_backoff.in_backoff_since(key, ts, now):
+                delay = k.crash_backoff.get(key)
+                ref = pod_ref(pod)
+                k.event(pod, "Warning", "BackOff",
+                        f"Back-off restarting failed container {name} in pod {ref}", field_path)
+                self.reasons[name] = ("CrashLoopBackOff", f"back-off {go_duration(delay)} "
+                                      f"restarting failed container={name} pod={ref}")
+                self.wake_after(ts + delay - now)
+                return
+            k.crash_backoff.next(key, ts, now)
+        image, reason, message = await k.images.ensure(pod, c, field_path)
+        if image is None:
+            k.event(pod, "Warning", "Failed", f"Error: {reason}", field_path)
+            self.reasons[name] = (reason, message)
+            if reason == "ImagePullBackOff":
+                self.wake_after(k.images.backoff_remaining(pod, c.get("image") or ""))
+            else:
+                self.wake_after(k.timings.pod_error_resync)
+            return
+        sandbox = await k.runtime.sandbox_status(self.uid)
+        pod_ip = sandbox.ip if sandbox else ""
+        try:
+            env = container_env(k.store, pod, c, k.address, pod_ip)
+        except ConfigError as err:
+            k.event(pod, "Warning", "Failed", f"Error: {err}", field_path)
+            self.reasons[name] = ("CreateContainerConfigError", str(err))
+            self.wake_after(k.timings.pod_error_resync)
+            return
+        command, args = command_line(c, dict(env))
+        attempt = prev.attempt + 1 if prev else self._attempt_from_api(name)
+        config = ContainerConfig(
+            name=name, image=image, command=command, args=args, env=tuple(env),
+            working_dir=c.get("workingDir") or "", hostname=pod["metadata"]["name"][:63],
+            attempt=attempt, annotations=dict(pod["metadata"].get("annotations") or {}))
+        try:
+            cid = await k.runtime.create_container(pod, c, config)
+        except RuntimeError_ as err:
+            k.event(pod, "Warning", "Failed", f"Error: {err.message}", field_path)
+            self.reasons[name] = ("CreateContainerError", err.message)
+            self.wake_after(k.timings.pod_error_resync)
+            return
+        k.event(pod, "Normal", "Created", f"Created container: {name}", field_path)
+        try:
+            await k.runtime.start_container(cid)
+        except RuntimeError_ as err:
+            k.event(pod, "Warning", "Failed", f"Error: {err.message}", field_path)
+            self.reasons[name] = ("RunContainerError", err.message)
+            self.wake_after(k.timings.pod_error_resync)
+            return
+        k.event(pod, "Normal", "Started", f"Started container {name}", field_path)
+        self.reasons.pop(name, None)
+        probe = c.get("readinessProbe")
+        if probe:
+            delay = float(probe.get("initialDelaySeconds") or 0)
+            self.ready_at[cid] = k.clock.monotonic() + delay
+            if delay > 0:
+                self.wake_after(delay)
+        self._waiters[cid] = k.clock.loop.create_task(self._await_exit(cid))
+
+    def _attempt_from_api(self, name: str) -> int:
+        """After the runtime lost a container, continue counting from what the API shows."""
+        status = self.pod.get("status") or {}
+        for s in (status.get("containerStatuses") or []) + (status.get("initContainerStatuses") or []):
+            if s.get("name") == name and s.get("containerID"):
+                return int(s.get("restartCount", 0)) + 1
+        return 0
+
+    async def _await_exit(self, cid: str) -> None:
+        try:
+            await self.k.runtime.wait_container(cid)
+        except RuntimeError_:
+            pass
+        finally:
+            self._waiters.pop(cid, None)
+        self.wake()
+
+    # ---- status ------------------------------------------------------------------------
+
+    def _readiness(self, records: list[ContainerStatus]) -> dict[str, bool]:
+        now = self.k.clock.monotonic()
+        return {r.id: r.state == "running" and not r.unhealthy and now >= self.ready_at.get(r.id, now)
+                for r in records}
+
+    def _write_status(self, sandbox: SandboxStatus | None, records: list[ContainerStatus],
+                      terminal: bool) -> None:
+        k = self.k
+        pod = k.store.try_get("Pod", self.pod["metadata"]["namespace"], self.pod["metadata"]["name"])
+        if pod is None or pod["metadata"]["uid"] != self.uid or pod["metadata"].get("deletionTimestamp"):
+            return
+        view = PodView(k.address, sandbox, records, self.reasons, self._readiness(records), terminal)
+        status = generate_pod_status(pod, view, k.runtime.container_uri, k.clock.timestamp())
+        if status == pod.get("status"):
+            return
+        meta = pod["metadata"]
+        written = k.store.update({"apiVersion": "v1", "kind": "Pod", "metadata": {
+            "name": meta["name"], "namespace": meta["namespace"]}, "status": status},
+            subresource="status")
+        self.written_rv = written["metadata"]["resourceVersion"]
+        self.pod = written
+
+    # ---- endings -----------------------------------------------------------------------
+
+    async def _stop_running(self, grace: float, announce: dict[str, Any] | None = None) -> None:
+        running = [r for r in await self.k.runtime.list_containers(self.uid)
+                   if r.state in ("running", "created")]
+        if announce is not None:
+            inits = {c["name"] for c in (announce.get("spec") or {}).get("initContainers") or []}
+            for r in running:
+                path = "initContainers" if r.name in inits else "containers"
+                self.k.event(announce, "Normal", "Killing", f"Stopping container {r.name}",
+                             f"spec.{path}{{{r.name}}}")
+        await asyncio.gather(*(self.k.runtime.stop_container(r.id, grace) for r in running))
+
+    async def _terminate(self, pod: dict[str, Any]) -> None:
+        meta = pod["metadata"]
+        grace = meta.get("deletionGracePeriodSeconds")
+        if grace is None:
+            grace = (pod.get("spec") or {}).get("terminationGracePeriodSeconds", 30)
+        first = self.terminating_grace is None
+        self.terminating_grace = float(grace)
+        await self._stop_running(float(grace), pod if first else None)
+        await self.k.runtime.stop_sandbox(self.uid)
+        try:
+            self.k.store.delete("Pod", meta["namespace"], meta["name"], grace_period_seconds=0,
+                                uid=self.uid)
+        except (NotFound, Conflict):
+            pass
+        except ApiError as err:
+            log.warning("kubelet %s: finishing deletion of %s: %s", self.k.name, meta["name"], err)
+
+    async def _teardown(self) -> None:
+        self.finished = True
+        for t in list(self._waiters.values()):
+            t.cancel()
+        if self._timer is not None:
+            self._timer.cancel()
+        await self.k.runtime.remove_sandbox(self.uid)
+        self.k.crash_backoff.forget_prefix(f"{self.uid}/")
+        self.k.images.forget(self.uid)

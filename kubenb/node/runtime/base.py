@@ -1,0 +1,199 @@
+"""The runtime protocol: what a kubelet asks of a container runtime (a small CRI).
+
+Every runtime — `sim` (no processes), `process` (real programs on loopback), `docker` —
+implements `Runtime`; the kubelet (kubenb/node/kubelet.py, podworker.py) drives it and
+never knows which one it has. All methods are coroutines on the control-plane loop; a
+runtime that must block (Docker SDK calls) hands the work to a thread itself.
+
+Images
+  `image_status(ref)` → `ImageInfo | None` (present on the node?);
+  `pull_image(ref)` → `ImageInfo`, or raises `ImagePullError(reason, message)` with the
+  runtime's own words (containerd: `rpc error: code = NotFound desc = failed to pull and
+  unpack image "…": … not found`); `list_images()` for the node's status.images.
+Sandboxes (one per pod: its network namespace and IP)
+  `run_sandbox(pod)` → pod IP; `sandbox_status(uid)` → `SandboxStatus | None` (ready False
+  once the node died under it); `stop_sandbox(uid)` (frees the IP); `remove_sandbox(uid)`.
+Containers (ids are opaque strings; the API shows `<runtime>://<id>`)
+  `create_container(pod, container, config)` → id; `start_container(id)`;
+  `stop_container(id, grace_seconds)` (SIGTERM, then SIGKILL when the grace runs out;
+  returns once the container has exited); `remove_container(id)`;
+  `container_status(id)` and `list_containers(pod_uid)` → `ContainerStatus` (newest first);
+  `wait_container(id)` waits for the exit and returns the final status.
+Streams
+  `logs(id, tail=None, timestamps=False)` → text; `exec(id, argv)` → (exit code, output)
+  or raises `ExecError` when the executable does not exist.
+Node
+  `kill_all()`: the node died — every container stops at once (exit 255, reason Unknown,
+  as after a reboot), every sandbox becomes not ready. `version` is the node's
+  containerRuntimeVersion (`sim://1.0`, `docker://28.4.0`), plus `os_image` and
+  `kernel_version` for nodeInfo.
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Literal
+
+ContainerStateName = Literal["created", "running", "exited", "unknown"]
+
+
+class RuntimeError_(Exception):
+    """A runtime call failed; `reason` is the kubelet's word for it (CreateContainerError …)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+class ImagePullError(RuntimeError_):
+    """A pull failed; `message` is what the runtime said (shown in events and status)."""
+
+    def __init__(self, message: str, reason: str = "ErrImagePull") -> None:
+        super().__init__(reason, message)
+
+
+class ContainerNotFound(RuntimeError_):
+    def __init__(self, container_id: str) -> None:
+        super().__init__("NotFound", f"container {container_id!r} not found")
+
+
+class ExecError(RuntimeError_):
+    """An exec could not start (no such executable, container not running)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("ExecError", message)
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """An image on the node. `repo_digest` is what pod status shows as imageID."""
+
+    ref: str  # docker.io/library/nginx:latest
+    repo_digest: str  # docker.io/library/nginx@sha256:…
+    id: str  # sha256:… (the image config digest)
+    size: int
+    repo_tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ContainerConfig:
+    """What the kubelet decided about a container before creating it (CRI ContainerConfig)."""
+
+    name: str
+    image: ImageInfo
+    command: tuple[str, ...] = ()
+    args: tuple[str, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
+    working_dir: str = ""
+    hostname: str = ""
+    attempt: int = 0
+    annotations: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ContainerStatus:
+    """A container as the runtime sees it. Times are timezone-aware datetimes."""
+
+    id: str
+    pod_uid: str
+    sandbox_id: str
+    name: str
+    attempt: int
+    image: str  # the image reference it was created from (normalised)
+    image_id: str  # repo digest
+    state: ContainerStateName
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    exit_code: int | None = None
+    reason: str = ""
+    message: str = ""
+    unhealthy: bool = False  # the runtime's own health view (sim: an annotation)
+
+    def with_(self, **changes: Any) -> ContainerStatus:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class SandboxStatus:
+    id: str
+    pod_uid: str
+    ip: str
+    ready: bool
+    created_at: datetime
+
+
+class Runtime(abc.ABC):
+    """The protocol above, as an abstract base class. See the module docstring."""
+
+    name: str = "runtime"
+    version: str = "runtime://0"
+    os_image: str = "Ubuntu 22.04.5 LTS"
+    kernel_version: str = "5.15.0-139-generic"
+
+    # -- images
+    @abc.abstractmethod
+    async def image_status(self, ref: str) -> ImageInfo | None: ...
+
+    @abc.abstractmethod
+    async def pull_image(self, ref: str) -> ImageInfo: ...
+
+    @abc.abstractmethod
+    async def list_images(self) -> list[ImageInfo]: ...
+
+    # -- sandboxes
+    @abc.abstractmethod
+    async def run_sandbox(self, pod: dict[str, Any]) -> str: ...
+
+    @abc.abstractmethod
+    async def sandbox_status(self, pod_uid: str) -> SandboxStatus | None: ...
+
+    @abc.abstractmethod
+    async def stop_sandbox(self, pod_uid: str) -> None: ...
+
+    @abc.abstractmethod
+    async def remove_sandbox(self, pod_uid: str) -> None: ...
+
+    # -- containers
+    @abc.abstractmethod
+    async def create_container(
+        self, pod: dict[str, Any], container: dict[str, Any], config: ContainerConfig
+    ) -> str: ...
+
+    @abc.abstractmethod
+    async def start_container(self, container_id: str) -> None: ...
+
+    @abc.abstractmethod
+    async def stop_container(self, container_id: str, grace_seconds: float) -> None: ...
+
+    @abc.abstractmethod
+    async def remove_container(self, container_id: str) -> None: ...
+
+    @abc.abstractmethod
+    async def container_status(self, container_id: str) -> ContainerStatus: ...
+
+    @abc.abstractmethod
+    async def list_containers(self, pod_uid: str | None = None) -> list[ContainerStatus]: ...
+
+    @abc.abstractmethod
+    async def wait_container(self, container_id: str) -> ContainerStatus: ...
+
+    # -- streams
+    @abc.abstractmethod
+    async def logs(
+        self, container_id: str, *, tail: int | None = None, timestamps: bool = False
+    ) -> str: ...
+
+    @abc.abstractmethod
+    async def exec(self, container_id: str, argv: list[str]) -> tuple[int, str]: ...
+
+    # -- node
+    @abc.abstractmethod
+    async def kill_all(self) -> None: ...
+
+    def container_uri(self, container_id: str) -> str:
+        """`sim://<id>`: how pod status names a container."""
+        return f"{self.name}://{container_id}"
