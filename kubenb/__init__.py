@@ -34,3 +34,10 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'kubenb' has no attribute {name!r}")
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """`%load_ext kubenb`: registers `%kubectl`, `%%kubectl` and `%minikube`."""
+    from kubenb.magics import load
+
+    load(ipython)

@@ -218,6 +218,30 @@ class Cluster:
         except KeyError:
             raise KeyError(f"no node named {name!r}") from None
 
+    # ---- the kubelet API (what `kubectl logs` and `exec` reach through the API server) -----
+
+    def _pod_kubelet(self, namespace: str, pod_name: str) -> Kubelet:
+        from kubenb.api.errors import BadRequest
+
+        pod = self.store.get("Pod", namespace, pod_name)
+        node = pod["spec"].get("nodeName")
+        kubelet = self.kubelets.get(node or "")
+        if kubelet is None:
+            raise BadRequest(f'pod {pod_name} does not have a host assigned')
+        return kubelet
+
+    def pod_logs(self, namespace: str, pod_name: str, container: str | None = None, *,
+                 previous: bool = False, tail: int | None = None,
+                 timestamps: bool = False) -> str:
+        kubelet = self._pod_kubelet(namespace, pod_name)
+        return self.call(kubelet.logs(namespace, pod_name, container, previous=previous,
+                                      tail=tail, timestamps=timestamps))
+
+    def pod_exec(self, namespace: str, pod_name: str, container: str | None,
+                 argv: list[str]) -> tuple[int, str]:
+        kubelet = self._pod_kubelet(namespace, pod_name)
+        return self.call(kubelet.exec(namespace, pod_name, container, argv))
+
     # ---- waiting -----------------------------------------------------------------------
 
     def wait_for(self, predicate: Callable[[], bool], timeout: float = 60.0) -> None:

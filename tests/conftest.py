@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
+import io
 import random
+import shlex
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -47,3 +52,81 @@ def writes(store: Store) -> Writes:
 @pytest.fixture
 def ctx(store: Store, clock: VirtualClock) -> Context:
     return Context(store, clock, Timings(), random.Random(1))
+
+
+# ---- kubectl against a virtual cluster, and golden files --------------------------------
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def pytest_addoption(parser: Any) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/* from the current output instead of comparing")
+
+
+@dataclass
+class Result:
+    out: str
+    err: str
+    rc: int
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
+
+
+class Kube:
+    """Run kubectl command lines against a cluster: `kube("get pods")`."""
+
+    def __init__(self, cluster: Any) -> None:
+        from kubenb.client.inprocess import InProcessClient
+
+        self.cluster = cluster
+        self.client = InProcessClient.for_cluster(cluster)
+
+    def __call__(self, line: str, stdin: str | None = None) -> Result:
+        from kubenb.cli.kubectl.main import kubectl
+
+        out, err = io.StringIO(), io.StringIO()
+        rc = kubectl(shlex.split(line), self.client, out, err, stdin=stdin)
+        return Result(out.getvalue(), err.getvalue(), rc)
+
+
+@pytest.fixture
+def vcluster() -> Iterator[Any]:
+    """A started 1-node `minikube` cluster on a virtual clock, seed 1."""
+    from kubenb.cluster import Cluster
+
+    c = Cluster(clock=VirtualClock(), seed=1).start()
+    c.wait_for(lambda: bool(c.store.list("Node")), timeout=30)
+    yield c
+    c.stop()
+    c.clock.loop.close()
+
+
+@pytest.fixture
+def kube(vcluster: Any) -> Kube:
+    return Kube(vcluster)
+
+
+@pytest.fixture
+def golden(request: Any) -> Any:
+    """`golden("name", text)`: compare with tests/golden/name.txt (or rewrite it)."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / f"{name}.txt"
+        if update or not path.exists():
+            if not update:
+                pytest.fail(f"golden file {path} is missing; run pytest --update-golden")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+            return
+        want = path.read_text()
+        if text != want:
+            diff = "".join(difflib.unified_diff(want.splitlines(True), text.splitlines(True),
+                                                "golden", "actual"))
+            pytest.fail(f"output differs from {path}:\n{diff}")
+
+    return check

@@ -8,11 +8,15 @@ pod-template-hash label — back into the Deployment, together with the RS's ann
 (the Deployment keeps its own revision/replica/last-applied annotations). The deployment
 controller then finds that old ReplicaSet as the "new" one and gives it revision max+1.
 The CLI layer prints `deployment.apps/<name> <result>` and `error: <RollbackError>`.
+
+Every function takes either a `Store` (controllers, scenario tests) or anything with the
+client protocol's `get`/`list`/`update` (kubectl's `rollout undo|history`, which must work
+against any API server); `_source()` hides the difference.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from kubenb.api.errors import Conflict
 from kubenb.api.hashing import POD_TEMPLATE_HASH_LABEL, canonical_template
@@ -38,6 +42,36 @@ ANNOTATIONS_TO_SKIP = frozenset({
 ROLLED_BACK = "rolled back"
 SKIPPED = "skipped rollback"
 _RETRIES = 5
+
+
+class ApiLike(Protocol):
+    """The part of kubenb.client.base.Client these functions need (not imported: api < client)."""
+
+    def get(self, kind: str, namespace: str | None, name: str) -> Obj: ...
+
+    def list(self, kind: str, namespace: str | None = None, *, label_selector: str | None = None,
+             field_selector: str | None = None) -> tuple[list[Obj], str]: ...
+
+    def update(self, obj: Obj, *, subresource: str | None = None, dry_run: bool = False) -> Obj: ...
+
+
+class _Source:
+    """One face over a Store or a client: get, list a namespace's ReplicaSets, update."""
+
+    def __init__(self, source: Store | ApiLike) -> None:
+        self.source = source
+
+    def get(self, kind: str, namespace: str, name: str) -> Obj:
+        return self.source.get(kind, namespace, name)
+
+    def replica_sets(self, namespace: str | None) -> list[Obj]:
+        if isinstance(self.source, Store):
+            return list(self.source.list("ReplicaSet", namespace))
+        items, _ = self.source.list("ReplicaSet", namespace)
+        return items
+
+    def update(self, obj: Obj) -> None:
+        self.source.update(obj)
 
 
 class RollbackError(Exception):
@@ -67,13 +101,14 @@ def _equal_ignore_hash(t1: Obj, t2: Obj) -> bool:
     return canonical_template(t1 or {}) == canonical_template(t2 or {})
 
 
-def all_replica_sets(store: Store, d: Obj) -> tuple[list[Obj], Obj | None]:
+def all_replica_sets(store: Store | ApiLike, d: Obj) -> tuple[list[Obj], Obj | None]:
     """deploymentutil.GetAllReplicaSets as kubectl has it: (all old RSs, new RS or None)."""
     meta = d["metadata"]
     selector = from_label_selector(d["spec"].get("selector"))
     owned = [
-        rs for rs in store.list("ReplicaSet", meta.get("namespace"), label_selector=selector)
-        if (owner_of(rs) or {}).get("uid") == meta["uid"]
+        rs for rs in _Source(store).replica_sets(meta.get("namespace"))
+        if selector.matches(rs["metadata"].get("labels") or {})
+        and (owner_of(rs) or {}).get("uid") == meta["uid"]
     ]
     owned.sort(key=lambda rs: (parse_time(rs["metadata"]["creationTimestamp"]), rs["metadata"]["name"]))
     template = d["spec"].get("template") or {}
@@ -82,7 +117,7 @@ def all_replica_sets(store: Store, d: Obj) -> tuple[list[Obj], Obj | None]:
     return old, new
 
 
-def _revision_rs(store: Store, d: Obj, to_revision: int) -> Obj:
+def _revision_rs(store: Store | ApiLike, d: Obj, to_revision: int) -> Obj:
     """deploymentRevision: the RS of `to_revision`, or the second newest for 0."""
     old, new = all_replica_sets(store, d)
     latest: Obj | None = None
@@ -108,7 +143,7 @@ def _revision_rs(store: Store, d: Obj, to_revision: int) -> Obj:
     return previous
 
 
-def rollback(store: Store, namespace: str, name: str, to_revision: int = 0) -> str:
+def rollback(store: Store | ApiLike, namespace: str, name: str, to_revision: int = 0) -> str:
     """Roll a Deployment back; returns "rolled back" or the "skipped rollback (…)" text.
 
     Raises RollbackError for kubectl's refusals and the store's NotFound for a missing
@@ -116,8 +151,9 @@ def rollback(store: Store, namespace: str, name: str, to_revision: int = 0) -> s
     """
     if to_revision < 0:
         raise revision_not_found(to_revision)
+    api = _Source(store)
     for attempt in range(_RETRIES):
-        d = store.get("Deployment", namespace, name)
+        d = api.get("Deployment", namespace, name)
         rs = _revision_rs(store, d, to_revision)
         if d["spec"].get("paused"):
             raise RollbackError(
@@ -139,7 +175,7 @@ def rollback(store: Store, namespace: str, name: str, to_revision: int = 0) -> s
         new["spec"]["template"] = template
         new["metadata"]["annotations"] = annotations
         try:
-            store.update(new)
+            api.update(new)
         except Conflict:
             if attempt == _RETRIES - 1:
                 raise
@@ -148,13 +184,13 @@ def rollback(store: Store, namespace: str, name: str, to_revision: int = 0) -> s
     raise AssertionError("unreachable")
 
 
-def history(store: Store, namespace: str, name: str) -> list[tuple[int, str, Obj]]:
+def history(store: Store | ApiLike, namespace: str, name: str) -> list[tuple[int, str, Obj]]:
     """`rollout history`: (revision, change-cause, ReplicaSet) by ascending revision.
 
     Like kubectl, one entry per revision number (a later RS with the same number wins)
     and ReplicaSets with an unparsable revision are left out.
     """
-    d = store.get("Deployment", namespace, name)
+    d = _Source(store).get("Deployment", namespace, name)
     old, new = all_replica_sets(store, d)
     by_revision: dict[int, tuple[int, str, Obj]] = {}
     for rs in [*old, *([new] if new else [])]:

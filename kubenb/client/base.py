@@ -80,3 +80,31 @@ class Client(Protocol):
     ) -> Iterator[WatchEvent]:
         """Changes after `resource_version`, for at most `timeout` seconds (None: until closed)."""
         ...
+
+    def logs(
+        self,
+        namespace: str,
+        pod: str,
+        container: str | None = None,
+        *,
+        previous: bool = False,
+        tail: int | None = None,
+        timestamps: bool = False,
+    ) -> str:
+        """A container's output so far (the pods/log subresource)."""
+        ...
+
+    def exec(self, namespace: str, pod: str, container: str | None, argv: list[str]) -> tuple[int, str]:
+        """Run a command in a container: (exit code, combined output)."""
+        ...
+
+
+class Nodes(Protocol):
+    """What the in-process client needs from the kubelets (a Cluster provides it)."""
+
+    def pod_logs(self, namespace: str, pod_name: str, container: str | None = None, *,
+                 previous: bool = False, tail: int | None = None,
+                 timestamps: bool = False) -> str: ...
+
+    def pod_exec(self, namespace: str, pod_name: str, container: str | None,
+                 argv: list[str]) -> tuple[int, str]: ...

@@ -10,19 +10,25 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from kubenb.api.errors import Conflict
+from kubenb.api.errors import BadRequest, Conflict
 from kubenb.api.objects import WatchEvent, clone
 from kubenb.api.patch import apply_patch
 from kubenb.api.registry import Registry
 from kubenb.api.store import Store
 from kubenb.api.watch import QueueWatch
-from kubenb.client.base import PatchType
+from kubenb.client.base import Nodes, PatchType
 
 
 class InProcessClient:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, nodes: Nodes | None = None) -> None:
         self.store = store
+        self.nodes = nodes
         self.registry: Registry = store.registry
+
+    @classmethod
+    def for_cluster(cls, cluster: Any) -> InProcessClient:
+        """The client of a running `kubenb.Cluster` (its store plus its kubelets)."""
+        return cls(cluster.store, cluster)
 
     def now(self) -> datetime:
         return self.store.clock.now()
@@ -106,3 +112,24 @@ class InProcessClient:
                 yield {"type": ev["type"], "object": clone(ev["object"])}
         finally:
             q.stop()
+
+    def _nodes(self) -> Nodes:
+        if self.nodes is None:
+            raise BadRequest("this cluster has no kubelets to ask")
+        return self.nodes
+
+    def logs(
+        self,
+        namespace: str,
+        pod: str,
+        container: str | None = None,
+        *,
+        previous: bool = False,
+        tail: int | None = None,
+        timestamps: bool = False,
+    ) -> str:
+        return self._nodes().pod_logs(namespace, pod, container, previous=previous, tail=tail,
+                                      timestamps=timestamps)
+
+    def exec(self, namespace: str, pod: str, container: str | None, argv: list[str]) -> tuple[int, str]:
+        return self._nodes().pod_exec(namespace, pod, container, argv)

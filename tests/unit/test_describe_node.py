@@ -124,7 +124,7 @@ Allocated resources:
   ephemeral-storage  0 (0%)      0 (0%)
   hugepages-2Mi      0 (0%)      0 (0%)
 Events:              <none>
-"""
+"""  # noqa: W291 (kubectl prints these trailing spaces)
 
 
 def test_no_lease_taints_unschedulable_and_newer_kubectl() -> None:

@@ -68,7 +68,7 @@ Events:
   ----    ------     ----  ----               -------
   Normal  Scheduled  60s   default-scheduler  Successfully assigned default/kubernetes-bootcamp-5485cc6795-m5t2x to minikube
   Normal  Started    58s   kubelet            spec.containers{kubernetes-bootcamp}: Started container kubernetes-bootcamp
-"""
+"""  # noqa: W291 (kubectl prints these trailing spaces)
 
 
 def event(reason: str, message: str, at: str, component: str, field_path: str = "",
@@ -386,7 +386,7 @@ Volumes:
     ReadOnly:   false
   odd:
   <unknown>
-"""
+"""  # noqa: W291 (kubectl prints these trailing spaces)
     pod["spec"]["volumes"] = []
     # The condition rows above share the column, so the widest condition sets the width.
     assert "  PodScheduled                True \nVolumes:                      <none>\n" in describe_pod(

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from kubenb.api.errors import ApiError
 from kubenb.cli.kubectl.flags import Flag, Parsed, UsageError, parse
+from kubenb.cli.kubectl.templates.errors import TemplateError
 from kubenb.client.base import Client
 
 GLOBAL_FLAGS: tuple[Flag, ...] = (
@@ -152,6 +153,10 @@ def run(root: Command, argv: Sequence[str], ctx: Ctx) -> int:
         return err.code
     except ApiError as err:
         ctx.err.write(server_error(err) + "\n")
+        return 1
+    except TemplateError as err:
+        ctx.out.write(err.stdout)
+        ctx.err.write(f"error: {err.message}\n")
         return 1
 
 

@@ -73,7 +73,7 @@ def render_objects(spec: OutputSpec, objects: list[dict[str, Any]], single: bool
     from kubenb.cli.kubectl import templates
 
     if spec.kind in ("jsonpath", "jsonpath-as-json"):
-        return templates.jsonpath(spec.template, data)
+        return templates.jsonpath(spec.template, data, as_json=spec.kind == "jsonpath-as-json")
     if spec.kind == "go-template":
         return templates.go_template(spec.template, data)
     if spec.kind == "custom-columns":

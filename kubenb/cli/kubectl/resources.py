@@ -50,7 +50,7 @@ def resolve(registry: Registry, args: list[str]) -> list[Request]:
         for a in args:
             kind, _, name = a.partition("/")
             if not name:
-                raise CommandError(f"arguments in resource/name form must have a single resource and name")
+                raise CommandError("arguments in resource/name form must have a single resource and name")
             for rt in lookup(registry, kind):
                 if out and out[-1].rt == rt and out[-1].names is not None:
                     out[-1].names.append(name)

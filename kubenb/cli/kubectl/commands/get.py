@@ -64,7 +64,7 @@ def fetch(ctx: Ctx, req: Request, all_ns: bool) -> tuple[list[dict[str, Any]], l
 def sort_objects(objects: list[dict[str, Any]], expr: str) -> list[dict[str, Any]]:
     from kubenb.cli.kubectl import templates
 
-    return templates.sort_by(objects, expr)
+    return templates.sort_objects(objects, expr)
 
 
 def run(ctx: Ctx, args: list[str]) -> int:

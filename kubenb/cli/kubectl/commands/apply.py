@@ -1,0 +1,155 @@
+"""`kubectl apply -f FILE|DIR|-`: client-side apply, as kubectl does it.
+
+For each manifest object: if it does not exist, create it carrying the
+`kubectl.kubernetes.io/last-applied-configuration` annotation (manifests.with_last_applied);
+otherwise compute kubenb.api.patch.three_way_strategic(last-applied, new manifest, live)
+and send it as a strategic merge patch. Prints `… created`, `… configured` or `… unchanged`
+(with ` (dry run)` / ` (server dry run)`), or `-o` of every object at the end.
+`--server-side` and `--prune` are refused: kubenb implements client-side apply only.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kubenb.api.errors import ApiError, NotFound
+from kubenb.api.patch import three_way_strategic
+from kubenb.api.selectors import parse_label_selector
+from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
+from kubenb.cli.kubectl.commands.create import FILE_FLAGS, PRINT_FLAGS, usage_error
+from kubenb.cli.kubectl.flags import Flag
+from kubenb.cli.kubectl.manifests import (
+    LAST_APPLIED,
+    Manifest,
+    add_source,
+    dry_run_strategy,
+    operation_text,
+    output_spec,
+    print_object,
+    read_manifests,
+    strip_nulls,
+    with_last_applied,
+)
+from kubenb.cli.kubectl.output import render_objects
+
+FLAGS = PRINT_FLAGS + FILE_FLAGS + (
+    Flag("dry-run", "string", "none"),
+    Flag("selector", "string", short="l"),
+    Flag("server-side", "bool"),
+    Flag("force-conflicts", "bool"),
+    Flag("prune", "bool"),
+    Flag("prune-allowlist", "stringArray"),
+    Flag("all", "bool"),
+    Flag("force", "bool"),
+    Flag("overwrite", "bool", True),
+    Flag("validate", "string", "strict"),
+    Flag("field-manager", "string", "kubectl-client-side-apply"),
+    Flag("grace-period", "int", -1),
+    Flag("timeout", "duration", "0s"),
+    Flag("wait", "bool"),
+    Flag("cascade", "string", "background"),
+    Flag("openapi-patch", "bool", True),
+    Flag("record", "bool"),
+    Flag("subresource", "string"),
+)
+
+MISSING_ANNOTATION = (
+    "Warning: resource {name} is missing the " + LAST_APPLIED + " annotation which is "
+    "required by kubectl apply. kubectl apply should only be used on resources created "
+    "declaratively by either kubectl create --save-config or kubectl apply. The missing "
+    "annotation will be patched automatically.\n"
+)
+
+
+def _validate(ctx: Ctx, args: list[str]) -> None:
+    if args:
+        raise usage_error(ctx, f"Unexpected args: [{' '.join(args)}]")
+    dry = dry_run_strategy(ctx.flag("dry-run"))
+    if ctx.flag("force-conflicts") and not ctx.flag("server-side"):
+        raise CommandError("--force-conflicts only works with --server-side")
+    if ctx.flag("server-side"):
+        if dry == "client":
+            raise CommandError("--dry-run=client doesn't work with --server-side (did you mean "
+                               "--dry-run=server instead?)")
+        raise CommandError("Server-side apply not available on the server: (kubenb implements "
+                           "client-side apply only; run apply without --server-side)")
+    if ctx.flag("all") and ctx.flag("selector"):
+        raise CommandError("cannot set --all and --selector at the same time")
+    if ctx.flag("prune"):
+        raise CommandError("--prune is not supported by kubenb")
+    if ctx.flag("kustomize"):
+        raise CommandError("kustomize directories (-k) are not supported by kubenb; use -f")
+    if not ctx.flag("filename"):
+        raise CommandError("must specify one of -f and -k")
+
+
+def apply_one(ctx: Ctx, m: Manifest, dry: str) -> tuple[dict[str, Any], str]:
+    """Create or patch one object; returns what to print and the operation word."""
+    meta = m.obj.get("metadata") or {}
+    if not meta.get("name") and meta.get("generateName"):
+        raise CommandError(f"from {meta['generateName']}: cannot use generate name with apply")
+    modified = with_last_applied(m.obj)
+    try:
+        live = ctx.client.get(m.rt.kind, m.namespace, m.name)
+    except NotFound:
+        live = None
+    if live is None:
+        body = strip_nulls(modified)
+        if dry == "client":
+            return body, "created"
+        try:
+            return ctx.client.create(body, dry_run=dry == "server"), "created"
+        except ApiError as err:
+            raise add_source("creating", m.source, err) from None
+    if dry == "client":
+        return live, "configured"
+    annotations = live["metadata"].get("annotations") or {}
+    if LAST_APPLIED not in annotations:
+        ctx.err.write(MISSING_ANNOTATION.format(name=f"{m.rt.qualified}/{m.name}"))
+        original = None
+    else:
+        try:
+            original = json.loads(annotations[LAST_APPLIED])
+        except ValueError:
+            original = None
+    patch = three_way_strategic(original, modified, live, m.rt.kind)
+    if not patch:
+        return live, "unchanged"
+    try:
+        obj = ctx.client.patch(m.rt.kind, m.namespace, m.name, patch, "strategic",
+                               dry_run=dry == "server")
+    except ApiError as err:
+        raise add_source("patching", m.source, err) from None
+    return obj, "configured"
+
+
+def run(ctx: Ctx, args: list[str]) -> int:
+    _validate(ctx, args)
+    dry = dry_run_strategy(ctx.flag("dry-run"))
+    spec = output_spec(ctx)
+    selector = parse_label_selector(ctx.flag("selector")) if ctx.flag("selector") else None
+    manifests = [m for m in read_manifests(ctx, ctx.flag("filename"), ctx.flag("recursive"))
+                 if selector is None or selector.matches(m.obj["metadata"].get("labels") or {})]
+    if not manifests:
+        raise CommandError("no objects passed to apply")
+    printed: list[dict[str, Any]] = []
+    errors: list[str] = []
+    for m in manifests:
+        try:
+            obj, operation = apply_one(ctx, m, dry)
+        except ApiError as err:
+            errors.append(server_error(err))
+            continue
+        if spec is None or spec.kind == "name":
+            print_object(ctx, spec, obj, operation_text(operation, dry))
+        else:
+            printed.append(obj)
+    if printed and spec is not None:
+        ctx.out.write(render_objects(spec, printed, len(printed) == 1))
+    for line in errors:
+        ctx.err.write(line + "\n")
+    return 1 if errors else 0
+
+
+COMMAND = Command("apply", "Apply a configuration to a resource by file name or stdin", run, FLAGS)
