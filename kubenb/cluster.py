@@ -9,6 +9,7 @@ so scenario tests are deterministic and minutes of cluster time take millisecond
 from __future__ import annotations
 
 import asyncio
+import atexit
 import concurrent.futures
 import logging
 import threading
@@ -52,7 +53,10 @@ class Cluster:
         timings: Timings | None = None,
         shape: NodeShape | None = None,
         kubernetes_version: str = "v1.32.0",
+        node_subnet: str = "192.168.49",
     ) -> None:
+        """`node_subnet`: the first three octets of node addresses (minikube gives each
+        profile its own: 192.168.49, 192.168.58, …); nodes get .2, .3, …"""
         import random
 
         self.name = name
@@ -65,16 +69,35 @@ class Cluster:
                            kubernetes_version)
         self.services = ServiceAllocator(self.store)
         self.store.hooks += [DefaultTolerations(self.timings.toleration_seconds), self.services]
-        self.runner = ControllerRunner(self.ctx)
-        for cls in (DeploymentController, ReplicaSetController, EndpointsController,
-                    GarbageCollector, NamespaceController, NodeLifecycleController,
-                    TaintEvictionController, Scheduler):
-            self.runner.add(cls(self.ctx))
+        self.node_subnet = node_subnet
+        self.runner = self._make_runner()
         self.kubelets: dict[str, Kubelet] = {}
         self._initial_nodes = nodes
         self._node_seq = 0
         self._thread: threading.Thread | None = None
         self._started = False
+        self._ever_started = False
+
+    def _make_runner(self) -> ControllerRunner:
+        runner = ControllerRunner(self.ctx)
+        for cls in (DeploymentController, ReplicaSetController, EndpointsController,
+                    GarbageCollector, NamespaceController, NodeLifecycleController,
+                    TaintEvictionController, Scheduler):
+            runner.add(cls(self.ctx))
+        return runner
+
+    @property
+    def server(self) -> str:
+        """The API server URL minikube would write into the kubeconfig."""
+        return f"https://{self.node_subnet}.2:8443"
+
+    def version(self) -> dict[str, str]:
+        """The `/version` document of this cluster's API server."""
+        v = self.ctx.kubernetes_version
+        major, minor = v.lstrip("v").split(".")[:2]
+        return {"major": major, "minor": minor, "gitVersion": v, "gitCommit": "kubenb",
+                "gitTreeState": "clean", "buildDate": "2024-12-11T00:00:00Z",
+                "goVersion": "go1.23.3", "compiler": "gc", "platform": "linux/amd64"}
 
     # ---- loop plumbing -----------------------------------------------------------------
 
@@ -115,7 +138,10 @@ class Cluster:
     def start(self) -> Cluster:
         if self._started:
             return self
-        self._started = True
+        if self._ever_started:  # a restart: the old work queues were shut down for good
+            self.runner = self._make_runner()
+        self._started = self._ever_started = True
+        atexit.register(self.stop)  # a kernel that exits stops every pod it started
         if self.threaded:
             ready = threading.Event()
             self._thread = threading.Thread(
@@ -131,6 +157,10 @@ class Cluster:
         self.store.ensure_namespaces()
         self.services.bootstrap()
         self.runner.start()
+        if self.kubelets:  # restarted: the same nodes come back, with the pods bound to them
+            for kubelet in list(self.kubelets.values()):
+                await kubelet.start()
+            return
         for _ in range(self._initial_nodes):
             await self._add_node()
 
@@ -139,6 +169,7 @@ class Cluster:
         if not self._started:
             return
         self._started = False
+        atexit.unregister(self.stop)
         try:
             self.call(self._astop(), timeout=60)
         finally:
@@ -183,7 +214,7 @@ class Cluster:
             name,
             self.make_runtime(name, index),
             shape=self.shape,
-            address=f"192.168.49.{index + 1}",
+            address=f"{self.node_subnet}.{index + 1}",
             pod_cidr=f"10.244.{index - 1}.0/24",
             control_plane=index == 1,
         )

@@ -108,3 +108,23 @@ class Nodes(Protocol):
 
     def pod_exec(self, namespace: str, pod_name: str, container: str | None,
                  argv: list[str]) -> tuple[int, str]: ...
+
+
+class Unreachable(Exception):
+    """No API server answers: kubectl prints the message as it is and exits 1."""
+
+
+class DisconnectedClient:
+    """The client when no cluster is configured: every request fails as kubectl's would."""
+
+    def __init__(self, message: str) -> None:
+        from kubenb.api.registry import REGISTRY
+
+        self.message = message
+        self.registry: Registry = REGISTRY
+
+    def __getattr__(self, name: str) -> Any:
+        def fail(*_args: Any, **_kw: Any) -> Any:
+            raise Unreachable(self.message)
+
+        return fail

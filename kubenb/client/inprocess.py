@@ -30,6 +30,14 @@ class InProcessClient:
         """The client of a running `kubenb.Cluster` (its store plus its kubelets)."""
         return cls(cluster.store, cluster)
 
+    @property
+    def server(self) -> str | None:
+        return getattr(self.nodes, "server", None)
+
+    def version(self) -> dict[str, str] | None:
+        ask = getattr(self.nodes, "version", None)
+        return ask() if callable(ask) else None
+
     def now(self) -> datetime:
         return self.store.clock.now()
 

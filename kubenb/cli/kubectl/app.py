@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from kubenb.api.errors import ApiError
 from kubenb.cli.kubectl.flags import Flag, Parsed, UsageError, parse
 from kubenb.cli.kubectl.templates.errors import TemplateError
-from kubenb.client.base import Client
+from kubenb.client.base import Client, Unreachable
 
 GLOBAL_FLAGS: tuple[Flag, ...] = (
     Flag("namespace", "string", short="n", help="If present, the namespace scope for this CLI request"),
@@ -48,6 +48,7 @@ class Ctx:
     stdin: str | None = None
     flags: Parsed | None = None
     path: str = "kubectl"
+    kubeconfig: Any = None  # kubenb.cli.minikube.kubeconfig.Kubeconfig of this session
 
     @property
     def namespace(self) -> str:
@@ -153,6 +154,9 @@ def run(root: Command, argv: Sequence[str], ctx: Ctx) -> int:
         return err.code
     except ApiError as err:
         ctx.err.write(server_error(err) + "\n")
+        return 1
+    except Unreachable as err:
+        ctx.err.write(f"{err}\n")
         return 1
     except TemplateError as err:
         ctx.out.write(err.stdout)

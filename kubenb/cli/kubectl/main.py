@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from kubenb.cli.kubectl.app import Ctx, run
 from kubenb.cli.kubectl.commands import root
@@ -18,7 +18,8 @@ def kubectl(
     *,
     namespace: str = "default",
     stdin: str | None = None,
+    kubeconfig: Any = None,
 ) -> int:
     """Run one kubectl command line against `client`, writing what kubectl would write."""
-    ctx = Ctx(client, out, err, default_namespace=namespace, stdin=stdin)
+    ctx = Ctx(client, out, err, default_namespace=namespace, stdin=stdin, kubeconfig=kubeconfig)
     return run(root(), argv, ctx)

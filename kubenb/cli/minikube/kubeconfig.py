@@ -45,6 +45,8 @@ def rfc1123(when: datetime) -> str:
 def _ordered(entry: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
     out = {k: entry[k] for k in order if k in entry}
     out.update({k: v for k, v in entry.items() if k not in out})
+    if isinstance(out.get("extensions"), list):  # NamedExtension: name, then extension
+        out["extensions"] = [_ordered(e, ("name", "extension")) for e in out["extensions"]]
     return out
 
 

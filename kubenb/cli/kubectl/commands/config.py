@@ -66,8 +66,7 @@ def kubeconfig(ctx: Ctx) -> KubeConfig:
             return KubeConfig.load(path)
         except (OSError, ValueError) as err:
             raise CommandError(str(err)) from None
-    model = getattr(ctx, "kubeconfig", None)
-    return model if isinstance(model, KubeConfig) else KubeConfig()
+    return ctx.kubeconfig if isinstance(ctx.kubeconfig, KubeConfig) else KubeConfig()
 
 
 def _flatten(doc: dict[str, Any]) -> None:

@@ -277,7 +277,8 @@ def parse_taints(specs: list[str]) -> tuple[list[Obj], list[Obj]]:
         if not t["effect"]:
             raise CommandError(f"invalid taint spec: {spec}")
         if any(a["key"] == t["key"] and a["effect"] == t["effect"] for a in add):
-            raise CommandError(f"duplicated taints with the same key and effect: {t}")
+            raise CommandError("duplicated taints with the same key and effect: "
+                               f"{{{t['key']} {t.get('value', '')} {t['effect']} <nil>}}")
         add.append(t)
     return add, remove
 

@@ -1,0 +1,206 @@
+"""`kubectl describe TYPE [NAME_PREFIX] | TYPE/NAME … [-l SEL] [-A] [--show-events]`.
+
+For each object this fetches, through the client, what kubectl's describer for that kind
+fetches — its events (field selector on involvedObject name/namespace/kind/uid), a
+Deployment's ReplicaSets, a ReplicaSet's pods, a node's pods, a Service's endpoints — and
+hands them to the pure describers in `kubenb.cli.kubectl.describe`. Objects are separated as
+kubectl separates them (`\\n\\n` before every one after the first); `describe TYPE NAME`
+with no object of that exact name describes every object whose name starts with NAME.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kubenb.api.errors import ApiError, NotFound
+from kubenb.api.registry import ResourceType
+from kubenb.api.tables.model import selector_string
+from kubenb.cli.kubectl import describe as d
+from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
+from kubenb.cli.kubectl.flags import Flag
+from kubenb.cli.kubectl.resources import resolve
+
+Obj = dict[str, Any]
+#: The kubectl release whose describe text we print (kubectl 1.32 is the referee).
+KUBECTL_MINOR = 32
+NEED_TYPE = ('You must specify the type of resource to describe. Use "kubectl api-resources" for a '
+             "complete list of supported resources.")
+
+
+class Fetcher:
+    """What each describer needs, read through the client."""
+
+    def __init__(self, ctx: Ctx) -> None:
+        self.ctx = ctx
+        self.client = ctx.client
+        self.show_events = bool(ctx.flag("show-events"))
+
+    def events(self, obj: Obj, *, with_kind: bool = True, uid: str | None = None) -> list[Obj]:
+        """kubectl searchEvents: events whose involvedObject is this object."""
+        meta = obj["metadata"]
+        ns = meta.get("namespace") or ""
+        fields = [f"involvedObject.name={meta['name']}", f"involvedObject.namespace={ns}"]
+        if with_kind:
+            fields.append(f"involvedObject.kind={obj['kind']}")
+        ref_uid = uid if uid is not None else meta.get("uid")
+        if ref_uid:
+            fields.append(f"involvedObject.uid={ref_uid}")
+        items, _ = self.client.list("Event", ns or None, field_selector=",".join(fields))
+        return items
+
+    def maybe_events(self, obj: Obj, **kw: Any) -> list[Obj] | None:
+        return self.events(obj, **kw) if self.show_events else None
+
+    def list_or_empty(self, kind: str, namespace: str | None, **kw: Any) -> list[Obj]:
+        try:
+            self.client.registry.by_kind(kind)
+        except LookupError:
+            return []  # a kind this API server does not serve: kubectl sees an empty list
+        items, _ = self.client.list(kind, namespace, **kw)
+        return items
+
+    def get_or_none(self, kind: str, namespace: str | None, name: str) -> Obj | None:
+        try:
+            self.client.registry.by_kind(kind)
+            return self.client.get(kind, namespace, name)
+        except (LookupError, NotFound):
+            return None
+
+    # ---- one function per kind --------------------------------------------------------
+
+    def pod(self, pod: Obj, now: Any) -> str:
+        return d.describe_pod(pod, self.maybe_events(pod, with_kind=False), now, kubectl_minor=KUBECTL_MINOR)
+
+    def deployment(self, dep: Obj, now: Any) -> str:
+        ns = dep["metadata"]["namespace"]
+        selector = selector_string((dep.get("spec") or {}).get("selector"))
+        rss, _ = self.client.list("ReplicaSet", ns, label_selector=selector or None)
+        return d.describe_deployment(dep, rss, self.maybe_events(dep), now, kubectl_minor=KUBECTL_MINOR)
+
+    def replicaset(self, rs: Obj, now: Any) -> str:
+        ns = rs["metadata"]["namespace"]
+        selector = selector_string((rs.get("spec") or {}).get("selector"))
+        pods, _ = self.client.list("Pod", ns, label_selector=selector or None)
+        return d.describe_replicaset(rs, pods, self.maybe_events(rs), now, kubectl_minor=KUBECTL_MINOR)
+
+    def service(self, svc: Obj, now: Any) -> str:
+        meta = svc["metadata"]
+        endpoints = self.list_or_empty("EndpointSlice", meta["namespace"],
+                                       label_selector=f"kubernetes.io/service-name={meta['name']}")
+        if not endpoints:
+            found = self.get_or_none("Endpoints", meta["namespace"], meta["name"])
+            endpoints = [found] if found else []
+        return d.describe_service(svc, endpoints, self.maybe_events(svc), now, kubectl_minor=KUBECTL_MINOR)
+
+    def node(self, node: Obj, now: Any) -> str:
+        name = node["metadata"]["name"]
+        pods, _ = self.client.list("Pod", None, field_selector=f"spec.nodeName={name}")
+        events = None
+        if self.show_events:  # controllers name the node by uid, kubelets by name
+            events = self.events(node) + self.events(node, uid=name)
+        lease = self.get_or_none("Lease", "kube-node-lease", name)
+        return d.describe_node(node, pods, events, now, lease=lease, kubectl_minor=KUBECTL_MINOR)
+
+    def namespace(self, ns: Obj, now: Any) -> str:
+        name = ns["metadata"]["name"]
+        quotas = self.list_or_empty("ResourceQuota", name)
+        limits = self.list_or_empty("LimitRange", name)
+        return d.describe_namespace(ns, quotas, limits, now, kubectl_minor=KUBECTL_MINOR)
+
+    def configmap(self, cm: Obj, now: Any) -> str:
+        return d.describe_configmap(cm, self.maybe_events(cm), now, kubectl_minor=KUBECTL_MINOR)
+
+    def secret(self, secret: Obj, now: Any) -> str:
+        return d.describe_secret(secret, None, now, kubectl_minor=KUBECTL_MINOR)
+
+    def serviceaccount(self, sa: Obj, now: Any) -> str:
+        secrets = self.list_or_empty("Secret", sa["metadata"]["namespace"])
+        return d.describe_serviceaccount(sa, self.maybe_events(sa), now, secrets=secrets,
+                                         kubectl_minor=KUBECTL_MINOR)
+
+    def endpoints(self, ep: Obj, now: Any) -> str:
+        return d.describe_endpoints(ep, self.maybe_events(ep), now, kubectl_minor=KUBECTL_MINOR)
+
+    def describer(self, rt: ResourceType) -> Callable[[Obj, Any], str]:
+        table: dict[str, Callable[[Obj, Any], str]] = {
+            "Pod": self.pod, "Deployment": self.deployment, "ReplicaSet": self.replicaset,
+            "Service": self.service, "Node": self.node, "Namespace": self.namespace,
+            "ConfigMap": self.configmap, "Secret": self.secret, "ServiceAccount": self.serviceaccount,
+            "Endpoints": self.endpoints,
+        }
+        if rt.kind not in table:
+            raise CommandError(f"no description has been implemented for {rt.kind}")
+        return table[rt.kind]
+
+    def describe(self, rt: ResourceType, obj: Obj) -> str:
+        """Re-read the object (as kubectl's describers do) and describe it."""
+        meta = obj["metadata"]
+        fresh = self.client.get(rt.kind, meta.get("namespace") if rt.namespaced else None, meta["name"])
+        return self.describer(rt)(fresh, self.client.now())
+
+
+def _collect(ctx: Ctx, args: list[str]) -> tuple[list[tuple[ResourceType, Obj]], list[ApiError]]:
+    requests = resolve(ctx.client.registry, args)
+    all_ns = ctx.flag("all-namespaces")
+    found: list[tuple[ResourceType, Obj]] = []
+    errors: list[ApiError] = []
+    for req in requests:
+        ns = None if (all_ns or not req.rt.namespaced) else ctx.namespace
+        if req.names is None:
+            items, _ = ctx.client.list(req.rt.kind, ns, label_selector=ctx.flag("selector") or None)
+            found += [(req.rt, obj) for obj in items]
+            continue
+        for name in req.names:
+            try:
+                found.append((req.rt, ctx.client.get(req.rt.kind, ns or ctx.namespace, name)))
+            except NotFound as err:
+                errors.append(err)
+    return found, errors
+
+
+def describe_prefix(ctx: Ctx, fetcher: Fetcher, kind: str, prefix: str, original: ApiError) -> int:
+    """DescribeMatchingResources: every object of the type whose name starts with `prefix`."""
+    rt = resolve(ctx.client.registry, [kind])[0].rt
+    items, _ = ctx.client.list(rt.kind, ctx.namespace if rt.namespaced else None)
+    matched = [obj for obj in items if obj["metadata"]["name"].startswith(prefix)]
+    if not matched:
+        ctx.err.write(server_error(original) + "\n")
+        return 1
+    for obj in matched:
+        ctx.out.write(fetcher.describe(rt, obj) + "\n")
+    return 0
+
+
+def run(ctx: Ctx, args: list[str]) -> int:
+    if not args and not ctx.flag("filename"):
+        raise CommandError(NEED_TYPE)
+    fetcher = Fetcher(ctx)
+    found, errors = _collect(ctx, args)
+    if errors and not found and len(args) == 2 and "/" not in args[0]:
+        return describe_prefix(ctx, fetcher, args[0], args[1], errors[0])
+    texts: list[str] = []
+    for rt, obj in found:
+        try:
+            texts.append(fetcher.describe(rt, obj))
+        except NotFound as err:  # deleted between the list and the describe
+            errors.append(err)
+    ctx.out.write("\n\n".join(texts))
+    if not found and not errors:
+        ctx.err.write("No resources found\n" if ctx.flag("all-namespaces")
+                      else f"No resources found in {ctx.namespace} namespace.\n")
+    for err in errors:
+        ctx.err.write(server_error(err) + "\n")
+    return 1 if errors else 0
+
+
+FLAGS = (
+    Flag("selector", "string", short="l"),
+    Flag("all-namespaces", "bool", short="A"),
+    Flag("show-events", "bool", True),
+    Flag("chunk-size", "int", 500),
+    Flag("filename", "stringArray", short="f"),
+    Flag("recursive", "bool", short="R"),
+)
+
+COMMAND = Command("describe", "Show details of a specific resource or group of resources", run, FLAGS)

@@ -1,0 +1,206 @@
+"""The minikube profiles running in this Python process, and the kubeconfig that names them.
+
+A `Profiles` registry owns one `kubenb.Cluster` per profile (built with the registry's
+clock factory: real clocks in notebooks, virtual ones in tests), the `KubeConfig` minikube
+would keep in ~/.kube/config, and the "active" profile of `minikube profile NAME`. The
+kubectl side asks it for `current_client()` (the cluster of the kubeconfig's
+current-context). Deleting a profile, or the interpreter exiting, stops its cluster.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubenb.cli.minikube.kubeconfig import KubeConfig
+from kubenb.client.base import Client
+from kubenb.clock import Clock, RealClock
+
+MINIKUBE_VERSION = "v1.35.0"
+MINIKUBE_COMMIT = "dd5d320e41b5451cdf3c01891bc4e13d189586ed-dirty"
+DEFAULT_KUBERNETES_VERSION = "v1.32.0"  # minikube v1.35.0's default
+API_PORT = 8443
+ADDONS = {"metrics-server": "Kubernetes"}  # the addons kubenb knows, and their maintainers
+
+ClockFactory = Callable[[], Clock]
+
+
+class NoCluster(Exception):
+    """No profile answers for the kubeconfig's current context (kubectl's wording)."""
+
+    def __init__(self) -> None:
+        super().__init__("The connection to the server localhost:8080 was refused - did you "
+                         "specify the right host or port?")
+
+
+@dataclass
+class Profile:
+    name: str
+    cluster: Any  # kubenb.cluster.Cluster
+    driver: str = "sim"
+    cpus: int = 2
+    memory_mb: int = 4096
+    kubernetes_version: str = DEFAULT_KUBERNETES_VERSION
+    running: bool = True
+    addons: dict[str, bool] = field(default_factory=dict)
+
+    def machines(self) -> list[str]:
+        """Machine names in node order: `minikube`, `minikube-m02`, …"""
+        return list(self.cluster.kubelets)
+
+    def ip(self, machine: str | None = None) -> str:
+        return str(self.cluster.kubelets[machine or self.name].address)
+
+    def host_running(self, machine: str) -> bool:
+        kubelet = self.cluster.kubelets.get(machine)
+        return self.running and kubelet is not None and kubelet.running
+
+    @property
+    def server(self) -> str:
+        return f"https://{self.ip()}:{API_PORT}"
+
+    def client(self) -> Client:
+        from kubenb.client.inprocess import InProcessClient
+
+        return InProcessClient.for_cluster(self.cluster)
+
+
+def _close_all(ref: weakref.ReferenceType[Profiles]) -> None:
+    registry = ref()
+    if registry is not None:
+        registry.close()
+
+
+class Profiles:
+    """Every profile of this process; `clock_factory` builds each new cluster's clock."""
+
+    def __init__(self, clock_factory: ClockFactory | None = None, *, home: str | None = None,
+                 kubeconfig: KubeConfig | None = None, register_atexit: bool = True,
+                 timings: Any = None) -> None:
+        self.clock_factory: ClockFactory = clock_factory or RealClock
+        self.home = home or os.environ.get("MINIKUBE_HOME") or os.path.join(
+            os.path.expanduser("~"), ".minikube")
+        self.kubeconfig = kubeconfig if kubeconfig is not None else KubeConfig()
+        self.timings = timings
+        self.active = "minikube"
+        self._profiles: dict[str, Profile] = {}
+        if register_atexit:
+            atexit.register(_close_all, weakref.ref(self))
+
+    # ---- lookup -------------------------------------------------------------------------
+
+    def get(self, name: str) -> Profile | None:
+        return self._profiles.get(name)
+
+    def names(self) -> list[str]:
+        return sorted(self._profiles)
+
+    def current(self) -> Profile | None:
+        """The profile of the kubeconfig's current context, if it is running."""
+        prof = self._profiles.get(self.kubeconfig.current_context)
+        return prof if prof is not None and prof.running else None
+
+    def current_client(self) -> Client:
+        """The client kubectl commands use; raises NoCluster when nothing is current."""
+        prof = self.current()
+        if prof is None:
+            raise NoCluster()
+        return prof.client()
+
+    # ---- lifecycle ----------------------------------------------------------------------
+
+    def create(self, name: str, *, nodes: int = 1, driver: str = "sim", cpus: int = 2,
+               memory_mb: int = 4096, kubernetes_version: str = DEFAULT_KUBERNETES_VERSION,
+               seed: int | None = None, addons: dict[str, bool] | None = None) -> Profile:
+        """Build and start a new profile's cluster; wait until its nodes are Ready."""
+        from kubenb.cluster import Cluster
+        from kubenb.config import NodeShape
+
+        kw: dict[str, Any] = {}
+        if self.timings is not None:
+            kw["timings"] = self.timings
+        cluster = Cluster(name, nodes=nodes, runtime=driver, clock=self.clock_factory(),
+                          seed=seed, node_subnet=self._free_subnet(), shape=NodeShape(cpu=str(cpus), memory=f"{memory_mb}Mi"),
+                          kubernetes_version=kubernetes_version, **kw)
+        prof = Profile(name, cluster, driver, cpus, memory_mb, kubernetes_version,
+                       addons=dict(addons or {}))
+        self._profiles[name] = prof
+        try:
+            cluster.start()
+            self.wait_ready(prof)
+        except BaseException:
+            self._profiles.pop(name, None)
+            cluster.stop()
+            raise
+        self.configure(prof)
+        return prof
+
+    def _free_subnet(self) -> str:
+        """minikube's network per profile: 192.168.49.0/24, then .58, .67, … (steps of 9)."""
+        used = {p.cluster.node_subnet for p in self._profiles.values()}
+        third = 49
+        while f"192.168.{third}" in used:
+            third += 9
+        return f"192.168.{third}"
+
+    def restart(self, prof: Profile) -> None:
+        """`minikube start` on a stopped profile: the same store, its kubelets started again."""
+        if prof.running:
+            return
+        prof.cluster.start()  # same store; the old nodes and their pods come back
+        prof.running = True
+        self.wait_ready(prof)
+        self.configure(prof)
+
+    def stop(self, prof: Profile, *, keep_context: bool = False) -> None:
+        """Every kubelet stops (its pods' containers with it); the objects stay."""
+        if prof.running:
+            prof.cluster.stop()
+            prof.running = False
+        if not keep_context:
+            self.kubeconfig.unset_current(prof.name)
+
+    def delete(self, name: str) -> bool:
+        """Stop and forget a profile; False when there was none."""
+        prof = self._profiles.pop(name, None)
+        self.kubeconfig.remove_profile(name)
+        if prof is None:
+            return False
+        _shutdown(prof.cluster)
+        return True
+
+    def close(self) -> None:
+        """Stop every cluster (the interpreter is exiting, or the registry is done)."""
+        for name in list(self._profiles):
+            prof = self._profiles.pop(name)
+            _shutdown(prof.cluster)
+
+    def wait_ready(self, prof: Profile, timeout: float = 60.0) -> None:
+        """Block until every running node of the profile reports Ready."""
+        cluster = prof.cluster
+
+        def ready() -> bool:
+            want = {m for m, k in cluster.kubelets.items() if k.running}
+            got = set()
+            for node in cluster.store.list("Node"):
+                conds = (node.get("status") or {}).get("conditions") or []
+                if any(c.get("type") == "Ready" and c.get("status") == "True" for c in conds):
+                    got.add(node["metadata"]["name"])
+            return want <= got
+
+        cluster.wait_for(ready, timeout)
+
+    def configure(self, prof: Profile) -> None:
+        self.kubeconfig.set_minikube_profile(prof.name, prof.server, self.home,
+                                             MINIKUBE_VERSION, prof.cluster.clock.now())
+
+
+def _shutdown(cluster: Any) -> None:
+    cluster.stop()
+    loop = cluster.clock.loop
+    if not loop.is_running() and not loop.is_closed():
+        loop.close()

@@ -1,0 +1,129 @@
+"""The magics in a real IPython shell: `%load_ext kubenb`, then cells as a learner types them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+
+from kubenb.cli import session
+from kubenb.cli.minikube.profiles import Profiles
+from kubenb.clock import VirtualClock
+from kubenb.magics import KubectlFailed, Output, settings
+
+
+@pytest.fixture
+def ip() -> Iterator[InteractiveShell]:
+    old = session.reset(Profiles(clock_factory=VirtualClock))
+    if old is not None:
+        old.close()
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "kubenb")
+    yield shell
+    reg = session.reset(None)
+    if reg is not None:
+        reg.close()
+    settings.strict = False
+
+
+def cluster() -> Any:
+    prof = session.profiles().current()
+    assert prof is not None
+    return prof.cluster
+
+
+def test_no_cluster_yet_prints_kubectls_connection_error(ip: InteractiveShell, capsys: Any) -> None:
+    out = ip.run_line_magic("kubectl", "get pods")
+    cap = capsys.readouterr()
+    assert cap.err == ("The connection to the server localhost:8080 was refused - did you "
+                       "specify the right host or port?\n")
+    assert out == "" and out.exit_code == 1
+
+
+def test_start_get_nodes_and_capture(ip: InteractiveShell, capsys: Any) -> None:
+    ip.run_line_magic("minikube", "start --seed=1")
+    capsys.readouterr()
+    result = ip.run_line_magic("kubectl", "get nodes")
+    cap = capsys.readouterr()
+    assert cap.out.splitlines()[0].split() == ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
+    assert "minikube   Ready    control-plane" in cap.out
+    assert isinstance(result, Output) and result == cap.out
+    # A bare magic shows its text once: the returned value displays as nothing.
+    assert result._ipython_display_() is None
+
+
+def test_go_template_arrives_intact_and_variables_expand(ip: InteractiveShell, capsys: Any) -> None:
+    ip.run_line_magic("minikube", "start --seed=1")
+    ip.run_line_magic("kubectl", "create deployment kubernetes-bootcamp "
+                      "--image=gcr.io/google-samples/kubernetes-bootcamp:v1")
+    c = cluster()
+    c.wait_for(lambda: any(p.get("status", {}).get("phase") == "Running"
+                           for p in c.store.list("Pod", "default")), timeout=60)
+    capsys.readouterr()
+    ip.run_cell("POD_NAME = %kubectl get pods -o go-template --template "
+                "'{{range .items}}{{.metadata.name}}{{\"\\n\"}}{{end}}'")
+    pod_name = ip.user_ns["POD_NAME"]
+    assert pod_name.startswith("kubernetes-bootcamp-") and pod_name.endswith("\n")
+    capsys.readouterr()
+    ip.run_line_magic("kubectl", "get pods $POD_NAME -o name")
+    assert capsys.readouterr().out == f"pod/{pod_name.strip()}\n"
+
+
+def test_errors_print_kubectl_words_without_traceback(ip: InteractiveShell, capsys: Any) -> None:
+    ip.run_line_magic("minikube", "start --seed=1")
+    capsys.readouterr()
+    before = cluster().store.resource_version
+    ip.run_line_magic("kubectl", "get deploymnt")
+    ip.run_line_magic("kubectl", "scale deployment x --replica=3")
+    ip.run_line_magic("kubectl", "get deployments.apps x")
+    err = capsys.readouterr().err
+    assert err == (
+        'error: the server doesn\'t have a resource type "deploymnt"\n'
+        "Error: unknown flag: --replica\nSee 'kubectl scale --help' for usage.\n"
+        'Error from server (NotFound): deployments.apps "x" not found\n'
+    )
+    assert "Traceback" not in err
+    assert cluster().store.resource_version == before
+
+
+def test_strict_mode_raises(ip: InteractiveShell) -> None:
+    with pytest.raises(KubectlFailed, match="localhost:8080 was refused"):
+        ip.run_line_magic("kubectl", "--strict get pods")
+    settings.strict = True
+    with pytest.raises(KubectlFailed):
+        ip.run_line_magic("kubectl", "get pods")
+
+
+def test_cell_magic_applies_a_manifest(ip: InteractiveShell, capsys: Any) -> None:
+    ip.run_line_magic("minikube", "start --seed=1")
+    capsys.readouterr()
+    ip.run_cell_magic("kubectl", "apply -f -", """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  mode: demo
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: team-a
+""")
+    assert capsys.readouterr().out == "configmap/settings created\nnamespace/team-a created\n"
+    ip.run_cell_magic("kubectl", "", "get cm settings -o jsonpath={.data.mode}\n\nget ns team-a -o name\n")
+    assert capsys.readouterr().out == "demonamespace/team-a\n"
+
+
+def test_completion(ip: InteractiveShell) -> None:
+    from kubenb.cli.completion import complete_kubectl
+
+    ip.run_line_magic("minikube", "start --seed=1")
+    client = session.current_client()
+    assert "get" in complete_kubectl([], "g", client)
+    assert complete_kubectl(["get"], "deploy", client) == ["deploy", "deployments"]
+    assert complete_kubectl(["get", "nodes"], "mini", client) == ["minikube"]
+    assert "--replicas" in complete_kubectl(["scale"], "--rep", client)
+    assert complete_kubectl(["describe"], "node/m", client) == ["node/minikube"]
