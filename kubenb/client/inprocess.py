@@ -115,11 +115,35 @@ class InProcessClient:
         q.watcher = self.store.watch(
             kind, q.deliver, namespace=namespace, label_selector=label_selector,
             field_selector=field_selector, resource_version=resource_version)
+        clock = self.store.clock
         try:
-            for ev in q.events(timeout):
+            if clock.virtual and hasattr(self.nodes, "wait_for"):
+                events = self._drive(q, timeout)
+            else:
+                events = q.events(timeout)
+            for ev in events:
                 yield {"type": ev["type"], "object": clone(ev["object"])}
         finally:
             q.stop()
+
+    def _drive(self, q: QueueWatch, timeout: float | None) -> Iterator[WatchEvent]:
+        """On a virtual clock nothing moves unless the caller runs the loop: run the
+        cluster until the next event arrives (or the timeout passes in cluster time)."""
+        clock = self.store.clock
+        end = clock.monotonic() + (3600.0 if timeout is None else timeout)
+        while True:
+            while not q.queue.empty():
+                item = q.queue.get_nowait()
+                if item is QueueWatch._END:
+                    return
+                yield item
+            remaining = end - clock.monotonic()
+            if remaining <= 0:
+                return
+            try:
+                self.nodes.wait_for(lambda: not q.queue.empty(), timeout=remaining)  # type: ignore[union-attr]
+            except TimeoutError:
+                return
 
     def _nodes(self) -> Nodes:
         if self.nodes is None:

@@ -1,24 +1,20 @@
 """`kubectl rollout status|history|undo|pause|resume|restart` against a virtual cluster.
 
-Also defines `PumpingClient` / the `pkube` fixture used by the other workload-command tests:
-an in-process client whose `watch()` drives the virtual-clock cluster while it waits, so a
-command that blocks on a watch (rollout status, wait, drain, logs -f) sees the cluster make
-progress, deterministically and in cluster time (its `timeout` is cluster seconds too).
+Also defines the `pkube` fixture the other workload-command tests import. On a virtual clock
+the in-process client's `watch()` drives the cluster while it waits, so a command that blocks
+on a watch (rollout status, wait, drain, logs -f) sees the cluster make progress,
+deterministically and in cluster time (its `timeout` is cluster seconds too).
 """
 
 from __future__ import annotations
 
 import io
-import queue
 import shlex
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from kubenb.api.objects import clone
-from kubenb.api.watch import QueueWatch
 from kubenb.cli.kubectl.main import kubectl
 from kubenb.client.inprocess import InProcessClient
 from kubenb.clock import RealClock
@@ -27,40 +23,9 @@ V1 = "gcr.io/google-samples/kubernetes-bootcamp:v1"
 V2 = "docker.io/jocatalin/kubernetes-bootcamp:v2"
 
 
-class PumpingClient(InProcessClient):
-    """An in-process client that runs the virtual cluster while a watch has nothing to say."""
-
-    def __init__(self, cluster: Any, step: float = 0.25) -> None:
-        super().__init__(cluster.store, cluster)
-        self.cluster, self.step = cluster, step
-
-    def watch(self, kind: str, namespace: str | None = None, *, label_selector: str | None = None,
-              field_selector: str | None = None, resource_version: str | None = None,
-              timeout: float | None = None) -> Iterator[Any]:
-        q = QueueWatch()
-        q.watcher = self.store.watch(kind, q.deliver, namespace=namespace, label_selector=label_selector,
-                                     field_selector=field_selector, resource_version=resource_version)
-        clock = self.cluster.clock
-        end = clock.monotonic() + (600.0 if timeout is None else timeout)
-        try:
-            while True:
-                while True:
-                    try:
-                        item = q.queue.get_nowait()
-                    except queue.Empty:
-                        break
-                    yield {"type": item["type"], "object": clone(item["object"])}
-                if clock.monotonic() >= end:
-                    return
-                self.cluster.advance(min(self.step, end - clock.monotonic()))
-        finally:
-            q.stop()
-
-
 @pytest.fixture
 def pkube(kube: Any, vcluster: Any) -> Any:
-    """`kube`, but commands that watch drive the virtual cluster while they wait."""
-    kube.client = PumpingClient(vcluster)
+    """`kube` on the virtual cluster: the in-process client drives it while a watch waits."""
     return kube
 
 

@@ -16,7 +16,7 @@ def test_background_cluster_runs_a_deployment_and_stops_cleanly() -> None:
     before = kubenb_threads()
     c = Cluster("rt", nodes=2, seed=5).start()
     try:
-        assert f"kubenb-rt" in kubenb_threads()
+        assert "kubenb-rt" in kubenb_threads()
         c.store.create({
             "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
             "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
