@@ -14,16 +14,21 @@ import os
 import re
 from typing import Any
 
-from kubenb.api.names import (
-    config_map_key_errors,
-    env_var_name_errors,
-    port_name_errors,
-    port_num_errors,
-)
+from kubenb.api.names import config_map_key_errors, port_name_errors, port_num_errors, regex_error
 from kubenb.cli.kubectl.app import CommandError
 
 Obj = dict[str, Any]
 _RAND = "bcdfghjklmnpqrstvwxz2456789"
+_ENV_FMT = "[-._a-zA-Z][-._a-zA-Z0-9]*"
+_ENV_MSG = ("a valid environment variable name must consist of alphabetic characters, digits, "
+            "'_', '-', or '.', and must not start with a digit")
+
+
+def env_var_name_errors(name: str) -> list[str]:
+    """validation.IsEnvVarName, the strict form kubectl checks on the client."""
+    if re.fullmatch(_ENV_FMT, name):
+        return []
+    return [regex_error(_ENV_MSG, _ENV_FMT, "my.env-name", "MY_ENV.NAME", "MyEnvName1")]
 
 
 def meta(name: str, namespace: str = "", **rest: Any) -> Obj:

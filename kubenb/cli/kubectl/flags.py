@@ -32,6 +32,8 @@ class Flag:
     default: Any = None
     short: str = ""
     help: str = ""
+    # pflag's NoOptDefVal: the value of a bare `--flag` (which then never takes the next word)
+    no_value: str | None = None
 
     @property
     def label(self) -> str:
@@ -45,6 +47,9 @@ class Flag:
             return {"bool": False, "int": 0, "string": "", "duration": "0s"}[self.type]
         return self.default
 
+
+# Flags kubectl gives a NoOptDefVal everywhere they appear (`--dry-run` alone means client).
+_NO_VALUE = {"dry-run": "client", "cascade": "background"}
 
 _DURATION = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$")
 
@@ -132,8 +137,11 @@ def parse(argv: Sequence[str], flags: Sequence[Flag]) -> Parsed:
             flag = by_name.get(name)
             if flag is None:
                 raise UsageError(f"unknown flag: --{name}")
+            bare = flag.no_value if flag.no_value is not None else _NO_VALUE.get(flag.name)
             if eq:
                 assign(flag, value)
+            elif bare is not None:
+                assign(flag, bare)
             elif flag.type == "bool":
                 assign(flag, "true")
             elif i < len(argv):

@@ -149,20 +149,18 @@ def _compact(obj: Any) -> str:
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
 
 
-def to_manifest(ctx: Ctx, obj: dict[str, Any], source: str) -> Manifest:
-    """Map one object to its resource type and settle its namespace (builder rules)."""
+def to_manifest(ctx: Ctx, obj: dict[str, Any], source: str, local: bool = False) -> Manifest:
+    """Map one object to its resource type and settle its namespace (builder rules; a
+    `--local` builder leaves the namespace as the file has it)."""
     if not obj.get("kind"):
         raise CommandError(f"unable to decode \"{source}\": Object 'Kind' is missing in '{_compact(obj)}'")
-    if not obj.get("apiVersion"):
-        raise CommandError(
-            f"unable to decode \"{source}\": Object 'apiVersion' is missing in '{_compact(obj)}'")
     meta = obj.setdefault("metadata", {}) if isinstance(obj.get("metadata"), dict) else {}
     try:
         rt = ctx.client.registry.by_kind(obj["kind"])
-        if rt.api_version != obj["apiVersion"]:
+        if obj.get("apiVersion") and rt.api_version != obj["apiVersion"]:
             raise UnknownResource(obj["kind"])
     except UnknownResource:
-        version = obj["apiVersion"]
+        version = obj.get("apiVersion", "")
         raise CommandError(
             f'resource mapping not found for name: "{meta.get("name", "")}" namespace: '
             f'"{meta.get("namespace", "")}" from "{source}": no matches for kind '
@@ -174,18 +172,19 @@ def to_manifest(ctx: Ctx, obj: dict[str, Any], source: str) -> Manifest:
             raise CommandError(
                 f'the namespace from the provided object "{given}" does not match the namespace '
                 f'"{ctx.namespace}". You must pass \'--namespace={given}\' to perform this operation.')
-        if not given:
+        if not given and not local:
             meta["namespace"] = ctx.namespace
     return Manifest(source, obj, rt)
 
 
-def read_manifests(ctx: Ctx, filenames: list[str], recursive: bool = False) -> list[Manifest]:
+def read_manifests(ctx: Ctx, filenames: list[str], recursive: bool = False,
+                   local: bool = False) -> list[Manifest]:
     """Every object named by `-f` arguments, in kubectl's order."""
     out = []
     for name in filenames:
         for source, text in _read(ctx, name, recursive):
             for doc in parse_documents(text, source):
-                out += [to_manifest(ctx, o, source) for o in _flatten(doc)]
+                out += [to_manifest(ctx, o, source, local) for o in _flatten(doc)]
     return out
 
 
@@ -235,6 +234,11 @@ def print_object(ctx: Ctx, spec: OutputSpec | None, obj: dict[str, Any], operati
                  typed: bool = False) -> None:
     """Print one written object: the success line, or `-o`. `typed`: an object kubectl built
     itself (its JSON keeps Go struct order, which our builders keep as dict order)."""
+    if spec is not None and spec.kind == "yaml":
+        # the YAML printer separates the documents it prints with `---`
+        if getattr(ctx, "_yaml_printed", False):
+            ctx.out.write("---\n")
+        ctx._yaml_printed = True  # type: ignore[attr-defined]
     if spec is None:
         ctx.out.write(to_name([obj], operation))
     elif spec.kind == "name":
