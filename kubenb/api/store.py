@@ -78,7 +78,9 @@ class Store:
         # field selector are kept per node, so a write reaches only the kubelet it concerns
         self._watchers: dict[str | None, list[Watcher]] = collections.defaultdict(list)
         self._node_watchers: dict[str, list[Watcher]] = collections.defaultdict(list)
-        self._owned: dict[str, set[Key]] = collections.defaultdict(set)
+        # owner uid -> dependents' keys, in insertion order (a dict: runs must not depend
+        # on string hashing, or which pod a scale-down picks would change between runs)
+        self._owned: dict[str, dict[Key, None]] = collections.defaultdict(dict)
         self._on_node: dict[str, set[tuple[str, str]]] = collections.defaultdict(set)
 
     # ---- helpers -----------------------------------------------------------------------
@@ -113,9 +115,9 @@ class Store:
         for ref in meta.get("ownerReferences") or []:
             s = self._owned[ref["uid"]]
             if add:
-                s.add(key)
+                s[key] = None
             else:
-                s.discard(key)
+                s.pop(key, None)
                 if not s:
                     del self._owned[ref["uid"]]
         if obj["kind"] == "Pod":
@@ -232,6 +234,9 @@ class Store:
 
     def create(self, obj: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
         rt = self.resource(obj.get("kind", ""))
+        if not isinstance(obj.get("metadata", {}), dict):
+            raise BadRequest(f"{rt.kind} in version \"{rt.version}\" cannot be handled as a "
+                             f"{rt.kind}: metadata must be an object")
         new = clone(obj)
         new["apiVersion"] = rt.api_version
         meta = new.setdefault("metadata", {})

@@ -133,3 +133,13 @@ def test_flatten_reports_missing_certificate_files() -> None:
     out, err, rc = kubectl("config view --flatten", model())
     assert (out, rc) == ("", 1)
     assert err == f"error: open {HOME}/ca.crt: no such file or directory\n"
+
+
+@needs_kubectl
+@pytest.mark.parametrize("args", ["config", "config foo"])
+def test_group_help_and_unknown_verb_match_real_kubectl(tmp_path: Path, args: str) -> None:
+    path = tmp_path / "config"
+    path.write_text("")
+    ours = kubectl(f"--kubeconfig {path} {args}", None)
+    theirs = real(path, *args.split())
+    assert (ours[1].splitlines()[:1], ours[2]) == (theirs[1].splitlines()[:1], theirs[2])

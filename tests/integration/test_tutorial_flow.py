@@ -205,8 +205,8 @@ def m3_explore(f: Flow) -> None:
     f.check(out.rstrip().endswith(f"Started container {APP}"), "describe pods: events end Started")
     f.cell(f"POD_NAME = %kubectl get pods -o go-template --template {NAMES}")
     f.check(f.var("POD_NAME") == pod, "POD_NAME unchanged")
-    out = f.kubectl("describe pods $POD_NAME")
-    f.kubectl("logs $POD_NAME", has=(f"Kubernetes Bootcamp App Started At: 2025-01-06T10:00:0",
+    f.kubectl("describe pods $POD_NAME", has=(f"Name:             {pod}\n",))
+    f.kubectl("logs $POD_NAME", has=("Kubernetes Bootcamp App Started At: 2025-01-06T10:00:0",
                                      f" | Running On:  {pod} \n\n"))
     out = f.kubectl("exec $POD_NAME -- env")
     for line in (f"HOSTNAME={pod}", "KUBERNETES_SERVICE_HOST=10.96.0.1", "NPM_CONFIG_LOGLEVEL=info",

@@ -136,11 +136,33 @@ def _read(ctx: Ctx, name: str, recursive: bool) -> list[tuple[str, str]]:
     return out
 
 
-def _flatten(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    if doc.get("kind", "").endswith("List") and isinstance(doc.get("items"), list):
+def _decode_error(source: str, why: str) -> CommandError:
+    return CommandError(f'unable to decode "{source}": {why}')
+
+
+def _check_shape(doc: Any, source: str) -> None:
+    """Refuse documents the API machinery could not decode, in its words."""
+    if not isinstance(doc, dict):
+        raise _decode_error(source, f"json: cannot unmarshal {_json_kind(doc)} into Go value of "
+                                    "type map[string]interface {}")
+    if not isinstance(doc.get("kind"), str) or not doc.get("kind"):
+        raise _decode_error(source, f"Object 'Kind' is missing in '{_compact(doc)}'")
+    meta = doc.get("metadata")
+    if meta is not None and not isinstance(meta, dict):
+        raise _decode_error(source, f"json: cannot unmarshal {_json_kind(meta)} into Go struct "
+                                    "field metadataOnlyObject.metadata of type v1.ObjectMeta")
+    for key in ("name", "namespace", "generateName"):
+        if isinstance(meta, dict) and meta.get(key) is not None and not isinstance(meta[key], str):
+            raise _decode_error(source, f"json: cannot unmarshal {_json_kind(meta[key])} into Go "
+                                        f"struct field ObjectMeta.metadata.{key} of type string")
+
+
+def _flatten(doc: Any, source: str = "STDIN") -> list[dict[str, Any]]:
+    _check_shape(doc, source)
+    if doc["kind"].endswith("List") and isinstance(doc.get("items"), list):
         out: list[dict[str, Any]] = []
         for item in doc["items"]:
-            out += _flatten(item)
+            out += _flatten(item, source)
         return out
     return [doc]
 
@@ -184,7 +206,7 @@ def read_manifests(ctx: Ctx, filenames: list[str], recursive: bool = False,
     for name in filenames:
         for source, text in _read(ctx, name, recursive):
             for doc in parse_documents(text, source):
-                out += [to_manifest(ctx, o, source, local) for o in _flatten(doc)]
+                out += [to_manifest(ctx, o, source, local) for o in _flatten(doc, source)]
     return out
 
 

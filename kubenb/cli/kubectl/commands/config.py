@@ -165,6 +165,11 @@ def run_use_context(ctx: Ctx, args: list[str]) -> int:
 
 
 def run_config(ctx: Ctx, args: list[str]) -> int:
+    """Bare `kubectl config` prints its help on stderr; both it and an unknown verb exit 1."""
+    if args:
+        ctx.err.write(f'error: unknown command "{args[0]}"\n'
+                      "See 'kubectl config -h' for help and examples\n")
+        return 1
     ctx.err.write(CONFIG_HELP)
     return 1
 
