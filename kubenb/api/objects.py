@@ -1,4 +1,4 @@
-"""Typed views of raw Kubernetes JSON, object keys, and a fast deep copy.
+"""Typed views of raw Kubernetes JSON, object keys, a fast deep copy and timestamps.
 
 Objects stay plain dicts (DESIGN: objects are Kubernetes JSON). The TypedDicts only name
 the keys so type checkers catch typos; `Key` identifies an object in the store.
@@ -6,7 +6,11 @@ the keys so type checkers catch typos; `Key` identifies an object in the store.
 
 from __future__ import annotations
 
+import math
+from datetime import datetime
 from typing import Any, Literal, NamedTuple, NewType, TypedDict
+
+from kubenb.clock import rfc3339
 
 ResourceVersion = NewType("ResourceVersion", str)
 EventType = Literal["ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR"]
@@ -73,3 +77,18 @@ def clone(value: Any) -> Any:
     if isinstance(value, list):
         return [clone(v) if isinstance(v, (dict, list)) else v for v in value]
     return value
+
+
+# whole second since the epoch -> its rfc3339 text (writes in the same second share it)
+_STAMPS: dict[int, str] = {}
+
+
+def stamp(dt: datetime) -> str:
+    """`rfc3339(dt)`, formatted once per second: every write needs one, strftime is slow."""
+    second = math.floor(dt.timestamp())
+    text = _STAMPS.get(second)
+    if text is None:
+        if len(_STAMPS) >= 4096:
+            _STAMPS.clear()
+        text = _STAMPS[second] = rfc3339(dt)
+    return text

@@ -14,7 +14,6 @@ from __future__ import annotations
 import collections
 import random
 import threading
-import uuid
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any, Literal, Protocol
@@ -22,11 +21,11 @@ from typing import Any, Literal, Protocol
 from kubenb.api import defaults, validation
 from kubenb.api.errors import AlreadyExists, BadRequest, Conflict, Expired, Forbidden, NotFound
 from kubenb.api.names import generate_name
-from kubenb.api.objects import Key, ResourceVersion, WatchEvent, clone
+from kubenb.api.objects import Key, ResourceVersion, WatchEvent, clone, stamp
 from kubenb.api.pods import qos_class, set_condition
 from kubenb.api.registry import REGISTRY, Registry, ResourceType, UnknownResource
 from kubenb.api.selectors import FieldSelector, Selector, parse_field_selector, parse_label_selector
-from kubenb.api.watch import Deliver, Watcher, make_watcher
+from kubenb.api.watch import Deliver, Watcher, begin_delivery, end_delivery, make_watcher
 from kubenb.clock import Clock, rfc3339
 
 Op = Literal["CREATE", "UPDATE"]
@@ -34,6 +33,9 @@ Propagation = Literal["Background", "Foreground", "Orphan"]
 # Kinds whose metadata.generation follows spec changes.
 _GENERATION_KINDS = {"Deployment", "ReplicaSet", "Pod"}
 SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
+# RFC 4122 variant and version 4 bits, as uuid.UUID(int=..., version=4) sets them
+_UUID_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
+_UUID_V4 = (0x8000 << 48) | (4 << 76)
 
 
 class AdmissionHook(Protocol):
@@ -65,8 +67,15 @@ class Store:
         self.write_listeners: list[WriteListener] = []
         # EventRecorder's aggregation cache: (source, object, reason, message) -> event key
         self.event_cache: dict[tuple[Any, ...], tuple[str, str]] = {}
+        # EventRecorder's name probe: (namespace, object name) -> (first, end, removals):
+        # Event names for nanoseconds first..end-1 were taken while `removals` Events had gone
+        self.event_names: dict[tuple[str, str], tuple[int, int, int]] = {}
         self._lock = threading.RLock()
         self._rv = 0
+        # kind -> how many writes / removals of it there ever were: lets a reader keep
+        # something derived from a kind's objects until the next write of that kind
+        self.writes: collections.Counter[str] = collections.Counter()
+        self.removals: collections.Counter[str] = collections.Counter()
         # kind -> namespace -> name -> object
         self._objects: dict[str, dict[str, dict[str, dict[str, Any]]]] = {
             r.kind: {} for r in registry
@@ -92,7 +101,10 @@ class Store:
             raise BadRequest(f'no kind "{kind}" is registered') from None
 
     def _new_uid(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        # str(uuid.UUID(int=bits, version=4)), without building the UUID object
+        n = (self.rng.getrandbits(128) & _UUID_CLEAR) | _UUID_V4
+        h = f"{n:032x}"
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def _next_rv(self) -> str:
         self._rv += 1
@@ -135,9 +147,11 @@ class Store:
         if old is not None:
             self._index(old, add=False)
         ns = meta.get("namespace") or ""
+        self.writes[obj["kind"]] += 1
         if etype == "DELETED":
             by_ns = self._objects[obj["kind"]].get(ns, {})
             by_ns.pop(meta["name"], None)
+            self.removals[obj["kind"]] += 1
         else:
             self._objects[obj["kind"]].setdefault(ns, {})[meta["name"]] = obj
             self._index(obj, add=True)
@@ -151,8 +165,12 @@ class Store:
             for node in nodes:
                 if node:
                     targets += self._node_watchers.get(node, [])
-        for w in targets:
-            w.offer(etype, obj, old)
+        opened = begin_delivery()
+        try:
+            for w in targets:
+                w.offer(etype, obj, old)
+        finally:
+            end_delivery(opened)
         return obj
 
     def _notify(self, verb: str, obj: dict[str, Any], sub: str | None = None) -> None:
@@ -215,13 +233,17 @@ class Store:
                 by_ns = self._objects[kind]
                 nss = [namespace] if (namespace and rt.namespaced) else sorted(by_ns)
                 cands = [o for ns in nss for _, o in sorted(by_ns.get(ns, {}).items())]
-            out = [
-                o
-                for o in cands
-                if (not namespace or not rt.namespaced or o["metadata"].get("namespace") == namespace)
-                and labels.matches(o["metadata"].get("labels"))
-                and fields.matches(o)
-            ]
+            if labels.empty() and fields.empty():
+                out = list(cands)  # no selector, so cands came from the namespace's own map
+            else:
+                out = [
+                    o
+                    for o in cands
+                    if (not namespace or not rt.namespaced
+                        or o["metadata"].get("namespace") == namespace)
+                    and labels.matches(o["metadata"].get("labels"))
+                    and fields.matches(o)
+                ]
             return out, ResourceVersion(str(self._rv))
 
     def dependents(self, owner_uid: str) -> list[dict[str, Any]]:
@@ -232,12 +254,15 @@ class Store:
 
     # ---- writes ------------------------------------------------------------------------
 
-    def create(self, obj: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
+    def create(self, obj: dict[str, Any], *, dry_run: bool = False,
+               adopt: bool = False) -> dict[str, Any]:
+        """Create an object. `adopt`: the caller built `obj` just for this call and never
+        touches it again (controllers, event recorders), so it is stored without a copy."""
         rt = self.resource(obj.get("kind", ""))
         if not isinstance(obj.get("metadata", {}), dict):
             raise BadRequest(f"{rt.kind} in version \"{rt.version}\" cannot be handled as a "
                              f"{rt.kind}: metadata must be an object")
-        new = clone(obj)
+        new = obj if adopt else clone(obj)
         new["apiVersion"] = rt.api_version
         meta = new.setdefault("metadata", {})
         if rt.namespaced:
@@ -271,7 +296,7 @@ class Store:
                     hook.release(new)
                 raise AlreadyExists(rt.qualified, meta["name"])
             meta["uid"] = self._new_uid()
-            meta["creationTimestamp"] = rfc3339(self.clock.now())
+            meta["creationTimestamp"] = stamp(self.clock.now())
             if rt.kind in _GENERATION_KINDS:
                 meta["generation"] = 1
             if dry_run:
@@ -297,11 +322,14 @@ class Store:
         *,
         subresource: str | None = None,
         dry_run: bool = False,
+        adopt: bool = False,
     ) -> dict[str, Any]:
         """Replace an object (or only its status with subresource="status").
 
         A stale metadata.resourceVersion raises Conflict; an empty one updates
         unconditionally. A no-op update writes nothing and returns the current object.
+        `adopt` (status writes): the caller hands over a status it built for this call
+        and never touches again, so it is stored without a copy.
         """
         rt = self.resource(obj.get("kind", ""))
         meta_in = obj.get("metadata") or {}
@@ -315,8 +343,12 @@ class Store:
             if rv and rv != old["metadata"]["resourceVersion"]:
                 raise Conflict(rt.qualified, name)
             if subresource == "status":
-                new = clone(old)
-                new["status"] = clone(obj.get("status") or {})
+                # stored objects are never mutated, so the new version shares everything
+                # but metadata (resourceVersion changes) and status with the old one
+                new = dict(old)
+                new["metadata"] = dict(old["metadata"])
+                status = obj.get("status") or {}
+                new["status"] = status if adopt else clone(status)
             else:
                 new = clone(obj)
                 new["apiVersion"] = rt.api_version
@@ -370,10 +402,14 @@ class Store:
                 raise Conflict("pods", name, f'pod {name} is already assigned to node "{current}"')
             if pod["metadata"].get("deletionTimestamp"):
                 raise Conflict("pods", name, "pod is being deleted, cannot be assigned to a host")
-            new = clone(pod)
+            # shares all but what changes with the stored version (never mutated)
+            new = dict(pod)
+            new["metadata"] = dict(pod["metadata"])
+            new["spec"] = dict(pod["spec"])
             new["spec"]["nodeName"] = node_name
-            set_condition(new.setdefault("status", {}), "PodScheduled", "True",
-                          rfc3339(self.clock.now()), probe_time=True)
+            new["status"] = clone(pod.get("status") or {})
+            set_condition(new["status"], "PodScheduled", "True",
+                          stamp(self.clock.now()), probe_time=True)
             self._put(new, pod, "MODIFIED")
         self._notify("create", new, "binding")
         return new

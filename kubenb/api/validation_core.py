@@ -8,6 +8,7 @@ allocation are the store's business; only their shape is checked here.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Callable
 from typing import Any
@@ -324,6 +325,7 @@ def validate_endpoints(errs: ErrorList, obj: Obj, old: Obj | None) -> None:
                 errs.not_supported(f"{ppath}.protocol", port["protocol"], PROTOCOLS)
 
 
+@functools.cache  # two validators in all, made once (every Event write asks)
 def validate_meta_only(namespaced: bool) -> Callable[[ErrorList, Obj, Obj | None], None]:
     """For kinds with nothing but metadata to check (ServiceAccount, Event, unknown kinds)."""
     def validate(errs: ErrorList, obj: Obj, old: Obj | None) -> None:

@@ -3,12 +3,14 @@
 Mirrors apimachinery `api/validation/objectmeta.go`, `apis/meta/v1/validation` and
 the name functions of `api/validation/generic.go`, appending to an `ErrorList` with
 Kubernetes' field paths and words. Go iterates maps in random order; we iterate keys
-sorted so messages are deterministic. Used by the per-kind modules
+sorted so messages are deterministic. The string checks that see the same few values on
+every write (label keys and values, annotation keys, namespaces) remember their answers. Used by the per-kind modules
 (validation_pod, validation_apps, validation_core) that `validation.validate` calls.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -30,6 +32,22 @@ def name_is_dns_subdomain(name: str, prefix: bool) -> list[str]:
 
 def name_is_dns_label(name: str, prefix: bool) -> list[str]:
     return names.dns1123_label_errors(names.mask_trailing_dash(name) if prefix else name)
+
+
+# Pure string checks, remembered: labels, annotation keys and namespaces repeat on every write.
+@functools.lru_cache(maxsize=8192)
+def _qualified_name_errors(key: str) -> tuple[str, ...]:
+    return tuple(names.qualified_name_errors(key))
+
+
+@functools.lru_cache(maxsize=8192)
+def _label_value_errors(value: str) -> tuple[str, ...]:
+    return tuple(names.label_value_errors(value))
+
+
+@functools.lru_cache(maxsize=1024)
+def _dns1123_label_errors(name: str) -> tuple[str, ...]:
+    return tuple(names.dns1123_label_errors(name))
 
 
 def name_is_dns1035_label(name: str, prefix: bool) -> list[str]:
@@ -73,7 +91,9 @@ def validate_dns1123_subdomain(errs: ErrorList, value: str, path: str) -> None:
 
 
 def validate_qualified_name(errs: ErrorList, value: str, path: str) -> None:
-    for msg in names.qualified_name_errors(value):
+    found = (_qualified_name_errors(value) if type(value) is str
+             else names.qualified_name_errors(value))
+    for msg in found:
         errs.invalid(path, value, msg)
 
 
@@ -89,18 +109,22 @@ def validate_immutable(errs: ErrorList, new: Any, old: Any, path: str) -> None:
 
 def validate_labels(errs: ErrorList, labels: Any, path: str) -> None:
     """ValidateLabels: every key a qualified name, every value a label value."""
+    if not labels:
+        return
     for key in sorted(as_dict(labels)):
         value = labels[key]
         validate_qualified_name(errs, key, path)
-        for msg in names.label_value_errors(value if isinstance(value, str) else str(value)):
+        for msg in _label_value_errors(value if isinstance(value, str) else str(value)):
             errs.invalid(path, value, msg)
 
 
 def validate_annotations(errs: ErrorList, annotations: Any, path: str) -> None:
     """ValidateAnnotations: keys are qualified names (case-insensitively), 256 KiB in all."""
     annotations = as_dict(annotations)
+    if not annotations:
+        return
     for key in sorted(annotations):
-        for msg in names.qualified_name_errors(key.lower()):
+        for msg in _qualified_name_errors(key.lower()):  # str.lower() is always a str
             errs.invalid(path, key, msg)
     total = sum(len(k.encode()) + len(str(v).encode()) for k, v in annotations.items())
     if total > TOTAL_ANNOTATION_SIZE_LIMIT:
@@ -109,6 +133,8 @@ def validate_annotations(errs: ErrorList, annotations: Any, path: str) -> None:
 
 
 def _validate_owner_references(errs: ErrorList, refs: Any, path: str) -> None:
+    if not refs:
+        return
     controller = ""
     for ref in as_list(refs):
         ref = as_dict(ref)
@@ -131,6 +157,8 @@ def _validate_owner_references(errs: ErrorList, refs: Any, path: str) -> None:
 
 def _validate_finalizers(errs: ErrorList, finalizers: Any, path: str) -> None:
     finalizers = as_list(finalizers)
+    if not finalizers:
+        return
     for f in finalizers:
         validate_qualified_name(errs, f, path)
     if "orphan" in finalizers and "foregroundDeletion" in finalizers:
@@ -163,15 +191,24 @@ def validate_object_meta(errs: ErrorList, meta: Any, namespaced: bool, name_fn: 
         if not namespace:
             errs.required(f"{path}.namespace")
         else:
-            for msg in name_is_dns_label(namespace, False):
+            found = (_dns1123_label_errors(namespace) if type(namespace) is str
+                     else name_is_dns_label(namespace, False))
+            for msg in found:
                 errs.invalid(f"{path}.namespace", namespace, msg)
     elif namespace:
         errs.forbidden(f"{path}.namespace", "not allowed on this type")
-    validate_nonnegative(errs, meta.get("generation", 0), f"{path}.generation")
-    validate_labels(errs, meta.get("labels"), f"{path}.labels")
-    validate_annotations(errs, meta.get("annotations"), f"{path}.annotations")
-    _validate_owner_references(errs, meta.get("ownerReferences"), f"{path}.ownerReferences")
-    _validate_finalizers(errs, meta.get("finalizers"), f"{path}.finalizers")
+    generation = meta.get("generation", 0)
+    if generation:
+        validate_nonnegative(errs, generation, f"{path}.generation")
+    # each check finds nothing in an absent or empty field: skip it (and its path string)
+    if meta.get("labels"):
+        validate_labels(errs, meta["labels"], f"{path}.labels")
+    if meta.get("annotations"):
+        validate_annotations(errs, meta["annotations"], f"{path}.annotations")
+    if meta.get("ownerReferences"):
+        _validate_owner_references(errs, meta["ownerReferences"], f"{path}.ownerReferences")
+    if meta.get("finalizers"):
+        _validate_finalizers(errs, meta["finalizers"], f"{path}.finalizers")
 
 
 def validate_object_meta_update(errs: ErrorList, new: Any, old: Any, path: str = "metadata") -> None:

@@ -20,7 +20,7 @@ from typing import Any
 from kubenb.api.errors import AlreadyExists, Forbidden, NotFound
 from kubenb.api.objects import Key, WatchEvent, clone
 from kubenb.api.pods import is_pod_ready, is_pod_terminal
-from kubenb.api.selectors import from_map
+from kubenb.api.selectors import Selector, from_map
 from kubenb.clock import rfc3339
 from kubenb.config import Context
 from kubenb.controllers.base import Controller, Watch, own_key
@@ -131,6 +131,9 @@ class EndpointsController(Controller):
         # Which pods each Service's Endpoints listed at its last sync, and the reverse.
         self._pod_services: dict[tuple[str, str], set[Key]] = defaultdict(set)
         self._service_pods: dict[Key, set[tuple[str, str]]] = {}
+        # namespace -> (store.writes["Service"] when read, [(service key, selector)]):
+        # every pod event asks which Services select it; the answer changes only with them
+        self._selectors: dict[str, tuple[int, list[tuple[Key, Selector]]]] = {}
 
     def watches(self) -> list[Watch]:
         return [
@@ -144,11 +147,25 @@ class EndpointsController(Controller):
         ns = meta.get("namespace") or "default"
         keys: set[Key] = set(self._pod_services.get((ns, meta["name"]), ()))
         labels = meta.get("labels") or {}
+        for key, selector in self._service_selectors(ns):
+            if selector.matches(labels):
+                keys.add(key)
+        return sorted(keys)
+
+    def _service_selectors(self, ns: str) -> list[tuple[Key, Selector]]:
+        """The namespace's Services that have a selector, parsed; re-read after any
+        Service write (store.writes), so this answers exactly what a fresh list would."""
+        version = self.store.writes["Service"]
+        cached = self._selectors.get(ns)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        found = []
         for svc in self.store.list("Service", ns):
             selector = (svc.get("spec") or {}).get("selector")
-            if selector and from_map(selector).matches(labels):
-                keys.add(Key("Service", ns, svc["metadata"]["name"]))
-        return sorted(keys)
+            if selector:
+                found.append((Key("Service", ns, svc["metadata"]["name"]), from_map(selector)))
+        self._selectors[ns] = (version, found)
+        return found
 
     def reconcile(self, key: Key) -> float | None:
         ns, name = key.namespace, key.name

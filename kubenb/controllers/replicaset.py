@@ -240,7 +240,7 @@ class ReplicaSetController(Controller):
     def _create_pods(self, rs: Obj, count: int) -> tuple[str, ApiError] | None:
         for _ in range(count):
             try:
-                pod = self.store.create(self.pod_from_template(rs))
+                pod = self.store.create(self.pod_from_template(rs), adopt=True)
             except ApiError as err:
                 self.recorder.event(rs, "Warning", "FailedCreate", f"Error creating: {err}")
                 return "FailedCreate", err

@@ -100,6 +100,8 @@ class TaintEvictionController(Controller):
                 del self._planned[name]
             return None
         taints = no_execute_taints(node)
+        if not taints and not self._planned:
+            return None  # nothing to plan, nothing to cancel: the pod loop below is a no-op
         pods = self.store.list("Pod", field_selector=f"spec.nodeName={node_name}")
         now = self.clock.now()
         seen: set[PodName] = set()

@@ -17,6 +17,7 @@ every other digest is synthetic (sha256 of the reference), stable across runs.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -66,6 +67,7 @@ class ImageRef:
         return name + (f":{self.tag}" if self.tag else "") + (f"@{self.digest}" if self.digest else "")
 
 
+@functools.lru_cache(maxsize=1024)  # every pod start asks again; ImageRef is frozen
 def normalize(image: str) -> ImageRef:
     """Parse like containerd's `ParseDockerRef`: default domain, `library/`, tag `latest`."""
     text = image.strip()

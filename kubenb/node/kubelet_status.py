@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubenb.clock import rfc3339
+from kubenb.api.objects import stamp
 from kubenb.node.runtime.base import ContainerStatus, SandboxStatus
 
 KUBELET_CONDITIONS = ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady",
@@ -48,14 +48,14 @@ def by_name(records: list[ContainerStatus]) -> dict[str, list[ContainerStatus]]:
 
 def _state(r: ContainerStatus, uri: Callable[[str], str]) -> dict[str, Any]:
     if r.state == "running":
-        return {"running": {"startedAt": rfc3339(r.started_at or r.created_at)}}
+        return {"running": {"startedAt": stamp(r.started_at or r.created_at)}}
     if r.state in ("exited", "unknown"):
         term: dict[str, Any] = {"exitCode": r.exit_code if r.exit_code is not None else 255,
                                 "reason": r.reason or "Unknown"}
         if r.message:
             term["message"] = r.message
-        term["startedAt"] = rfc3339(r.started_at) if r.started_at else None
-        term["finishedAt"] = rfc3339(r.finished_at) if r.finished_at else None
+        term["startedAt"] = stamp(r.started_at) if r.started_at else None
+        term["finishedAt"] = stamp(r.finished_at) if r.finished_at else None
         term["containerID"] = uri(r.id)
         return {"terminated": term}
     return {"waiting": {"reason": "ContainerCreating"}}

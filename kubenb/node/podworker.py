@@ -27,6 +27,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from kubenb.api.errors import ApiError, Conflict, NotFound
+from kubenb.api.objects import stamp
 from kubenb.node.kubelet_backoff import go_duration
 from kubenb.node.kubelet_env import ConfigError, command_line, container_env
 from kubenb.node.kubelet_status import PodView, by_name, generate_pod_status, should_restart
@@ -306,13 +307,13 @@ class PodWorker:
         if pod is None or pod["metadata"]["uid"] != self.uid or pod["metadata"].get("deletionTimestamp"):
             return
         view = PodView(k.address, sandbox, records, self.reasons, self._readiness(records), terminal)
-        status = generate_pod_status(pod, view, k.runtime.container_uri, k.clock.timestamp())
+        status = generate_pod_status(pod, view, k.runtime.container_uri, stamp(k.clock.now()))
         if status == pod.get("status"):
             return
         meta = pod["metadata"]
         written = k.store.update({"apiVersion": "v1", "kind": "Pod", "metadata": {
             "name": meta["name"], "namespace": meta["namespace"]}, "status": status},
-            subresource="status")
+            subresource="status", adopt=True)  # status is freshly generated, never reused
         self.written_rv = written["metadata"]["resourceVersion"]
         self.pod = written
 

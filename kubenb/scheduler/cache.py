@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import collections
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,8 +140,13 @@ class NodeInfo:
     pods: dict[tuple[str, str], PodEntry] = field(default_factory=dict)
     ports: collections.Counter[Port] = field(default_factory=collections.Counter)
     owners: collections.Counter[str] = field(default_factory=collections.Counter)
+    # Answers about this node for one shape of pod (filters.filter_key, scores.py): valid
+    # until the node or its pods change (set_node/add/remove empty it), so between two
+    # replicas only the node that got the first one is filtered and scored anew.
+    memo: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def set_node(self, node: dict[str, Any]) -> None:
+        self.memo.clear()
         self.node = node
         spec, status = node.get("spec") or {}, node.get("status") or {}
         self.labels = dict(node["metadata"].get("labels") or {})
@@ -158,6 +163,7 @@ class NodeInfo:
         self.alloc_pods = int(to_bytes(alloc["pods"])) if "pods" in alloc else 0
 
     def add(self, e: PodEntry) -> None:
+        self.memo.clear()
         self.pods[(e.namespace, e.name)] = e
         self.cpu += e.cpu
         self.mem += e.mem
@@ -169,6 +175,7 @@ class NodeInfo:
             self.owners[e.owner] += 1
 
     def remove(self, e: PodEntry) -> None:
+        self.memo.clear()
         self.pods.pop((e.namespace, e.name), None)
         self.cpu -= e.cpu
         self.mem -= e.mem

@@ -196,6 +196,24 @@ def fit_reasons(facts: PodFacts, info: NodeInfo) -> tuple[str, ...]:
     return tuple(reasons)
 
 
+def filter_key(facts: PodFacts) -> tuple[Any, ...]:
+    """Everything run_filters reads from the pod: the key of its answers in NodeInfo.memo."""
+    return ("filters", facts.cpu, facts.mem, facts.ports, facts.node_name,
+            repr(facts.tolerations), repr(sorted(facts.node_selector.items())),
+            repr(facts.required_terms))
+
+
+MISSING = object()  # not in NodeInfo.memo yet
+
+
+def run_filters_memo(facts: PodFacts, info: NodeInfo, key: tuple[Any, ...]) -> Status | None:
+    """run_filters, remembered in the node's memo under `filter_key(facts)`."""
+    status = info.memo.get(key, MISSING)
+    if status is MISSING:
+        status = info.memo[key] = run_filters(facts, info)
+    return status  # type: ignore[return-value]
+
+
 def run_filters(facts: PodFacts, info: NodeInfo) -> Status | None:
     """None if the pod fits, else the first rejecting plugin's (code, reasons)."""
     tolerations = facts.tolerations

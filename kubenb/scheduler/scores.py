@@ -65,23 +65,36 @@ def _least_allocated(req: int, alloc: int) -> int:
 
 
 def resource_scores(facts: PodFacts, nodes: list[NodeInfo]) -> list[int]:
-    """LeastAllocated (non-zero requests) x1 + BalancedAllocation (real requests) x1."""
+    """LeastAllocated (non-zero requests) x1 + BalancedAllocation (real requests) x1.
+
+    Remembered per node (NodeInfo.memo) by the pod's requests: replicas ask for the
+    same, and between two of them only the node that got the first one changed.
+    """
     out = []
+    append = out.append
+    key = ("resources", facts.nz_cpu, facts.nz_mem, facts.cpu, facts.mem)
     for n in nodes:
-        ac, am = n.alloc_cpu, n.alloc_mem
-        if ac and am:
-            least = (_least_allocated(n.nz_cpu + facts.nz_cpu, ac)
-                     + _least_allocated(n.nz_mem + facts.nz_mem, am)) // 2
-            fc, fm = min(1.0, (n.cpu + facts.cpu) / ac), min(1.0, (n.mem + facts.mem) / am)
-            bal = int((1 - abs(fc - fm) / 2) * MAX_SCORE)
-        elif ac or am:
-            least = (_least_allocated(n.nz_cpu + facts.nz_cpu, ac) if ac
-                     else _least_allocated(n.nz_mem + facts.nz_mem, am))
-            bal = MAX_SCORE
-        else:
-            least, bal = 0, MAX_SCORE
-        out.append(WEIGHT_FIT * least + WEIGHT_BALANCED * bal)
+        score = n.memo.get(key)
+        if score is None:
+            score = n.memo[key] = _resource_score(facts, n)
+        append(score)
     return out
+
+
+def _resource_score(facts: PodFacts, n: NodeInfo) -> int:
+    ac, am = n.alloc_cpu, n.alloc_mem
+    if ac and am:
+        least = (_least_allocated(n.nz_cpu + facts.nz_cpu, ac)
+                 + _least_allocated(n.nz_mem + facts.nz_mem, am)) // 2
+        fc, fm = min(1.0, (n.cpu + facts.cpu) / ac), min(1.0, (n.mem + facts.mem) / am)
+        bal = int((1 - abs(fc - fm) / 2) * MAX_SCORE)
+    elif ac or am:
+        least = (_least_allocated(n.nz_cpu + facts.nz_cpu, ac) if ac
+                 else _least_allocated(n.nz_mem + facts.nz_mem, am))
+        bal = MAX_SCORE
+    else:
+        least, bal = 0, MAX_SCORE
+    return WEIGHT_FIT * least + WEIGHT_BALANCED * bal
 
 
 def _spread(facts: PodFacts, nodes: list[NodeInfo], all_nodes: list[NodeInfo]) -> list[int]:
@@ -99,14 +112,27 @@ def _spread(facts: PodFacts, nodes: list[NodeInfo], all_nodes: list[NodeInfo]) -
             if z in zones:
                 zone_counts[z] = zone_counts.get(z, 0) + n.owners.get(owner, 0)
     raw = []
+    append = raw.append
+    # without zones a node's raw score depends on it alone (and on how many nodes there are)
+    key = None if zones else ("spread", owner, len(nodes))
     for n in nodes:
+        if key is not None:
+            value = n.memo.get(key)
+            if value is not None:
+                append(value)
+                continue
+        labels = n.labels
         score = 0.0
-        if HOSTNAME_LABEL in n.labels:
+        if HOSTNAME_LABEL in labels:
             score += n.owners.get(owner, 0) * host_weight + (HOST_MAX_SKEW - 1)
-        z = n.labels.get(ZONE_LABEL)
-        if z is not None:
-            score += zone_counts.get(z, 0) * zone_weight + (ZONE_MAX_SKEW - 1)
-        raw.append(round(score))
+        if zones:
+            z = labels.get(ZONE_LABEL)
+            if z is not None:
+                score += zone_counts.get(z, 0) * zone_weight + (ZONE_MAX_SKEW - 1)
+        value = round(score)
+        if key is not None:
+            n.memo[key] = value
+        append(value)
     lo, hi = min(raw), max(raw)
     if hi == 0:
         return [MAX_SCORE] * len(nodes)
@@ -116,14 +142,14 @@ def _spread(facts: PodFacts, nodes: list[NodeInfo], all_nodes: list[NodeInfo]) -
 def score_nodes(facts: PodFacts, nodes: list[NodeInfo], all_nodes: list[NodeInfo]) -> list[int]:
     """Weighted total per node, in the order of `nodes`."""
     totals = resource_scores(facts, nodes)
+    bonus = 0  # what every node gets alike, added in the last pass
     if any(n.soft_taints for n in nodes):
         for i, s in enumerate(default_normalize(_taint_counts(facts, nodes), reverse=True)):
             totals[i] += WEIGHT_TAINT * s
     else:
-        totals = [t + WEIGHT_TAINT * MAX_SCORE for t in totals]
+        bonus = WEIGHT_TAINT * MAX_SCORE
     if facts.preferred_terms:
         for i, s in enumerate(default_normalize(_affinity_sums(facts, nodes), reverse=False)):
             totals[i] += WEIGHT_AFFINITY * s
-    for i, s in enumerate(_spread(facts, nodes, all_nodes)):
-        totals[i] += WEIGHT_SPREAD * s
-    return totals
+    spread = _spread(facts, nodes, all_nodes)
+    return [t + bonus + WEIGHT_SPREAD * s for t, s in zip(totals, spread, strict=True)]
