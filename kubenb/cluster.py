@@ -273,6 +273,21 @@ class Cluster:
         kubelet = self._pod_kubelet(namespace, pod_name)
         return self.call(kubelet.exec(namespace, pod_name, container, argv))
 
+    # ---- the metrics-server addon ------------------------------------------------------
+
+    metrics_enabled = False  # `minikube addons enable metrics-server` turns it on
+
+    def metrics(self, kind: str, namespace: str | None, name: str | None = None,
+                label_selector: str | None = None) -> list[dict[str, Any]] | None:
+        """The Metrics API (metrics.k8s.io): None while the addon is off, as kubectl sees it."""
+        if not self.metrics_enabled:
+            return None
+        from kubenb.node import metrics
+
+        if kind == "Node":
+            return metrics.node_metrics(self.store, name, label_selector)
+        return metrics.pod_metrics(self.store, namespace, name, label_selector)
+
     # ---- waiting -----------------------------------------------------------------------
 
     def wait_for(self, predicate: Callable[[], bool], timeout: float = 60.0) -> None:

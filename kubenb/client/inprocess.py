@@ -38,6 +38,12 @@ class InProcessClient:
         ask = getattr(self.nodes, "version", None)
         return ask() if callable(ask) else None
 
+    def metrics(self, kind: str, namespace: str | None, name: str | None = None,
+                label_selector: str | None = None) -> list[dict[str, Any]] | None:
+        """The Metrics API of the cluster, or None when it has none (addon off)."""
+        ask = getattr(self.nodes, "metrics", None)
+        return ask(kind, namespace, name, label_selector) if callable(ask) else None
+
     def now(self) -> datetime:
         return self.store.clock.now()
 

@@ -127,3 +127,23 @@ def test_completion(ip: InteractiveShell) -> None:
     assert complete_kubectl(["get", "nodes"], "mini", client) == ["minikube"]
     assert "--replicas" in complete_kubectl(["scale"], "--rep", client)
     assert complete_kubectl(["describe"], "node/m", client) == ["node/minikube"]
+
+
+def test_metrics_server_addon_enables_top(ip: InteractiveShell, capsys: Any) -> None:
+    ip.run_line_magic("minikube", "start --seed=1")
+    ip.run_line_magic("kubectl", "create deployment web --image=nginx --replicas=2")
+    c = cluster()
+    c.wait_for(lambda: sum(p.get("status", {}).get("phase") == "Running"
+                           for p in c.store.list("Pod", "default")) == 2, timeout=60)
+    capsys.readouterr()
+    ip.run_line_magic("kubectl", "top nodes")
+    assert capsys.readouterr().err == "error: Metrics API not available\n"
+    ip.run_line_magic("minikube", "addons enable metrics-server")
+    capsys.readouterr()
+    ip.run_line_magic("kubectl", "top nodes")
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["NAME", "CPU(cores)", "CPU(%)", "MEMORY(bytes)", "MEMORY(%)"]
+    assert out[1].split()[:2] == ["minikube", "152m"]  # system 150m + two running containers
+    ip.run_line_magic("kubectl", "top pods")
+    rows = capsys.readouterr().out.splitlines()
+    assert [r.split()[1:] for r in rows[1:]] == [["1m", "12Mi"], ["1m", "12Mi"]]

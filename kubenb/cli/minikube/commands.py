@@ -109,6 +109,8 @@ def cmd_addons(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
         raise MinikubeExit("MK_ADDON_ENABLE" if verb == "enable" else "MK_ADDON_DISABLE",
                            f"{verb} failed: run callbacks: {addon} is not a valid addon", 10)
     prof.addons[addon] = verb == "enable"
+    if addon == "metrics-server":
+        prof.cluster.metrics_enabled = prof.addons[addon]
     if verb == "enable":
         o.step("tip", f"{addon} is an addon maintained by {ADDONS[addon]}. For any concerns "
                "contact minikube on GitHub.\nYou can view the list of minikube maintainers at: "

@@ -128,6 +128,7 @@ class Profiles:
                           kubernetes_version=kubernetes_version, **kw)
         prof = Profile(name, cluster, driver, cpus, memory_mb, kubernetes_version,
                        addons=dict(addons or {}))
+        cluster.metrics_enabled = bool(prof.addons.get("metrics-server"))
         self._profiles[name] = prof
         try:
             cluster.start()
