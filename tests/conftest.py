@@ -84,12 +84,14 @@ class Kube:
 
         self.cluster = cluster
         self.client = InProcessClient.for_cluster(cluster)
+        self.kubeconfig: Any = None
 
     def __call__(self, line: str, stdin: str | None = None) -> Result:
         from kubenb.cli.kubectl.main import kubectl
 
         out, err = io.StringIO(), io.StringIO()
-        rc = kubectl(shlex.split(line), self.client, out, err, stdin=stdin)
+        rc = kubectl(shlex.split(line), self.client, out, err, stdin=stdin,
+                     kubeconfig=self.kubeconfig)
         return Result(out.getvalue(), err.getvalue(), rc)
 
 

@@ -72,3 +72,19 @@ def test_watch_prints_rows_as_the_cluster_changes(kube: Any, golden: Any) -> Non
     statuses = [line.split()[2] for line in r.out.splitlines()[1:]]
     assert statuses[-1] == "Running" and "ContainerCreating" in statuses
     golden("get_watch", r.out)
+
+
+def test_interrupt_stops_a_watch_cleanly(kube: Any) -> None:
+    """A kernel interrupt (KeyboardInterrupt) ends `get -w` like Ctrl-C: table kept, exit 0."""
+    real_watch = kube.client.watch
+
+    def interrupted(*args: Any, **kw: Any) -> Any:
+        yield from ()
+        raise KeyboardInterrupt
+
+    kube.client.watch = interrupted
+    try:
+        r = kube("get ns -w")
+    finally:
+        kube.client.watch = real_watch
+    assert r.rc == 0 and r.out.startswith("NAME ") and r.err == ""

@@ -147,3 +147,49 @@ def test_metrics_server_addon_enables_top(ip: InteractiveShell, capsys: Any) -> 
     ip.run_line_magic("kubectl", "top pods")
     rows = capsys.readouterr().out.splitlines()
     assert [r.split()[1:] for r in rows[1:]] == [["1m", "12Mi"], ["1m", "12Mi"]]
+
+
+READ_ONLY = [
+    "version", "cluster-info", "api-resources", "get all -A", "get pods -o wide",
+    "describe deployment web", "describe node minikube", "logs deploy/web", "exec deploy/web -- env",
+    "rollout history deployment/web", "rollout status deployment/web", "config view",
+    "config get-contexts", "config current-context", "explain deployment.spec.strategy",
+    "wait --for=condition=Available deployment/web", "get events --field-selector reason=Scheduled",
+    "top pods", "proxy", "port-forward pod/x 8080:80", "edit deployment web",
+    "get pods -o go-template --template '{{range .items}}{{.metadata.name}}{{\"\\n\"}}{{end}}'",
+]
+WRITES = [
+    "create namespace team-a", "create configmap c --from-literal=a=1", "label deployment web tier=front",
+    "annotate deployment web note=x", "scale deployment web --replicas=3", "set image deployment/web nginx=nginx:1.27",
+    "set env deployment/web MODE=demo", "rollout pause deployment/web", "rollout resume deployment/web",
+    "patch deployment web -p '{\"metadata\":{\"labels\":{\"p\":\"1\"}}}'", "expose deployment web --port=80",
+    "run one --image=busybox --restart=Never -- sh -c 'exit 0'", "cordon minikube", "uncordon minikube",
+    "taint nodes minikube k=v:NoSchedule", "delete configmap c", "delete namespace team-a",
+]
+
+
+def test_every_command_runs_through_the_magic_as_through_the_cli(ip: InteractiveShell, capsys: Any) -> None:
+    """The magic adds only line splitting and display: for every command its output is the
+    CLI entry point's (whose golden tests live in tests/cli), on the same cluster state."""
+    from tests.conftest import Kube
+
+    ip.run_line_magic("minikube", "start --seed=1")
+    ip.run_line_magic("minikube", "addons enable metrics-server")
+    ip.run_line_magic("kubectl", "create deployment web --image=nginx")
+    c = cluster()
+    c.wait_for(lambda: any(p.get("status", {}).get("phase") == "Running"
+                           for p in c.store.list("Pod", "default")), timeout=60)
+    c.advance(30)
+    kube = Kube(c)
+    kube.client = session.profiles().current_client()
+    kube.kubeconfig = session.profiles().kubeconfig
+    capsys.readouterr()
+    for line in READ_ONLY:
+        ip.run_line_magic("kubectl", line)
+        got = capsys.readouterr()
+        want = kube(line)
+        assert (got.out, got.err) == (want.out, want.err), line
+    for line in WRITES:
+        result = ip.run_line_magic("kubectl", line)
+        got = capsys.readouterr()
+        assert result.exit_code == 0 and "Traceback" not in got.err, (line, got.err)
