@@ -24,7 +24,7 @@ import json
 from typing import Any, Literal
 
 from kubenb.api.errors import ApiError, BadRequest
-from kubenb.api.patch_common import PatchError, PatchRejected
+from kubenb.api.patch_common import PatchError, PatchRejected, json_kind
 from kubenb.api.patch_diff import three_way, three_way_json
 from kubenb.api.patch_json import apply_json_patch, apply_merge_patch, create_merge_patch
 from kubenb.api.patch_schema import schema_for_kind
@@ -74,21 +74,13 @@ def parse_patch(patch: Any) -> Any:
     return patch
 
 
-def _json_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, (int, float)):
-        return "number"
-    return {str: "string", list: "array"}.get(type(value), "object")
-
-
 def apply_strategic_patch(obj: dict[str, Any], patch: Any) -> dict[str, Any]:
     """Apply a strategic merge patch (already decoded) to a copy of `obj`."""
     if patch is None:
         return copy.deepcopy(obj)
     if not isinstance(patch, dict):
         raise BadRequest(
-            f"json: cannot unmarshal {_json_kind(patch)} into Go value of type "
+            f"json: cannot unmarshal {json_kind(patch)} into Go value of type "
             "map[string]interface {}"
         )
     schema = schema_for_kind(obj.get("kind"))

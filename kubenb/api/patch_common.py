@@ -38,6 +38,15 @@ class PatchRejected(Invalid):
         self.detail = detail
 
 
+def json_kind(value: Any) -> str:
+    """The JSON type name Go's decoder reports (`cannot unmarshal number into …`)."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    return {str: "string", list: "array"}.get(type(value), "object")
+
+
 def go_type(value: Any) -> str:
     """reflect.TypeOf(v).String() for a decoded JSON value."""
     if value is None:

@@ -25,6 +25,7 @@ from typing import Any, Literal
 import yaml
 
 from kubenb.api.errors import ApiError
+from kubenb.api.patch_common import json_kind
 from kubenb.api.registry import ResourceType, UnknownResource
 from kubenb.cli.kubectl.app import CommandError, Ctx
 from kubenb.cli.kubectl.output import OutputSpec, parse_output, render_objects
@@ -93,18 +94,10 @@ def parse_documents(text: str, source: str) -> list[dict[str, Any]]:
         if not isinstance(doc, dict):
             raise CommandError(
                 f"error parsing {source}: error unmarshaling JSON: while decoding JSON: "
-                f"json: cannot unmarshal {_json_kind(doc)} into Go value of type "
+                f"json: cannot unmarshal {json_kind(doc)} into Go value of type "
                 "map[string]interface {}")
         out.append(doc)
     return out
-
-
-def _json_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, (int, float)):
-        return "number"
-    return {str: "string", list: "array"}.get(type(value), "object")
 
 
 def _files(path: str, recursive: bool) -> list[str]:
@@ -143,17 +136,17 @@ def _decode_error(source: str, why: str) -> CommandError:
 def _check_shape(doc: Any, source: str) -> None:
     """Refuse documents the API machinery could not decode, in its words."""
     if not isinstance(doc, dict):
-        raise _decode_error(source, f"json: cannot unmarshal {_json_kind(doc)} into Go value of "
+        raise _decode_error(source, f"json: cannot unmarshal {json_kind(doc)} into Go value of "
                                     "type map[string]interface {}")
     if not isinstance(doc.get("kind"), str) or not doc.get("kind"):
         raise _decode_error(source, f"Object 'Kind' is missing in '{_compact(doc)}'")
     meta = doc.get("metadata")
     if meta is not None and not isinstance(meta, dict):
-        raise _decode_error(source, f"json: cannot unmarshal {_json_kind(meta)} into Go struct "
+        raise _decode_error(source, f"json: cannot unmarshal {json_kind(meta)} into Go struct "
                                     "field metadataOnlyObject.metadata of type v1.ObjectMeta")
     for key in ("name", "namespace", "generateName"):
         if isinstance(meta, dict) and meta.get(key) is not None and not isinstance(meta[key], str):
-            raise _decode_error(source, f"json: cannot unmarshal {_json_kind(meta[key])} into Go "
+            raise _decode_error(source, f"json: cannot unmarshal {json_kind(meta[key])} into Go "
                                         f"struct field ObjectMeta.metadata.{key} of type string")
 
 

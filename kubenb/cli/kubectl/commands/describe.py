@@ -18,6 +18,7 @@ from kubenb.api.registry import ResourceType
 from kubenb.api.tables.model import selector_string
 from kubenb.cli.kubectl import describe as d
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
+from kubenb.cli.kubectl.commands.scale import find_targets
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.resources import resolve
 
@@ -141,22 +142,8 @@ class Fetcher:
 
 
 def _collect(ctx: Ctx, args: list[str]) -> tuple[list[tuple[ResourceType, Obj]], list[ApiError]]:
-    requests = resolve(ctx.client.registry, args)
-    all_ns = ctx.flag("all-namespaces")
-    found: list[tuple[ResourceType, Obj]] = []
-    errors: list[ApiError] = []
-    for req in requests:
-        ns = None if (all_ns or not req.rt.namespaced) else ctx.namespace
-        if req.names is None:
-            items, _ = ctx.client.list(req.rt.kind, ns, label_selector=ctx.flag("selector") or None)
-            found += [(req.rt, obj) for obj in items]
-            continue
-        for name in req.names:
-            try:
-                found.append((req.rt, ctx.client.get(req.rt.kind, ns or ctx.namespace, name)))
-            except NotFound as err:
-                errors.append(err)
-    return found, errors
+    return find_targets(ctx, args, ctx.flag("selector"), ctx.flag("all-namespaces"),
+                        require_names=False)
 
 
 def describe_prefix(ctx: Ctx, fetcher: Fetcher, kind: str, prefix: str, original: ApiError) -> int:

@@ -13,7 +13,7 @@ from typing import Any
 
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
 from kubenb.cli.kubectl.commands.create import FILE_FLAGS, PRINT_FLAGS, usage_error
-from kubenb.cli.kubectl.create_generators import meta
+from kubenb.cli.kubectl.create_generators import meta, parse_labels
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.manifests import (
     dry_run_strategy,
@@ -84,24 +84,12 @@ def ports_of(obj: dict[str, Any]) -> list[tuple[int, str]]:
             for c in pod_spec.get("containers") or [] for p in c.get("ports") or []]
 
 
-def parse_pairs(spec: str) -> dict[str, str]:
-    labels = {}
-    for part in spec.split(","):
-        kv = part.split("=")
-        if len(kv) != 2:
-            raise CommandError(f"unexpected label spec: {part}")
-        if not kv[0]:
-            raise CommandError("unexpected empty label key")
-        labels[kv[0]] = kv[1]
-    return labels
-
-
 def build_service(ctx: Ctx, obj: dict[str, Any]) -> dict[str, Any]:
     """The Service expose generates for `obj` (createService)."""
     if obj["kind"] not in _EXPOSABLE:
         raise CommandError(f"cannot expose a {obj['kind']}")
     name = ctx.flag("name") or obj["metadata"]["name"][:63]
-    selector = parse_pairs(ctx.flag("selector")) if ctx.flag("selector") else selector_of(obj)
+    selector = parse_labels(ctx.flag("selector")) if ctx.flag("selector") else selector_of(obj)
     found = ports_of(obj)
     protocols: dict[int, str] = {}
     for port, proto in found:
@@ -112,7 +100,7 @@ def build_service(ctx: Ctx, obj: dict[str, Any]) -> dict[str, Any]:
         if not found and ctx.flag("cluster-ip") != "None":
             raise CommandError("couldn't find port via --port flag or introspection")
         numbers = [str(p) for p in dict.fromkeys(p for p, _ in found)]
-    labels = (parse_pairs(ctx.flag("labels")) if ctx.flag("labels")
+    labels = (parse_labels(ctx.flag("labels")) if ctx.flag("labels")
               else dict(obj["metadata"].get("labels") or {}))
     ports = []
     for i, text in enumerate(numbers):
