@@ -11,11 +11,14 @@ from __future__ import annotations
 import asyncio
 import atexit
 import concurrent.futures
+import importlib
 import logging
+import os
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from kubenb.api.admission import DefaultTolerations
 from kubenb.api.store import Store
@@ -30,13 +33,43 @@ from kubenb.controllers.namespace import NamespaceController
 from kubenb.controllers.nodelifecycle import NodeLifecycleController
 from kubenb.controllers.replicaset import ReplicaSetController
 from kubenb.controllers.taint_eviction import TaintEvictionController
+from kubenb.net.addresses import AddressPlan
 from kubenb.net.services import ServiceAllocator
 from kubenb.node.kubelet import Kubelet
-from kubenb.node.runtime.base import Runtime
+from kubenb.node.runtime.base import Runtime, RuntimeCluster
 from kubenb.scheduler.scheduler import Scheduler
 
 log = logging.getLogger("kubenb.cluster")
 T = TypeVar("T")
+
+# The runtimes a cluster can run its pods on (runtime name → "module:class").
+RUNTIMES = {
+    "sim": "kubenb.node.runtime.sim:SimRuntime",
+    "process": "kubenb.node.runtime.process:ProcessRuntime",
+    "docker": "kubenb.node.runtime.docker:DockerRuntime",
+}
+
+
+def default_state_dir(name: str) -> str:
+    """`<tmp>/kubenb-<uid>/<profile>`: per-pod files of runtimes that run real programs."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    return os.path.join(tempfile.gettempdir(), f"kubenb-{uid}", name)
+
+
+class Component(Protocol):
+    """A cluster-wide part started with the cluster (kube-proxy, the HTTP API server).
+
+    `start`/`stop` are called from the caller's thread once the control plane runs (use
+    `cluster.call`/`call_soon` to reach the loop); `node_down`/`node_up` follow
+    `stop_node`/`start_node` (a dead node's kube-proxy stops answering too)."""
+
+    def start(self, cluster: Cluster) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def node_down(self, name: str) -> None: ...
+
+    def node_up(self, name: str) -> None: ...
 
 
 class Cluster:
@@ -54,9 +87,12 @@ class Cluster:
         shape: NodeShape | None = None,
         kubernetes_version: str = "v1.32.0",
         node_subnet: str = "192.168.49",
+        state_dir: str | None = None,
     ) -> None:
-        """`node_subnet`: the first three octets of node addresses (minikube gives each
-        profile its own: 192.168.49, 192.168.58, …); nodes get .2, .3, …"""
+        """`node_subnet`: minikube's network of this profile (192.168.49, 192.168.58, …);
+        its third octet picks the address plan (kubenb/net/addresses.py). Runtimes that run
+        real programs bind loopback addresses from that plan. `state_dir` is where they keep
+        per-pod files (default: a per-user directory under the system temp dir)."""
         import random
 
         self.name = name
@@ -67,9 +103,14 @@ class Cluster:
         self.store = Store(self.clock, seed=seed)
         self.ctx = Context(self.store, self.clock, self.timings, random.Random(seed),
                            kubernetes_version)
-        self.services = ServiceAllocator(self.store)
+        self.addresses = AddressPlan.for_runtime(runtime, int(node_subnet.split(".")[-1]))
+        self.state_dir = state_dir or default_state_dir(name)
+        self.services = ServiceAllocator(self.store, service_cidr=self.addresses.service_cidr)
         self.store.hooks += [DefaultTolerations(self.timings.toleration_seconds), self.services]
         self.node_subnet = node_subnet
+        # Cluster-wide parts that are neither controllers nor kubelets (kube-proxy, the
+        # HTTP API server): started after the nodes, stopped before them.
+        self.components: list[Component] = []
         self.runner = self._make_runner()
         self.kubelets: dict[str, Kubelet] = {}
         self._initial_nodes = nodes
@@ -89,7 +130,7 @@ class Cluster:
     @property
     def server(self) -> str:
         """The API server URL minikube would write into the kubeconfig."""
-        return f"https://{self.node_subnet}.2:8443"
+        return f"https://{self.addresses.node_ip(1)}:8443"
 
     def version(self) -> dict[str, str]:
         """The `/version` document of this cluster's API server."""
@@ -151,11 +192,13 @@ class Cluster:
             if not ready.wait(10):
                 raise RuntimeError("the control-plane loop did not start")
         self.call(self._astart())
+        for component in self.components:
+            component.start(self)
         return self
 
     async def _astart(self) -> None:
         self.store.ensure_namespaces()
-        self.services.bootstrap()
+        self.services.bootstrap(self.addresses.node_ip(1))
         self.runner.start()
         if self.kubelets:  # restarted: the same nodes come back, with the pods bound to them
             for kubelet in list(self.kubelets.values()):
@@ -171,6 +214,11 @@ class Cluster:
         self._started = False
         atexit.unregister(self.stop)
         try:
+            for component in reversed(self.components):
+                try:
+                    component.stop()
+                except Exception:  # noqa: BLE001 - the rest must still stop
+                    log.exception("stopping %s", component)
             self.call(self._astop(), timeout=60)
         finally:
             if self.threaded and self._thread is not None:
@@ -199,11 +247,15 @@ class Cluster:
         return self.name if index == 1 else f"{self.name}-m{index:02d}"
 
     def make_runtime(self, node: str, index: int) -> Runtime:
-        if self.runtime_name == "sim":
-            from kubenb.node.runtime.sim import SimRuntime
-
-            return SimRuntime(self.ctx, node, pod_cidr=f"10.244.{index - 1}.0/24")
-        raise ValueError(f"unknown runtime {self.runtime_name!r}")
+        """The node's runtime, from `RUNTIMES` (module:class, imported on first use)."""
+        try:
+            target = RUNTIMES[self.runtime_name]
+        except KeyError:
+            raise ValueError(f"unknown runtime {self.runtime_name!r}") from None
+        module, _, cls_name = target.partition(":")
+        cls = getattr(importlib.import_module(module), cls_name)
+        return cls(self.ctx, node, pod_cidr=self.addresses.pod_cidr(index),
+                   cluster=RuntimeCluster(self.name, self.state_dir, self.addresses))
 
     async def _add_node(self) -> str:
         self._node_seq += 1
@@ -214,8 +266,8 @@ class Cluster:
             name,
             self.make_runtime(name, index),
             shape=self.shape,
-            address=f"{self.node_subnet}.{index + 1}",
-            pod_cidr=f"10.244.{index - 1}.0/24",
+            address=self.addresses.node_ip(index),
+            pod_cidr=self.addresses.pod_cidr(index),
             control_plane=index == 1,
         )
         self.kubelets[name] = kubelet
@@ -228,9 +280,13 @@ class Cluster:
     def stop_node(self, name: str) -> None:
         """A node failure: its pods die at once and its heartbeats stop."""
         self.call(self._kubelet(name).kill())
+        for component in self.components:
+            component.node_down(name)
 
     def start_node(self, name: str) -> None:
         self.call(self._kubelet(name).start())
+        for component in self.components:
+            component.node_up(name)
 
     def delete_node(self, name: str) -> None:
         kubelet = self._kubelet(name)

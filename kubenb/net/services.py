@@ -75,6 +75,8 @@ class ServiceAllocator:
     ) -> None:
         self.store = store
         self.ips = IPRange(service_cidr)
+        self.kubernetes_ip = str(self.ips.nth(1))  # the apiserver's own Service
+        self.dns_ip = str(self.ips.nth(10))  # kube-dns
         self.ports = node_ports or PortRange()
         self.rng = rng or store.rng
 
@@ -119,7 +121,7 @@ class ServiceAllocator:
             if spec.get("healthCheckNodePort"):
                 ports.add(int(spec["healthCheckNodePort"]))
         if not (namespace == "default" and name == "kubernetes"):
-            ips.add(KUBERNETES_SERVICE_IP)  # reserved for the apiserver's own Service
+            ips.add(self.kubernetes_ip)  # reserved for the apiserver's own Service
         return ips, ports
 
     # ---- cluster IPs -------------------------------------------------------------------
@@ -221,7 +223,8 @@ class ServiceAllocator:
 
     def bootstrap(self, apiserver_ip: str = "192.168.49.2", apiserver_port: int = 8443) -> None:
         """Create the `kubernetes` and `kube-dns` Services (and kubernetes' Endpoints)."""
-        for obj in _bootstrap_objects(apiserver_ip, apiserver_port):
+        for obj in _bootstrap_objects(apiserver_ip, apiserver_port, self.kubernetes_ip,
+                                      self.dns_ip):
             meta = obj["metadata"]
             if self.store.try_get(obj["kind"], meta["namespace"], meta["name"]) is None:
                 self.store.create(obj)
@@ -280,14 +283,15 @@ def _patch_allocated_values(spec: dict[str, Any], old: dict[str, Any]) -> None:
         spec.pop("healthCheckNodePort", None)
 
 
-def _bootstrap_objects(apiserver_ip: str, apiserver_port: int) -> list[dict[str, Any]]:
+def _bootstrap_objects(apiserver_ip: str, apiserver_port: int, kubernetes_ip: str,
+                       dns_ip: str) -> list[dict[str, Any]]:
     kubernetes = {
         "apiVersion": "v1",
         "kind": "Service",
         "metadata": {"name": "kubernetes", "namespace": "default",
                      "labels": {"component": "apiserver", "provider": "kubernetes"}},
-        "spec": {"type": "ClusterIP", "clusterIP": KUBERNETES_SERVICE_IP,
-                 "clusterIPs": [KUBERNETES_SERVICE_IP],
+        "spec": {"type": "ClusterIP", "clusterIP": kubernetes_ip,
+                 "clusterIPs": [kubernetes_ip],
                  "ports": [{"name": "https", "port": 443, "protocol": "TCP",
                             "targetPort": apiserver_port}]},
     }
@@ -311,8 +315,8 @@ def _bootstrap_objects(apiserver_ip: str, apiserver_port: int) -> list[dict[str,
         },
         "spec": {
             "type": "ClusterIP",
-            "clusterIP": DNS_SERVICE_IP,
-            "clusterIPs": [DNS_SERVICE_IP],
+            "clusterIP": dns_ip,
+            "clusterIPs": [dns_ip],
             "selector": {"k8s-app": "kube-dns"},
             "ports": [
                 {"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},

@@ -68,6 +68,16 @@ class ExecError(RuntimeError_):
 
 
 @dataclass(frozen=True)
+class RuntimeCluster:
+    """What a runtime knows of its cluster: the profile name (for markers and labels), a
+    state directory for per-pod files, and the address plan (kubenb/net/addresses.py)."""
+
+    name: str
+    state_dir: str
+    addresses: Any  # kubenb.net.addresses.AddressPlan
+
+
+@dataclass(frozen=True)
 class ImageInfo:
     """An image on the node. `repo_digest` is what pod status shows as imageID."""
 

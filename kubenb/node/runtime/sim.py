@@ -50,6 +50,7 @@ from kubenb.node.runtime.base import (
     ImageInfo,
     ImagePullError,
     Runtime,
+    RuntimeCluster,
     SandboxStatus,
 )
 from kubenb.node.stages import Program, Shell, program_for, sim_annotation
@@ -97,7 +98,7 @@ class SimRuntime(Runtime):
     version = "sim://1.0"
 
     def __init__(self, ctx: Context, node: str, *, pod_cidr: str = "10.244.0.0/24",
-                 catalog: Catalog = CATALOG) -> None:
+                 catalog: Catalog = CATALOG, cluster: RuntimeCluster | None = None) -> None:
         self.ctx = ctx
         self.clock = ctx.clock
         self.node = node
