@@ -80,8 +80,13 @@ class Profiles:
 
     def __init__(self, clock_factory: ClockFactory | None = None, *, home: str | None = None,
                  kubeconfig: KubeConfig | None = None, register_atexit: bool = True,
-                 timings: Any = None) -> None:
+                 timings: Any = None, default_driver: str | None = None) -> None:
+        """`default_driver`: what `minikube start` uses without `--driver` — `process`
+        (real programs) with the real clock, `sim` with any other clock (tests)."""
         self.clock_factory: ClockFactory = clock_factory or RealClock
+        if default_driver is None:
+            default_driver = "process" if self.clock_factory is RealClock else "sim"
+        self.default_driver = default_driver
         self.home = home or os.environ.get("MINIKUBE_HOME") or os.path.join(
             os.path.expanduser("~"), ".minikube")
         self.kubeconfig = kubeconfig if kubeconfig is not None else KubeConfig()

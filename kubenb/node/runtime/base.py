@@ -141,6 +141,10 @@ class Runtime(abc.ABC):
 
     name: str = "runtime"
     version: str = "runtime://0"
+    # True when pods answer real traffic on their IPs (process, docker): the kubelet's
+    # prober then sends real httpGet/tcpSocket probes, and kube-proxy serves Services.
+    # False for sim, whose probes are simulated.
+    real_network: bool = False
     os_image: str = "Ubuntu 22.04.5 LTS"
     kernel_version: str = "5.15.0-139-generic"
 
