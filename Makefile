@@ -7,10 +7,14 @@ PYTHON ?= python3
 
 setup: $(VENV)/.installed
 
+# Editable installs skip data-files, so the built ClusterView front end (kubenb/labextension)
+# is linked to where JupyterLab looks for prebuilt extensions.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
+	mkdir -p $(VENV)/share/jupyter/labextensions
+	ln -sfn $(CURDIR)/kubenb/labextension $(VENV)/share/jupyter/labextensions/kubenb-clusterview
 	touch $@
 
 tutorial: setup

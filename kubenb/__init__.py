@@ -7,6 +7,7 @@ The public Python API::
     cluster.store.create({...})                    # Kubernetes JSON in, Kubernetes JSON out
     cluster.wait_for(lambda: ..., timeout=60)      # wait on a condition, never sleep
     cluster.stop()                                 # stops every pod and the control plane
+    kubenb.show()                                  # the live ClusterView of the current profile
 
 With `clock=kubenb.VirtualClock()` nothing runs in the background: time moves only inside
 `wait_for`/`advance`, which is what the scenario tests use.
@@ -17,7 +18,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["Cluster", "NodeShape", "RealClock", "Timings", "VirtualClock"]
+__all__ = ["Cluster", "NodeShape", "RealClock", "Timings", "VirtualClock", "connect", "show"]
 __version__ = "0.1.0"
 
 _LAZY = {
@@ -26,6 +27,8 @@ _LAZY = {
     "Timings": "kubenb.config",
     "RealClock": "kubenb.clock",
     "VirtualClock": "kubenb.clock",
+    "show": "kubenb.widgets",
+    "connect": "kubenb.cli.session",  # kubenb.connect(context=…, kubeconfig=…)
 }
 
 

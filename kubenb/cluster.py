@@ -17,7 +17,7 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, Protocol, TypeVar
 
 from kubenb.api.admission import DefaultTolerations
@@ -111,6 +111,15 @@ class Cluster:
         # Cluster-wide parts that are neither controllers nor kubelets (kube-proxy, the
         # HTTP API server): started after the nodes, stopped before them.
         self.components: list[Component] = []
+        self.kube_proxy: Any = None  # kubenb.net.proxy.KubeProxy when pods answer real TCP
+        self.port_forwards: Any = None  # kubenb.net.portforward.PortForwards, likewise
+        if runtime != "sim":
+            from kubenb.net.portforward import PortForwards
+            from kubenb.net.proxy import KubeProxy
+
+            self.kube_proxy = KubeProxy()
+            self.port_forwards = PortForwards()
+            self.components += [self.kube_proxy, self.port_forwards]
         self.runner = self._make_runner()
         self.kubelets: dict[str, Kubelet] = {}
         self._initial_nodes = nodes
@@ -129,7 +138,10 @@ class Cluster:
 
     @property
     def server(self) -> str:
-        """The API server URL minikube would write into the kubeconfig."""
+        """The API server URL: the HTTP API server's when one runs, else minikube's."""
+        for component in self.components:
+            if getattr(component, "running", False) and hasattr(component, "token"):
+                return str(component.url)  # type: ignore[attr-defined]
         return f"https://{self.addresses.node_ip(1)}:8443"
 
     def version(self) -> dict[str, str]:
@@ -293,6 +305,7 @@ class Cluster:
 
         async def remove() -> None:
             await kubelet.kill()
+            await kubelet.runtime.close()
             self.kubelets.pop(name, None)
             if self.store.try_get("Node", None, name) is not None:
                 self.store.delete("Node", None, name)
@@ -323,6 +336,41 @@ class Cluster:
         kubelet = self._pod_kubelet(namespace, pod_name)
         return self.call(kubelet.logs(namespace, pod_name, container, previous=previous,
                                       tail=tail, timestamps=timestamps))
+
+    def follow_pod_logs(self, namespace: str, pod_name: str, container: str | None = None, *,
+                        tail: int | None = None, timestamps: bool = False) -> Iterator[str]:
+        """`logs -f`: the log so far (last `tail` lines), then new output until the container
+        stops. Closing the iterator (or KeyboardInterrupt while it waits) ends the stream."""
+        kubelet = self._pod_kubelet(namespace, pod_name)
+        stream = kubelet.follow_logs(namespace, pod_name, container, tail=tail,
+                                     timestamps=timestamps, existing=True)
+
+        async def step() -> str | None:
+            try:
+                return await stream.__anext__()
+            except StopAsyncIteration:
+                return None
+
+        try:
+            while True:
+                if not self.threaded:
+                    chunk = self.loop.run_until_complete(step())
+                else:
+                    fut = asyncio.run_coroutine_threadsafe(step(), self.loop)
+                    try:
+                        chunk = fut.result()
+                    except BaseException:
+                        fut.cancel()
+                        raise
+                if chunk is None:
+                    return
+                if chunk:
+                    yield chunk
+        finally:
+            if self.threaded and self.loop.is_running():
+                asyncio.run_coroutine_threadsafe(stream.aclose(), self.loop)
+            elif not self.threaded and not self.loop.is_closed():
+                self.loop.run_until_complete(stream.aclose())
 
     def pod_exec(self, namespace: str, pod_name: str, container: str | None,
                  argv: list[str]) -> tuple[int, str]:

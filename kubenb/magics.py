@@ -83,6 +83,20 @@ def _run(tool: str, argv: list[str], stdin: str | None = None) -> Output:
     return result
 
 
+def _dashboard(argv: list[str]) -> Any:
+    """`%minikube dashboard`: display the profile's ClusterView (kubenb.widgets.dashboard)."""
+    from kubenb.widgets.dashboard import dashboard
+
+    view, code = dashboard(argv, sys.stdout, sys.stderr)
+    if code and settings.strict:
+        raise KubectlFailed(f"minikube exited with code {code}")
+    if view is not None:
+        from IPython.display import display
+
+        display(view)
+    return None
+
+
 @magics_class
 class KubenbMagics(Magics):
     def _split(self, line: str) -> list[str]:
@@ -139,6 +153,8 @@ class KubenbMagics(Magics):
     def minikube(self, line: str) -> Output | None:
         """Run minikube: `%minikube start --nodes=3`, `%minikube status`, …"""
         argv = self._words(line)
+        if argv is not None and argv[:1] == ["dashboard"]:
+            return _dashboard(argv[1:])
         return None if argv is None else _run("minikube", argv)
 
 

@@ -1,72 +1,192 @@
-"""Build the notebooks from their cell lists and run them, storing the real outputs.
+"""Build the tutorial notebooks from their cell lists and run them, storing the real outputs.
 
-Usage: python notebooks/build.py  (from the repository root, in the project's venv)
-The stored outputs are exactly what the last run printed; nothing is edited by hand.
+Usage (from the repository root, in the project's venv)::
+
+    python notebooks/build.py                 # every notebook, both languages
+    python notebooks/build.py 05 self-healing # only modules whose file name contains a word
+    python notebooks/build.py --lang zh       # one language
+    python notebooks/build.py --list          # what would be built, and the optional parts found
+
+The cell lists live in notebooks/lessons/ (one file per module, prose in English and Chinese side
+by side). Each module becomes notebooks/<lang>/<slug>.ipynb, run top to bottom in a fresh
+kernel whose working directory is the notebook's own; notebooks/<lang>/index.ipynb links them.
+The stored outputs are exactly what that run printed; nothing is edited by hand. To check that
+a fresh run still prints them (what CI does)::
+
+    pytest -p no:cacheprovider --nbval --nbval-sanitize-with notebooks/sanitize.cfg notebooks
+
+A cell that needs an optional part of kubenb (the ClusterView widget) is left out
+when the part is missing, and the notebook's metadata records which parts it was built with.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
+import shutil
 import sys
+import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
-QUICKSTART = [
-    ("md", """# kubenb quickstart
+from lessons import MODULES, index_cells  # noqa: E402
+from lessons.cells import LANGS, Cell, Module  # noqa: E402
 
-A Kubernetes cluster that lives inside this notebook's kernel. No VM, no cloud account, no
-Docker: `%minikube` starts a control plane on a background thread of the kernel, and
-`%kubectl` talks to it and prints what the real `kubectl` prints.
-
-Run the cells from top to bottom (Shift+Enter)."""),
-    ("code", "%load_ext kubenb"),
-    ("md", """## Start a cluster with three nodes
-
-`--seed` makes the generated names (pods, IPs) the same on every run."""),
-    ("code", "%minikube start --nodes=3 --seed=1"),
-    ("code", "%kubectl get nodes"),
-    ("md", """## Deploy an app
-
-A Deployment asks for three copies (replicas) of the tutorial's `kubernetes-bootcamp` app.
-Watch the scheduler spread them over the nodes."""),
-    ("code", "%kubectl create deployment kubernetes-bootcamp --image=gcr.io/google-samples/kubernetes-bootcamp:v1 --replicas=3"),
-    ("code", "%kubectl rollout status deployment/kubernetes-bootcamp"),
-    ("code", "%kubectl get pods -o wide"),
-    ("md", """## Break a node
-
-`minikube node stop` is a node failure: its heartbeats stop, the control plane marks it
-`NotReady`, evicts its pods and the Deployment replaces them on the other nodes."""),
-    ("code", "%minikube node stop minikube-m02"),
-    ("md", """The node goes `NotReady` after its heartbeats have been missing for a few seconds, and
-the pods on it stop counting as available: the Deployment loses its `Available` condition."""),
-    ("code", "%kubectl wait --for=condition=Available=False deployment/kubernetes-bootcamp --timeout=60s"),
-    ("code", "%kubectl get nodes"),
-    ("md", """After the pods' toleration of the unreachable node runs out, they are evicted and the
-ReplicaSet creates replacements on the healthy nodes. The evicted pod stays `Terminating`: its
-node cannot confirm it stopped, exactly as on a real cluster."""),
-    ("code", "%kubectl wait --for=condition=Available deployment/kubernetes-bootcamp --timeout=120s"),
-    ("code", "%kubectl get pods -o wide"),
-    ("md", "## Clean up\n\n`minikube delete` stops every pod and the control plane."),
-    ("code", "%minikube delete"),
-]
+KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
-def build(name: str, cells: list[tuple[str, str]]) -> Path:
+def _has_show() -> bool:
+    import kubenb
+
+    return hasattr(kubenb, "show")
+
+
+FEATURES: dict[str, Callable[[], bool]] = {
+    "widget": _has_show,
+}
+
+
+def available_features() -> set[str]:
+    return {name for name, probe in FEATURES.items() if _safe(probe)}
+
+
+def _safe(probe: Callable[[], bool]) -> bool:
+    try:
+        return bool(probe())
+    except Exception:  # a half-installed optional part counts as missing
+        return False
+
+
+def selected(cells: list[Cell], features: set[str]) -> list[Cell]:
+    """The cells a notebook built with these optional parts contains."""
+    return [c for c in cells
+            if (c.needs is None or c.needs in features) and (c.unless is None or c.unless not in features)]
+
+
+def render(module: Module, lang: str, features: set[str]) -> nbformat.NotebookNode:
+    """The notebook for one module and language, not yet run."""
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    for kind, text in cells:
-        nb.cells.append(nbformat.v4.new_markdown_cell(text) if kind == "md"
-                        else nbformat.v4.new_code_cell(text))
-    NotebookClient(nb, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(HERE)}}).execute()
-    path = HERE / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, path)
-    return path
+    nb.metadata["kernelspec"] = dict(KERNEL)
+    nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata["kubenb"] = {"module": module.slug, "lang": lang,
+                             "features": sorted(f for f in features if _used(module, f))}
+    for cell in selected(module.cells, features):
+        text = cell.source(lang)
+        if cell.kind == "markdown":
+            nb.cells.append(nbformat.v4.new_markdown_cell(text))
+        else:
+            new = nbformat.v4.new_code_cell(text)
+            if cell.tags:
+                new.metadata["tags"] = list(cell.tags)
+            nb.cells.append(new)
+    return nb
+
+
+def _used(module: Module, feature: str) -> bool:
+    return any(feature in (c.needs, c.unless) for c in module.cells)
+
+
+def render_index(lang: str) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = dict(KERNEL)
+    nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata["kubenb"] = {"module": "index", "lang": lang, "features": []}
+    for cell in index_cells(lang):
+        nb.cells.append(nbformat.v4.new_markdown_cell(cell))
+    return nb
+
+
+def run(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 300) -> None:
+    NotebookClient(nb, timeout=timeout, kernel_name=KERNEL["name"],
+                   resources={"metadata": {"path": str(cwd)}}).execute()
+
+
+def stderr_cells(nb: nbformat.NotebookNode) -> list[tuple[int, str]]:
+    """(cell index, first stderr line) for every cell that wrote to stderr: review them."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                found.append((i, out["text"].strip().splitlines()[0] if out["text"].strip() else ""))
+                break
+    return found
+
+
+# Another cluster on the same machine (a second kernel, a test run) holding the addresses of
+# the profile "minikube": the run says so on stderr, and its outputs are not the lesson's.
+BUSY = "Address already in use"
+
+
+def build_one(module: Module, lang: str, features: set[str],
+              attempts: int = 3) -> tuple[Path, float, list[tuple[int, str]]]:
+    target = HERE / lang / f"{module.slug}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(1, attempts + 1):
+        nb = render(module, lang, features)
+        started = time.monotonic()
+        run(nb, target.parent)
+        took = time.monotonic() - started
+        errs = stderr_cells(nb)
+        if not any(BUSY in line for _, line in errs):
+            break
+        print(f"{lang}/{module.slug}: another cluster on this machine holds our addresses "
+              f"(attempt {attempt} of {attempts})", file=sys.stderr)
+    else:
+        raise RuntimeError(f"{BUSY}: stop the other kubenb clusters on this machine and rebuild")
+    nbformat.write(nb, target)
+    return target, took, errs
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("only", nargs="*", help="build modules whose slug contains one of these words")
+    ap.add_argument("--lang", choices=LANGS, action="append", help="default: both")
+    ap.add_argument("--list", action="store_true", help="list what would be built and exit")
+    args = ap.parse_args(argv)
+
+    langs = args.lang or list(LANGS)
+    modules = [m for m in MODULES if not args.only or any(w in m.slug for w in args.only)]
+    features = available_features()
+    missing = sorted(set(FEATURES) - features)
+    print(f"optional parts found: {sorted(features) or 'none'}; missing: {missing or 'none'}",
+          file=sys.stderr)
+    if args.list:
+        for lang in langs:
+            for m in modules:
+                print(f"{lang}/{m.slug}.ipynb")
+        return 0
+
+    for lang in langs:
+        (HERE / lang).mkdir(exist_ok=True)
+        nbformat.write(render_index(lang), HERE / lang / "index.ipynb")
+    # The kernels get their own kubeconfig and minikube home: the build never touches yours.
+    scratch = tempfile.mkdtemp(prefix="kubenb-notebooks-")
+    os.environ["KUBECONFIG"] = os.path.join(scratch, "kubeconfig")
+    os.environ["MINIKUBE_HOME"] = os.path.join(scratch, "minikube")
+    # One kernel at a time: every lesson's cluster is the profile "minikube", whose kubeconfig
+    # context and loopback addresses a second kernel would share.
+    failed = 0
+    for lang in langs:
+        for m in modules:
+            try:
+                path, took, errs = build_one(m, lang, features)
+            except Exception as exc:  # report and go on with the others
+                failed += 1
+                print(f"FAILED {lang}/{m.slug}: {type(exc).__name__}: {str(exc)[-3000:]}", file=sys.stderr)
+                continue
+            print(f"{path.relative_to(HERE.parent)}  {took:5.1f}s", file=sys.stderr)
+            for i, line in errs:
+                print(f"    cell {i} wrote to stderr: {line}", file=sys.stderr)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    print(build("en/00-quickstart.ipynb", QUICKSTART), file=sys.stderr)
+    sys.exit(main())

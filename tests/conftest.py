@@ -28,6 +28,13 @@ class Writes(list):  # type: ignore[type-arg]
         return [w for w in self if (verb is None or w[0] == verb) and (kind is None or w[1] == kind)]
 
 
+@pytest.fixture(autouse=True)
+def _private_kubeconfig(tmp_path_factory: Any, monkeypatch: Any) -> None:
+    """Profiles on a real clock serve the API and merge a context into $KUBECONFIG (or
+    ~/.kube/config): in tests that file is a temporary one, never the user's."""
+    monkeypatch.setenv("KUBECONFIG", str(tmp_path_factory.mktemp("kube") / "config"))
+
+
 @pytest.fixture
 def clock() -> Iterator[VirtualClock]:
     c = VirtualClock()

@@ -94,6 +94,24 @@ class Client(Protocol):
         """A container's output so far (the pods/log subresource)."""
         ...
 
+    def follow_logs(
+        self,
+        namespace: str,
+        pod: str,
+        container: str | None = None,
+        *,
+        tail: int | None = None,
+        timestamps: bool = False,
+    ) -> Iterator[str]:
+        """`kubectl logs -f`: the container's output so far (its last `tail` lines when
+        given), then each piece of new output as it is written; the iterator ends when the
+        container stops (after its last output) or the pod goes away. Closing the iterator
+        (`close()`, or leaving the `for` loop) ends the stream. Errors before the first
+        chunk are the same as `logs()` raises. Over HTTP this is `GET
+        …/pods/NAME/log?follow=true` (plus `tailLines`, `timestamps`, `container`), read as
+        the chunked response arrives."""
+        ...
+
     def exec(self, namespace: str, pod: str, container: str | None, argv: list[str]) -> tuple[int, str]:
         """Run a command in a container: (exit code, combined output)."""
         ...
@@ -108,6 +126,9 @@ class Nodes(Protocol):
 
     def pod_exec(self, namespace: str, pod_name: str, container: str | None,
                  argv: list[str]) -> tuple[int, str]: ...
+
+    def follow_pod_logs(self, namespace: str, pod_name: str, container: str | None = None, *,
+                        tail: int | None = None, timestamps: bool = False) -> Iterator[str]: ...
 
 
 class Unreachable(Exception):

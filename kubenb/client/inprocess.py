@@ -169,5 +169,10 @@ class InProcessClient:
         return self._nodes().pod_logs(namespace, pod, container, previous=previous, tail=tail,
                                       timestamps=timestamps)
 
+    def follow_logs(self, namespace: str, pod: str, container: str | None = None, *,
+                    tail: int | None = None, timestamps: bool = False) -> Iterator[str]:
+        return self._nodes().follow_pod_logs(namespace, pod, container, tail=tail,
+                                             timestamps=timestamps)
+
     def exec(self, namespace: str, pod: str, container: str | None, argv: list[str]) -> tuple[int, str]:
         return self._nodes().pod_exec(namespace, pod, container, argv)

@@ -7,9 +7,13 @@ what a program started from it does (ports, whether it keeps running, how it ans
 SIGTERM, its log lines, its environment and a few files) — or raises `ImageNotFound` with the
 registry's own answer, which the runtime wraps in its pull error.
 
-The sim runtime (kubenb/node/runtime/sim.py) reads `Behaviour` to fake containers; a later
-process or Docker runtime reads the same entries to pick the program it really runs.
-A notebook adds its own images with `CATALOG.register("me/app:v1", Behaviour(...))`.
+The sim runtime (kubenb/node/runtime/sim.py) reads `Behaviour` to fake containers; the
+process runtime (kubenb/node/runtime/process.py) reads the same entries to pick the program
+it really runs: `Behaviour.app` names a built-in app of kubenb/apps/ (bootcamp, nginx,
+http-echo, echoserver; "" with program "server" → a generic server answering
+`http_response`), a "shell" image runs its command with the host's tools, and `handler` is a
+notebook's own Python function serving HTTP. A notebook adds its own images with
+`kubenb.images.add(...)` (kubenb/images.py), which registers them here.
 
 Digests: the two bootcamp images carry the digests public `kubectl describe` outputs show;
 every other digest is synthetic (sha256 of the reference), stable across runs.
@@ -20,9 +24,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 DEFAULT_DOMAIN = "docker.io"
 LEGACY_DOMAIN = "index.docker.io"
@@ -102,6 +106,16 @@ def normalize(image: str) -> ImageRef:
     return ImageRef(domain, path, tag, digest.lower())
 
 
+def pull_error_message(ref: str, repo_missing: bool) -> str:
+    """containerd's words for a reference the registry does not have."""
+    head = f'failed to pull and unpack image "{ref}": failed to resolve reference "{ref}": '
+    if repo_missing:
+        return ("rpc error: code = Unknown desc = " + head + "pull access denied, repository "
+                "does not exist or may require authorization: server message: "
+                "insufficient_scope: authorization failed")
+    return f"rpc error: code = NotFound desc = {head}{ref}: not found"
+
+
 def synthetic_digest(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
@@ -131,6 +145,11 @@ class Behaviour:
     workdir: str = "/"
     size: int = 0
     has_bash: bool = True
+    app: str = ""  # the built-in app of kubenb/apps/ the process runtime runs (bootcamp, nginx …)
+    app_version: str = ""  # what the app prints as its version (bootcamp v=1, echoserver 1.4)
+    # A notebook's HTTP handler, `func(request) -> str | bytes | (status, body)`: the process
+    # runtime serves it from the kernel (kubenb/node/runtime/process_custom.py).
+    handler: Callable[..., Any] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -231,15 +250,46 @@ _NGINX_LOGS = (
     "{nginx_time} [notice] 1#1: start worker process 29",
 )
 _SHELL_ENV = (("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),)
+NGINX_WELCOME = """<!DOCTYPE html>
+<html>
+<head>
+<title>Welcome to nginx!</title>
+<style>
+html { color-scheme: light dark; }
+body { width: 35em; margin: 0 auto;
+font-family: Tahoma, Verdana, Arial, sans-serif; }
+</style>
+</head>
+<body>
+<h1>Welcome to nginx!</h1>
+<p>If you see this page, the nginx web server is successfully installed and
+working. Further configuration is required.</p>
+
+<p>For online documentation and support please refer to
+<a href="http://nginx.org/">nginx.org</a>.<br/>
+Commercial support is available at
+<a href="http://nginx.com/">nginx.com</a>.</p>
+
+<p><em>Thank you for using nginx.</em></p>
+</body>
+</html>
+"""
 
 
 def _bootcamp(version: str) -> Behaviour:
     return Behaviour(
-        program="server", ports=(8080,), sigterm="ignore", logs=(_BOOTCAMP_LOG,),
+        program="server", app="bootcamp", app_version=version, ports=(8080,), sigterm="ignore",
+        logs=(_BOOTCAMP_LOG,),
         http_response=f"Hello Kubernetes bootcamp! | Running on: {{hostname}} | v={version}\n",
         env=_BOOTCAMP_ENV, files={"/server.js": _SERVER_JS.replace("%s", version)},
         entrypoint=("/bin/sh", "-c", "node server.js"), size=211_336_459,
     )
+
+
+def _echoserver(tag: str) -> Behaviour:
+    return Behaviour(app="echoserver", app_version=tag, ports=(8080,),
+                     http_response="CLIENT VALUES:\nreal path=/\n" if tag == "1.4" else
+                     "\n\nHostname: {hostname}\n", env=_SHELL_ENV, size=46_042_186)
 
 
 def builtin_entries() -> list[CatalogEntry]:
@@ -254,9 +304,8 @@ def builtin_entries() -> list[CatalogEntry]:
         CatalogEntry("gcr.io/k8s-minikube/kubernetes-bootcamp", v1, ("v1",)),
         CatalogEntry("registry.k8s.io/minikube/kubernetes-bootcamp", v1, ("v1",)),
         CatalogEntry("docker.io/library/nginx", Behaviour(
-            ports=(80,), logs=_NGINX_LOGS, env=(("NGINX_VERSION", "1.27.3"),) + _SHELL_ENV,
-            http_response="<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n"
-                          "</head>\n<body>\n<h1>Welcome to nginx!</h1>\n</body>\n</html>\n",
+            app="nginx", app_version="1.27.3", ports=(80,), logs=_NGINX_LOGS,
+            env=(("NGINX_VERSION", "1.27.3"),) + _SHELL_ENV, http_response=NGINX_WELCOME,
             entrypoint=("/docker-entrypoint.sh",), cmd=("nginx", "-g", "daemon off;"),
             size=72_195_292), tag_pattern=REAL_TAG),
         CatalogEntry("docker.io/library/httpd", Behaviour(
@@ -277,15 +326,13 @@ def builtin_entries() -> list[CatalogEntry]:
             ports=(6379,), cmd=("redis-server",), env=_SHELL_ENV, size=45_022_140,
             logs=("1:M {nginx_time} * Ready to accept connections tcp",)), tag_pattern=REAL_TAG),
         CatalogEntry("docker.io/hashicorp/http-echo", Behaviour(
-            ports=(5678,), http_response="hello-world\n", entrypoint=("/http-echo",),
+            app="http-echo", ports=(5678,), http_response="hello-world\n", entrypoint=("/http-echo",),
             logs=("{nginx_time} [INFO] server is listening on :5678",), size=3_794_226),
             tag_pattern=REAL_TAG),
-        CatalogEntry("registry.k8s.io/echoserver", Behaviour(
-            ports=(8080,), http_response="CLIENT VALUES:\nreal path=/\n", size=46_042_186),
-            ("1.4", "1.10")),
-        CatalogEntry("k8s.gcr.io/echoserver", Behaviour(
-            ports=(8080,), http_response="CLIENT VALUES:\nreal path=/\n", size=46_042_186),
-            ("1.4", "1.10")),
+        CatalogEntry("registry.k8s.io/echoserver", _echoserver("1.4"), ("1.4",)),
+        CatalogEntry("registry.k8s.io/echoserver", _echoserver("1.10"), ("1.10",)),
+        CatalogEntry("k8s.gcr.io/echoserver", _echoserver("1.4"), ("1.4",)),
+        CatalogEntry("k8s.gcr.io/echoserver", _echoserver("1.10"), ("1.10",)),
         CatalogEntry("docker.io/kicbase/echo-server", Behaviour(
             ports=(8080,), http_response="Request served by {hostname}\n", size=4_939_776),
             ("1.0", "latest")),

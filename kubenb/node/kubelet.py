@@ -18,6 +18,7 @@ bound here get a new sandbox and restarted containers (SandboxChanged), as on a 
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 from kubenb.api.errors import BadRequest, InternalError
@@ -29,9 +30,11 @@ from kubenb.node.kubelet_backoff import Backoff
 from kubenb.node.kubelet_images import ImageManager
 from kubenb.node.kubelet_node import NodeAgent
 from kubenb.node.podworker import PodWorker
-from kubenb.node.runtime.base import ExecError, Runtime
+from kubenb.node.prober import ProbeManager
+from kubenb.node.runtime.base import ContainerNotFound, ExecError, Runtime
 
 log = logging.getLogger("kubenb.kubelet")
+FOLLOW_POLL = 0.1  # seconds between looks at a followed log (`tail -f` looks every second)
 
 
 def cluster_of(node: str) -> str:
@@ -68,6 +71,7 @@ class Kubelet:
         self.node = NodeAgent(ctx, name, runtime, shape=shape, address=address, pod_cidr=pod_cidr,
                               control_plane=control_plane, cluster=cluster or cluster_of(name))
         self.workers: dict[str, PodWorker] = {}
+        self.prober = ProbeManager(self)  # real probes, for runtimes with a real network
         self.running = False
         self._watch: Watcher | None = None
 
@@ -93,6 +97,7 @@ class Kubelet:
         for w in self.workers.values():
             w.cancel()
         self.workers.clear()
+        self.prober.stop()
 
     async def stop(self) -> None:
         """Orderly shutdown: stop every container now; no more writes."""
@@ -104,6 +109,7 @@ class Kubelet:
                 await self.runtime.stop_container(c.id, 0)
         for uid in uids:
             await self.runtime.stop_sandbox(uid)
+        await self.runtime.close()
 
     async def kill(self) -> None:
         """Node failure: everything dies at once, heartbeats and status writes stop."""
@@ -169,6 +175,40 @@ class Kubelet:
                     reason = s["state"]["waiting"].get("reason", reason)
             raise BadRequest(f'container "{name}" in pod "{pod_name}" is waiting to start: {reason}')
         return await self.runtime.logs(recs[0].id, tail=tail, timestamps=timestamps)
+
+    async def follow_logs(self, namespace: str, pod_name: str, container: str | None = None, *,
+                          tail: int | None = None, timestamps: bool = False,
+                          existing: bool = False) -> AsyncIterator[str]:
+        """`kubectl logs -f`: new output as it is written, until the container stops.
+
+        With `existing` the log so far (its last `tail` lines) comes first; without, only
+        what is written after the call (the API server sends `logs()` itself first). The
+        container's log is re-read every `FOLLOW_POLL` seconds, as `tail -f` does; only
+        runtime reads are used, so any loop may iterate this."""
+        pod, name = self._container(namespace, pod_name, container)
+        recs = [r for r in await self.runtime.list_containers(pod["metadata"]["uid"]) if r.name == name]
+        if not recs:
+            await self.logs(namespace, pod_name, container)  # raises: waiting to start
+            return
+        cid = recs[0].id
+        full = await self.runtime.logs(cid, timestamps=timestamps)
+        if existing:
+            lines = full.splitlines(keepends=True)
+            yield "".join(lines[-tail:] if tail and tail > 0 else [] if tail == 0 else lines)
+        seen = len(full)
+        while True:
+            try:
+                state = (await self.runtime.container_status(cid)).state
+            except ContainerNotFound:
+                return
+            done = state not in ("running", "created")
+            full = await self.runtime.logs(cid, timestamps=timestamps)
+            if len(full) > seen:
+                yield full[seen:]
+                seen = len(full)
+            if done:
+                return
+            await self.clock.sleep(FOLLOW_POLL)
 
     async def exec(self, namespace: str, pod_name: str, container: str | None,
                    argv: list[str]) -> tuple[int, str]:

@@ -33,6 +33,7 @@ class PodView:
     reasons: dict[str, tuple[str, str]] = field(default_factory=dict)
     ready: dict[str, bool] = field(default_factory=dict)  # container id -> readiness
     terminal: bool = False  # no container will run again
+    started: dict[str, bool] = field(default_factory=dict)  # container id -> startup probe passed
 
 
 def should_restart(policy: str, exit_code: int | None) -> bool:
@@ -84,7 +85,7 @@ def _container_statuses(
             if len(recs) > 1:
                 st["lastState"] = _state(recs[1], uri)
             running = latest.state == "running"
-            st["started"] = running
+            st["started"] = running and view.started.get(latest.id, True)
             if init:
                 st["ready"] = latest.state == "exited" and latest.exit_code == 0
             else:

@@ -17,6 +17,13 @@ runs `sync()`, level-triggered like the kubelet's SyncPod (kuberuntime_manager.g
                           environment (kubelet_env), create + start (Created/Started events);
                           decide whether the pod is terminal; report status again.
 
+Readiness: with a runtime whose pods answer real traffic (`runtime.real_network`) the
+kubelet's prober (prober.py) probes each started container and wakes the worker when a
+result changes; a container whose liveness or startup probe failed is killed first
+(`Killing … failed liveness probe, will be restarted`) and then restarted like any exited
+container (restart count, crash back-off). The sim runtime keeps simulated readiness: Ready
+once a readinessProbe's initialDelaySeconds passed, unless the runtime says unhealthy.
+
 Status is written only when it differs from the stored one (kubelet_status.py computes it).
 """
 
@@ -97,6 +104,7 @@ class PodWorker:
 
     def cancel(self) -> None:
         self.task.cancel()
+        self.k.prober.remove_pod(self.uid)
         for t in self._waiters.values():
             t.cancel()
         if self._timer is not None:
@@ -133,12 +141,15 @@ class PodWorker:
             await self._terminate(pod)
             return
         if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+            self.k.prober.remove_pod(self.uid)
             await self._stop_running(0)
             await rt.stop_sandbox(self.uid)
             return
         records = await rt.list_containers(self.uid)
         sandbox = await rt.sandbox_status(self.uid)
         self._write_status(sandbox, records, terminal=False)
+        if rt.real_network and await self._kill_unhealthy(pod, records):
+            records = await rt.list_containers(self.uid)
         await self._act(pod, sandbox, records)
         records = await rt.list_containers(self.uid)
         sandbox = await rt.sandbox_status(self.uid)
@@ -268,8 +279,13 @@ class PodWorker:
             return
         k.event(pod, "Normal", "Started", f"Started container {name}", field_path)
         self.reasons.pop(name, None)
+        if prev is not None:
+            k.prober.remove(prev.id)
         probe = c.get("readinessProbe")
-        if probe:
+        if k.runtime.real_network:
+            if not field_path.startswith("spec.initContainers"):
+                k.prober.add(self, c, cid)
+        elif probe:
             delay = float(probe.get("initialDelaySeconds") or 0)
             self.ready_at[cid] = k.clock.monotonic() + delay
             if delay > 0:
@@ -296,9 +312,40 @@ class PodWorker:
     # ---- status ------------------------------------------------------------------------
 
     def _readiness(self, records: list[ContainerStatus]) -> dict[str, bool]:
+        if self.k.runtime.real_network:
+            prober = self.k.prober
+            return {r.id: r.state == "running" and not r.unhealthy and prober.ready(r.id)
+                    for r in records}
         now = self.k.clock.monotonic()
         return {r.id: r.state == "running" and not r.unhealthy and now >= self.ready_at.get(r.id, now)
                 for r in records}
+
+    async def _kill_unhealthy(self, pod: dict[str, Any], records: list[ContainerStatus]) -> bool:
+        """Kill every running container whose liveness/startup probe failed (computePodActions)."""
+        k, killed = self.k, False
+        specs = {c["name"]: c for c in (pod.get("spec") or {}).get("containers") or []}
+        for name, recs in by_name(records).items():
+            latest = recs[0]
+            kind = k.prober.must_kill(latest.id) if latest.state == "running" else None
+            if kind is None or name not in specs:
+                continue
+            message = f"Container {name} failed {kind} probe"
+            if self._policy(pod) != "Never":
+                message += ", will be restarted"
+            k.event(pod, "Normal", "Killing", message, f"spec.containers{{{name}}}")
+            k.prober.remove(latest.id)
+            probe = specs[name].get(f"{kind}Probe") or {}
+            grace = probe.get("terminationGracePeriodSeconds")
+            if grace is None:
+                grace = (pod.get("spec") or {}).get("terminationGracePeriodSeconds", 30)
+            await k.runtime.stop_container(latest.id, float(grace))
+            killed = True
+        return killed
+
+    def _started(self, records: list[ContainerStatus]) -> dict[str, bool]:
+        if not self.k.runtime.real_network:
+            return {}
+        return {r.id: self.k.prober.started(r.id) for r in records}
 
     def _write_status(self, sandbox: SandboxStatus | None, records: list[ContainerStatus],
                       terminal: bool) -> None:
@@ -306,7 +353,8 @@ class PodWorker:
         pod = k.store.try_get("Pod", self.pod["metadata"]["namespace"], self.pod["metadata"]["name"])
         if pod is None or pod["metadata"]["uid"] != self.uid or pod["metadata"].get("deletionTimestamp"):
             return
-        view = PodView(k.address, sandbox, records, self.reasons, self._readiness(records), terminal)
+        view = PodView(k.address, sandbox, records, self.reasons, self._readiness(records), terminal,
+                       self._started(records))
         status = generate_pod_status(pod, view, k.runtime.container_uri, stamp(k.clock.now()))
         if status == pod.get("status"):
             return
@@ -337,6 +385,7 @@ class PodWorker:
             grace = (pod.get("spec") or {}).get("terminationGracePeriodSeconds", 30)
         first = self.terminating_grace is None
         self.terminating_grace = float(grace)
+        self.k.prober.remove_pod(self.uid)  # liveness and startup stop with the deletion
         await self._stop_running(float(grace), pod if first else None)
         await self.k.runtime.stop_sandbox(self.uid)
         try:
@@ -353,6 +402,7 @@ class PodWorker:
             t.cancel()
         if self._timer is not None:
             self._timer.cancel()
+        self.k.prober.remove_pod(self.uid)
         await self.k.runtime.remove_sandbox(self.uid)
         self.k.crash_backoff.forget_prefix(f"{self.uid}/")
         self.k.images.forget(self.uid)

@@ -185,12 +185,11 @@ def test_api_resources_errors_match_real_kubectl(kube: Any, args: list[str]) -> 
 
 
 @pytest.mark.parametrize("line, err", [
-    ("proxy", "error: kubectl proxy is not available yet in kubenb: it needs kubenb's HTTP API "
-              "server, which is not built yet\n"),
-    ("proxy --port=8080", "error: kubectl proxy is not available yet in kubenb: it needs kubenb's "
-                          "HTTP API server, which is not built yet\n"),
-    ("port-forward pod/x 8080:80", "error: kubectl port-forward is not available yet in kubenb: "
-                                   "it needs the process runtime's real sockets, which are not built yet\n"),
+    ("proxy", "error: this cluster serves no HTTP API to proxy to (clusters started with "
+              "`%minikube start` do)\n"),
+    ("proxy --port=8080", "error: this cluster serves no HTTP API to proxy to (clusters "
+                          "started with `%minikube start` do)\n"),
+    ("port-forward pod/x 8080:80", 'Error from server (NotFound): pods "x" not found\n'),
     ("port-forward", "error: TYPE/NAME and list of ports are required for port-forward\n"
                      "See 'kubectl port-forward -h' for help and examples\n"),
 ])

@@ -66,8 +66,6 @@ def test_start_multinode_with_resources(profiles: Profiles) -> None:
 
 
 @pytest.mark.parametrize("line, reason, code", [
-    ("start --driver=docker", "PROVIDER_NOT_FOUND: The 'docker' driver is not available yet in kubenb", 65),
-    ("start --driver=process", "PROVIDER_NOT_FOUND: The 'process' driver is not available yet in kubenb", 65),
     ("start --driver=kvm9", "DRV_UNSUPPORTED_OS: The driver 'kvm9' is not supported on linux/amd64", 56),
     ("start --kubernetes-version=latest", 'MK_USAGE: Unable to parse "latest": No Major.Minor.Patch elements found', 14),
     ("start --addons=ingress", "MK_ADDON_ENABLE: ingress is not a valid addon", 10),
@@ -78,12 +76,6 @@ def test_start_errors(profiles: Profiles, line: str, reason: str, code: int) -> 
     assert out.startswith("😄  minikube v1.35.0 on kubenb (in this Python kernel)\n\n")
     assert err.splitlines()[0] == f"❌  Exiting due to {reason}"
     assert profiles.names() == []
-
-
-def test_unavailable_driver_suggests_sim(profiles: Profiles) -> None:
-    _, err, _ = mk(profiles, "start --driver=docker")
-    assert err == ("❌  Exiting due to PROVIDER_NOT_FOUND: The 'docker' driver is not available yet in kubenb\n"
-                   "💡  Suggestion: Use --driver=sim\n")
 
 
 def test_start_again_while_running_updates(profiles: Profiles) -> None:
@@ -189,6 +181,8 @@ def test_unknown_node(profiles: Profiles) -> None:
 
 def test_service_url(profiles: Profiles) -> None:
     mk(profiles, "start --seed 1")
+    mk(profiles, "kubectl -- create deployment web --image=nginx")
+    profiles.get("minikube").cluster.wait_for(lambda: bool(running_pods(profiles)), 60)  # type: ignore[union-attr]
     client = profiles.current_client()
     client.create({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "default"},
                    "spec": {"type": "NodePort", "selector": {"app": "web"},
@@ -211,7 +205,9 @@ def test_service_not_found(profiles: Profiles) -> None:
 def test_service_without_node_port(profiles: Profiles) -> None:
     mk(profiles, "start --seed 1")
     assert mk(profiles, "service kubernetes --url") == (
-        "", "😿  service default/kubernetes has no node port\n", 0)
+        "😿  service default/kubernetes has no node port\n",
+        '❗  Services [default/kubernetes] have type "ClusterIP" not meant to be exposed, however '
+        "for local development minikube allows you to access this !\n", 0)
 
 
 # ---- kubectl, profiles, addons, version -------------------------------------------------------

@@ -138,7 +138,7 @@ COMMANDS: dict[str, tuple[Handler, tuple[Flag, ...]]] = {
     "delete": (cmd_delete, (PROFILE, Flag("all", "bool"), Flag("purge", "bool"))),
     "ip": (cmd_ip, (PROFILE, NODE)),
     "service": (cmd_service, (PROFILE, Flag("url", "bool"),
-                              Flag("namespace", "string", "default", short="n"))),
+                              Flag("namespace", "string", "", short="n"))),
     "kubectl": (cmd_kubectl, (PROFILE,)),
     "profile": (cmd_profile, (PROFILE,)),
     "addons": (cmd_addons, (PROFILE,)),

@@ -4,13 +4,18 @@ minikube writes one cluster, one context and one user per profile into the user'
 kubeconfig (certificate paths under ~/.minikube, a `cluster_info`/`context_info` extension
 naming minikube as provider) and points `current-context` at the profile it started.
 `KubeConfig` is that file as a model: the minikube commands edit it, `kubectl config …`
-reads and edits it, and the HTTP API server will later write it to disk with `save()`.
+reads and edits it. While a profile's HTTP API server runs, its entries carry the server's
+URL, `certificate-authority-data` and bearer token, and `merge_into(path)` writes them into
+the user's kubeconfig file (`$KUBECONFIG` or ~/.kube/config) beside whatever else is there,
+as minikube does, so `!kubectl` and the `kubernetes` package reach the cluster;
+`remove_from(path)` takes them out again on `minikube delete`.
 `view()` gives the v1 `Config` document exactly as `kubectl config view` prints it
 (secrets redacted, certificate data omitted, `--minify`).
 """
 
 from __future__ import annotations
 
+import base64
 import copy
 import os
 from dataclasses import dataclass, field
@@ -83,14 +88,18 @@ class KubeConfig:
             return cls.from_dict(yaml.safe_load(fh), path)
 
     def save(self, path: str | None = None) -> None:
+        """Write the file (mode 0600: it may hold tokens), replacing it atomically."""
         from kubenb.cli.kubectl.printers.formats import to_yaml
 
         target = path or self.path
         if not target:
             raise ValueError("this kubeconfig has no file to save to")
         os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
-        with open(target, "w", encoding="utf-8") as fh:
+        tmp = f"{target}.kubenb-{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(to_yaml(self.to_dict()))
+        os.replace(tmp, target)
 
     def changed(self) -> None:
         """Persist an edit when the config came from a file (kubectl writes it back)."""
@@ -152,8 +161,12 @@ class KubeConfig:
         self.changed()
 
     def set_minikube_profile(self, profile: str, server: str, home: str, version: str,
-                             when: datetime, namespace: str = "default") -> None:
-        """Write a profile's entries the way `minikube start` does, and switch to it."""
+                             when: datetime, namespace: str = "default", *,
+                             ca_data: bytes | None = None, token: str | None = None) -> None:
+        """Write a profile's entries the way `minikube start` does, and switch to it.
+
+        With `ca_data` and `token` (a running API server) the cluster embeds the CA and the
+        user authenticates with the token; otherwise they name minikube's certificate files."""
 
         def extension(name: str) -> list[dict[str, Any]]:
             return [{"name": name, "extension": {"last-update": rfc1123(when),
@@ -167,8 +180,37 @@ class KubeConfig:
         prof_dir = os.path.join(home, "profiles", profile)
         self.users[profile] = {"client-certificate": os.path.join(prof_dir, "client.crt"),
                                "client-key": os.path.join(prof_dir, "client.key")}
+        if ca_data is not None and token is not None:
+            cluster = self.clusters[profile]
+            del cluster["certificate-authority"]
+            cluster["certificate-authority-data"] = base64.b64encode(ca_data).decode("ascii")
+            self.users[profile] = {"token": token}
         self.current_context = profile
         self.changed()
+
+    def merge_into(self, path: str, profile: str) -> None:
+        """Copy this profile's cluster, context and user into the file at `path`, keeping
+        its other entries, and make the profile its current context."""
+        other = KubeConfig.load(path)
+        for mine, theirs in ((self.clusters, other.clusters), (self.contexts, other.contexts),
+                             (self.users, other.users)):
+            if profile in mine:
+                theirs[profile] = copy.deepcopy(mine[profile])
+        if self.current_context == profile:
+            other.current_context = profile
+        other.save(path)
+
+    def remove_from(self, path: str, profile: str, *, keep_entries: bool = False) -> None:
+        """Take the profile out of the file at `path` (or, with `keep_entries`, only stop
+        it being current, as `minikube stop` does); a missing file is left alone."""
+        if not os.path.exists(path):
+            return
+        other = KubeConfig.load(path)
+        if keep_entries:
+            other.unset_current(profile)
+        else:
+            other.remove_profile(profile)
+        other.save(path)
 
     def unset_current(self, profile: str) -> None:
         """`minikube stop` leaves the entries but stops pointing at the stopped cluster."""
@@ -203,3 +245,12 @@ def _redact(doc: dict[str, Any]) -> None:
             for key in _DATA_FIELDS:
                 if entry.get(key):
                     entry[key] = "DATA+OMITTED"
+
+
+def default_path() -> str:
+    """Where kubectl looks: the first file of $KUBECONFIG, else ~/.kube/config."""
+    env = os.environ.get("KUBECONFIG", "")
+    for item in env.split(os.pathsep):
+        if item:
+            return item
+    return os.path.join(os.path.expanduser("~"), ".kube", "config")

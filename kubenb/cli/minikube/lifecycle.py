@@ -1,11 +1,16 @@
 """minikube start, status, stop and delete, and the helpers every minikube command shares.
 
-Lines follow minikube v1.35 (reference §13.2/13.3) adapted to the sim driver; the handlers
-take (Out, Profiles, parsed flags, args) and return the exit code (`commands.py` dispatches).
+Lines follow minikube v1.35 (reference §13.2/13.3) adapted to kubenb's drivers: `sim`
+(simulated pods), `process` (pods as real processes on loopback addresses) and `docker`
+(pods as containers; `start` first asks the engine, and a missing engine ends the way
+minikube's `PROVIDER_DOCKER_NOT_RUNNING` does). Without `--driver`, `start` uses the
+registry's default (`process` in a notebook, `sim` on a virtual clock). The handlers take
+(Out, Profiles, parsed flags, args) and return the exit code (`commands.py` dispatches).
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 
@@ -19,7 +24,7 @@ from kubenb.cli.minikube.profiles import (
     Profiles,
 )
 
-DRIVERS_PLANNED = ("process", "docker")
+DRIVERS = ("sim", "process", "docker")
 PROFILE = Flag("profile", "string", "minikube", short="p")
 NODE = Flag("node", "string", short="n")
 Handler = Callable[[Out, Profiles, Parsed, list[str]], int]
@@ -65,20 +70,31 @@ def memory_mb(text: str) -> int:
 
 # ---- start / status / stop / delete --------------------------------------------------------
 
-START_FLAGS = (PROFILE, Flag("nodes", "int", 1, short="n"), Flag("driver", "string", "sim"),
+START_FLAGS = (PROFILE, Flag("nodes", "int", 1, short="n"), Flag("driver", "string", ""),
                Flag("cpus", "string", "2"), Flag("memory", "string", "4096"),
                Flag("kubernetes-version", "string", DEFAULT_KUBERNETES_VERSION),
                Flag("seed", "int", -1), Flag("addons", "strings"))
+
+
+def preparing_line(o: Out, prof: Profile) -> None:
+    """`Preparing Kubernetes … on …`: Docker's version for the docker driver, as minikube."""
+    engine = getattr(prof, "engine_version", "")
+    if prof.driver == "docker" and engine:
+        o.step("docker", f"Preparing Kubernetes {prof.kubernetes_version} on Docker {engine} ...")
+    else:
+        o.step("preparing", f"Preparing Kubernetes {prof.kubernetes_version} on the "
+               f"{prof.driver} runtime ...")
 
 
 def node_lines(o: Out, prof: Profile, machine: str, primary: bool, created: bool) -> None:
     role = "primary control-plane" if primary else "worker"
     o.step("thumbs_up", f'Starting "{machine}" {role} node in "{prof.name}" cluster')
     if created:
-        o.step("creating", f"Creating sim node (CPUs={prof.cpus}, Memory={prof.memory_mb}MB) ...")
+        o.step("creating", f"Creating {prof.driver} node (CPUs={prof.cpus}, "
+               f"Memory={prof.memory_mb}MB) ...")
     else:
-        o.step("restarting", f'Restarting existing sim node for "{machine}" ...')
-    o.step("preparing", f"Preparing Kubernetes {prof.kubernetes_version} on the sim runtime ...")
+        o.step("restarting", f'Restarting existing {prof.driver} node for "{machine}" ...')
+    preparing_line(o, prof)
     if primary:
         o.step("option", "Booting up control plane ...")
 
@@ -88,17 +104,74 @@ def banner(o: Out, name: str) -> None:
     o.step("happy", f"{tag}minikube {MINIKUBE_VERSION} on kubenb (in this Python kernel)")
 
 
+def _driver_runtime(driver: str) -> None:
+    """PROVIDER_NOT_FOUND when the driver's runtime is not part of this kubenb."""
+    from kubenb.cluster import RUNTIMES
+
+    module = RUNTIMES[driver].partition(":")[0]
+    try:
+        importlib.import_module(module)
+    except ImportError as err:
+        if err.name != module:
+            raise
+        raise MinikubeExit("PROVIDER_NOT_FOUND", f"The '{driver}' driver is not available yet "
+                           "in kubenb", 65, advice="Use --driver=sim") from None
+
+
+def check_docker() -> str:
+    """Ask the Docker engine before creating anything: its version, or minikube's exit."""
+    _driver_runtime("docker")
+    module = importlib.import_module("kubenb.node.runtime.docker")
+    check = getattr(module, "check_engine", None)
+    if check is None:
+        raise MinikubeExit("PROVIDER_NOT_FOUND", "The 'docker' driver is not available yet "
+                           "in kubenb", 65, advice="Use --driver=sim")
+    try:
+        return str(check() or "")
+    except Exception as err:  # noqa: BLE001 - the engine's own exception, in minikube's words
+        reason = str(getattr(err, "reason_id", "") or "PROVIDER_DOCKER_NOT_RUNNING")
+        message = str(getattr(err, "message", "") or err)
+        if reason.endswith("_NOT_FOUND"):  # validateDriver: not installed
+            code, style = 65, "shrug"
+        elif reason.endswith("_NOT_RUNNING"):
+            code, style = 63, "fatal"
+        else:
+            code, style = 69, "fatal"
+        raise MinikubeExit(reason, message, code, advice=str(getattr(err, "suggestion", "")),
+                           style=style, url=str(getattr(err, "url", ""))) from None
+
+
+def _pick_driver(o: Out, profiles: Profiles, f: Parsed, existing: Profile | None) -> str:
+    driver = f["driver"] if f.given("driver") and f["driver"] else ""
+    if existing is not None:
+        if driver and driver != existing.driver:
+            name = existing.name
+            flag = "" if name == "minikube" else f" -p {name}"
+            raise MinikubeExit(
+                "GUEST_DRIVER_MISMATCH", f'The existing "{name}" cluster was created using the '
+                f'"{existing.driver}" driver, which is incompatible with requested "{driver}" '
+                "driver.", 81, style="conflict",
+                advice=f"Delete the existing '{name}' cluster using: 'minikube delete{flag}', or "
+                f"start the existing '{name}' cluster using: 'minikube start{flag} "
+                f"--driver={existing.driver}'")
+        return existing.driver
+    driver = driver or profiles.default_driver
+    if driver not in DRIVERS:
+        raise MinikubeExit("DRV_UNSUPPORTED_OS", f"The driver '{driver}' is not supported on "
+                           "linux/amd64", 56)
+    return driver
+
+
 def cmd_start(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
     name = f["profile"]
     banner(o, name)
-    driver = f["driver"]
-    if driver in DRIVERS_PLANNED:
-        raise MinikubeExit("PROVIDER_NOT_FOUND", f"The '{driver}' driver is not available yet "
-                           "in kubenb", 65, advice="Use --driver=sim")
-    if driver != "sim":
-        raise MinikubeExit("DRV_UNSUPPORTED_OS", f"The driver '{driver}' is not supported on "
-                           "linux/amd64", 56)
     prof = profiles.get(name)
+    driver = _pick_driver(o, profiles, f, prof)
+    engine = ""
+    if driver == "docker":
+        engine = check_docker()
+    elif prof is None:
+        _driver_runtime(driver)
     if prof is None:
         if f["nodes"] < 1:
             raise MinikubeExit("MK_USAGE", "--nodes must be at least 1", 14)
@@ -108,13 +181,17 @@ def cmd_start(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
         for addon in f["addons"]:
             if addon not in ADDONS:
                 raise MinikubeExit("MK_ADDON_ENABLE", f"{addon} is not a valid addon", 10)
-        o.step("sparkle", "Using the sim driver based on user configuration" if f.given("driver")
-               else "Automatically selected the sim driver")
-        prof = profiles.create(
-            name, nodes=f["nodes"], driver=driver, cpus=int(f["cpus"]),
-            memory_mb=memory_mb(f["memory"]),
-            kubernetes_version="v" + f["kubernetes-version"].lstrip("v"),
-            seed=None if f["seed"] < 0 else f["seed"], addons={a: True for a in f["addons"]})
+        o.step("sparkle", f"Using the {driver} driver based on user configuration"
+               if f.given("driver") else f"Automatically selected the {driver} driver")
+        try:
+            prof = profiles.create(
+                name, nodes=f["nodes"], driver=driver, cpus=int(f["cpus"]),
+                memory_mb=memory_mb(f["memory"]),
+                kubernetes_version="v" + f["kubernetes-version"].lstrip("v"),
+                seed=None if f["seed"] < 0 else f["seed"], addons={a: True for a in f["addons"]})
+        except ValueError as err:  # a runtime that refuses this cluster (docker on virtual time)
+            raise MinikubeExit("PROVIDER_" + driver.upper() + "_ERROR", str(err), 69) from None
+        prof.engine_version = engine  # type: ignore[attr-defined]
         mode = "created"
     elif prof.running:
         profiles.configure(prof)
@@ -124,8 +201,8 @@ def cmd_start(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
         mode = "restarted"
     if mode == "running":
         o.step("thumbs_up", f'Starting "{name}" primary control-plane node in "{name}" cluster')
-        o.step("running", f'Updating the running sim "{name}" node ...')
-        o.step("preparing", f"Preparing Kubernetes {prof.kubernetes_version} on the sim runtime ...")
+        o.step("running", f'Updating the running {prof.driver} "{name}" node ...')
+        preparing_line(o, prof)
         o.step("verifying", "Verifying Kubernetes components...")
     else:
         for i, machine in enumerate(prof.machines()):
@@ -195,16 +272,18 @@ def cmd_stop(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
 def cmd_delete(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
     if f["all"]:
         for name in profiles.names():
-            o.step("deleting", f'Deleting "{name}" in sim ...')
+            prof = profiles.get(name)
+            o.step("deleting", f'Deleting "{name}" in {prof.driver if prof else "sim"} ...')
             profiles.delete(name)
             o.step("deleted", f'Removed all traces of the "{name}" cluster.')
         o.step("deleting", "Successfully deleted all profiles")
         return 0
     name = f["profile"]
-    if profiles.get(name) is None:
+    prof = profiles.get(name)
+    if prof is None:
         o.step("eyes", f'"{name}" profile does not exist, trying anyways.')
     else:
-        o.step("deleting", f'Deleting "{name}" in sim ...')
+        o.step("deleting", f'Deleting "{name}" in {prof.driver} ...')
     profiles.delete(name)
     o.step("deleted", f'Removed all traces of the "{name}" cluster.')
     return 0

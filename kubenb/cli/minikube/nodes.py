@@ -1,16 +1,22 @@
 """minikube node add|list|stop|start|delete, ip and service: one profile's machines.
 
-A node stop is a node failure (`Cluster.stop_node`): heartbeats stop and the node controller
-marks it NotReady, as when minikube powers a machine off.
+A node stop is a node failure (`Cluster.stop_node`): the node's pods die, heartbeats stop,
+the node controller marks it NotReady, and its kube-proxy stops answering NodePorts, as when
+minikube powers a machine off. `ip` prints a node's address and `service NAME [--url]` the
+`http://<node ip>:<nodePort>` URLs of a Service (with the process driver a real HTTP client
+reaches them through kube-proxy); `service list` every Service's URLs. Texts are minikube
+v1.35's (cmd/minikube/cmd/service.go, pkg/minikube/service).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from kubenb.api.errors import NotFound
 from kubenb.cli.kubectl.flags import Parsed
 from kubenb.cli.minikube.lifecycle import find_node, node_label, node_lines, running_profile
 from kubenb.cli.minikube.output import MinikubeExit, Out, table
-from kubenb.cli.minikube.profiles import Profiles
+from kubenb.cli.minikube.profiles import Profile, Profiles
 
 
 def cmd_node_add(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
@@ -81,11 +87,34 @@ def cmd_ip(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
     return 0
 
 
+def _service_urls(prof: Profile, svc: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """minikube's URLs (`http://<node ip>:<nodePort>`) and port names (`name/port` or `port`)."""
+    urls, names = [], []
+    for p in (svc.get("spec") or {}).get("ports") or []:
+        if p.get("nodePort"):
+            urls.append(f"http://{prof.ip()}:{p['nodePort']}")
+            names.append(f"{p['name']}/{p['port']}" if p.get("name") else str(p["port"]))
+    return urls, names
+
+
+def _has_running_pod(prof: Profile, svc: dict[str, Any]) -> bool:
+    """CheckServicePods: a NodePort/LoadBalancer Service needs a Running pod it selects."""
+    spec = svc.get("spec") or {}
+    if spec.get("type") not in ("NodePort", "LoadBalancer"):
+        return True
+    selector = ",".join(f"{k}={v}" for k, v in sorted((spec.get("selector") or {}).items()))
+    pods, _ = prof.client().list("Pod", svc["metadata"]["namespace"],
+                                 label_selector=selector or None)
+    return any((p.get("status") or {}).get("phase") == "Running" for p in pods)
+
+
 def cmd_service(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
     prof = running_profile(o, profiles, f)
+    if args[:1] == ["list"]:
+        return _service_list(o, prof, f, args[1:])
     if len(args) != 1:
-        raise MinikubeExit("MK_USAGE", "You must specify a service name", 14)
-    name, ns = args[0], f["namespace"]
+        raise MinikubeExit("MK_USAGE", "You must specify service name(s) or --all", 14)
+    name, ns = args[0], f["namespace"] or "default"
     try:
         svc = prof.client().get("Service", ns, name)
     except NotFound:
@@ -93,19 +122,37 @@ def cmd_service(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
             "SVC_NOT_FOUND", f"Service '{name}' was not found in '{ns}' namespace.\nYou may "
             f"select another namespace by using 'minikube service {name} -n <namespace>'. Or "
             "list out all the services using 'minikube service list'", 115) from None
-    ports = (svc.get("spec") or {}).get("ports") or []
-    urls = [f"http://{prof.ip()}:{p['nodePort']}" for p in ports if p.get("nodePort")]
+    urls, names = _service_urls(prof, svc)
+    if not f["url"]:
+        row = [ns, name, "\n".join(names), "\n".join(urls)] if urls else [ns, name, "", "No node port"]
+        o.out.write(table(SERVICE_HEADERS, [row]))
     if not urls:
-        o.err_step("sad", f"service {ns}/{name} has no node port")
-        return 0
-    if f["url"]:
+        o.step("sad", f"service {ns}/{name} has no node port")
+    elif f["url"]:
         for url in urls:
             o.line(url)
-        return 0
-    rows = [[ns, name, str(p.get("targetPort", p["port"])), f"http://{prof.ip()}:{p['nodePort']}"]
-            for p in ports if p.get("nodePort")]
-    o.out.write(table(["NAMESPACE", "NAME", "TARGET PORT", "URL"], rows))
-    o.step("tip", "kubenb cannot open a browser from the kernel: use the URL above")
+    if not _has_running_pod(prof, svc):
+        raise MinikubeExit("SVC_UNREACHABLE", f"service not available: no running pod for "
+                           f"service {name} found", 115)
+    if not urls:
+        o.err_step("warning", f'Services [{ns}/{name}] have type "ClusterIP" not meant to be '
+                   "exposed, however for local development minikube allows you to access this !")
+    elif not f["url"]:
+        o.step("tip", "kubenb cannot open a browser from the kernel: use the URL above")
     return 0
 
 
+SERVICE_HEADERS = ("NAMESPACE", "NAME", "TARGET PORT", "URL")
+
+
+def _service_list(o: Out, prof: Profile, f: Parsed, args: list[str]) -> int:
+    """`minikube service list`: every Service with its node-port URLs (all namespaces)."""
+    ns = f["namespace"] or None
+    services, _ = prof.client().list("Service", ns)
+    rows = []
+    for svc in services:
+        urls, names = _service_urls(prof, svc)
+        rows.append([svc["metadata"]["namespace"], svc["metadata"]["name"],
+                     "\n".join(names) if urls else "No node port", "\n".join(urls)])
+    o.out.write(table(SERVICE_HEADERS, rows))
+    return 0

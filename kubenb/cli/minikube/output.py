@@ -26,7 +26,8 @@ STYLES: dict[str, tuple[str, str]] = {
     "failure": ("❌  ", "X "), "warning": ("❗  ", "! "), "tip": ("💡  ", "* "),
     "restarting": ("🔄  ", "* "), "running": ("🏃  ", "* "), "addon_disable": ("🌑  ", "* "),
     "success": ("✅  ", "* "), "caching": ("🤹  ", "* "), "sad": ("😿  ", "* "),
-    "eyes": ("🙄  ", "* "), "celebrate": ("🎉  ", "* "),
+    "eyes": ("🙄  ", "* "), "celebrate": ("🎉  ", "* "), "fatal": ("💣  ", "X "),
+    "documentation": ("📘  ", "* "), "conflict": ("💢  ", "! "), "docker": ("🐳  ", "* "),
 }
 
 
@@ -39,10 +40,10 @@ class MinikubeExit(Exception):
     """A fatal minikube error: `❌  Exiting due to <reason>: <message>`, exit `code`."""
 
     def __init__(self, reason: str, message: str, code: int, advice: str = "",
-                 style: str = "failure") -> None:
+                 style: str = "failure", url: str = "") -> None:
         super().__init__(message)
         self.reason, self.message, self.code = reason, message, code
-        self.advice, self.style = advice, style
+        self.advice, self.style, self.url = advice, style, url
 
 
 @dataclass
@@ -69,6 +70,8 @@ class Out:
         self.err_step(exc.style, f"Exiting due to {exc.reason}: {exc.message}")
         if exc.advice:
             self.err_step("tip", f"Suggestion: {exc.advice}")
+        if exc.url:
+            self.err_step("documentation", f"Documentation: {exc.url}")
         self.line()
         return exc.code
 
@@ -82,9 +85,11 @@ def width(text: str) -> int:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """tablewriter's default ASCII table."""
+    """tablewriter's default ASCII table; a cell with newlines spans several lines."""
     cols = len(headers)
-    widths = [max([width(headers[i])] + [width(r[i]) for r in rows]) for i in range(cols)]
+    split = [[c.split("\n") for c in r] for r in rows]
+    widths = [max([width(headers[i])] + [width(line) for r in split for line in r[i]])
+              for i in range(cols)]
     rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|\n"
 
     def centre(text: str, w: int) -> str:
@@ -96,6 +101,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         return pad + text if _NUMBER.match(text) else text + pad
 
     head = "|" + "|".join(f" {centre(h, w)} " for h, w in zip(headers, widths, strict=True)) + "|\n"
-    body = "".join("|" + "|".join(f" {cell(c, w)} " for c, w in zip(r, widths, strict=True)) + "|\n"
-                   for r in rows)
-    return rule + head + rule + body + rule
+    body = []
+    for r in split:
+        for n in range(max(len(c) for c in r)):
+            lines = [c[n] if n < len(c) else "" for c in r]
+            body.append("|" + "|".join(f" {cell(t, w)} " for t, w in zip(lines, widths, strict=True))
+                        + "|\n")
+    return rule + head + rule + "".join(body) + rule

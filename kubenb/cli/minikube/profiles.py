@@ -5,6 +5,12 @@ clock factory: real clocks in notebooks, virtual ones in tests), the `KubeConfig
 would keep in ~/.kube/config, and the "active" profile of `minikube profile NAME`. The
 kubectl side asks it for `current_client()` (the cluster of the kubeconfig's
 current-context). Deleting a profile, or the interpreter exiting, stops its cluster.
+
+With `serve_api` (the default on a real clock, i.e. in notebooks) every cluster gets an
+HTTP API server (`kubenb.server.ApiServer`) as a component, and `minikube start` merges the
+profile's cluster/user/context — the server's URL, CA data and token — into the kubeconfig
+file (`$KUBECONFIG` or ~/.kube/config) and exports `KUBECONFIG`, so `!kubectl` in a cell and
+the `kubernetes` package reach the cluster; `minikube delete` removes the entries again.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubenb.cli.minikube.kubeconfig import KubeConfig
+from kubenb.cli.minikube.kubeconfig import KubeConfig, default_path
 from kubenb.client.base import Client
 from kubenb.clock import Clock, RealClock
 
@@ -61,7 +67,17 @@ class Profile:
 
     @property
     def server(self) -> str:
-        return f"https://{self.ip()}:{API_PORT}"
+        """The API server URL: the running HTTP server's, else minikube's node address."""
+        server = getattr(self.cluster, "server", None)
+        return server if isinstance(server, str) else f"https://{self.ip()}:{API_PORT}"
+
+    @property
+    def api_server(self) -> Any:
+        """The profile's `kubenb.server.ApiServer`, when it serves one and it runs."""
+        for component in getattr(self.cluster, "components", ()):
+            if type(component).__name__ == "ApiServer" and component.running:
+                return component
+        return None
 
     def client(self) -> Client:
         from kubenb.client.inprocess import InProcessClient
@@ -80,13 +96,19 @@ class Profiles:
 
     def __init__(self, clock_factory: ClockFactory | None = None, *, home: str | None = None,
                  kubeconfig: KubeConfig | None = None, register_atexit: bool = True,
-                 timings: Any = None, default_driver: str | None = None) -> None:
+                 timings: Any = None, default_driver: str | None = None,
+                 serve_api: bool | None = None, kubeconfig_path: str | None = None) -> None:
         """`default_driver`: what `minikube start` uses without `--driver` — `process`
-        (real programs) with the real clock, `sim` with any other clock (tests)."""
+        (real programs) with the real clock, `sim` with any other clock (tests).
+        `serve_api`: give each cluster an HTTP API server and write the kubeconfig file
+        (default: with the real clock). `kubeconfig_path`: that file (default: where
+        kubectl looks, `$KUBECONFIG` or ~/.kube/config, at the time of `start`)."""
         self.clock_factory: ClockFactory = clock_factory or RealClock
         if default_driver is None:
             default_driver = "process" if self.clock_factory is RealClock else "sim"
         self.default_driver = default_driver
+        self.serve_api = self.clock_factory is RealClock if serve_api is None else serve_api
+        self.kubeconfig_path = kubeconfig_path
         self.home = home or os.environ.get("MINIKUBE_HOME") or os.path.join(
             os.path.expanduser("~"), ".minikube")
         self.kubeconfig = kubeconfig if kubeconfig is not None else KubeConfig()
@@ -134,6 +156,10 @@ class Profiles:
         prof = Profile(name, cluster, driver, cpus, memory_mb, kubernetes_version,
                        addons=dict(addons or {}))
         cluster.metrics_enabled = bool(prof.addons.get("metrics-server"))
+        if self.serve_api:
+            from kubenb.server import ApiServer
+
+            cluster.components.append(ApiServer())
         self._profiles[name] = prof
         try:
             cluster.start()
@@ -169,11 +195,15 @@ class Profiles:
             prof.running = False
         if not keep_context:
             self.kubeconfig.unset_current(prof.name)
+            if self.serve_api:
+                self.kubeconfig.remove_from(self._file(), prof.name, keep_entries=True)
 
     def delete(self, name: str) -> bool:
         """Stop and forget a profile; False when there was none."""
         prof = self._profiles.pop(name, None)
         self.kubeconfig.remove_profile(name)
+        if self.serve_api:
+            self.kubeconfig.remove_from(self._file(), name)
         if prof is None:
             return False
         _shutdown(prof.cluster)
@@ -200,9 +230,21 @@ class Profiles:
 
         cluster.wait_for(ready, timeout)
 
+    def _file(self) -> str:
+        return self.kubeconfig_path or default_path()
+
     def configure(self, prof: Profile) -> None:
-        self.kubeconfig.set_minikube_profile(prof.name, prof.server, self.home,
-                                             MINIKUBE_VERSION, prof.cluster.clock.now())
+        """Point the kubeconfig at the profile (and, when it serves HTTP, the file too)."""
+        api = prof.api_server
+        self.kubeconfig.set_minikube_profile(
+            prof.name, prof.server, self.home, MINIKUBE_VERSION, prof.cluster.clock.now(),
+            ca_data=api.ca_data if api is not None else None,
+            token=api.token if api is not None else None)
+        if api is not None:
+            path = self._file()
+            self.kubeconfig.merge_into(path, prof.name)
+            if not os.environ.get("KUBECONFIG"):
+                os.environ["KUBECONFIG"] = path  # `!kubectl` in a cell inherits it
 
 
 def _shutdown(cluster: Any) -> None:

@@ -26,7 +26,8 @@ Node
   `kill_all()`: the node died — every container stops at once (exit 255, reason Unknown,
   as after a reboot), every sandbox becomes not ready. `version` is the node's
   containerRuntimeVersion (`sim://1.0`, `docker://28.4.0`), plus `os_image` and
-  `kernel_version` for nodeInfo.
+  `kernel_version` for nodeInfo. `close()` (kubelet stop, node deletion) releases what the
+  runtime holds outside the kernel; a later call starts afresh.
 """
 
 from __future__ import annotations
@@ -207,6 +208,11 @@ class Runtime(abc.ABC):
     # -- node
     @abc.abstractmethod
     async def kill_all(self) -> None: ...
+
+    async def close(self) -> None:
+        """The node stops for good or the cluster stops: release what the runtime holds
+        outside the kernel (Docker containers and networks). A later call starts afresh."""
+        return None
 
     def container_uri(self, container_id: str) -> str:
         """`sim://<id>`: how pod status names a container."""

@@ -14,6 +14,7 @@ MODULES = (
     "get", "describe", "create", "apply", "delete", "expose", "run", "label", "patch",
     "edit", "scale", "set", "rollout", "wait", "logs", "exec", "nodes", "top", "version",
     "cluster_info", "api_resources", "config", "explain", "proxy",
+    "port_forward",  # after proxy: its `port-forward` replaces the placeholder there
 )
 
 

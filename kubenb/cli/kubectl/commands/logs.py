@@ -3,9 +3,10 @@
 Picks the pod (a workload's first pod in kubectl's "ByLogging" order, with `Found N pods,
 using pod/x`), defaults the container as kubectl 1.32 does (the
 `kubectl.kubernetes.io/default-container` annotation, else the first one, with a
-`Defaulted container …` notice), and prints `client.logs()`. `-f` prints what is new each
-time the pod changes or a one-second watch window passes, until the container stops,
-`--request-timeout` runs out, or the user interrupts. Also used by `exec` to pick pods.
+`Defaulted container …` notice), and prints `client.logs()`. `-f` prints the chunks of
+`client.follow_logs()` as they arrive, until the container stops or the user interrupts;
+a client without it (or `--request-timeout`) re-reads the log each time the pod changes or
+a one-second watch window passes. Also used by `exec` to pick pods.
 """
 
 from __future__ import annotations
@@ -165,6 +166,20 @@ def print_logs(ctx: Ctx, pod: Obj, container: str, tail: int) -> None:
 
     if not ctx.flag("follow") or ctx.flag("previous"):
         write(fetch(None if tail < 0 else tail))
+        return
+    stream_logs = getattr(ctx.client, "follow_logs", None)
+    if callable(stream_logs) and not ctx.flag("request-timeout"):
+        stream = stream_logs(ns, name, container, tail=None if tail < 0 else tail,
+                             timestamps=ctx.flag("timestamps"))
+        try:
+            for chunk in stream:
+                write(chunk)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            close = getattr(stream, "close", None)
+            if close:
+                close()
         return
     full = fetch(None)
     write(fetch(tail) if tail >= 0 else full)

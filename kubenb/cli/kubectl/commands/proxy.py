@@ -1,15 +1,24 @@
-"""`kubectl proxy` and `kubectl port-forward`: not available yet, and they say so.
+"""`kubectl proxy`: a local gateway to the current context's API server, in the background.
 
-Both need pieces kubenb does not have yet (an HTTP API server to proxy to; a process
-runtime with real sockets to forward to). Until then they check their arguments the way
-kubectl does and then fail with a plain `error: … is not available yet in kubenb` instead
-of pretending to serve.
+A notebook has no second terminal, so `%kubectl proxy [--port=8001]` starts the proxy
+(`kubenb.client.http_proxy.ApiProxy`, on its own thread) and returns at once after
+kubectl's `Starting to serve on 127.0.0.1:8001`. It forwards to the API server of the
+command's context with that context's credentials: an `HttpClient`'s server, or for a
+kubenb cluster in this process the `ApiServer` among its components. It stops with
+`%kubectl proxy --stop` (a kubenb addition), when the kernel is interrupted, or when the
+cluster it serves stops. Flags and errors are kubectl's (`--accept-hosts`,
+`--reject-paths`, `--api-prefix`, `--address`; `--port=0` picks a free port; a busy port is
+`error: listen tcp 127.0.0.1:8001: bind: address already in use`).
+
+(The `port-forward` placeholder below is superseded by `port_forward.py`, registered after
+this module.)
 """
 
 from __future__ import annotations
 
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
 from kubenb.cli.kubectl.flags import Flag
+from kubenb.cli.kubectl.proxy_runner import start_proxy, stop_proxies
 
 PROXY_FLAGS = (
     Flag("port", "int", 8001, short="p"),
@@ -25,6 +34,7 @@ PROXY_FLAGS = (
     Flag("disable-filter", "bool"),
     Flag("keepalive", "duration"),
     Flag("append-server-path", "bool"),
+    Flag("stop", "bool", help="Stop the proxies this kernel runs (kubenb only)."),
 )
 
 PORT_FORWARD_FLAGS = (
@@ -34,8 +44,9 @@ PORT_FORWARD_FLAGS = (
 
 
 def run_proxy(ctx: Ctx, args: list[str]) -> int:
-    raise CommandError("kubectl proxy is not available yet in kubenb: it needs kubenb's HTTP "
-                       "API server, which is not built yet")
+    if ctx.flag("stop"):
+        return stop_proxies(ctx)
+    return start_proxy(ctx)
 
 
 def run_port_forward(ctx: Ctx, args: list[str]) -> int:

@@ -1,0 +1,177 @@
+"""The node agent: one process per node that runs the node's containers.
+
+`python -m kubenb.apps.agent` is started by the process runtime
+(kubenb/node/runtime/process_agent.py) and speaks JSON lines: requests on stdin, events on
+stdout. Built-in apps (bootcamp, nginx, http-echo, echoserver, generic servers) run as
+servers inside this one interpreter, so fifty pods share one Python; command containers
+(busybox/alpine `sh -c …`, `python:*`, an image's own command line) are child processes, each
+in its own session and process group, with the container's env and working directory. Every
+line a container prints lands in its CRI log file (kubenb/apps/logfile.py).
+
+Requests (stdin)
+  {"op": "run", "id": ID, "log": PATH, "kind": "command", "argv": [...], "env": {...}, "cwd": DIR}
+  {"op": "run", "id": ID, "log": PATH, "kind": "app", "app": {AppConfig fields}}
+  {"op": "signal", "id": ID, "sig": 15 | 9}
+Events (stdout)
+  {"ev": "started", "id": ID, "pid": PID}     (PID 0 for an app inside the agent)
+  {"ev": "failed", "id": ID, "message": TEXT}  (the program could not be started)
+  {"ev": "exited", "id": ID, "code": N}        (signals as 128+N: SIGTERM 143, SIGKILL 137)
+
+When a command's main process exits, the rest of its process group is killed (a container
+ends with its PID 1). When stdin closes — the kernel stopped or died — every child process
+group is killed and the agent exits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import sys
+from typing import Any
+
+from kubenb.apps.base import App, AppConfig, GenericServer, Idle
+from kubenb.apps.logfile import LogWriter
+
+
+def app_class(name: str, cfg: AppConfig) -> type[App]:
+    """The built-in app for a catalog name ("" → a generic server, or an idle one)."""
+    if name == "bootcamp":
+        from kubenb.apps.bootcamp import Bootcamp
+
+        return Bootcamp
+    if name in ("nginx", "http-echo", "echoserver"):
+        from kubenb.apps import web
+
+        return {"nginx": web.Nginx, "http-echo": web.HttpEcho, "echoserver": web.EchoServer}[name]
+    return GenericServer if cfg.response is not None else Idle
+
+
+class Agent:
+    def __init__(self) -> None:
+        self.procs: dict[str, asyncio.subprocess.Process] = {}
+        self.apps: dict[str, App] = {}
+        self.tasks: set[asyncio.Task[Any]] = set()
+        self.out = sys.stdout.buffer
+
+    def emit(self, event: dict[str, Any]) -> None:
+        self.out.write(json.dumps(event).encode() + b"\n")
+        self.out.flush()
+
+    def spawn(self, coro: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    # ---- requests ------------------------------------------------------------------
+
+    async def handle(self, req: dict[str, Any]) -> None:
+        op = req.get("op")
+        if op == "run":
+            if req.get("kind") == "app":
+                await self.run_app(req)
+            else:
+                await self.run_command(req)
+        elif op == "signal":
+            self.signal(req["id"], int(req["sig"]))
+
+    async def run_app(self, req: dict[str, Any]) -> None:
+        cid = req["id"]
+        cfg = AppConfig.from_json(req["app"])
+        log = LogWriter(req["log"])
+        early: list[int] = []  # an exit during start is reported after "started"
+
+        def on_exit(code: int) -> None:
+            self.apps.pop(cid, None)
+            log.close()
+            if cid in early_ids:
+                early.append(code)
+            else:
+                self.emit({"ev": "exited", "id": cid, "code": code})
+
+        early_ids = {cid}
+        app = app_class(cfg.app, cfg)(cfg, log, on_exit)
+        self.apps[cid] = app
+        await app.start()  # "started" once its ports are bound, so Ready means answering
+        early_ids.clear()
+        self.emit({"ev": "started", "id": cid, "pid": 0})
+        for code in early:
+            self.emit({"ev": "exited", "id": cid, "code": code})
+
+    async def run_command(self, req: dict[str, Any]) -> None:
+        cid = req["id"]
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                *req["argv"], stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE, env=req["env"], cwd=req["cwd"],
+                start_new_session=True)
+        except OSError as err:
+            self.emit({"ev": "failed", "id": cid, "message": str(err)})
+            return
+        self.procs[cid] = proc
+        self.emit({"ev": "started", "id": cid, "pid": proc.pid})
+        self.spawn(self.supervise(cid, proc, LogWriter(req["log"])))
+
+    async def supervise(self, cid: str, proc: asyncio.subprocess.Process, log: LogWriter) -> None:
+        async def pump(stream: asyncio.StreamReader | None, name: str) -> None:
+            if stream is None:
+                return
+            while chunk := await stream.read(65536):
+                log.feed(name, chunk)
+            log.flush_partial(name)
+
+        pumps = [asyncio.ensure_future(pump(proc.stdout, "stdout")),
+                 asyncio.ensure_future(pump(proc.stderr, "stderr"))]
+        code = await proc.wait()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)  # the container ends with its main process
+        await asyncio.gather(*pumps, return_exceptions=True)
+        log.close()
+        self.procs.pop(cid, None)
+        self.emit({"ev": "exited", "id": cid, "code": 128 - code if code < 0 else code})
+
+    def signal(self, cid: str, sig: int) -> None:
+        app = self.apps.get(cid)
+        if app is not None:
+            app.signal(sig)
+            return
+        proc = self.procs.get(cid)
+        if proc is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, sig)
+
+    def kill_all(self) -> None:
+        for proc in list(self.procs.values()):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
+        for app in list(self.apps.values()):
+            app.stop()
+
+    # ---- main loop -----------------------------------------------------------------
+
+    async def main(self) -> None:
+        loop = asyncio.get_running_loop()
+        reader = asyncio.StreamReader(limit=16 * 1024 * 1024)
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            loop.add_signal_handler(sig, reader.feed_eof)
+        self.emit({"ev": "ready", "pid": os.getpid()})
+        try:
+            while line := await reader.readline():
+                try:
+                    req = json.loads(line)
+                except ValueError:
+                    continue
+                await self.handle(req)  # in order: a signal never overtakes its run
+        finally:
+            self.kill_all()
+
+
+def main() -> None:
+    asyncio.run(Agent().main())
+
+
+if __name__ == "__main__":
+    main()

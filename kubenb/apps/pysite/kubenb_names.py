@@ -1,0 +1,65 @@
+"""Host names as a pod sees them: `localhost` is the pod, Services resolve to ClusterIPs.
+
+Reads the container's environment: `KUBENB_POD_IP`, `HOSTNAME`, `KUBENB_NAMESPACE` and
+`KUBENB_HOSTS`, a hosts file kube-proxy rewrites atomically (lines `IP NAME NAME.NS
+NAME.NS.svc NAME.NS.svc.cluster.local`). A short name is looked up in the pod's own
+namespace first, as the pod's DNS search path does. Standard library only.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+
+LOCAL = {"localhost", "localhost.localdomain", "ip6-localhost", "127.0.0.1", "::1", "0.0.0.0", ""}
+
+
+class NotFound(Exception):
+    """A cluster name nothing answers to (DNS NXDOMAIN)."""
+
+
+def pod_ip() -> str:
+    return os.environ.get("KUBENB_POD_IP", "127.0.0.1")
+
+
+def _hosts() -> dict[str, str]:
+    path = os.environ.get("KUBENB_HOSTS", "")
+    table: dict[str, str] = {}
+    if not path:
+        return table
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                fields = line.split("#", 1)[0].split()
+                for name in fields[1:]:
+                    table.setdefault(name.lower(), fields[0])
+    except OSError:
+        pass
+    return table
+
+
+def is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def resolve(host: str) -> str:
+    """The address `host` means inside the pod; NotFound for an unknown cluster name."""
+    name = host.strip("[]").rstrip(".").lower()
+    if name in LOCAL:
+        return pod_ip()
+    if is_ip(name):
+        return name
+    if name == os.environ.get("HOSTNAME", "").lower():
+        return pod_ip()
+    table = _hosts()
+    ns = os.environ.get("KUBENB_NAMESPACE", "default")
+    for candidate in (f"{name}.{ns}", f"{name}.{ns}.svc", name):
+        if candidate in table:
+            return table[candidate]
+    if "." not in name or name.endswith((".local", ".svc", ".cluster")):
+        raise NotFound(host)
+    return host  # a name outside the cluster: the host's resolver decides

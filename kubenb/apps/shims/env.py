@@ -1,0 +1,70 @@
+"""`env` and `printenv` inside a pod: the environment the container's image and pod define.
+
+The process runtime adds variables of its own to every container (`KUBENB_*`, the pod's
+`PYTHONPATH` entry for its sitecustomize, the shim directories in front of `PATH`); these
+two commands show the environment without them, as `kubectl exec POD -- env` prints it in a
+real container. `env` with arguments (`env -i …`, `env VAR=x cmd`) runs the real `env`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+OWN = ("KUBENB_POD_IP", "KUBENB_NAMESPACE", "KUBENB_HOSTS", "KUBENB_OWNER", "KUBENB_SHIMS",
+       "KUBENB_PYTHONPATH")
+
+
+def visible() -> dict[str, str]:
+    env = dict(os.environ)
+    shims = [d for d in env.get("KUBENB_SHIMS", "").split(":") if d]
+    if "PATH" in env:
+        env["PATH"] = ":".join(d for d in env["PATH"].split(":") if d not in shims)
+    own_path = env.get("KUBENB_PYTHONPATH", "")
+    if own_path and "PYTHONPATH" in env:
+        rest = [d for d in env["PYTHONPATH"].split(":") if d and d != own_path]
+        if rest:
+            env["PYTHONPATH"] = ":".join(rest)
+        else:
+            del env["PYTHONPATH"]
+    for key in OWN:
+        env.pop(key, None)
+    return env
+
+
+def real(name: str) -> str | None:
+    shims = set(os.environ.get("KUBENB_SHIMS", "").split(":"))
+    for d in os.environ.get("PATH", "").split(":"):
+        candidate = os.path.join(d, name)
+        if d and d not in shims and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def main(argv: list[str], name: str = "env") -> int:
+    env = visible()
+    if name == "printenv":
+        if not argv:
+            sys.stdout.write("".join(f"{k}={v}\n" for k, v in env.items()))
+            return 0
+        values = [env[k] for k in argv if k in env]
+        sys.stdout.write("".join(v + "\n" for v in values))
+        return 0 if len(values) == len(argv) else 1
+    if not argv:
+        sys.stdout.write("".join(f"{k}={v}\n" for k, v in env.items()))
+        return 0
+    program = real("env")
+    if program is None:
+        sys.stderr.write("env: not found\n")
+        return 127
+    sys.stdout.flush()
+    os.execv(program, [program, *argv])  # the whole environment: the pod's view continues
+    return 0  # not reached
+
+
+def printenv(argv: list[str]) -> int:
+    return main(argv, "printenv")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,351 @@
+"""kube-proxy: every Service answers real TCP on loopback, spread over its ready endpoints.
+
+A `KubeProxy` is a cluster `Component` (kubenb/cluster.py), added when the runtime's pods
+answer real traffic (`process`, `docker`). It runs on the control-plane loop:
+
+  watches   Services, Endpoints and Nodes (`to_loop`: handlers run on the loop, in order);
+  computes  per Service the `PortRule`s of servicetable.py, at once on every change — a
+            rule's `Balancer` is updated in place, so the very next connection already
+            follows new endpoints (connections in flight keep their backend);
+  listens   (relay.py `Listener`s) on ClusterIP:port for every Service port and, for
+            NodePort/LoadBalancer Services, on NodeIP:nodePort of every live node — but only
+            while the port has a ready endpoint: with none, nothing listens and clients get
+            "connection refused", which is what kube-proxy's REJECT rule gives them;
+  writes    `<state_dir>/hosts` (Service names → ClusterIPs, for the pods' shims), replaced
+            atomically when it changes.
+
+Listeners are opened and closed by one reconcile task (binding is asynchronous), re-run
+whenever the wanted set changes. `node_down(name)` closes that node's NodePort listeners and
+cuts their connections (a dead node's kube-proxy is dead); `node_up` reopens them. `stop()`
+closes every listener and connection and removes the hosts file.
+
+Connections are spread round-robin; `sessionAffinity: ClientIP` pins a client to its
+backend for `timeoutSeconds`; a NodePort of an `externalTrafficPolicy: Local` Service only
+reaches pods on that node. A backend that refuses is skipped for the next one (iptables
+would have sent the connection into the void until the endpoint went away).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import tempfile
+from typing import TYPE_CHECKING, Any
+
+from kubenb.api.objects import WatchEvent
+from kubenb.api.watch import Watcher, to_loop
+from kubenb.net.relay import Connections, Listener
+from kubenb.net.servicetable import Backend, PortRule, hosts_text, service_rules
+
+if TYPE_CHECKING:
+    from kubenb.cluster import Cluster
+
+log = logging.getLogger("kubenb.net.proxy")
+
+ListenerKey = tuple[str, str, int]  # ("cluster", ip, port) or ("node", node name, nodePort)
+RETRY_BIND = 2.0  # seconds before a listener that could not bind is tried again
+
+
+class Balancer:
+    """Chooses backends for one Service port; shared by its ClusterIP and NodePort listeners."""
+
+    def __init__(self, rule: PortRule, now: Any) -> None:
+        self.rule = rule
+        self._now = now  # () -> seconds (the loop's clock)
+        self._next = 0
+        self._affinity: dict[str, tuple[Backend, float]] = {}
+
+    def update(self, rule: PortRule) -> None:
+        self.rule = rule
+        alive = set(rule.backends)
+        self._affinity = {ip: v for ip, v in self._affinity.items() if v[0] in alive}
+
+    def candidates(self, node: str | None = None) -> list[Backend]:
+        backends = self.rule.backends
+        if node is not None and self.rule.local_only:
+            backends = [b for b in backends if b.node == node]
+        return backends
+
+    def pick(self, client_ip: str, node: str | None = None) -> list[tuple[str, int]]:
+        """Backends to try for a new connection, the chosen one first."""
+        backends = self.candidates(node)
+        if not backends:
+            return []
+        start = self._next % len(backends)
+        self._next += 1
+        ordered = backends[start:] + backends[:start]
+        if self.rule.affinity_timeout is not None:
+            now = self._now()
+            sticky = self._affinity.get(client_ip)
+            if sticky is not None and sticky[1] > now and sticky[0] in ordered:
+                ordered.remove(sticky[0])
+                ordered.insert(0, sticky[0])
+            self._affinity[client_ip] = (ordered[0], now + self.rule.affinity_timeout)
+        return [(b.ip, b.port) for b in ordered]
+
+
+class KubeProxy:
+    """The cluster's kube-proxy (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.cluster: Cluster | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.services: dict[str, dict[str, Any]] = {}  # ns/name -> Service
+        self.endpoints: dict[str, dict[str, Any]] = {}  # ns/name -> Endpoints
+        self.nodes: dict[str, str] = {}  # node name -> InternalIP
+        self.down: set[str] = set()
+        self.rules: dict[str, list[PortRule]] = {}  # ns/name -> rules
+        self.balancers: dict[str, Balancer] = {}  # rule key -> balancer
+        self.listeners: dict[ListenerKey, Listener] = {}
+        self.connections = Connections()
+        self.hosts_path = ""
+        self._hosts_written: str | None = None
+        self._watches: list[Watcher] = []
+        self._dirty = False
+        self._task: asyncio.Task[None] | None = None
+        self._retry: asyncio.TimerHandle | None = None
+        self._failed: set[ListenerKey] = set()
+        self.running = False
+
+    # ---- Component ---------------------------------------------------------------------
+
+    def start(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self.hosts_path = os.path.join(cluster.state_dir, "hosts")
+        cluster.call(self._astart())
+
+    def stop(self) -> None:
+        if self.cluster is not None and self.running:
+            self.cluster.call(self._astop())
+
+    def node_down(self, name: str) -> None:
+        if self.cluster is not None and self.running:
+            self.cluster.call(self._anode(name, up=False))
+
+    def node_up(self, name: str) -> None:
+        if self.cluster is not None and self.running:
+            self.cluster.call(self._anode(name, up=True))
+
+    # ---- on the loop -------------------------------------------------------------------
+
+    async def _astart(self) -> None:
+        assert self.cluster is not None
+        self.loop = asyncio.get_running_loop()
+        self.running = True
+        self.services.clear()
+        self.endpoints.clear()
+        self.nodes.clear()
+        self.rules.clear()
+        self.balancers.clear()
+        self.connections = Connections()  # the last stop cut the old ones for good
+        self._hosts_written = None
+        store = self.cluster.store
+        for kind in ("Node", "Service", "Endpoints"):
+            self._watches.append(store.watch(kind, to_loop(self.loop, self._on_event), initial=True))
+        self._write_hosts()
+        self._kick()
+        await self._settle()
+
+    async def _settle(self) -> None:
+        """Wait until the listeners match what is wanted (start and tests want that)."""
+        while self._task is not None and not self._task.done():
+            await asyncio.shield(self._task)
+
+    async def _astop(self) -> None:
+        self.running = False
+        for w in self._watches:
+            w.stop()
+        self._watches.clear()
+        if self._retry is not None:
+            self._retry.cancel()
+            self._retry = None
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+        self._task = None
+        for listener in self.listeners.values():
+            listener.close()
+        self.listeners.clear()
+        self.connections.abort_all()
+        try:
+            os.unlink(self.hosts_path)
+        except OSError:
+            pass
+        self._hosts_written = None
+        await asyncio.sleep(0)  # let the aborted transports run their close callbacks
+
+    async def _anode(self, name: str, up: bool) -> None:
+        if up:
+            self.down.discard(name)
+        else:
+            self.down.add(name)
+            for key, listener in list(self.listeners.items()):
+                if key[0] == "node" and key[1] == name:
+                    listener.close()
+                    listener.abort_connections()
+                    del self.listeners[key]
+        self._kick()
+        await self._settle()
+        await asyncio.sleep(0)
+
+    def _on_event(self, event: WatchEvent) -> None:
+        if not self.running:
+            return
+        obj = event["object"]
+        kind, meta = obj["kind"], obj["metadata"]
+        deleted = event["type"] == "DELETED"
+        if kind == "Node":
+            ip = _internal_ip(obj)
+            if deleted or ip is None:
+                self.nodes.pop(meta["name"], None)
+            else:
+                self.nodes[meta["name"]] = ip
+            self._kick()
+            return
+        key = f"{meta.get('namespace', '')}/{meta['name']}"
+        table = self.services if kind == "Service" else self.endpoints
+        if deleted:
+            table.pop(key, None)
+        else:
+            table[key] = obj
+        self._update_rules(key)
+        if kind == "Service":
+            self._write_hosts()
+
+    def _update_rules(self, key: str) -> None:
+        svc = self.services.get(key)
+        old = {r.key for r in self.rules.get(key, [])}
+        rules = service_rules(svc, self.endpoints.get(key)) if svc is not None else []
+        if rules:
+            self.rules[key] = rules
+        else:
+            self.rules.pop(key, None)
+        assert self.loop is not None
+        for rule in rules:
+            balancer = self.balancers.get(rule.key)
+            if balancer is None:
+                self.balancers[rule.key] = Balancer(rule, self.loop.time)
+            else:
+                balancer.update(rule)  # new connections follow at once
+            old.discard(rule.key)
+        for gone in old:
+            self.balancers.pop(gone, None)
+        self._kick()
+
+    # ---- listeners ---------------------------------------------------------------------
+
+    def wanted(self) -> dict[ListenerKey, tuple[str, int, Balancer, str | None]]:
+        """Every address that should listen now → (ip, port, balancer, node or None)."""
+        out: dict[ListenerKey, tuple[str, int, Balancer, str | None]] = {}
+        for rules in self.rules.values():
+            for rule in rules:
+                balancer = self.balancers[rule.key]
+                if rule.cluster_ip is not None and balancer.candidates():
+                    out[("cluster", rule.cluster_ip, rule.port)] = (
+                        rule.cluster_ip, rule.port, balancer, None)
+                if rule.node_port is None:
+                    continue
+                for node, ip in self.nodes.items():
+                    if node not in self.down and balancer.candidates(node):
+                        out[("node", node, rule.node_port)] = (ip, rule.node_port, balancer, node)
+        return out
+
+    def _kick(self) -> None:
+        if not self.running or self.loop is None:
+            return
+        self._dirty = True
+        if self._task is None or self._task.done():
+            self._task = self.loop.create_task(self._reconcile_loop(), name="kube-proxy")
+
+    async def _reconcile_loop(self) -> None:
+        while self._dirty and self.running:
+            self._dirty = False
+            await self._reconcile()
+
+    async def _reconcile(self) -> None:
+        wanted = self.wanted()
+        for key in [k for k in self.listeners if k not in wanted]:
+            self.listeners.pop(key).close()  # refuse new connections; old ones go on
+        for key, (ip, port, balancer, node) in wanted.items():
+            current = self.listeners.get(key)
+            if current is not None and current.host == ip:
+                current.pick = _picker(balancer, node)
+                continue
+            if current is not None:
+                self.listeners.pop(key).close()
+            listener = Listener(f"{key[0]}:{key[1]}:{key[2]}", ip, port, _picker(balancer, node),
+                                self.connections)
+            try:
+                await listener.start()
+            except OSError as err:
+                if key not in self._failed:
+                    log.warning("kube-proxy: cannot listen on %s:%s: %s", ip, port, err)
+                self._failed.add(key)
+                self._retry_later()
+                continue
+            if not self.running or self.wanted().get(key) is None:
+                listener.close()  # things changed while binding; the next round decides
+                self._dirty = True
+                continue
+            self._failed.discard(key)
+            self.listeners[key] = listener
+
+    def _retry_later(self) -> None:
+        if self._retry is None and self.cluster is not None:
+            def again() -> None:
+                self._retry = None
+                self._kick()
+            self._retry = self.cluster.clock.call_later(RETRY_BIND, again)
+
+    # ---- hosts -------------------------------------------------------------------------
+
+    def _write_hosts(self) -> None:
+        text = hosts_text(list(self.services.values()))
+        if text == self._hosts_written:
+            return
+        directory = os.path.dirname(self.hosts_path)
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".hosts.", dir=directory)
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(text)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, self.hosts_path)
+        except OSError:
+            log.exception("kube-proxy: writing %s", self.hosts_path)
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            return
+        self._hosts_written = text
+
+    # ---- inspection (tests, benchmarks) -------------------------------------------------
+
+    def addresses(self) -> list[tuple[str, int]]:
+        """Every (ip, port) listening now, sorted."""
+        return sorted((listener.host, listener.port) for listener in self.listeners.values())
+
+    def sync(self) -> None:
+        """From any thread: wait until every change seen so far is applied."""
+        if self.cluster is not None and self.running:
+            self.cluster.call(self._settle_all())
+
+    async def _settle_all(self) -> None:
+        await asyncio.sleep(0)  # handlers already queued on the loop run first
+        await self._settle()
+
+
+def _picker(balancer: Balancer, node: str | None) -> Any:
+    return lambda client_ip: balancer.pick(client_ip, node)
+
+
+def _internal_ip(node: dict[str, Any]) -> str | None:
+    for addr in (node.get("status") or {}).get("addresses") or []:
+        if addr.get("type") == "InternalIP":
+            return str(addr.get("address"))
+    return None

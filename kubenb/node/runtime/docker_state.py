@@ -1,0 +1,139 @@
+"""What the Docker runtime remembers of one node: containers, sandboxes, pod IPs, exits.
+
+`NodeState` holds the app containers the runtime created (`Rec`: the last known status, a
+sequence number for "newest first", the future `wait_container` awaits, and the exit the
+node's death imposes) and each pod's sandboxes (newest first), and hands out pod IPs from the
+node's /24 of the profile network (lowest free first, from .2). `EventWatch` is the one
+`docker events` stream per node (a daemon thread) that reports container deaths to the
+control-plane loop; docker.py turns each into an inspect and a status update.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import itertools
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubenb.node.runtime.base import ContainerStatus, RuntimeError_, SandboxStatus
+
+
+@dataclass
+class Rec:
+    status: ContainerStatus
+    seq: int
+    done: asyncio.Future[ContainerStatus]
+    override: tuple[int, str] | None = None  # (exit code, reason) after a node failure
+
+    def finish(self, status: ContainerStatus) -> None:
+        self.status = status
+        if status.state == "exited" and not self.done.done():
+            self.done.set_result(status)
+
+
+@dataclass
+class Sandbox:
+    status: SandboxStatus
+    container_id: str
+
+
+@dataclass
+class NodeState:
+    subnet: ipaddress.IPv4Network | None = None
+    recs: dict[str, Rec] = field(default_factory=dict)
+    sandboxes: dict[str, list[Sandbox]] = field(default_factory=dict)
+    used: set[int] = field(default_factory=set)
+    seq: Any = field(default_factory=lambda: itertools.count(1))
+
+    # ---- pod IPs ---------------------------------------------------------------------------
+
+    def allocate_ip(self) -> str:
+        assert self.subnet is not None
+        for offset in range(2, 255):
+            if offset not in self.used:
+                self.used.add(offset)
+                return str(self.subnet.network_address + offset)
+        raise RuntimeError_("CreatePodSandboxError", f"no free pod IPs left in {self.subnet}")
+
+    def release_ip(self, ip: str) -> None:
+        if ip and self.subnet is not None and ipaddress.ip_address(ip) in self.subnet:
+            self.used.discard(int(ipaddress.ip_address(ip)) - int(self.subnet.network_address))
+
+    # ---- sandboxes -------------------------------------------------------------------------
+
+    def current_sandbox(self, pod_uid: str) -> Sandbox | None:
+        found = self.sandboxes.get(pod_uid)
+        return found[0] if found else None
+
+    def sandbox_down(self, sb: Sandbox) -> None:
+        if sb.status.ready:
+            self.release_ip(sb.status.ip)
+            s = sb.status
+            sb.status = SandboxStatus(s.id, s.pod_uid, s.ip, False, s.created_at)
+
+    def sandbox_of_container(self, container_id: str) -> Sandbox | None:
+        for sbs in self.sandboxes.values():
+            for sb in sbs:
+                if sb.container_id == container_id:
+                    return sb
+        return None
+
+    def ready_sandboxes(self) -> list[Sandbox]:
+        return [sb for sbs in self.sandboxes.values() for sb in sbs if sb.status.ready]
+
+    # ---- containers ------------------------------------------------------------------------
+
+    def add(self, status: ContainerStatus, done: asyncio.Future[ContainerStatus]) -> Rec:
+        rec = Rec(status, next(self.seq), done)
+        self.recs[status.id] = rec
+        return rec
+
+    def newest_first(self, pod_uid: str | None = None, name: str | None = None) -> list[Rec]:
+        found = [r for r in self.recs.values()
+                 if (pod_uid is None or r.status.pod_uid == pod_uid)
+                 and (name is None or r.status.name == name)]
+        found.sort(key=lambda r: -r.seq)
+        return found
+
+    def in_sandbox(self, sandbox_id: str, state: str) -> list[Rec]:
+        return [r for r in self.recs.values()
+                if r.status.sandbox_id == sandbox_id and r.status.state == state]
+
+    def forget_all(self) -> None:
+        for rec in self.recs.values():
+            if not rec.done.done():
+                rec.done.set_result(rec.status)
+        self.recs.clear()
+        self.sandboxes.clear()
+        self.used.clear()
+
+
+class EventWatch:
+    """A `docker events` stream of container deaths, read on a daemon thread.
+
+    `stream` is what the SDK's `client.events(decode=True, …)` returned (the engine has
+    subscribed by then, so no death after it is missed); `on_die(id)` runs on `loop`."""
+
+    def __init__(self, stream: Any, loop: asyncio.AbstractEventLoop,
+                 on_die: Callable[[str], None], name: str) -> None:
+        self.stream = stream
+        self.thread = threading.Thread(target=self._read, args=(loop, on_die), name=name, daemon=True)
+        self.thread.start()
+
+    def _read(self, loop: asyncio.AbstractEventLoop, on_die: Callable[[str], None]) -> None:
+        try:
+            for ev in self.stream:
+                if ev.get("status") == "die" or ev.get("Action") == "die":
+                    loop.call_soon_threadsafe(on_die, ev.get("id", ""))
+        except Exception:  # noqa: BLE001 - the stream ends when closed
+            pass
+
+    def close(self) -> None:
+        try:
+            self.stream.close()
+        except Exception:  # noqa: BLE001 - already closed
+            pass
+        self.thread.join(5)

@@ -1,0 +1,160 @@
+"""The request handler base: bearer-token auth, body limits, decoding, Status error bodies.
+
+Every API handler derives from `ApiRequestHandler`. `prepare()` refuses requests without
+the server's bearer token (401 Status, as the apiserver words it); request bodies stream in
+through `data_received` and stop being kept once they pass the size limit (413 once read,
+so clients see the answer instead of a reset). Any `ApiError` a handler raises becomes the
+apiserver's `Status` JSON with its code; anything else becomes a 500 InternalError Status,
+and the server keeps serving. `body_object()` decodes JSON, YAML (apply patches) or
+Kubernetes protobuf (`protobuf.decode`).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+import tornado.web
+
+from kubenb.api.errors import ApiError, BadRequest, InternalError
+from kubenb.server import protobuf
+
+if TYPE_CHECKING:
+    from kubenb.server.app import ApiServer
+
+log = logging.getLogger("kubenb.server")
+
+
+class Unauthorized(ApiError):
+    code, reason = 401, "Unauthorized"
+
+
+class RequestEntityTooLarge(ApiError):
+    code, reason = 413, "RequestEntityTooLarge"
+
+
+def status_success(details: dict[str, Any] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"kind": "Status", "apiVersion": "v1", "metadata": {},
+                            "status": "Success"}
+    if details:
+        body["details"] = details
+    return body
+
+
+def dumps(obj: Any) -> bytes:
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+class AuthMixin:
+    """The bearer-token check shared by plain and WebSocket handlers."""
+
+    api: ApiServer
+    request: Any
+
+    def authorized(self) -> bool:
+        header = self.request.headers.get("Authorization", "")
+        want = f"Bearer {self.api.token}"
+        return hmac.compare_digest(header.encode("utf-8", "replace"), want.encode("utf-8"))
+
+
+class ApiRequestHandler(AuthMixin, tornado.web.RequestHandler):
+    """Base of every API endpoint (streamed bodies are collected by `data_received`)."""
+
+    def initialize(self, api: ApiServer) -> None:
+        self.api = api
+        self._chunks: list[bytes] = []
+        self._size = 0
+        self.on_close_hooks: list[Any] = []
+
+    def on_connection_close(self) -> None:
+        for hook in self.on_close_hooks:
+            hook()
+
+    def set_default_headers(self) -> None:
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-cache, private")
+        self.clear_header("Server")
+
+    def prepare(self) -> None:
+        if not self.authorized():
+            self.send_status(Unauthorized("Unauthorized"))
+            return
+
+    def data_received(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        if self._size <= self.api.max_body_bytes:
+            self._chunks.append(chunk)
+        else:
+            self._chunks = []
+
+    @property
+    def body(self) -> bytes:
+        if self._size > self.api.max_body_bytes:
+            raise RequestEntityTooLarge(f"Request entity too large: limit is "
+                                        f"{self.api.max_body_bytes}")
+        return b"".join(self._chunks) if self._chunks else (self.request.body or b"")
+
+    def content_type(self) -> str:
+        return self.request.headers.get("Content-Type", "application/json").split(";")[0].strip()
+
+    def body_object(self) -> Any:
+        """The request body as a JSON value (JSON, YAML or Kubernetes protobuf on the wire)."""
+        data = self.body
+        ctype = self.content_type()
+        if ctype == protobuf.CONTENT_TYPE:
+            return protobuf.decode(data)
+        if ctype == "application/apply-patch+yaml":
+            import yaml
+
+            try:
+                return yaml.safe_load(data.decode("utf-8"))
+            except (yaml.YAMLError, UnicodeDecodeError) as e:
+                raise BadRequest(f"error decoding YAML: {e}") from None
+        try:
+            return json.loads(data.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as e:
+            raise BadRequest(f"couldn't get version/kind; json parse error: {e}") from None
+
+    def query(self, name: str, default: str | None = None) -> str | None:
+        return self.get_query_argument(name, default)
+
+    def flag(self, name: str) -> bool:
+        return (self.query(name) or "").lower() in ("true", "1")
+
+    def dry_run(self) -> bool:
+        values = self.get_query_arguments("dryRun")
+        for v in values:
+            if v != "All":
+                raise BadRequest(f'unsupported dry run value "{v}"')
+        return bool(values)
+
+    def send_json(self, obj: Any, code: int = 200, content_type: str = "application/json") -> None:
+        self.set_status(code)
+        self.set_header("Content-Type", content_type)
+        self.finish(dumps(obj))
+
+    def send_status(self, error: ApiError) -> None:
+        self.send_json(error.status(), error.code)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exc, ApiError):
+            error = exc
+        elif isinstance(exc, tornado.web.HTTPError):
+            error = ApiError(exc.log_message or self._reason)
+            error.code = exc.status_code
+            error.reason = {404: "NotFound", 405: "MethodNotAllowed",
+                            400: "BadRequest"}.get(exc.status_code, "InternalError")
+        else:
+            error = InternalError(f"Internal error occurred: {exc}")
+        self.set_status(error.code)
+        self.set_header("Content-Type", "application/json")
+        self.finish(dumps(error.status()))
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        if isinstance(value, (ApiError, tornado.web.HTTPError)):
+            return
+        log.error("API request %s %s failed", self.request.method, self.request.uri,
+                  exc_info=(typ, value, tb))

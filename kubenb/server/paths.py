@@ -1,0 +1,97 @@
+"""Map an API request path onto what it names: a resource type, namespace, name, subresource.
+
+    /api/v1/pods                                     every namespace's pods
+    /api/v1/namespaces/NS/pods/NAME/log              one pod's log
+    /apis/apps/v1/namespaces/NS/deployments/N/scale  a subresource
+    /api/v1/namespaces/NS/pods/NAME:8080/proxy/x     pods/proxy with the rest of the path
+
+`parse(path)` returns a `Target`, or None for paths that are not resource paths (discovery,
+/version); unknown resources raise NotFound with the apiserver's words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from kubenb.api.errors import NotFound
+from kubenb.api.registry import REGISTRY, Registry, ResourceType
+
+
+class NoRoute(NotFound):
+    """A path the server has nothing at: the generic 404 Status."""
+
+    def __init__(self) -> None:
+        super().__init__("", "")
+        self.message = "the server could not find the requested resource"
+        self.details = {}
+
+
+@dataclass(frozen=True)
+class Target:
+    resource: ResourceType
+    namespace: str | None  # None: cluster-scoped, or every namespace of a namespaced kind
+    name: str | None  # None: the collection
+    subresource: str | None = None
+    rest: str = ""  # what follows `proxy/`
+
+    @property
+    def kind(self) -> str:
+        return self.resource.kind
+
+
+def group_version(parts: list[str]) -> tuple[str, str, list[str]] | None:
+    """(group, version, rest) of /api/v1/… or /apis/G/V/…; None if neither."""
+    if len(parts) >= 2 and parts[0] == "api":
+        return "", parts[1], parts[2:]
+    if len(parts) >= 3 and parts[0] == "apis":
+        return parts[1], parts[2], parts[3:]
+    return None
+
+
+# Kinds a cluster has that kubenb does not keep: reading one answers NotFound in the
+# apiserver's words (`kubectl describe node` asks for the node's Lease).
+ABSENT = {("coordination.k8s.io", "v1", "leases")}
+
+
+def _find(registry: Registry, group: str, version: str, plural: str) -> ResourceType:
+    for rt in registry:
+        if rt.group == group and rt.version == version and rt.plural == plural:
+            return rt
+    raise NoRoute()
+
+
+def _absent(group: str, rest: list[str]) -> None:
+    if len(rest) == 2:
+        raise NotFound(f"{rest[0]}.{group}", rest[1])
+
+
+def parse(path: str, registry: Registry = REGISTRY) -> Target | None:
+    raw = [unquote(p) for p in path.split("?")[0].split("/")]
+    parts = [p for p in raw[1:]]
+    if parts and parts[-1] == "":
+        parts.pop()
+    gv = group_version(parts)
+    if gv is None:
+        return None
+    group, version, rest = gv
+    if not rest:
+        return None  # the group-version's discovery document
+    namespace: str | None = None
+    if rest[0] == "namespaces" and len(rest) >= 3 and rest[2] not in ("status", "finalize"):
+        namespace, rest = rest[1], rest[2:]
+    if (group, version, rest[0]) in ABSENT:
+        _absent(group, rest)
+    rt = _find(registry, group, version, rest[0])
+    if namespace is not None and not rt.namespaced:
+        raise NoRoute()
+    name = rest[1] if len(rest) > 1 else None
+    sub = rest[2] if len(rest) > 2 else None
+    tail = "/".join(rest[3:])
+    if sub is None and len(rest) > 3:
+        raise NoRoute()
+    if sub != "proxy" and len(rest) > 3:
+        raise NoRoute()
+    if name == "":
+        raise NoRoute()
+    return Target(rt, namespace, name, sub, tail)

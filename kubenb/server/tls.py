@@ -1,0 +1,61 @@
+"""A throwaway certificate authority and a serving certificate for 127.0.0.1, via `openssl`.
+
+kubectl only sends its bearer token over TLS, so the API server speaks https with a
+certificate its kubeconfig trusts (`certificate-authority-data`). `make_certs(dir)` runs the
+`openssl` binary (the `cryptography` package is not a dependency) to write `ca.crt`,
+`ca.key`, `server.crt` and `server.key` (SANs IP:127.0.0.1, DNS:localhost) into `dir`, the
+way minikube keeps its CA under ~/.minikube. The keys never leave that private directory.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Certs:
+    ca_file: str
+    cert_file: str
+    key_file: str
+
+    @property
+    def ca_data(self) -> bytes:
+        with open(self.ca_file, "rb") as fh:
+            return fh.read()
+
+
+def _openssl(*args: str, cwd: str) -> None:
+    exe = shutil.which("openssl")
+    if exe is None:
+        raise RuntimeError("the API server needs the `openssl` program to make its certificate")
+    done = subprocess.run([exe, *args], cwd=cwd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"openssl {args[0]} failed: {done.stderr.strip()}")
+
+
+def make_certs(directory: str, days: int = 365) -> Certs:
+    """Create a CA and a server certificate signed by it in `directory` (mode 0700)."""
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    os.chmod(directory, 0o700)
+    _openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+             "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", str(days),
+             "-subj", "/CN=minikubeCA", "-addext", "basicConstraints=critical,CA:TRUE",
+             "-addext", "keyUsage=critical,keyCertSign,cRLSign,digitalSignature", cwd=directory)
+    _openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+             "-keyout", "server.key", "-out", "server.csr", "-subj", "/O=system:masters/CN=minikube",
+             cwd=directory)
+    with open(os.path.join(directory, "server.ext"), "w", encoding="utf-8") as fh:
+        fh.write("basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
+                 "extendedKeyUsage=serverAuth\n"
+                 "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,"
+                 "DNS:kubernetes.default,DNS:kubernetes.default.svc\n")
+    _openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+             "-CAcreateserial", "-out", "server.crt", "-days", str(days),
+             "-extfile", "server.ext", cwd=directory)
+    for name in ("ca.key", "server.key"):
+        os.chmod(os.path.join(directory, name), 0o600)
+    return Certs(os.path.join(directory, "ca.crt"), os.path.join(directory, "server.crt"),
+                 os.path.join(directory, "server.key"))

@@ -1,0 +1,96 @@
+"""The tutorial's modules in course order, and the index page that links them.
+
+Modules 01–07 follow the Kubernetes Basics course (the structure of its Chinese edition);
+08 and 09 go further (self-healing under traffic, scheduling). 00 is a five-minute tour.
+Every module ends with a navigation cell pointing at the next one (see `with_nav`).
+"""
+
+from __future__ import annotations
+
+from . import (
+    m00_quickstart,
+    m01_overview,
+    m02_create_cluster,
+    m03_deploy_app,
+    m04_explore,
+    m05_expose,
+    m06_scale,
+    m07_update,
+    m08_self_healing,
+    m09_scheduling,
+)
+from .cells import Cell, Module, join_cjk_lines, md
+
+_MODULES: list[Module] = [m.MODULE for m in (
+    m00_quickstart, m01_overview, m02_create_cluster, m03_deploy_app, m04_explore,
+    m05_expose, m06_scale, m07_update, m08_self_healing, m09_scheduling)]
+
+
+def with_nav(module: Module, following: Module | None) -> Module:
+    """The module with a last cell linking the next module and the index."""
+    if following is None:
+        nav = md("**Back to** [all lessons](index.ipynb).", "**返回** [目录](index.ipynb)。")
+    else:
+        link = f"{following.slug}.ipynb"
+        nav = md(f"**Next:** [{following.title['en']}]({link}) · [all lessons](index.ipynb)",
+                 f"**下一节：** [{following.title['zh']}]({link}) · [目录](index.ipynb)")
+    cells: list[Cell] = [*module.cells, nav]
+    return Module(module.slug, module.title, module.summary, cells, module.tutorial)
+
+
+MODULES: list[Module] = [
+    with_nav(m, _MODULES[i + 1] if i + 1 < len(_MODULES) else None) for i, m in enumerate(_MODULES)
+]
+
+_INDEX = {
+    "en": """
+# Kubernetes Basics, in a notebook
+
+Learn Kubernetes by doing, with a real (small) cluster that runs inside this notebook's kernel.
+Every lesson uses the commands of the official
+[Kubernetes Basics](https://kubernetes.io/docs/tutorials/kubernetes-basics/) tutorial — the same
+`minikube` and `kubectl`, typed as `%minikube` and `%kubectl` — and shows their real output.
+Nothing to install: no virtual machine, no Docker.
+
+Each lesson starts its own cluster and deletes it at the end, so you can open any of them on its
+own. Run the cells from top to bottom with Shift+Enter.
+""",
+    "zh": """
+# Kubernetes 基础，在笔记本里学
+
+动手学习 Kubernetes：一个真实的（小）集群就运行在本笔记本的内核里。每一节都使用官方
+[Kubernetes 基础](https://kubernetes.io/zh-cn/docs/tutorials/kubernetes-basics/)教程中的命令——
+同样的 `minikube` 和 `kubectl`，写成 `%minikube` 和 `%kubectl`——并展示它们的真实输出。
+不需要安装任何东西：没有虚拟机，也不需要 Docker。
+
+每一节都会启动自己的集群，并在结尾删除它，所以任何一节都可以单独打开。
+用 Shift+Enter 从上到下依次运行单元格。
+""",
+}
+
+_HEADINGS = {
+    "en": ("## The course", "## Going further", "## In a hurry?",
+           "Other language: [中文](../zh/index.ipynb)"),
+    "zh": ("## 课程", "## 更进一步", "## 时间不多？", "其他语言：[English](../en/index.ipynb)"),
+}
+
+
+def index_cells(lang: str) -> list[str]:
+    """The markdown cells of the index page in one language."""
+    course, further, hurry, other = _HEADINGS[lang]
+
+    def item(n: int, m: Module) -> str:
+        return f"{n}. [{m.title[lang]}]({m.slug}.ipynb) — {m.summary[lang]}"
+
+    tour = [m for m in MODULES if m.slug.startswith("00-")]
+    lessons = [m for m in MODULES if m.tutorial]
+    extra = [m for m in MODULES if not m.tutorial and m not in tour]
+    intro = _INDEX[lang].strip()
+    text = [join_cjk_lines(intro) if lang == "zh" else intro,
+            course + "\n\n" + "\n".join(item(i + 1, m) for i, m in enumerate(lessons)),
+            further + "\n\n" + "\n".join(item(len(lessons) + i + 1, m) for i, m in enumerate(extra))]
+    if tour:
+        text.append(hurry + "\n\n" + "\n".join(f"- [{m.title[lang]}]({m.slug}.ipynb) — {m.summary[lang]}"
+                                               for m in tour))
+    text.append(other)
+    return text

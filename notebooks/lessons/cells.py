@@ -1,0 +1,137 @@
+"""The building blocks of the tutorial notebooks: one definition per module, both languages.
+
+A module is a `Module` whose `cells` are `Cell`s. `md(en=..., zh=...)` is learner-facing prose
+in each language; `code(src)` is the same in both languages, so the English and the Chinese
+course run exactly the same commands. A cell with `needs="widget"` (or another optional part
+of kubenb, see build.py's FEATURES) is left out when that part is not installed; `choice()`
+gives cells to use instead. build.py renders a module into an nbformat notebook per
+language and runs it; tests/notebooks checks the stored result against these lists.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+LANGS = ("en", "zh")
+# The live ClusterView's saved output is a picture of that moment (times, uids) that no text
+# sanitizer reaches (part of it is JSON): nbval runs the cell but does not compare its output.
+LIVE = ("nbval-ignore-output",)
+# A cell whose output depends on timing by design (which pods a scale-down picks): run, not compared.
+VARIES = ("nbval-ignore-output",)
+
+
+@dataclass(frozen=True)
+class Cell:
+    kind: Literal["markdown", "code"]
+    text: tuple[tuple[str, str], ...]  # (lang, text); code cells use the lang "*"
+    needs: str | None = None
+    unless: str | None = None  # the cell is for when this optional part is missing
+    tags: tuple[str, ...] = ()
+
+    def source(self, lang: str) -> str:
+        texts = dict(self.text)
+        return texts.get(lang, texts.get("*", ""))
+
+
+def md(en: str, zh: str, *, needs: str | None = None, unless: str | None = None) -> Cell:
+    """Prose, in English and Chinese."""
+    return Cell("markdown", (("en", _dedent(en)), ("zh", join_cjk_lines(_dedent(zh)))), needs, unless)
+
+
+def code(src: str, *, zh: str | None = None, needs: str | None = None,
+         unless: str | None = None, tags: tuple[str, ...] = ()) -> Cell:
+    """A code cell, identical in both languages unless it prints text for learners (`zh`)."""
+    text = (("*", _dedent(src)),) if zh is None else (("en", _dedent(src)), ("zh", _dedent(zh)))
+    return Cell("code", text, needs, unless, tags)
+
+
+def choice(needs: str, then: list[Cell], otherwise: list[Cell]) -> list[Cell]:
+    """`then` when the optional part `needs` is installed, else `otherwise`."""
+    return ([Cell(c.kind, c.text, needs, None, c.tags) for c in then]
+            + [Cell(c.kind, c.text, None, needs, c.tags) for c in otherwise])
+
+
+@dataclass(frozen=True)
+class Module:
+    slug: str  # file name without .ipynb, e.g. "05-expose"
+    title: dict[str, str]
+    summary: dict[str, str]  # one line for the index page
+    cells: list[Cell] = field(default_factory=list)
+    tutorial: bool = True  # follows the official Kubernetes Basics course
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_FULLWIDTH = re.compile(r"[\u2014\u2018-\u201d\u3000-\u303f\uff00-\uffef]")  # ，。：“”——
+_BLOCK = re.compile(r"(- |\d+\. |\||#|```)")
+
+
+def join_cjk_lines(text: str) -> str:
+    """Join the soft-wrapped lines of Chinese paragraphs and list items.
+
+    Markdown renders a line break inside a paragraph as a space, which is right between
+    English words and wrong between Chinese characters. Lines join without a space between
+    two Han characters or next to full-width punctuation, and with one between Chinese and
+    Latin text. Code fences, tables, headings and the start of each list item keep their lines.
+    """
+    out: list[str] = []
+    fence = False
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            fence = not fence
+            out.append(line)
+            continue
+        prev = out[-1].strip() if out else ""
+        if fence or not stripped or not prev or _BLOCK.match(stripped) or prev.startswith(("|", "#", "```")):
+            out.append(line)
+            continue
+        a, b = prev[-1], stripped[0]
+        han_han = bool(_HAN.match(a) and _HAN.match(b))
+        sep = "" if han_han or _FULLWIDTH.match(a) or _FULLWIDTH.match(b) else " "
+        out[-1] = out[-1].rstrip() + sep + stripped
+    return "\n".join(out)
+
+
+def _dedent(text: str) -> str:
+    import textwrap
+
+    return textwrap.dedent(text).strip("\n")
+
+
+# ---- pieces every module shares --------------------------------------------------------------
+
+def setup(seed: int, nodes: int = 1, extra: str = "") -> list[Cell]:
+    """Load the magics and start this notebook's own cluster."""
+    flags = (f" --nodes={nodes}" if nodes > 1 else "") + (f" {extra}" if extra else "")
+    return [
+        md("""
+           Run the cells from top to bottom (Shift+Enter). This notebook starts its own cluster
+           and deletes it at the end; `--seed` makes the generated names (pods, addresses) the
+           same on every run, so your output matches the one stored here.
+           """,
+           """
+           从上到下依次运行每个单元格（Shift+Enter）。本笔记本会启动自己的集群，并在最后删除它；
+           `--seed` 让生成的名字（Pod、地址）每次都相同，所以你看到的输出与这里保存的一致。
+           """),
+        code("%load_ext kubenb"),
+        code(f"%minikube start{flags} --seed={seed}"),
+    ]
+
+
+def teardown() -> list[Cell]:
+    """Delete the cluster: every pod process and the control plane stop."""
+    return [
+        md("""
+           ## Clean up
+
+           `minikube delete` stops every pod and the control plane of this notebook's cluster.
+           """,
+           """
+           ## 清理
+
+           `minikube delete` 会停止本笔记本集群中的所有 Pod 和控制平面。
+           """),
+        code("%minikube delete"),
+    ]

@@ -1,0 +1,132 @@
+"""Module 1, overview: what Kubernetes is, and the parts of a cluster you can see."""
+
+from __future__ import annotations
+
+from .cells import LIVE, Module, code, md, setup, teardown
+
+MODULE = Module(
+    slug="01-overview",
+    title={"en": "Overview: what Kubernetes does", "zh": "概述：Kubernetes 做什么"},
+    summary={"en": "the control plane, the nodes, and what they do for your app",
+             "zh": "控制平面、节点，以及它们为你的应用做了什么"},
+    cells=[
+        md("""
+           # Overview: what Kubernetes does
+
+           Kubernetes runs containerized applications on a group of machines (a *cluster*) and
+           keeps them running. You tell it what you want — "three copies of this app, reachable
+           on port 8080" — and it works out where to run them, starts them, replaces them when
+           they or their machine fail, and changes them step by step when you ship a new version.
+
+           With Kubernetes you can:
+
+           - deploy an application quickly, without choosing a machine for it;
+           - scale it up and down with one command;
+           - roll out a new version without downtime, and roll it back;
+           - use your machines well: the scheduler packs applications by the resources they ask for.
+           """,
+           """
+           # 概述：Kubernetes 做什么
+
+           Kubernetes 在一组机器（一个*集群*）上运行容器化的应用，并让它们一直运行下去。
+           你告诉它你想要什么——“这个应用运行三份，端口 8080 可访问”——它决定在哪里运行、
+           启动它们、在应用或机器出故障时替换它们，并在你发布新版本时一步步地更新它们。
+
+           借助 Kubernetes，你可以：
+
+           - 快速部署应用，而不必为它挑选机器；
+           - 用一条命令扩容或缩容；
+           - 不停机地发布新版本，也能回滚；
+           - 更好地利用硬件：调度器按照应用申请的资源把它们安排到各台机器上。
+           """),
+        md("""
+           ## Two kinds of machines
+
+           ```
+           ┌──────────────── cluster ────────────────┐
+           │  control plane                          │
+           │  API server · scheduler · controllers   │
+           │        ▲              ▲                 │
+           │        │ kubelet      │ kubelet         │
+           │  ┌─────┴─────┐  ┌─────┴─────┐           │
+           │  │  node 1   │  │  node 2   │   …       │
+           │  │ pod  pod  │  │ pod       │           │
+           │  └───────────┘  └───────────┘           │
+           └─────────────────────────────────────────┘
+           ```
+
+           - The **control plane** coordinates the cluster: it stores what you asked for,
+             schedules applications onto nodes, keeps the desired number of copies running and
+             rolls out updates.
+           - **Nodes** run the applications. Each node has a **kubelet**, the agent that talks to
+             the control plane and starts and stops containers through a container runtime.
+
+           In this notebook the whole cluster lives inside the Jupyter kernel: the control plane
+           is a background thread, and each container is a real process on your machine, listening
+           on its own loopback address.
+           """,
+           """
+           ## 两类机器
+
+           ```
+           ┌──────────────── 集群 ───────────────────┐
+           │  控制平面                               │
+           │  API 服务器 · 调度器 · 控制器           │
+           │        ▲              ▲                 │
+           │        │ kubelet      │ kubelet         │
+           │  ┌─────┴─────┐  ┌─────┴─────┐           │
+           │  │  节点 1   │  │  节点 2   │   …       │
+           │  │ pod  pod  │  │ pod       │           │
+           │  └───────────┘  └───────────┘           │
+           └─────────────────────────────────────────┘
+           ```
+
+           - **控制平面**负责协调整个集群：保存你提出的要求、把应用调度到节点上、
+             维持所需的副本数、推出更新。
+           - **节点**负责运行应用。每个节点上都有 **kubelet**，它是与控制平面通信的代理，
+             通过容器运行时启动和停止容器。
+
+           在本笔记本里，整个集群都运行在 Jupyter 内核中：控制平面是一个后台线程，
+           每个容器都是你机器上的一个真实进程，监听着自己的回环地址。
+           """),
+        md("""
+           ## See it
+
+           Start a cluster with two nodes: one runs the control plane, the other is a worker.
+           """,
+           """
+           ## 动手看看
+
+           启动一个有两个节点的集群：一个运行控制平面，另一个是工作节点。
+           """),
+        *setup(seed=1, nodes=2),
+        md("""
+           `kubectl get nodes` lists the machines. Notice the ROLES column (`control-plane` for
+           the first node) and, with `-o wide`, each node's address and its container runtime.
+           """,
+           """
+           `kubectl get nodes` 列出集群中的机器。注意 ROLES 列（第一个节点是 `control-plane`），
+           加上 `-o wide` 还能看到每个节点的地址和容器运行时。
+           """),
+        code("%kubectl get nodes -o wide"),
+        md("""
+           `kubectl cluster-info` tells where the control plane's API server answers. Every
+           `kubectl` command is a request to that API.
+           """,
+           """
+           `kubectl cluster-info` 显示控制平面的 API 服务器在哪里。每条 `kubectl` 命令都是对这个
+           API 的一次请求。
+           """),
+        code("%kubectl cluster-info"),
+        md("""
+           A picture of the cluster: nodes, and the pods on them (none yet). It updates live
+           while you work; in a saved notebook you see a snapshot.
+           """,
+           """
+           集群的示意图：节点以及节点上的 Pod（现在还没有）。你操作时它会实时更新；
+           在保存下来的笔记本里看到的是一张快照。
+           """, needs="widget"),
+        code("import kubenb\n\nkubenb.show()", needs="widget", tags=LIVE),
+        *teardown(),
+    ],
+)

@@ -1,0 +1,58 @@
+"""The notebook builder's pieces: language rendering, optional parts, Chinese line joining."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+sys.path.insert(0, str(NOTEBOOKS))
+
+from lessons.cells import Module, choice, code, join_cjk_lines, md  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location("kubenb_notebooks_build", NOTEBOOKS / "build.py")
+assert _spec and _spec.loader
+build = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build)
+
+
+def test_chinese_paragraphs_are_joined_without_spaces() -> None:
+    text = "第一行的文字，\n接着第二行。\nThen English\nwords continue."
+    assert join_cjk_lines(text) == "第一行的文字，接着第二行。Then English words continue."
+
+
+def test_chinese_next_to_latin_keeps_one_space() -> None:
+    assert join_cjk_lines("只替换\nDeployment 中的\nPod") == "只替换 Deployment 中的 Pod"
+    assert join_cjk_lines("名为 `FailedScheduling`\n的事件") == "名为 `FailedScheduling` 的事件"
+
+
+def test_blocks_keep_their_lines() -> None:
+    text = "说明：\n\n- 第一项\n- 第二项，\n  续行\n\n```\n代码\n第二行\n```\n| 表 | 头 |\n|---|---|"
+    assert join_cjk_lines(text) == \
+        "说明：\n\n- 第一项\n- 第二项，续行\n\n```\n代码\n第二行\n```\n| 表 | 头 |\n|---|---|"
+
+
+def test_render_uses_each_language_and_the_same_code() -> None:
+    module = Module("99-x", {"en": "X", "zh": "X"}, {"en": "", "zh": ""},
+                    [md("Hello", "你好"), code("%kubectl get pods"), code("print('hi')", zh="print('你好')")])
+    en, zh = (build.render(module, lang, set()) for lang in ("en", "zh"))
+    assert [c.source for c in en.cells] == ["Hello", "%kubectl get pods", "print('hi')"]
+    assert [c.source for c in zh.cells] == ["你好", "%kubectl get pods", "print('你好')"]
+    assert en.metadata["kubenb"] == {"module": "99-x", "lang": "en", "features": []}
+
+
+def test_optional_parts_choose_cells() -> None:
+    cells = [code("a"), code("b", needs="widget"),
+             *choice("timeline", then=[code("c")], otherwise=[code("d")])]
+    assert [c.source("en") for c in build.selected(cells, set())] == ["a", "d"]
+    assert [c.source("en") for c in build.selected(cells, {"widget", "timeline"})] == ["a", "b", "c"]
+    module = Module("99-y", {"en": "", "zh": ""}, {"en": "", "zh": ""}, cells)
+    assert build.render(module, "en", {"widget", "timeline"}).metadata["kubenb"]["features"] == \
+        ["timeline", "widget"]
+
+
+def test_live_cells_are_not_compared_by_nbval() -> None:
+    module = Module("99-z", {"en": "", "zh": ""}, {"en": "", "zh": ""},
+                    [code("kubenb.show()", tags=("nbval-ignore-output",))])
+    assert build.render(module, "en", set()).cells[0].metadata["tags"] == ["nbval-ignore-output"]
