@@ -26,7 +26,7 @@ lint: setup
 
 test: lint
 	$(PY) -m pytest -q -p no:cacheprovider tests
-	$(PY) -m pytest -q -p no:cacheprovider --nbval-lax notebooks
+	KUBECONFIG=$$(mktemp -d)/config $(PY) -m pytest -q -p no:cacheprovider --nbval --nbval-sanitize-with notebooks/sanitize.cfg notebooks
 
 bench: setup
 	$(PY) benchmarks/bench_controlplane.py

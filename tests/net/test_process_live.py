@@ -34,7 +34,7 @@ def test_bootcamp_through_node_port_and_port_forward(tmp_path: Any,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     reg = Profiles(home=str(tmp_path / "home"), register_atexit=False, serve_api=False)
     # this test process's own addresses, not the default plan other runs may be using
-    monkeypatch.setattr(reg, "_free_subnet", lambda: f"192.168.{SUBNET}")
+    monkeypatch.setattr(reg, "_free_subnet", lambda *_: f"192.168.{SUBNET}")
     try:
         out, err, rc = run_line("start -p live --nodes 2", reg)
         assert rc == 0, err

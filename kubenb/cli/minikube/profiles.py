@@ -25,6 +25,7 @@ from typing import Any
 from kubenb.cli.minikube.kubeconfig import KubeConfig, default_path
 from kubenb.client.base import Client
 from kubenb.clock import Clock, RealClock
+from kubenb.net import claims
 
 MINIKUBE_VERSION = "v1.35.0"
 MINIKUBE_COMMIT = "dd5d320e41b5451cdf3c01891bc4e13d189586ed-dirty"
@@ -83,6 +84,12 @@ class Profile:
         from kubenb.client.inprocess import InProcessClient
 
         return InProcessClient.for_cluster(self.cluster)
+
+
+def _release(cluster: Any) -> None:
+    """Give the profile's loopback subnet back (kubenb/net/claims.py)."""
+    if cluster.runtime_name != "sim":
+        claims.release(int(cluster.node_subnet.split(".")[-1]))
 
 
 def _close_all(ref: weakref.ReferenceType[Profiles]) -> None:
@@ -151,7 +158,7 @@ class Profiles:
         if self.timings is not None:
             kw["timings"] = self.timings
         cluster = Cluster(name, nodes=nodes, runtime=driver, clock=self.clock_factory(),
-                          seed=seed, node_subnet=self._free_subnet(), shape=NodeShape(cpu=str(cpus), memory=f"{memory_mb}Mi"),
+                          seed=seed, node_subnet=self._free_subnet(driver), shape=NodeShape(cpu=str(cpus), memory=f"{memory_mb}Mi"),
                           kubernetes_version=kubernetes_version, **kw)
         prof = Profile(name, cluster, driver, cpus, memory_mb, kubernetes_version,
                        addons=dict(addons or {}))
@@ -167,15 +174,19 @@ class Profiles:
         except BaseException:
             self._profiles.pop(name, None)
             cluster.stop()
+            _release(cluster)
             raise
         self.configure(prof)
         return prof
 
-    def _free_subnet(self) -> str:
-        """minikube's network per profile: 192.168.49.0/24, then .58, .67, … (steps of 9)."""
+    def _free_subnet(self, driver: str = "sim") -> str:
+        """minikube's network per profile: 192.168.49.0/24, then .58, .67, … (steps of 9).
+
+        Drivers that bind real loopback addresses also skip subnets another live kernel on
+        this machine holds (kubenb/net/claims.py), and claim the one they take."""
         used = {p.cluster.node_subnet for p in self._profiles.values()}
         third = 49
-        while f"192.168.{third}" in used:
+        while f"192.168.{third}" in used or (driver != "sim" and not claims.claim(third)):
             third += 9
         return f"192.168.{third}"
 
@@ -207,6 +218,7 @@ class Profiles:
         if prof is None:
             return False
         _shutdown(prof.cluster)
+        _release(prof.cluster)
         return True
 
     def close(self) -> None:
@@ -214,6 +226,7 @@ class Profiles:
         for name in list(self._profiles):
             prof = self._profiles.pop(name)
             _shutdown(prof.cluster)
+            _release(prof.cluster)
 
     def wait_ready(self, prof: Profile, timeout: float = 60.0) -> None:
         """Block until every running node of the profile reports Ready."""
