@@ -63,6 +63,10 @@ class Store:
         self.clock = clock
         self.registry = registry
         self.rng = random.Random(seed)
+        self._seed = seed
+        # generateName suffixes come from one generator per prefix (when seeded), so a
+        # ReplicaSet's pod names do not shift with how many Events or UIDs came before.
+        self._name_rngs: dict[str, random.Random] = {}
         self.hooks: list[AdmissionHook] = []
         self.write_listeners: list[WriteListener] = []
         # EventRecorder's aggregation cache: (source, object, reason, message) -> event key
@@ -114,6 +118,14 @@ class Store:
     def resource_version(self) -> ResourceVersion:
         with self._lock:
             return ResourceVersion(str(self._rv))
+
+    def _name_rng(self, prefix: str) -> random.Random:
+        if self._seed is None:
+            return self.rng
+        rng = self._name_rngs.get(prefix)
+        if rng is None:
+            rng = self._name_rngs[prefix] = random.Random(f"{self._seed}/{prefix}")
+        return rng
 
     def _find(self, kind: str, namespace: str, name: str) -> dict[str, Any] | None:
         return self._objects[kind].get(namespace, {}).get(name)
@@ -286,7 +298,8 @@ class Store:
                     )
             if not meta.get("name") and meta.get("generateName"):
                 for _ in range(16):
-                    meta["name"] = generate_name(meta["generateName"], self.rng)
+                    meta["name"] = generate_name(meta["generateName"],
+                                                 self._name_rng(meta["generateName"]))
                     if self._find(rt.kind, ns, meta["name"]) is None:
                         break
             self._reset_status(new)
