@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -230,14 +229,15 @@ class NotebookPage:
 
     def wait_output(self, index: int, pattern: str, timeout: float = 60_000) -> str:
         """Waits until cell `index`'s output matches the regex `pattern`; returns the text."""
-        self.page.wait_for_function(
+        # The text that matched is returned from the same read: the output area may be
+        # re-rendered between two reads.
+        handle = self.page.wait_for_function(
             """([i, pattern]) => {
                 const cell = window.jupyterapp.shell.currentWidget.content.widgets[i];
-                return new RegExp(pattern, 'm').test(cell.outputArea.node.innerText);
+                const text = cell.outputArea.node.innerText;
+                return new RegExp(pattern, 'm').test(text) ? text : false;
             }""", arg=[index, pattern], timeout=timeout)
-        text = self.output_text(index)
-        assert re.search(pattern, text, re.M), text
-        return text
+        return str(handle.json_value())
 
     def execute(self, code: str, timeout: float = 120_000) -> str:
         return kernel_execute(self.page, code, timeout)
