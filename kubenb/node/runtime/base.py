@@ -33,6 +33,7 @@ Node
 from __future__ import annotations
 
 import abc
+import ipaddress
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
@@ -135,6 +136,27 @@ class SandboxStatus:
     ip: str
     ready: bool
     created_at: datetime
+
+
+class PodIPs:
+    """Pod addresses of one node: the lowest free one of the pod CIDR from `.2` up; a
+    released address is reused."""
+
+    def __init__(self, cidr: str) -> None:
+        self.network = ipaddress.ip_network(cidr, strict=False)
+        self._used: set[int] = set()
+
+    def allocate(self) -> str:
+        base = int(self.network.network_address)
+        for offset in range(2, self.network.num_addresses - 1):
+            if offset not in self._used:
+                self._used.add(offset)
+                return str(ipaddress.ip_address(base + offset))
+        raise RuntimeError_("CreatePodSandboxError", f"no free pod IPs left in {self.network}")
+
+    def release(self, ip: str) -> None:
+        if ip:
+            self._used.discard(int(ipaddress.ip_address(ip)) - int(self.network.network_address))
 
 
 class Runtime(abc.ABC):

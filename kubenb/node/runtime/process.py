@@ -33,7 +33,6 @@ import asyncio
 import atexit
 import hashlib
 import importlib.metadata
-import ipaddress
 import itertools
 import logging
 import os
@@ -54,6 +53,7 @@ from kubenb.node.runtime.base import (
     ContainerStatus,
     ExecError,
     ImageInfo,
+    PodIPs,
     Runtime,
     RuntimeCluster,
     RuntimeError_,
@@ -144,7 +144,8 @@ class ProcessRuntime(Runtime):
         self.clock = ctx.clock
         self.node = node
         self.catalog = catalog
-        self.network = ipaddress.ip_network(pod_cidr, strict=False)
+        self._ips = PodIPs(pod_cidr)
+        self.network = self._ips.network
         check_loopback(str(self.network.network_address + 1))
         if cluster is None:
             from kubenb.cluster import default_state_dir
@@ -153,7 +154,6 @@ class ProcessRuntime(Runtime):
         self.cluster = cluster
         self.state_dir = os.path.abspath(cluster.state_dir)
         self.marker = reaper.marker(cluster.name, self.state_dir)
-        self._used_ips: set[int] = set()
         self.images = ImageStore(ctx, catalog)
         self._sandboxes: dict[str, list[_Sandbox]] = {}
         self._containers: dict[str, _Container] = {}
@@ -173,16 +173,10 @@ class ProcessRuntime(Runtime):
         return hashlib.sha256(seed.encode()).hexdigest()
 
     def _allocate_ip(self) -> str:
-        base = int(self.network.network_address)
-        for offset in range(2, self.network.num_addresses - 1):
-            if offset not in self._used_ips:
-                self._used_ips.add(offset)
-                return str(ipaddress.ip_address(base + offset))
-        raise RuntimeError_("CreatePodSandboxError", f"no free pod IPs left in {self.network}")
+        return self._ips.allocate()
 
     def _release_ip(self, ip: str) -> None:
-        if ip:
-            self._used_ips.discard(int(ipaddress.ip_address(ip)) - int(self.network.network_address))
+        self._ips.release(ip)
 
     def _now(self) -> datetime:
         return self.clock.now()

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import ipaddress
 import itertools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -41,6 +40,7 @@ from kubenb.node.images import (
     InvalidReference,
     ResolvedImage,
     normalize,
+    pull_error_message,
 )
 from kubenb.node.runtime.base import (
     ContainerConfig,
@@ -49,6 +49,7 @@ from kubenb.node.runtime.base import (
     ExecError,
     ImageInfo,
     ImagePullError,
+    PodIPs,
     Runtime,
     RuntimeCluster,
     SandboxStatus,
@@ -81,16 +82,6 @@ def _info(img: ResolvedImage) -> ImageInfo:
                      (f"{img.repository}:{img.tag}",))
 
 
-def pull_error_message(ref: str, repo_missing: bool) -> str:
-    """containerd's words for a reference the registry does not have."""
-    head = f'failed to pull and unpack image "{ref}": failed to resolve reference "{ref}": '
-    if repo_missing:
-        return ("rpc error: code = Unknown desc = " + head + "pull access denied, repository "
-                "does not exist or may require authorization: server message: "
-                "insufficient_scope: authorization failed")
-    return f"rpc error: code = NotFound desc = {head}{ref}: not found"
-
-
 class SimRuntime(Runtime):
     """An in-memory container runtime on the cluster clock."""
 
@@ -103,8 +94,8 @@ class SimRuntime(Runtime):
         self.clock = ctx.clock
         self.node = node
         self.catalog = catalog
-        self.network = ipaddress.ip_network(pod_cidr, strict=False)
-        self._used_ips: set[int] = set()
+        self._ips = PodIPs(pod_cidr)
+        self.network = self._ips.network
         self._images: dict[str, tuple[ImageInfo, ResolvedImage]] = {}
         self._pulls: dict[str, asyncio.Future[ImageInfo]] = {}
         self._sandboxes: dict[str, list[_Sandbox]] = {}
@@ -117,16 +108,10 @@ class SimRuntime(Runtime):
         return hashlib.sha256(f"{self.node}/{next(self._seq)}".encode()).hexdigest()
 
     def _allocate_ip(self) -> str:
-        base = int(self.network.network_address)
-        for offset in range(2, self.network.num_addresses - 1):
-            if offset not in self._used_ips:
-                self._used_ips.add(offset)
-                return str(ipaddress.ip_address(base + offset))
-        raise RuntimeError(f"no free pod IPs left in {self.network}")
+        return self._ips.allocate()
 
     def _release_ip(self, ip: str) -> None:
-        if ip:
-            self._used_ips.discard(int(ipaddress.ip_address(ip)) - int(self.network.network_address))
+        self._ips.release(ip)
 
     def _now(self) -> datetime:
         return self.clock.now()
