@@ -22,7 +22,8 @@ import urllib.request
 from typing import Any
 
 from kubenb.api.pods import is_pod_ready
-from kubenb.cluster import RUNTIMES, Cluster
+from kubenb.cluster import Cluster
+from kubenb.node.runtime import RUNTIMES
 
 IMAGE = "gcr.io/google-samples/kubernetes-bootcamp:v1"
 
@@ -72,7 +73,7 @@ def one_round(runtime: str, pods: int, index: int) -> dict[str, float]:
 
 def available(runtime: str) -> bool:
     try:
-        importlib.import_module(RUNTIMES[runtime].partition(":")[0])
+        importlib.import_module(RUNTIMES[runtime].module)
         return True
     except ImportError:
         return False

@@ -29,9 +29,9 @@ from IPython.core.interactiveshell import InteractiveShell
 from kubenb.api.pods import is_pod_ready
 from kubenb.cli import session
 from kubenb.cli.kubectl.main import kubectl
-from kubenb.cli.minikube.profiles import Profiles
 from kubenb.client.inprocess import InProcessClient
 from kubenb.clock import VirtualClock
+from kubenb.profiles import Profiles
 
 IMAGE = "gcr.io/google-samples/kubernetes-bootcamp:v1"
 

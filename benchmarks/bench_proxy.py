@@ -28,7 +28,8 @@ import time
 from typing import Any
 
 from kubenb.api.pods import is_pod_ready
-from kubenb.cluster import RUNTIMES, Cluster
+from kubenb.cluster import Cluster
+from kubenb.node.runtime import RUNTIMES, RuntimeEntry
 from kubenb.node.runtime.sim import SimRuntime
 
 
@@ -133,7 +134,7 @@ def main() -> int:
     ap.add_argument("--target", type=float, default=1.5)
     args = ap.parse_args()
     if args.runtime == "standin":
-        RUNTIMES["process"] = f"{__name__}:StandInRuntime"
+        RUNTIMES["process"] = RuntimeEntry(__name__, "StandInRuntime")
     with tempfile.TemporaryDirectory() as state:
         # profile subnet 230: addresses no default-plan cluster on this machine uses
         cluster = Cluster("bench", runtime="process", state_dir=state,

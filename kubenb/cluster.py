@@ -11,20 +11,18 @@ from __future__ import annotations
 import asyncio
 import atexit
 import concurrent.futures
-import importlib
 import logging
-import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Coroutine, Iterator
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from kubenb.api.admission import DefaultTolerations
 from kubenb.api.store import Store
 from kubenb.api.watch import to_loop
 from kubenb.clock import Clock, RealClock
-from kubenb.config import Context, NodeShape, Timings
+from kubenb.component import Component, ServedApi, StopHook
+from kubenb.config import Context, NodeShape, Timings, default_state_dir
 from kubenb.controllers.base import ControllerRunner
 from kubenb.controllers.deployment import DeploymentController
 from kubenb.controllers.endpoints import EndpointsController
@@ -34,43 +32,16 @@ from kubenb.controllers.nodelifecycle import NodeLifecycleController
 from kubenb.controllers.replicaset import ReplicaSetController
 from kubenb.controllers.taint_eviction import TaintEvictionController
 from kubenb.net.addresses import AddressPlan
+from kubenb.net.portforward import PortForwards
+from kubenb.net.proxy import KubeProxy
 from kubenb.net.services import ServiceAllocator
 from kubenb.node.kubelet import Kubelet
+from kubenb.node.runtime import runtime_class
 from kubenb.node.runtime.base import Runtime, RuntimeCluster
 from kubenb.scheduler.scheduler import Scheduler
 
 log = logging.getLogger("kubenb.cluster")
 T = TypeVar("T")
-
-# The runtimes a cluster can run its pods on (runtime name → "module:class").
-RUNTIMES = {
-    "sim": "kubenb.node.runtime.sim:SimRuntime",
-    "process": "kubenb.node.runtime.process:ProcessRuntime",
-    "docker": "kubenb.node.runtime.docker:DockerRuntime",
-}
-
-
-def default_state_dir(name: str) -> str:
-    """`<tmp>/kubenb-<uid>/<profile>`: per-pod files of runtimes that run real programs."""
-    uid = os.getuid() if hasattr(os, "getuid") else 0
-    return os.path.join(tempfile.gettempdir(), f"kubenb-{uid}", name)
-
-
-class Component(Protocol):
-    """A cluster-wide part started with the cluster (kube-proxy, the HTTP API server).
-
-    `start`/`stop` are called from the caller's thread once the control plane runs (use
-    `cluster.call`/`call_soon` to reach the loop); `node_down`/`node_up` follow
-    `stop_node`/`start_node` (a dead node's kube-proxy stops answering too)."""
-
-    def start(self, cluster: Cluster) -> None: ...
-
-    def stop(self) -> None: ...
-
-    def node_down(self, name: str) -> None: ...
-
-    def node_up(self, name: str) -> None: ...
-
 
 class Cluster:
     """A running Kubernetes control plane with N nodes."""
@@ -109,14 +80,12 @@ class Cluster:
         self.store.hooks += [DefaultTolerations(self.timings.toleration_seconds), self.services]
         self.node_subnet = node_subnet
         # Cluster-wide parts that are neither controllers nor kubelets (kube-proxy, the
-        # HTTP API server): started after the nodes, stopped before them.
+        # HTTP API server): started after the nodes, stopped before them (kubenb/component.py).
         self.components: list[Component] = []
-        self.kube_proxy: Any = None  # kubenb.net.proxy.KubeProxy when pods answer real TCP
-        self.port_forwards: Any = None  # kubenb.net.portforward.PortForwards, likewise
+        self.api_server: ServedApi | None = None  # `serve_api()` adds one
+        self.kube_proxy: KubeProxy | None = None  # when pods answer real TCP
+        self.port_forwards: PortForwards | None = None  # likewise
         if runtime != "sim":
-            from kubenb.net.portforward import PortForwards
-            from kubenb.net.proxy import KubeProxy
-
             self.kube_proxy = KubeProxy()
             self.port_forwards = PortForwards()
             self.components += [self.kube_proxy, self.port_forwards]
@@ -136,13 +105,33 @@ class Cluster:
             runner.add(cls(self.ctx))
         return runner
 
+    def serve_api(self, server: ServedApi) -> None:
+        """Serve the Kubernetes API over HTTPS with `server` (started with the cluster)."""
+        self.api_server = server
+        self.components.append(server)
+
+    def served_api(self) -> ServedApi | None:
+        """The HTTP API server while it runs."""
+        api = self.api_server
+        return api if api is not None and api.running else None
+
     @property
     def server(self) -> str:
         """The API server URL: the HTTP API server's when one runs, else minikube's."""
-        for component in self.components:
-            if getattr(component, "running", False) and hasattr(component, "token"):
-                return str(component.url)  # type: ignore[attr-defined]
-        return f"https://{self.addresses.node_ip(1)}:8443"
+        api = self.served_api()
+        return api.url if api is not None else f"https://{self.addresses.node_ip(1)}:8443"
+
+    def add_stop_hook(self, on_stop: Callable[[], None]) -> Callable[[], None]:
+        """Call `on_stop` when the cluster stops (once); returns the function that undoes
+        this (call it when what was tied to the cluster ends by itself)."""
+        hook = StopHook(on_stop)
+        self.components.append(hook)
+
+        def detach() -> None:
+            if hook in self.components:
+                self.components.remove(hook)
+
+        return detach
 
     def version(self) -> dict[str, str]:
         """The `/version` document of this cluster's API server."""
@@ -226,7 +215,7 @@ class Cluster:
         self._started = False
         atexit.unregister(self.stop)
         try:
-            for component in reversed(self.components):
+            for component in reversed(list(self.components)):
                 try:
                     component.stop()
                 except Exception:  # noqa: BLE001 - the rest must still stop
@@ -259,13 +248,8 @@ class Cluster:
         return self.name if index == 1 else f"{self.name}-m{index:02d}"
 
     def make_runtime(self, node: str, index: int) -> Runtime:
-        """The node's runtime, from `RUNTIMES` (module:class, imported on first use)."""
-        try:
-            target = RUNTIMES[self.runtime_name]
-        except KeyError:
-            raise ValueError(f"unknown runtime {self.runtime_name!r}") from None
-        module, _, cls_name = target.partition(":")
-        cls = getattr(importlib.import_module(module), cls_name)
+        """The node's runtime (kubenb/node/runtime/__init__.py: imported on first use)."""
+        cls: Any = runtime_class(self.runtime_name)
         return cls(self.ctx, node, pod_cidr=self.addresses.pod_cidr(index),
                    cluster=RuntimeCluster(self.name, self.state_dir, self.addresses))
 

@@ -7,12 +7,20 @@ demo finish in well under a minute; `Timings.kubernetes()` gives upstream's numb
 
 from __future__ import annotations
 
+import os
 import random
+import tempfile
 from dataclasses import dataclass, field, replace
 
 from kubenb.api.events import EventRecorder
 from kubenb.api.store import Store
 from kubenb.clock import Clock
+
+
+def default_state_dir(name: str) -> str:
+    """`<tmp>/kubenb-<uid>/<profile>`: per-pod files of runtimes that run real programs."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    return os.path.join(tempfile.gettempdir(), f"kubenb-{uid}", name)
 
 
 @dataclass(frozen=True)

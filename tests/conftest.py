@@ -102,16 +102,24 @@ class Kube:
         return Result(out.getvalue(), err.getvalue(), rc)
 
 
+def run_cluster(cluster: Any, nodes: int = 1) -> Iterator[Any]:
+    """For a fixture to `yield from`: `cluster` started and its `nodes` nodes registered; then
+    stopped, and its event loop closed."""
+    cluster.start()
+    try:
+        cluster.wait_for(lambda: len(cluster.store.list("Node")) == nodes, timeout=30)
+        yield cluster
+    finally:
+        cluster.stop()
+        cluster.clock.loop.close()
+
+
 @pytest.fixture
 def vcluster() -> Iterator[Any]:
     """A started 1-node `minikube` cluster on a virtual clock, seed 1."""
     from kubenb.cluster import Cluster
 
-    c = Cluster(clock=VirtualClock(), seed=1).start()
-    c.wait_for(lambda: bool(c.store.list("Node")), timeout=30)
-    yield c
-    c.stop()
-    c.clock.loop.close()
+    yield from run_cluster(Cluster(clock=VirtualClock(), seed=1))
 
 
 @pytest.fixture

@@ -17,11 +17,9 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable
-from typing import Any
 
+from kubenb.api.objects import Obj
 from kubenb.api.quantity import round_up_milli
-
-Obj = dict[str, Any]
 
 DEFAULT_FILE_MODE = 420  # 0644
 

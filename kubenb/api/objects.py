@@ -1,7 +1,8 @@
 """Typed views of raw Kubernetes JSON, object keys, a fast deep copy and timestamps.
 
-Objects stay plain dicts (DESIGN: objects are Kubernetes JSON). The TypedDicts only name
-the keys so type checkers catch typos; `Key` identifies an object in the store.
+Objects stay plain dicts, typed `Obj` (DESIGN: objects are Kubernetes JSON). The TypedDicts
+(`WatchEvent`, `OwnerReference`) only name the keys so type checkers catch typos; `Key`
+identifies an object in the store.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Any, Literal, NamedTuple, NewType, TypedDict
 
 from kubenb.clock import rfc3339
 
+# a Kubernetes object as JSON
+Obj = dict[str, Any]
 ResourceVersion = NewType("ResourceVersion", str)
 EventType = Literal["ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR"]
 
@@ -25,33 +28,9 @@ class OwnerReference(TypedDict, total=False):
     blockOwnerDeletion: bool
 
 
-class ObjectMeta(TypedDict, total=False):
-    name: str
-    generateName: str
-    namespace: str
-    uid: str
-    resourceVersion: str
-    generation: int
-    creationTimestamp: str
-    deletionTimestamp: str
-    deletionGracePeriodSeconds: int
-    labels: dict[str, str]
-    annotations: dict[str, str]
-    ownerReferences: list[OwnerReference]
-    finalizers: list[str]
-
-
-class KubeObject(TypedDict, total=False):
-    apiVersion: str
-    kind: str
-    metadata: ObjectMeta
-    spec: dict[str, Any]
-    status: dict[str, Any]
-
-
 class WatchEvent(TypedDict):
     type: EventType
-    object: dict[str, Any]
+    object: Obj
 
 
 class Key(NamedTuple):
@@ -65,7 +44,7 @@ class Key(NamedTuple):
         return f"{self.namespace}/{self.name}" if self.namespace else self.name
 
 
-def key_of(obj: dict[str, Any]) -> Key:
+def key_of(obj: Obj) -> Key:
     meta = obj["metadata"]
     return Key(obj["kind"], meta.get("namespace") or "", meta["name"])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from kubenb.api.objects import OwnerReference
 from kubenb.api.quantity import cpu_millis, to_bytes
 
 
@@ -121,7 +122,7 @@ def qos_class(pod: Mapping[str, Any]) -> str:
     return "Guaranteed" if guaranteed else "Burstable"
 
 
-def owner_of(obj: Mapping[str, Any], kind: str | None = None) -> dict[str, Any] | None:
+def owner_of(obj: Mapping[str, Any], kind: str | None = None) -> OwnerReference | None:
     """The controller ownerReference (controller: true), optionally of one kind."""
     for ref in obj["metadata"].get("ownerReferences") or []:
         if ref.get("controller") and (kind is None or ref.get("kind") == kind):
@@ -129,7 +130,7 @@ def owner_of(obj: Mapping[str, Any], kind: str | None = None) -> dict[str, Any] 
     return None
 
 
-def controller_ref(owner: Mapping[str, Any]) -> dict[str, Any]:
+def controller_ref(owner: Mapping[str, Any]) -> OwnerReference:
     """An ownerReference pointing at `owner`, as controllers set it."""
     meta = owner["metadata"]
     return {

@@ -16,17 +16,15 @@ against any API server); `_source()` hides the difference.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 from kubenb.api.errors import Conflict
 from kubenb.api.hashing import POD_TEMPLATE_HASH_LABEL, canonical_template
-from kubenb.api.objects import clone
+from kubenb.api.objects import Obj, clone
 from kubenb.api.pods import owner_of
 from kubenb.api.selectors import from_label_selector
 from kubenb.api.store import Store
 from kubenb.clock import parse_time
-
-Obj = dict[str, Any]
 
 REVISION = "deployment.kubernetes.io/revision"
 CHANGE_CAUSE = "kubernetes.io/change-cause"

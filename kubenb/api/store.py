@@ -21,7 +21,7 @@ from typing import Any, Literal, Protocol
 from kubenb.api import defaults, validation
 from kubenb.api.errors import AlreadyExists, BadRequest, Conflict, Expired, Forbidden, NotFound
 from kubenb.api.names import generate_name
-from kubenb.api.objects import Key, ResourceVersion, WatchEvent, clone, stamp
+from kubenb.api.objects import EventType, Key, ResourceVersion, WatchEvent, clone, stamp
 from kubenb.api.pods import qos_class, set_condition
 from kubenb.api.registry import REGISTRY, Registry, ResourceType, UnknownResource
 from kubenb.api.selectors import FieldSelector, Selector, parse_field_selector, parse_label_selector
@@ -84,7 +84,7 @@ class Store:
         self._objects: dict[str, dict[str, dict[str, dict[str, Any]]]] = {
             r.kind: {} for r in registry
         }
-        self._log: collections.deque[tuple[int, str, dict[str, Any], dict[str, Any] | None]] = (
+        self._log: collections.deque[tuple[int, EventType, dict[str, Any], dict[str, Any] | None]] = (
             collections.deque(maxlen=history)
         )
         # watchers by kind (None: every kind); pod watchers pinned to one node by their
@@ -152,7 +152,7 @@ class Store:
                 else:
                     self._on_node[node].discard((key.namespace, key.name))
 
-    def _put(self, obj: dict[str, Any], old: dict[str, Any] | None, etype: str) -> dict[str, Any]:
+    def _put(self, obj: dict[str, Any], old: dict[str, Any] | None, etype: EventType) -> dict[str, Any]:
         meta = obj["metadata"]
         rv = self._next_rv()
         meta["resourceVersion"] = rv
@@ -549,7 +549,7 @@ class Store:
         """Every change after a resourceVersion (for tests and diagnostics)."""
         since = int(resource_version)
         with self._lock:
-            return [{"type": t, "object": o} for rv, t, o, _ in self._log if rv > since]  # type: ignore[misc]
+            return [{"type": t, "object": o} for rv, t, o, _ in self._log if rv > since]
 
     # ---- bootstrap ---------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from kubenb.api.errors import BadRequest, ErrorList, Invalid
+from kubenb.api.objects import Obj
 from kubenb.api.quantity import parse_quantity
 from kubenb.api.registry import REGISTRY, UnknownResource
 from kubenb.api.validation_apps import validate_deployment, validate_replicaset
@@ -34,7 +35,6 @@ from kubenb.api.validation_core import (
 from kubenb.api.validation_meta import as_dict, as_list
 from kubenb.api.validation_pod import validate_pod_create, validate_pod_update
 
-Obj = dict[str, Any]
 Validator = Callable[[ErrorList, Obj, "Obj | None"], None]
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from kubenb.api import names
 from kubenb.api.errors import ErrorList
+from kubenb.api.objects import Obj
 from kubenb.api.validation_meta import (
     as_dict,
     name_is_dns_subdomain,
@@ -25,8 +26,6 @@ from kubenb.api.validation_meta import (
     validate_object_meta_update,
 )
 from kubenb.api.validation_pod import validate_pod_template_spec
-
-Obj = dict[str, Any]
 
 STRATEGY_TYPES = ["Recreate", "RollingUpdate"]
 

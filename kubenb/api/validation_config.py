@@ -15,6 +15,7 @@ from typing import Any
 
 from kubenb.api import names
 from kubenb.api.errors import ErrorList, FieldError
+from kubenb.api.objects import Obj
 from kubenb.api.validation_meta import (
     as_dict,
     name_is_dns_subdomain,
@@ -23,8 +24,6 @@ from kubenb.api.validation_meta import (
     validate_object_meta,
     validate_object_meta_update,
 )
-
-Obj = dict[str, Any]
 
 MAX_SECRET_SIZE = 1024 * 1024
 IMMUTABLE_WHEN_SET = "field is immutable when `immutable` is set"

@@ -14,6 +14,7 @@ from typing import Any
 
 from kubenb.api import names
 from kubenb.api.errors import ErrorList, FieldError
+from kubenb.api.objects import Obj
 from kubenb.api.validation_meta import (
     as_dict,
     as_list,
@@ -23,8 +24,6 @@ from kubenb.api.validation_meta import (
     validate_qualified_name,
 )
 from kubenb.api.validation_resources import validate_resource_requirements
-
-Obj = dict[str, Any]
 
 PROTOCOLS = ["SCTP", "TCP", "UDP"]
 PULL_POLICIES = ["Always", "IfNotPresent", "Never"]

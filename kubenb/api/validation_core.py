@@ -15,6 +15,7 @@ from typing import Any
 
 from kubenb.api import names
 from kubenb.api.errors import ErrorList, FieldError
+from kubenb.api.objects import Obj
 from kubenb.api.quantity import canonical_quantity, parse_quantity
 from kubenb.api.validation_container import PROTOCOLS, validate_port_num_or_name
 from kubenb.api.validation_meta import (
@@ -32,8 +33,6 @@ from kubenb.api.validation_meta import (
     validate_qualified_name,
 )
 from kubenb.api.validation_pod import TAINT_EFFECTS
-
-Obj = dict[str, Any]
 
 SERVICE_TYPES = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"]
 SESSION_AFFINITIES = ["ClientIP", "None"]

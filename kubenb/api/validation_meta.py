@@ -16,8 +16,8 @@ from typing import Any
 
 from kubenb.api import names
 from kubenb.api.errors import ErrorList, FieldError
+from kubenb.api.objects import Obj
 
-Obj = dict[str, Any]
 NameFn = Callable[[str, bool], list[str]]
 
 FIELD_IMMUTABLE = "field is immutable"

@@ -14,6 +14,7 @@ from typing import Any
 
 from kubenb.api import names
 from kubenb.api.errors import ErrorList
+from kubenb.api.objects import Obj
 from kubenb.api.validation_container import (
     validate_container_common,
     validate_lifecycle,
@@ -34,8 +35,6 @@ from kubenb.api.validation_meta import (
     validate_object_meta_update,
     validate_qualified_name,
 )
-
-Obj = dict[str, Any]
 
 RESTART_POLICIES = ["Always", "OnFailure", "Never"]
 DNS_POLICIES = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"]

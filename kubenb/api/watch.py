@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubenb.api.objects import WatchEvent
+from kubenb.api.objects import EventType, WatchEvent
 from kubenb.api.selectors import ALL_FIELDS, EVERYTHING, FieldSelector, Selector
 
 Deliver = Callable[[WatchEvent], None]
@@ -48,12 +48,12 @@ class Watcher:
             return False
         return self.labels.matches(obj["metadata"].get("labels")) and self.fields.matches(obj)
 
-    def offer(self, etype: str, obj: dict[str, Any], old: dict[str, Any] | None) -> None:
+    def offer(self, etype: EventType, obj: dict[str, Any], old: dict[str, Any] | None) -> None:
         """Deliver one change, translating selector transitions as the API server does."""
         if self.stopped or (self.kind is not None and obj["kind"] != self.kind):
             return
         if self.everything:
-            self.deliver({"type": etype, "object": obj})  # type: ignore[typeddict-item]
+            self.deliver({"type": etype, "object": obj})
             return
         now = self.matches(obj)
         if etype == "MODIFIED" and old is not None and (
@@ -67,7 +67,7 @@ class Watcher:
                 self.deliver({"type": "ADDED", "object": obj})
                 return
         if now:
-            self.deliver({"type": etype, "object": obj})  # type: ignore[typeddict-item]
+            self.deliver({"type": etype, "object": obj})
 
     def stop(self) -> None:
         if not self.stopped:

@@ -25,9 +25,9 @@ from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from kubenb.cli.kubectl.main import Target
-from kubenb.cli.minikube.kubeconfig import KubeConfig, default_path
-from kubenb.cli.minikube.profiles import NoCluster, Profiles
-from kubenb.client.base import Client, DisconnectedClient
+from kubenb.client.base import Client, ClusterBackend, DisconnectedClient
+from kubenb.kubeconfig import KubeConfig, default_path
+from kubenb.profiles import NoCluster, Profiles
 
 _profiles: Profiles | None = None
 
@@ -149,7 +149,7 @@ def _resolve(target: Target, choice: Connection,
             return prof.client(), namespace
         server = config.clusters.get(prof.name, {}).get("server", "")
         return DisconnectedClient(_refused(server)), namespace
-    local = prof.cluster if prof is not None and entry.get("cluster") == prof.name else None
+    local = prof.backend if prof is not None and entry.get("cluster") == prof.name else None
     return _http_client(config, name, target, local), namespace
 
 
@@ -160,9 +160,9 @@ def _session_config(reg: Profiles) -> KubeConfig:
     and `--context` see real clusters too and `use-context` writes the file. Otherwise it
     is the registry's in-memory model."""
     model = reg.kubeconfig
-    if model.path or not getattr(reg, "serve_api", False):
+    if model.path or not reg.serve_api:
         return model
-    path = getattr(reg, "kubeconfig_path", None) or default_path()
+    path = reg.kubeconfig_path or default_path()
     try:
         disk = KubeConfig.load(path)
     except (OSError, ValueError):
@@ -173,7 +173,8 @@ def _session_config(reg: Profiles) -> KubeConfig:
     return disk
 
 
-def _http_client(config: KubeConfig, name: str, target: Target, local: Any = None) -> Client:
+def _http_client(config: KubeConfig, name: str, target: Target,
+                 local: ClusterBackend | None = None) -> Client:
     """An HttpClient for the context (with the command line's overrides), reused while the
     context's entries stay the same."""
     import json

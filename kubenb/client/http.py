@@ -20,14 +20,22 @@ Semantics kept equal to the in-process client:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
 from kubenb.api.errors import BadRequest, NotFound
 from kubenb.api.objects import WatchEvent
 from kubenb.api.registry import REGISTRY, Registry, ResourceType, UnknownResource
-from kubenb.client.base import PatchType
+from kubenb.client.base import (
+    NO_NODE_LIFECYCLE,
+    ClusterBackend,
+    Endpoint,
+    NodeLifecycle,
+    NotSupported,
+    PatchType,
+    PortForwarder,
+)
 from kubenb.client.http_local import LocalCluster
 from kubenb.client.http_streams import current_version, exec_in_pod, follow_log, watch_events
 from kubenb.client.http_transport import Transport, api_client_for, resource_path
@@ -44,30 +52,29 @@ METRICS = "/apis/metrics.k8s.io/v1beta1"
 class HttpClient:
     """kubectl's view of a cluster behind an API server URL."""
 
+    local_store = None  # the widget follows an HTTP cluster through watches
+    cluster_name = None
+
     def __init__(self, transport: Transport, *, registry: Registry = REGISTRY,
-                 context: str = "", local: Any = None) -> None:
-        """`local`: the kubenb Cluster serving behind this server when it lives in this
+                 context: str = "", local: ClusterBackend | None = None) -> None:
+        """`local`: the kubenb cluster serving behind this server when it lives in this
         process (a virtual-clock one is paced by `http_local`); None for any other."""
         self.transport = transport
         self.registry: Registry = registry
         self.context = context
         self.cluster = local
-        self.local = LocalCluster(local) if local is not None and local.clock.virtual else None
+        self.local = LocalCluster(local) if local is not None and local.store.clock.virtual \
+            else None
 
     @classmethod
     def from_kubeconfig(cls, path: str | None = None, context: str | None = None, *,
-                        config: dict[str, Any] | None = None, local: Any = None) -> HttpClient:
+                        config: dict[str, Any] | None = None,
+                        local: ClusterBackend | None = None) -> HttpClient:
         """Connect to a kubeconfig context: `path` (None: `$KUBECONFIG` or ~/.kube/config)
         or the `config` document; `context` None means the config's current-context.
         Raises `http_transport.ConfigError` when the context cannot be used."""
         return cls(Transport(api_client_for(path, context, config)), context=context or "",
                    local=local)
-
-    @property
-    def driver(self) -> Any:
-        """The in-process cluster behind the server (None for other servers): `kubectl
-        proxy` stops with it."""
-        return self.cluster
 
     def close(self) -> None:
         self.transport.close()
@@ -82,10 +89,32 @@ class HttpClient:
         """The API server URL (`kubectl cluster-info`)."""
         return self.transport.host
 
+    def endpoint(self) -> Endpoint:
+        """The server and the credentials this client uses (`kubectl proxy` forwards there)."""
+        cfg = self.transport.configuration
+        auth = cfg.get_api_key_with_prefix("BearerToken", alias="authorization") or ""
+        token = auth[len("Bearer "):] if auth.startswith("Bearer ") else auth
+        return Endpoint(cfg.host, token, cfg.ssl_ca_cert, cfg.cert_file, cfg.key_file,
+                        bool(cfg.verify_ssl))
+
     def version(self) -> dict[str, str]:
         """The server's `/version` document."""
         doc = self.transport.json("GET", "/version", what=("get", "", ""))
         return dict(doc or {})
+
+    def port_forwarder(self) -> PortForwarder:
+        raise NotSupported("%kubectl port-forward reaches pods of clusters in this kernel "
+                           "only; for another cluster run the kubectl binary "
+                           "(`!kubectl port-forward …`)")
+
+    def node_lifecycle(self) -> NodeLifecycle:
+        raise NotSupported(NO_NODE_LIFECYCLE)
+
+    def on_cluster_stop(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """A kubenb cluster of this process behind the server: when it stops; else never."""
+        if self.cluster is not None:
+            return self.cluster.add_stop_hook(callback)
+        return lambda: None
 
     def now(self) -> datetime:
         if self.local is not None:

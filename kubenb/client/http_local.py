@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from kubenb.api.objects import WatchEvent
-from kubenb.client.base import Unreachable
+from kubenb.client.base import ClusterBackend, Unreachable
 
 ARRIVAL_TIMEOUT = 60.0  # real seconds an event the store produced may take to arrive
 _END = object()
@@ -34,15 +34,16 @@ _END = object()
 class LocalCluster:
     """The in-process cluster behind an HTTP server, seen by that server's HttpClient."""
 
-    def __init__(self, cluster: Any) -> None:
+    def __init__(self, cluster: ClusterBackend) -> None:
         self.cluster = cluster
+        self.clock = cluster.store.clock
 
     @property
     def virtual(self) -> bool:
-        return bool(self.cluster.clock.virtual)
+        return bool(self.clock.virtual)
 
     def now(self) -> datetime:
-        return self.cluster.clock.now()  # type: ignore[no-any-return]
+        return self.clock.now()
 
     def watch(self, open_stream: Callable[[Any], Iterator[WatchEvent]], kind: str,
               namespace: str | None, label_selector: str | None, field_selector: str | None,
@@ -51,7 +52,7 @@ class LocalCluster:
         the store's own events so the cluster runs only while one is due."""
         from kubenb.client.http_streams import Cancel
 
-        cluster, clock = self.cluster, self.cluster.clock
+        cluster, clock = self.cluster, self.clock
         due = [0]
 
         def count(_ev: Any) -> None:

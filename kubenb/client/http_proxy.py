@@ -36,6 +36,8 @@ import tornado.simple_httpclient
 import tornado.tcpclient
 import tornado.web
 
+from kubenb.client.base import Endpoint
+
 DEFAULT_ACCEPT_HOSTS = r"^localhost$,^127\.0\.0\.1$,^\[::1\]$"
 DEFAULT_ACCEPT_PATHS = "^.*"
 DEFAULT_REJECT_PATHS = r"^/api/.*/pods/.*/exec,^/api/.*/pods/.*/attach"
@@ -45,26 +47,6 @@ _HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
         "trailer", "transfer-encoding", "upgrade", "host", "authorization", "content-length"}
 log = logging.getLogger("kubenb.proxy")
 STREAM_TIMEOUT = 7 * 24 * 3600.0  # a watch through the proxy may stay open for days
-
-
-@dataclass(frozen=True)
-class Upstream:
-    """Where the proxy forwards, with the credentials of a kubeconfig context."""
-
-    url: str
-    token: str = ""
-    ca_file: str | None = None
-    cert_file: str | None = None
-    key_file: str | None = None
-    verify: bool = True
-
-    @classmethod
-    def from_configuration(cls, cfg: Any) -> Upstream:
-        """From a `kubernetes.client.Configuration` (what `HttpClient` connects with)."""
-        auth = cfg.get_api_key_with_prefix("BearerToken", alias="authorization") or ""
-        token = auth[len("Bearer "):] if auth.startswith("Bearer ") else auth
-        return cls(cfg.host, token, cfg.ssl_ca_cert, cfg.cert_file, cfg.key_file,
-                   bool(cfg.verify_ssl))
 
 
 def _regexps(text: str) -> list[re.Pattern[str]]:
@@ -242,7 +224,7 @@ def _quiet(handler: tornado.web.RequestHandler) -> None:
 class ApiProxy:
     """One running `kubectl proxy`: bound at construction, serving after `start()`."""
 
-    def __init__(self, upstream: Upstream, filters: ProxyFilter | None = None, *,
+    def __init__(self, upstream: Endpoint, filters: ProxyFilter | None = None, *,
                  address: str = "127.0.0.1", port: int = 8001, api_prefix: str = "/") -> None:
         self.upstream = upstream
         self.filter = filters or ProxyFilter()
@@ -359,4 +341,4 @@ def loopback(address: str) -> bool:
         return False
 
 
-__all__: Sequence[str] = ("ApiProxy", "ProxyFilter", "Upstream", "bind_error", "loopback")
+__all__: Sequence[str] = ("ApiProxy", "ProxyFilter", "bind_error", "loopback")

@@ -1,12 +1,14 @@
-"""The in-process client: the Client protocol over a store in this Python process.
+"""The in-process client: the Client protocol over a cluster in this Python process.
 
-It hands callers copies, never the store's own dicts, so nothing a command does to an
-object it read can change the cluster behind the store's back.
+It reads and writes the cluster's store directly and reaches kubelets, metrics and the rest
+through the `ClusterBackend` protocol (a `kubenb.Cluster` provides it). It hands callers
+copies, never the store's own dicts, so nothing a command does to an object it read can
+change the cluster behind the store's back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -16,33 +18,81 @@ from kubenb.api.patch import apply_patch
 from kubenb.api.registry import Registry
 from kubenb.api.store import Store
 from kubenb.api.watch import QueueWatch
-from kubenb.client.base import Nodes, PatchType
+from kubenb.client.base import (
+    NO_FORWARDING,
+    NO_NODE_LIFECYCLE,
+    ClusterBackend,
+    Endpoint,
+    NodeLifecycle,
+    NotSupported,
+    PatchType,
+    PortForwarder,
+)
 
 
 class InProcessClient:
-    def __init__(self, store: Store, nodes: Nodes | None = None) -> None:
+    def __init__(self, store: Store, cluster: ClusterBackend | None = None) -> None:
+        """`cluster`: what stands behind the store (kubelets, metrics, API server); None
+        for a bare store (tests of commands that only read and write objects)."""
         self.store = store
-        self.nodes = nodes
+        self.cluster = cluster
         self.registry: Registry = store.registry
+        self.local_store: Store | None = store
+        self.cluster_name: str | None = cluster.name if cluster is not None else None
 
     @classmethod
-    def for_cluster(cls, cluster: Any) -> InProcessClient:
+    def for_cluster(cls, cluster: ClusterBackend) -> InProcessClient:
         """The client of a running `kubenb.Cluster` (its store plus its kubelets)."""
         return cls(cluster.store, cluster)
 
-    @property
-    def server(self) -> str | None:
-        return getattr(self.nodes, "server", None)
+    # ---- capabilities ------------------------------------------------------------------------
 
-    def version(self) -> dict[str, str] | None:
-        ask = getattr(self.nodes, "version", None)
-        return ask() if callable(ask) else None
+    def _backend(self) -> ClusterBackend:
+        if self.cluster is None:
+            raise BadRequest("this cluster has no kubelets to ask")
+        return self.cluster
+
+    def _capable(self) -> ClusterBackend:
+        if self.cluster is None:
+            raise NotSupported("a bare store has no cluster behind it")
+        return self.cluster
+
+    @property
+    def server(self) -> str:
+        return self._capable().server
+
+    def endpoint(self) -> Endpoint:
+        api = self.cluster.served_api() if self.cluster is not None else None
+        if api is None:
+            raise NotSupported("this cluster serves no HTTP API to proxy to (clusters "
+                               "started with `%minikube start` do)")
+        return Endpoint(api.url, api.token, api.ca_file)
+
+    def version(self) -> dict[str, str]:
+        return self._capable().version()
 
     def metrics(self, kind: str, namespace: str | None, name: str | None = None,
                 label_selector: str | None = None) -> list[dict[str, Any]] | None:
         """The Metrics API of the cluster, or None when it has none (addon off)."""
-        ask = getattr(self.nodes, "metrics", None)
-        return ask(kind, namespace, name, label_selector) if callable(ask) else None
+        if self.cluster is None:
+            return None
+        return self.cluster.metrics(kind, namespace, name, label_selector)
+
+    def port_forwarder(self) -> PortForwarder:
+        forwards = self.cluster.port_forwards if self.cluster is not None else None
+        if forwards is None:
+            raise NotSupported(NO_FORWARDING)
+        return forwards
+
+    def node_lifecycle(self) -> NodeLifecycle:
+        if self.cluster is None:
+            raise NotSupported(NO_NODE_LIFECYCLE)
+        return self.cluster
+
+    def on_cluster_stop(self, callback: Callable[[], None]) -> Callable[[], None]:
+        return self._capable().add_stop_hook(callback)
+
+    # ---- objects -----------------------------------------------------------------------------
 
     def now(self) -> datetime:
         return self.store.clock.now()
@@ -123,7 +173,7 @@ class InProcessClient:
             field_selector=field_selector, resource_version=resource_version)
         clock = self.store.clock
         try:
-            if clock.virtual and hasattr(self.nodes, "wait_for"):
+            if clock.virtual and self.cluster is not None:
                 events = self._drive(q, timeout)
             else:
                 events = q.events(timeout)
@@ -147,14 +197,9 @@ class InProcessClient:
             if remaining <= 0:
                 return
             try:
-                self.nodes.wait_for(lambda: not q.queue.empty(), timeout=remaining)  # type: ignore[union-attr]
+                self._backend().wait_for(lambda: not q.queue.empty(), timeout=remaining)
             except TimeoutError:
                 return
-
-    def _nodes(self) -> Nodes:
-        if self.nodes is None:
-            raise BadRequest("this cluster has no kubelets to ask")
-        return self.nodes
 
     def logs(
         self,
@@ -166,13 +211,13 @@ class InProcessClient:
         tail: int | None = None,
         timestamps: bool = False,
     ) -> str:
-        return self._nodes().pod_logs(namespace, pod, container, previous=previous, tail=tail,
+        return self._backend().pod_logs(namespace, pod, container, previous=previous, tail=tail,
                                       timestamps=timestamps)
 
     def follow_logs(self, namespace: str, pod: str, container: str | None = None, *,
                     tail: int | None = None, timestamps: bool = False) -> Iterator[str]:
-        return self._nodes().follow_pod_logs(namespace, pod, container, tail=tail,
+        return self._backend().follow_pod_logs(namespace, pod, container, tail=tail,
                                              timestamps=timestamps)
 
     def exec(self, namespace: str, pod: str, container: str | None, argv: list[str]) -> tuple[int, str]:
-        return self._nodes().pod_exec(namespace, pod, container, argv)
+        return self._backend().pod_exec(namespace, pod, container, argv)

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Hashable
-from typing import Any
 
-from kubenb.api.objects import Key, WatchEvent, clone
+from kubenb.api.objects import Key, Obj, WatchEvent, clone
 from kubenb.api.pods import controller_ref, owner_of
 from kubenb.api.selectors import from_label_selector
 from kubenb.controllers import deployment_rolling as rolling
@@ -25,8 +24,6 @@ from kubenb.controllers.base import Controller, Watch, own_key, owner_keys
 from kubenb.controllers.deployment_sync import DeploymentSync
 
 log = logging.getLogger("kubenb.controllers.deployment")
-
-Obj = dict[str, Any]
 
 
 class DeploymentController(Controller):

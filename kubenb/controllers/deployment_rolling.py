@@ -10,13 +10,10 @@ the requeue they return is the progress-deadline check. Called from
 
 from __future__ import annotations
 
-from typing import Any
-
+from kubenb.api.objects import Obj
 from kubenb.controllers import deployment_status as ds
 from kubenb.controllers import deployment_util as du
 from kubenb.controllers.deployment_sync import DeploymentSync
-
-Obj = dict[str, Any]
 
 
 def rollout_rolling(s: DeploymentSync) -> float | None:

@@ -10,14 +10,10 @@ lastUpdateTime / lastTransitionTime rules and the progressDeadlineSeconds check.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-from kubenb.api.objects import clone
+from kubenb.api.objects import Obj, clone
 from kubenb.clock import parse_time, rfc3339
 from kubenb.controllers import deployment_util as du
-
-Obj = dict[str, Any]
-
 
 # ---- conditions -----------------------------------------------------------------------
 

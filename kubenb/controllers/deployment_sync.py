@@ -12,19 +12,17 @@ read or written, so a concurrent change surfaces as Conflict and the key is requ
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kubenb.api.errors import AlreadyExists, ApiError, Forbidden, NotFound
 from kubenb.api.hashing import POD_TEMPLATE_HASH_LABEL, pod_template_hash
-from kubenb.api.objects import clone
+from kubenb.api.objects import Obj, clone
 from kubenb.api.pods import controller_ref, owner_of
 from kubenb.controllers import deployment_status as ds
 from kubenb.controllers import deployment_util as du
 
 if TYPE_CHECKING:
     from kubenb.controllers.deployment import DeploymentController
-
-Obj = dict[str, Any]
 
 
 class DeploymentSync:

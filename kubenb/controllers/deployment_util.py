@@ -15,10 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from kubenb.api.hashing import POD_TEMPLATE_HASH_LABEL, canonical_template
-from kubenb.api.objects import clone
+from kubenb.api.objects import Obj, clone
 from kubenb.clock import parse_time
-
-Obj = dict[str, Any]
 
 REVISION = "deployment.kubernetes.io/revision"
 REVISION_HISTORY = "deployment.kubernetes.io/revision-history"

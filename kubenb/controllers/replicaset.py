@@ -20,16 +20,13 @@ import functools
 import math
 from collections.abc import Hashable
 from datetime import datetime, timedelta
-from typing import Any
 
 from kubenb.api.errors import ApiError, NotFound
-from kubenb.api.objects import Key, WatchEvent, clone
+from kubenb.api.objects import Key, Obj, WatchEvent, clone
 from kubenb.api.pods import controller_ref, get_condition, is_pod_active, is_pod_ready, owner_of
 from kubenb.api.selectors import Selector, from_label_selector, from_map
 from kubenb.clock import parse_time, rfc3339
 from kubenb.controllers.base import Controller, Watch, own_key, owner_keys
-
-Obj = dict[str, Any]
 
 DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
 _PHASE_ORDINAL = {"Pending": 0, "Unknown": 1, "Running": 2}

@@ -20,16 +20,13 @@ from typing import TYPE_CHECKING
 
 from kubenb.api.objects import WatchEvent
 from kubenb.api.watch import Watcher, to_loop
+from kubenb.component import ListenError
 from kubenb.net.relay import Connections, Listener
 
 if TYPE_CHECKING:
-    from kubenb.cluster import Cluster
+    from kubenb.component import ComponentHost
 
 log = logging.getLogger("kubenb.net.portforward")
-
-
-class ListenError(Exception):
-    """No requested address could be bound for a port (kubectl's wording in `message`)."""
 
 
 @dataclass
@@ -79,20 +76,20 @@ class PortForwards:
     """Every port-forward session of one cluster."""
 
     def __init__(self) -> None:
-        self.cluster: Cluster | None = None
+        self.host: ComponentHost | None = None
         self.forwards: dict[int, Forward] = {}
         self._ids = itertools.count(1)
         self.running = False
 
     # ---- Component ---------------------------------------------------------------------
 
-    def start(self, cluster: Cluster) -> None:
-        self.cluster = cluster
+    def start(self, host: ComponentHost) -> None:
+        self.host = host
         self.running = True
 
     def stop(self) -> None:
-        if self.running and self.cluster is not None:
-            self.cluster.call(self._close_all())
+        if self.running and self.host is not None:
+            self.host.call(self._close_all())
         self.running = False
 
     def node_down(self, name: str) -> None:
@@ -108,18 +105,18 @@ class PortForwards:
         """Start forwarding `(local, remote)` ports; returns kubectl's Forwarding lines.
 
         Raises ListenError when a port cannot be bound on any address."""
-        assert self.cluster is not None
-        return self.cluster.call(self._open(namespace, pod, uid, pod_ip, ports, addresses))
+        assert self.host is not None
+        return self.host.call(self._open(namespace, pod, uid, pod_ip, ports, addresses))
 
     def close_all(self) -> int:
         """Stop every session; returns how many there were."""
-        if self.cluster is None or not self.running:
+        if self.host is None or not self.running:
             return 0
-        return self.cluster.call(self._close_all())
+        return self.host.call(self._close_all())
 
     async def _open(self, namespace: str, pod: str, uid: str, pod_ip: str,
                     ports: list[tuple[int, int]], addresses: list[str]) -> list[str]:
-        assert self.cluster is not None
+        assert self.host is not None
         fw = Forward(next(self._ids), namespace, pod, uid)
         hosts = resolve_addresses(addresses)
         try:
@@ -129,7 +126,7 @@ class PortForwards:
             self._close(fw)
             raise
         loop = asyncio.get_running_loop()
-        fw.watch = self.cluster.store.watch(
+        fw.watch = self.host.store.watch(
             "Pod", to_loop(loop, lambda ev: self._on_pod(fw, ev)), namespace=namespace,
             field_selector=f"metadata.name={pod}")
         self.forwards[fw.id] = fw

@@ -1,6 +1,6 @@
 """kube-proxy: every Service answers real TCP on loopback, spread over its ready endpoints.
 
-A `KubeProxy` is a cluster `Component` (kubenb/cluster.py), added when the runtime's pods
+A `KubeProxy` is a cluster `Component` (kubenb/component.py), added when the runtime's pods
 answer real traffic (`process`, `docker`). It runs on the control-plane loop:
 
   watches   Services, Endpoints and Nodes (`to_loop`: handlers run on the loop, in order);
@@ -39,7 +39,7 @@ from kubenb.net.relay import Connections, Listener
 from kubenb.net.servicetable import Backend, PortRule, hosts_text, service_rules
 
 if TYPE_CHECKING:
-    from kubenb.cluster import Cluster
+    from kubenb.component import ComponentHost
 
 log = logging.getLogger("kubenb.net.proxy")
 
@@ -89,7 +89,7 @@ class KubeProxy:
     """The cluster's kube-proxy (see the module docstring)."""
 
     def __init__(self) -> None:
-        self.cluster: Cluster | None = None
+        self.host: ComponentHost | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.services: dict[str, dict[str, Any]] = {}  # ns/name -> Service
         self.endpoints: dict[str, dict[str, Any]] = {}  # ns/name -> Endpoints
@@ -110,27 +110,27 @@ class KubeProxy:
 
     # ---- Component ---------------------------------------------------------------------
 
-    def start(self, cluster: Cluster) -> None:
-        self.cluster = cluster
-        self.hosts_path = os.path.join(cluster.state_dir, "hosts")
-        cluster.call(self._astart())
+    def start(self, host: ComponentHost) -> None:
+        self.host = host
+        self.hosts_path = os.path.join(host.state_dir, "hosts")
+        host.call(self._astart())
 
     def stop(self) -> None:
-        if self.cluster is not None and self.running:
-            self.cluster.call(self._astop())
+        if self.host is not None and self.running:
+            self.host.call(self._astop())
 
     def node_down(self, name: str) -> None:
-        if self.cluster is not None and self.running:
-            self.cluster.call(self._anode(name, up=False))
+        if self.host is not None and self.running:
+            self.host.call(self._anode(name, up=False))
 
     def node_up(self, name: str) -> None:
-        if self.cluster is not None and self.running:
-            self.cluster.call(self._anode(name, up=True))
+        if self.host is not None and self.running:
+            self.host.call(self._anode(name, up=True))
 
     # ---- on the loop -------------------------------------------------------------------
 
     async def _astart(self) -> None:
-        assert self.cluster is not None
+        assert self.host is not None
         self.loop = asyncio.get_running_loop()
         self.running = True
         self.services.clear()
@@ -140,7 +140,7 @@ class KubeProxy:
         self.balancers.clear()
         self.connections = Connections()  # the last stop cut the old ones for good
         self._hosts_written = None
-        store = self.cluster.store
+        store = self.host.store
         for kind in ("Node", "Service", "Endpoints"):
             self._watches.append(store.watch(kind, to_loop(self.loop, self._on_event), initial=True))
         self._write_hosts()
@@ -295,11 +295,11 @@ class KubeProxy:
             self.listeners[key] = listener
 
     def _retry_later(self) -> None:
-        if self._retry is None and self.cluster is not None:
+        if self._retry is None and self.host is not None:
             def again() -> None:
                 self._retry = None
                 self._kick()
-            self._retry = self.cluster.clock.call_later(RETRY_BIND, again)
+            self._retry = self.host.clock.call_later(RETRY_BIND, again)
 
     # ---- hosts -------------------------------------------------------------------------
 
@@ -332,8 +332,8 @@ class KubeProxy:
 
     def sync(self) -> None:
         """From any thread: wait until every change seen so far is applied."""
-        if self.cluster is not None and self.running:
-            self.cluster.call(self._settle_all())
+        if self.host is not None and self.running:
+            self.host.call(self._settle_all())
 
     async def _settle_all(self) -> None:
         await asyncio.sleep(0)  # handlers already queued on the loop run first

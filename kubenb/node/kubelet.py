@@ -4,6 +4,8 @@
 with `spec.nodeName=<node>`; each pod gets a `PodWorker` (podworker.py) that drives the
 runtime (kubenb/node/runtime/, via the protocol in runtime/base.py) and writes the pod's
 status (kubelet_status.py). Watch handlers only hand the new pod to its worker and wake it.
+Workers get the node's `NodeServices` (built once here), and the prober (prober.py) gets
+the clock, runtime and event recorder: neither imports this module.
 
 `stop()` is an orderly shutdown: workers and heartbeats end, every container is stopped.
 `kill()` is a node failure: the runtime kills everything at once and the kubelet writes
@@ -29,7 +31,7 @@ from kubenb.config import Context, NodeShape
 from kubenb.node.kubelet_backoff import Backoff
 from kubenb.node.kubelet_images import ImageManager
 from kubenb.node.kubelet_node import NodeAgent
-from kubenb.node.podworker import PodWorker
+from kubenb.node.podworker import NodeServices, PodWorker
 from kubenb.node.prober import ProbeManager
 from kubenb.node.runtime.base import ContainerNotFound, ExecError, Runtime
 
@@ -71,7 +73,13 @@ class Kubelet:
         self.node = NodeAgent(ctx, name, runtime, shape=shape, address=address, pod_cidr=pod_cidr,
                               control_plane=control_plane, cluster=cluster or cluster_of(name))
         self.workers: dict[str, PodWorker] = {}
-        self.prober = ProbeManager(self)  # real probes, for runtimes with a real network
+        # real probes, for runtimes with a real network
+        self.prober = ProbeManager(ctx.clock, runtime, self.event,
+                                   kubernetes_version=ctx.kubernetes_version)
+        self.services = NodeServices(
+            name=name, address=address, runtime=runtime, store=ctx.store, clock=ctx.clock,
+            timings=t, event=self.event, prober=self.prober, crash_backoff=self.crash_backoff,
+            images=self.images, forget_worker=self.forget_worker)
         self.running = False
         self._watch: Watcher | None = None
 
@@ -129,7 +137,7 @@ class Kubelet:
                 worker.remove()
             return
         if worker is None:
-            self.workers[uid] = PodWorker(self, pod)
+            self.workers[uid] = PodWorker(self.services, pod)
         else:
             worker.update(pod)
 

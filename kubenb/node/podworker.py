@@ -1,7 +1,9 @@
 """One pod's worker: bring the runtime in line with the pod spec, then report status.
 
-The kubelet (kubelet.py) keeps one `PodWorker` per pod bound to its node and wakes it on
-every change of the pod, on a container's exit (the runtime's `wait_container`) and on
+The kubelet (kubelet.py) keeps one `PodWorker` per pod bound to its node and hands each
+the node's `NodeServices` (runtime, store, clock, prober, back-offs, image manager, event
+recorder; the worker never sees the kubelet itself). It wakes the worker on every change of
+the pod; the worker also wakes on a container's exit (the runtime's `wait_container`) and on
 timers it sets itself (back-off expiry, a readiness delay) — never by polling. Each wake
 runs `sync()`, level-triggered like the kubelet's SyncPod (kuberuntime_manager.go):
 
@@ -31,17 +33,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from kubenb.api.errors import ApiError, Conflict, NotFound
 from kubenb.api.objects import stamp
-from kubenb.node.kubelet_backoff import go_duration
+from kubenb.api.store import Store
+from kubenb.clock import Clock
+from kubenb.config import Timings
+from kubenb.node.kubelet_backoff import Backoff, go_duration
 from kubenb.node.kubelet_env import ConfigError, command_line, container_env
+from kubenb.node.kubelet_images import ImageManager
 from kubenb.node.kubelet_status import PodView, by_name, generate_pod_status, should_restart
-from kubenb.node.runtime.base import ContainerConfig, ContainerStatus, RuntimeError_, SandboxStatus
-
-if TYPE_CHECKING:
-    from kubenb.node.kubelet import Kubelet
+from kubenb.node.prober import EventFn, ProbeManager
+from kubenb.node.runtime.base import (
+    ContainerConfig,
+    ContainerStatus,
+    Runtime,
+    RuntimeError_,
+    SandboxStatus,
+)
 
 log = logging.getLogger("kubenb.kubelet")
 
@@ -52,9 +64,26 @@ def pod_ref(pod: dict[str, Any]) -> str:
     return f"{meta['name']}_{meta.get('namespace', '')}({meta.get('uid', '')})"
 
 
+@dataclass(frozen=True)
+class NodeServices:
+    """What a pod worker uses of its node; the kubelet builds it once and shares it."""
+
+    name: str  # the node's name (log lines)
+    address: str  # the node's IP: status.hostIP, and env fieldRef status.hostIP
+    runtime: Runtime
+    store: Store
+    clock: Clock
+    timings: Timings
+    event: EventFn
+    prober: ProbeManager
+    crash_backoff: Backoff  # container restarts, key `<pod uid>/<container>`
+    images: ImageManager
+    forget_worker: Callable[[PodWorker], None]  # a worker ended: the kubelet drops it
+
+
 class PodWorker:
-    def __init__(self, kubelet: Kubelet, pod: dict[str, Any]) -> None:
-        self.k = kubelet
+    def __init__(self, node: NodeServices, pod: dict[str, Any]) -> None:
+        self.node = node
         self.pod = pod
         self.uid: str = pod["metadata"]["uid"]
         self.removed = False
@@ -68,7 +97,7 @@ class PodWorker:
         self._timer: asyncio.TimerHandle | None = None
         self._timer_when = 0.0
         self._waiters: dict[str, asyncio.Task[Any]] = {}
-        self.task = kubelet.clock.loop.create_task(self._run(), name=f"pod:{self.uid}")
+        self.task = node.clock.loop.create_task(self._run(), name=f"pod:{self.uid}")
 
     # ---- wake-ups ----------------------------------------------------------------------
 
@@ -79,7 +108,7 @@ class PodWorker:
         grace = pod["metadata"].get("deletionGracePeriodSeconds")
         if self.terminating_grace is not None and grace is not None and grace < self.terminating_grace:
             self.terminating_grace = grace
-            self.k.clock.loop.create_task(self._stop_running(grace))
+            self.node.clock.loop.create_task(self._stop_running(grace))
         self.wake()
 
     def remove(self) -> None:
@@ -90,13 +119,13 @@ class PodWorker:
         self._wake.set()
 
     def wake_after(self, delay: float) -> None:
-        when = self.k.clock.monotonic() + max(0.0, delay)
+        when = self.node.clock.monotonic() + max(0.0, delay)
         if self._timer is not None and self._timer_when <= when:
             return
         if self._timer is not None:
             self._timer.cancel()
         self._timer_when = when
-        self._timer = self.k.clock.call_later(max(0.0, delay), self._on_timer)
+        self._timer = self.node.clock.call_later(max(0.0, delay), self._on_timer)
 
     def _on_timer(self) -> None:
         self._timer = None
@@ -104,7 +133,7 @@ class PodWorker:
 
     def cancel(self) -> None:
         self.task.cancel()
-        self.k.prober.remove_pod(self.uid)
+        self.node.prober.remove_pod(self.uid)
         for t in self._waiters.values():
             t.cancel()
         if self._timer is not None:
@@ -121,18 +150,18 @@ class PodWorker:
             except (Conflict, NotFound):
                 self.wake_after(0.1)
             except Exception:  # a bug must not kill the node: log, retry later
-                log.exception("kubelet %s: sync of pod %s failed", self.k.name, self.uid)
-                self.wake_after(self.k.timings.image_backoff_initial)
-        self.k.forget_worker(self)
+                log.exception("kubelet %s: sync of pod %s failed", self.node.name, self.uid)
+                self.wake_after(self.node.timings.image_backoff_initial)
+        self.node.forget_worker(self)
 
     # ---- sync --------------------------------------------------------------------------
 
     async def sync(self) -> None:
-        rt = self.k.runtime
+        rt = self.node.runtime
         if self.removed:
             await self._teardown()
             return
-        pod = self.k.store.try_get("Pod", self.pod["metadata"]["namespace"], self.pod["metadata"]["name"])
+        pod = self.node.store.try_get("Pod", self.pod["metadata"]["namespace"], self.pod["metadata"]["name"])
         if pod is None or pod["metadata"]["uid"] != self.uid:
             await self._teardown()
             return
@@ -141,7 +170,7 @@ class PodWorker:
             await self._terminate(pod)
             return
         if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
-            self.k.prober.remove_pod(self.uid)
+            self.node.prober.remove_pod(self.uid)
             await self._stop_running(0)
             await rt.stop_sandbox(self.uid)
             return
@@ -171,10 +200,10 @@ class PodWorker:
             if records and policy == "Never":
                 return  # its containers ran in the old sandbox; Never means no second run
             if sandbox is not None:
-                self.k.event(pod, "Normal", "SandboxChanged",
+                self.node.event(pod, "Normal", "SandboxChanged",
                              "Pod sandbox changed, it will be killed and re-created.")
-            await self.k.runtime.run_sandbox(pod)
-            sandbox = await self.k.runtime.sandbox_status(self.uid)
+            await self.node.runtime.run_sandbox(pod)
+            sandbox = await self.node.runtime.sandbox_status(self.uid)
             assert sandbox is not None
         spec = pod.get("spec") or {}
 
@@ -223,38 +252,38 @@ class PodWorker:
 
     async def _start(self, pod: dict[str, Any], c: dict[str, Any], history: list[ContainerStatus],
                      field_path: str) -> None:
-        k, name = self.k, c["name"]
+        n, name = self.node, c["name"]
         prev = history[0] if history else None
         if prev is not None and prev.state == "exited" and prev.finished_at is not None:
             key = f"{self.uid}/{name}"
-            now, ts = k.clock.now().timestamp(), prev.finished_at.timestamp()
-            if k.crash_backoff.in_backoff_since(key, ts, now):
-                delay = k.crash_backoff.get(key)
+            now, ts = n.clock.now().timestamp(), prev.finished_at.timestamp()
+            if n.crash_backoff.in_backoff_since(key, ts, now):
+                delay = n.crash_backoff.get(key)
                 ref = pod_ref(pod)
-                k.event(pod, "Warning", "BackOff",
+                n.event(pod, "Warning", "BackOff",
                         f"Back-off restarting failed container {name} in pod {ref}", field_path)
                 self.reasons[name] = ("CrashLoopBackOff", f"back-off {go_duration(delay)} "
                                       f"restarting failed container={name} pod={ref}")
                 self.wake_after(ts + delay - now)
                 return
-            k.crash_backoff.next(key, ts, now)
-        image, reason, message = await k.images.ensure(pod, c, field_path)
+            n.crash_backoff.next(key, ts, now)
+        image, reason, message = await n.images.ensure(pod, c, field_path)
         if image is None:
-            k.event(pod, "Warning", "Failed", f"Error: {reason}", field_path)
+            n.event(pod, "Warning", "Failed", f"Error: {reason}", field_path)
             self.reasons[name] = (reason, message)
             if reason == "ImagePullBackOff":
-                self.wake_after(k.images.backoff_remaining(pod, c.get("image") or ""))
+                self.wake_after(n.images.backoff_remaining(pod, c.get("image") or ""))
             else:
-                self.wake_after(k.timings.pod_error_resync)
+                self.wake_after(n.timings.pod_error_resync)
             return
-        sandbox = await k.runtime.sandbox_status(self.uid)
+        sandbox = await n.runtime.sandbox_status(self.uid)
         pod_ip = sandbox.ip if sandbox else ""
         try:
-            env = container_env(k.store, pod, c, k.address, pod_ip)
+            env = container_env(n.store, pod, c, n.address, pod_ip)
         except ConfigError as err:
-            k.event(pod, "Warning", "Failed", f"Error: {err}", field_path)
+            n.event(pod, "Warning", "Failed", f"Error: {err}", field_path)
             self.reasons[name] = ("CreateContainerConfigError", str(err))
-            self.wake_after(k.timings.pod_error_resync)
+            self.wake_after(n.timings.pod_error_resync)
             return
         command, args = command_line(c, dict(env))
         attempt = prev.attempt + 1 if prev else self._attempt_from_api(name)
@@ -263,34 +292,34 @@ class PodWorker:
             working_dir=c.get("workingDir") or "", hostname=pod["metadata"]["name"][:63],
             attempt=attempt, annotations=dict(pod["metadata"].get("annotations") or {}))
         try:
-            cid = await k.runtime.create_container(pod, c, config)
+            cid = await n.runtime.create_container(pod, c, config)
         except RuntimeError_ as err:
-            k.event(pod, "Warning", "Failed", f"Error: {err.message}", field_path)
+            n.event(pod, "Warning", "Failed", f"Error: {err.message}", field_path)
             self.reasons[name] = ("CreateContainerError", err.message)
-            self.wake_after(k.timings.pod_error_resync)
+            self.wake_after(n.timings.pod_error_resync)
             return
-        k.event(pod, "Normal", "Created", f"Created container: {name}", field_path)
+        n.event(pod, "Normal", "Created", f"Created container: {name}", field_path)
         try:
-            await k.runtime.start_container(cid)
+            await n.runtime.start_container(cid)
         except RuntimeError_ as err:
-            k.event(pod, "Warning", "Failed", f"Error: {err.message}", field_path)
+            n.event(pod, "Warning", "Failed", f"Error: {err.message}", field_path)
             self.reasons[name] = ("RunContainerError", err.message)
-            self.wake_after(k.timings.pod_error_resync)
+            self.wake_after(n.timings.pod_error_resync)
             return
-        k.event(pod, "Normal", "Started", f"Started container {name}", field_path)
+        n.event(pod, "Normal", "Started", f"Started container {name}", field_path)
         self.reasons.pop(name, None)
         if prev is not None:
-            k.prober.remove(prev.id)
+            n.prober.remove(prev.id)
         probe = c.get("readinessProbe")
-        if k.runtime.real_network:
+        if n.runtime.real_network:
             if not field_path.startswith("spec.initContainers"):
-                k.prober.add(self, c, cid)
+                n.prober.add(self, c, cid)
         elif probe:
             delay = float(probe.get("initialDelaySeconds") or 0)
-            self.ready_at[cid] = k.clock.monotonic() + delay
+            self.ready_at[cid] = n.clock.monotonic() + delay
             if delay > 0:
                 self.wake_after(delay)
-        self._waiters[cid] = k.clock.loop.create_task(self._await_exit(cid))
+        self._waiters[cid] = n.clock.loop.create_task(self._await_exit(cid))
 
     def _attempt_from_api(self, name: str) -> int:
         """After the runtime lost a container, continue counting from what the API shows."""
@@ -302,7 +331,7 @@ class PodWorker:
 
     async def _await_exit(self, cid: str) -> None:
         try:
-            await self.k.runtime.wait_container(cid)
+            await self.node.runtime.wait_container(cid)
         except RuntimeError_:
             pass
         finally:
@@ -312,54 +341,54 @@ class PodWorker:
     # ---- status ------------------------------------------------------------------------
 
     def _readiness(self, records: list[ContainerStatus]) -> dict[str, bool]:
-        if self.k.runtime.real_network:
-            prober = self.k.prober
+        if self.node.runtime.real_network:
+            prober = self.node.prober
             return {r.id: r.state == "running" and not r.unhealthy and prober.ready(r.id)
                     for r in records}
-        now = self.k.clock.monotonic()
+        now = self.node.clock.monotonic()
         return {r.id: r.state == "running" and not r.unhealthy and now >= self.ready_at.get(r.id, now)
                 for r in records}
 
     async def _kill_unhealthy(self, pod: dict[str, Any], records: list[ContainerStatus]) -> bool:
         """Kill every running container whose liveness/startup probe failed (computePodActions)."""
-        k, killed = self.k, False
+        n, killed = self.node, False
         specs = {c["name"]: c for c in (pod.get("spec") or {}).get("containers") or []}
         for name, recs in by_name(records).items():
             latest = recs[0]
-            kind = k.prober.must_kill(latest.id) if latest.state == "running" else None
+            kind = n.prober.must_kill(latest.id) if latest.state == "running" else None
             if kind is None or name not in specs:
                 continue
             message = f"Container {name} failed {kind} probe"
             if self._policy(pod) != "Never":
                 message += ", will be restarted"
-            k.event(pod, "Normal", "Killing", message, f"spec.containers{{{name}}}")
-            k.prober.remove(latest.id)
+            n.event(pod, "Normal", "Killing", message, f"spec.containers{{{name}}}")
+            n.prober.remove(latest.id)
             probe = specs[name].get(f"{kind}Probe") or {}
             grace = probe.get("terminationGracePeriodSeconds")
             if grace is None:
                 grace = (pod.get("spec") or {}).get("terminationGracePeriodSeconds", 30)
-            await k.runtime.stop_container(latest.id, float(grace))
+            await n.runtime.stop_container(latest.id, float(grace))
             killed = True
         return killed
 
     def _started(self, records: list[ContainerStatus]) -> dict[str, bool]:
-        if not self.k.runtime.real_network:
+        if not self.node.runtime.real_network:
             return {}
-        return {r.id: self.k.prober.started(r.id) for r in records}
+        return {r.id: self.node.prober.started(r.id) for r in records}
 
     def _write_status(self, sandbox: SandboxStatus | None, records: list[ContainerStatus],
                       terminal: bool) -> None:
-        k = self.k
-        pod = k.store.try_get("Pod", self.pod["metadata"]["namespace"], self.pod["metadata"]["name"])
+        n = self.node
+        pod = n.store.try_get("Pod", self.pod["metadata"]["namespace"], self.pod["metadata"]["name"])
         if pod is None or pod["metadata"]["uid"] != self.uid or pod["metadata"].get("deletionTimestamp"):
             return
-        view = PodView(k.address, sandbox, records, self.reasons, self._readiness(records), terminal,
+        view = PodView(n.address, sandbox, records, self.reasons, self._readiness(records), terminal,
                        self._started(records))
-        status = generate_pod_status(pod, view, k.runtime.container_uri, stamp(k.clock.now()))
+        status = generate_pod_status(pod, view, n.runtime.container_uri, stamp(n.clock.now()))
         if status == pod.get("status"):
             return
         meta = pod["metadata"]
-        written = k.store.update({"apiVersion": "v1", "kind": "Pod", "metadata": {
+        written = n.store.update({"apiVersion": "v1", "kind": "Pod", "metadata": {
             "name": meta["name"], "namespace": meta["namespace"]}, "status": status},
             subresource="status", adopt=True)  # status is freshly generated, never reused
         self.written_rv = written["metadata"]["resourceVersion"]
@@ -368,15 +397,15 @@ class PodWorker:
     # ---- endings -----------------------------------------------------------------------
 
     async def _stop_running(self, grace: float, announce: dict[str, Any] | None = None) -> None:
-        running = [r for r in await self.k.runtime.list_containers(self.uid)
+        running = [r for r in await self.node.runtime.list_containers(self.uid)
                    if r.state in ("running", "created")]
         if announce is not None:
             inits = {c["name"] for c in (announce.get("spec") or {}).get("initContainers") or []}
             for r in running:
                 path = "initContainers" if r.name in inits else "containers"
-                self.k.event(announce, "Normal", "Killing", f"Stopping container {r.name}",
+                self.node.event(announce, "Normal", "Killing", f"Stopping container {r.name}",
                              f"spec.{path}{{{r.name}}}")
-        await asyncio.gather(*(self.k.runtime.stop_container(r.id, grace) for r in running))
+        await asyncio.gather(*(self.node.runtime.stop_container(r.id, grace) for r in running))
 
     async def _terminate(self, pod: dict[str, Any]) -> None:
         meta = pod["metadata"]
@@ -385,16 +414,16 @@ class PodWorker:
             grace = (pod.get("spec") or {}).get("terminationGracePeriodSeconds", 30)
         first = self.terminating_grace is None
         self.terminating_grace = float(grace)
-        self.k.prober.remove_pod(self.uid)  # liveness and startup stop with the deletion
+        self.node.prober.remove_pod(self.uid)  # liveness and startup stop with the deletion
         await self._stop_running(float(grace), pod if first else None)
-        await self.k.runtime.stop_sandbox(self.uid)
+        await self.node.runtime.stop_sandbox(self.uid)
         try:
-            self.k.store.delete("Pod", meta["namespace"], meta["name"], grace_period_seconds=0,
+            self.node.store.delete("Pod", meta["namespace"], meta["name"], grace_period_seconds=0,
                                 uid=self.uid)
         except (NotFound, Conflict):
             pass
         except ApiError as err:
-            log.warning("kubelet %s: finishing deletion of %s: %s", self.k.name, meta["name"], err)
+            log.warning("kubelet %s: finishing deletion of %s: %s", self.node.name, meta["name"], err)
 
     async def _teardown(self) -> None:
         self.finished = True
@@ -402,7 +431,7 @@ class PodWorker:
             t.cancel()
         if self._timer is not None:
             self._timer.cancel()
-        self.k.prober.remove_pod(self.uid)
-        await self.k.runtime.remove_sandbox(self.uid)
-        self.k.crash_backoff.forget_prefix(f"{self.uid}/")
-        self.k.images.forget(self.uid)
+        self.node.prober.remove_pod(self.uid)
+        await self.node.runtime.remove_sandbox(self.uid)
+        self.node.crash_backoff.forget_prefix(f"{self.uid}/")
+        self.node.images.forget(self.uid)

@@ -1,10 +1,11 @@
 """The kubelet's prober: readiness, liveness and startup probes, on the cluster clock.
 
 Only for runtimes whose pods answer real traffic (`runtime.real_network`); the sim
-runtime keeps simulated readiness (podworker.py). The pod worker calls
-`ProbeManager.add(pod_worker, container_spec, container_id)` when it starts a container;
-one `ProbeWorker` per probe the container declares then runs, as pkg/kubelet/prober's
-worker does:
+runtime keeps simulated readiness (podworker.py). The kubelet (kubelet.py) makes one
+`ProbeManager` from the node's clock, runtime and event recorder, and hands it to its pod
+workers; a pod worker calls `ProbeManager.add(pod_worker, container_spec, container_id)`
+when it starts a container (the prober needs only a `ProbedPod` of it: uid, pod, wake). One
+`ProbeWorker` per probe the container declares then runs, as pkg/kubelet/prober's worker does:
 
   first probe initialDelaySeconds after the start, then every periodSeconds (timers on the
   cluster clock, never sleeps); readiness/liveness wait until a startup probe succeeded;
@@ -27,14 +28,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
+from kubenb.api.events import EventKind
+from kubenb.clock import Clock
 from kubenb.node.prober_run import ProbeOutcome, ProbeTarget, run_probe
-from kubenb.node.runtime.base import RuntimeError_
-
-if TYPE_CHECKING:
-    from kubenb.node.kubelet import Kubelet
-    from kubenb.node.podworker import PodWorker
+from kubenb.node.runtime.base import Runtime, RuntimeError_
 
 log = logging.getLogger("kubenb.prober")
 
@@ -46,10 +45,26 @@ INITIAL: dict[ProbeKind, Result] = {"readiness": "Failure", "liveness": "Success
 Runner = Callable[[dict[str, Any], ProbeTarget], Awaitable[ProbeOutcome]]
 
 
+class EventFn(Protocol):
+    """How the kubelet records an event about an object (`Kubelet.event`)."""
+
+    def __call__(self, obj: dict[str, Any], type: EventKind, reason: str, message: str,
+                 field_path: str | None = None) -> None: ...
+
+
+class ProbedPod(Protocol):
+    """What the prober needs of a pod worker: the pod, and a way to wake it on a change."""
+
+    uid: str
+    pod: dict[str, Any]
+
+    def wake(self) -> None: ...
+
+
 class ProbeWorker:
     """Probes one container with one of its probes (see the module docstring)."""
 
-    def __init__(self, manager: ProbeManager, pod_worker: PodWorker, container: dict[str, Any],
+    def __init__(self, manager: ProbeManager, pod_worker: ProbedPod, container: dict[str, Any],
                  container_id: str, kind: ProbeKind) -> None:
         self.manager = manager
         self.pod_worker = pod_worker
@@ -66,8 +81,7 @@ class ProbeWorker:
         self.on_hold = False
         self.stopped = False
         self.task: asyncio.Task[None] | None = None
-        clock = manager.kubelet.clock
-        self._timer: asyncio.TimerHandle | None = clock.call_later(
+        self._timer: asyncio.TimerHandle | None = manager.clock.call_later(
             float(self.spec.get("initialDelaySeconds") or 0), self._tick)
 
     def stop(self) -> None:
@@ -82,9 +96,9 @@ class ProbeWorker:
         self._timer = None
         if self.stopped:
             return
-        self._timer = self.manager.kubelet.clock.call_later(self.period, self._tick)
+        self._timer = self.manager.clock.call_later(self.period, self._tick)
         if self.task is None or self.task.done():  # a slow probe is not run twice at once
-            self.task = self.manager.kubelet.clock.loop.create_task(
+            self.task = self.manager.clock.loop.create_task(
                 self._probe(), name=f"probe:{self.kind}:{self.container_id[:12]}")
 
     async def _probe(self) -> None:
@@ -97,11 +111,11 @@ class ProbeWorker:
 
     async def do_probe(self) -> None:
         """One probe round (worker.go doProbe)."""
-        k = self.manager.kubelet
+        m = self.manager
         if self.on_hold or self.stopped:
             return
         try:
-            status = await k.runtime.container_status(self.container_id)
+            status = await m.runtime.container_status(self.container_id)
         except RuntimeError_:  # the container is gone
             status = None
         if status is None or status.state != "running":
@@ -111,23 +125,23 @@ class ProbeWorker:
             return
         if self.kind != "startup" and not self.manager.started(self.container_id):
             return  # other probes wait for the startup probe
-        sandbox = await k.runtime.sandbox_status(self.pod_worker.uid)
+        sandbox = await m.runtime.sandbox_status(self.pod_worker.uid)
         target = ProbeTarget(self.container, self.container_id, sandbox.ip if sandbox else "",
-                             k.runtime, k.ctx.kubernetes_version)
-        outcome = await self.manager.run(self.spec, target)
+                             m.runtime, m.kubernetes_version)
+        outcome = await m.run(self.spec, target)
         if self.stopped:
             return
         label = self.kind.capitalize()
         path = f"spec.containers{{{self.container['name']}}}"
         pod = self.pod_worker.pod
         if outcome.error is not None:
-            k.event(pod, "Warning", "Unhealthy", f"{label} probe errored: {outcome.error}", path)
+            m.event(pod, "Warning", "Unhealthy", f"{label} probe errored: {outcome.error}", path)
             return  # an error throws the result away
         result: Result = "Failure" if outcome.result == "Failure" else "Success"
         if outcome.result == "Failure":
-            k.event(pod, "Warning", "Unhealthy", f"{label} probe failed: {outcome.output}", path)
+            m.event(pod, "Warning", "Unhealthy", f"{label} probe failed: {outcome.output}", path)
         elif outcome.result == "Warning":
-            k.event(pod, "Warning", "ProbeWarning", f"{label} probe warning: {outcome.output}", path)
+            m.event(pod, "Warning", "ProbeWarning", f"{label} probe warning: {outcome.output}", path)
         if self.last == result:
             self.run += 1
         else:
@@ -147,15 +161,23 @@ class ProbeWorker:
 
 
 class ProbeManager:
-    """The probe workers of one kubelet, by container id."""
+    """The probe workers of one kubelet, by container id.
 
-    def __init__(self, kubelet: Kubelet, run: Runner = run_probe) -> None:
-        self.kubelet = kubelet
+    `clock` times the probes, `runtime` answers container and sandbox status (and runs exec
+    probes), `event` records Unhealthy/ProbeWarning, `kubernetes_version` goes into the
+    User-Agent of HTTP probes; `run` runs one probe (prober_run.py; tests replace it)."""
+
+    def __init__(self, clock: Clock, runtime: Runtime, event: EventFn, *,
+                 kubernetes_version: str, run: Runner = run_probe) -> None:
+        self.clock = clock
+        self.runtime = runtime
+        self.event = event
+        self.kubernetes_version = kubernetes_version
         self.run = run
         self._workers: dict[str, dict[ProbeKind, ProbeWorker]] = {}
         self._pods: dict[str, set[str]] = {}  # pod uid -> container ids
 
-    def add(self, pod_worker: PodWorker, container: dict[str, Any], container_id: str) -> None:
+    def add(self, pod_worker: ProbedPod, container: dict[str, Any], container_id: str) -> None:
         """Start the probes of a container that just started."""
         workers = {kind: ProbeWorker(self, pod_worker, container, container_id, kind)
                    for kind in KINDS if container.get(f"{kind}Probe")}

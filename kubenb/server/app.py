@@ -1,6 +1,8 @@
 """`ApiServer`: the Kubernetes API over https, on its own thread, for real clients.
 
-A cluster `Component`. `start(cluster)` makes a CA and a serving certificate (`tls`),
+A cluster `Component` (kubenb/component.py) that serves the cluster's API: it is handed
+the cluster itself (`Cluster.serve_api`), since it serves everything a cluster offers — the
+store, kubelets' logs and exec, the metrics addon, `/version`. `start(cluster)` makes a CA and a serving certificate (`tls`),
 binds 127.0.0.1 on a free port (only loopback addresses are accepted; a restart keeps
 the port when it can, and the CA and token always), and runs a tornado
 HTTPServer on a thread with its own IOLoop — never the kernel's loop (`!kubectl` in a cell
@@ -23,7 +25,7 @@ import tempfile
 import threading
 import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tornado.httpserver
 import tornado.netutil
@@ -32,6 +34,10 @@ from tornado.httpclient import AsyncHTTPClient
 
 from kubenb.server.discovery import Discovery
 from kubenb.server.tls import Certs, make_certs
+
+if TYPE_CHECKING:
+    from kubenb.api.store import Store
+    from kubenb.cluster import Cluster
 
 log = logging.getLogger("kubenb.server")
 # Background threads never print: without a handler configured, Python's last-resort
@@ -62,7 +68,7 @@ def _no_access_log(handler: tornado.web.RequestHandler) -> None:
 class ApiServer:
     """The HTTP(S) Kubernetes API of one cluster."""
 
-    def __init__(self, cluster: Any = None, *, host: str = "127.0.0.1", port: int = 0,
+    def __init__(self, cluster: Cluster | None = None, *, host: str = "127.0.0.1", port: int = 0,
                  token: str | None = None, max_body_bytes: int = MAX_BODY_BYTES,
                  bookmark_interval: float = 60.0, follow_interval: float = 1.0) -> None:
         self.host = loopback(host)
@@ -87,7 +93,8 @@ class ApiServer:
     # ---- what clients need ----------------------------------------------------------------
 
     @property
-    def store(self) -> Any:
+    def store(self) -> Store:
+        assert self.cluster is not None, "the API server has no cluster"
         return self.cluster.store
 
     @property
@@ -112,6 +119,7 @@ class ApiServer:
     # ---- Component ----------------------------------------------------------------------
 
     def start(self, cluster: Any = None) -> None:
+        """Serve `cluster` (the host a cluster starts its components with)."""
         if self._thread is not None:
             return
         if cluster is not None:

@@ -40,7 +40,7 @@ class PublicHandler(ApiRequestHandler):
 class DiscoveryHandler(ApiRequestHandler):
     def get(self, path: str) -> None:
         d = self.api.discovery
-        metrics = bool(getattr(self.api.cluster, "metrics_enabled", False))
+        metrics = self.api.cluster.metrics_enabled
         parts = [p for p in path.split("/") if p]
         accept = self.request.headers.get("Accept")
         if parts in (["api"], ["apis"]) and negotiate.wants_aggregated(accept):

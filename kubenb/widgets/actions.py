@@ -17,6 +17,8 @@ import threading
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from kubenb.client.base import NotSupported
+
 log = logging.getLogger(__name__)
 
 Reply = Callable[[dict[str, Any]], None]
@@ -118,9 +120,7 @@ class ActionRunner:
 
                 code = kubectl(argv, self.client, out, err, kubeconfig=self.kubeconfig)
             elif self.minikube is None:
-                code = 1
-                err.write(f"error: `minikube {' '.join(argv)}` needs a minikube profile; "
-                          "this view was opened on a client without one\n")
+                code = self._node_lifecycle(argv, out, err)
             else:
                 code = self.minikube(argv, out, err)
         except Exception as crash:  # noqa: BLE001 - the reply carries the message, no traceback
@@ -128,6 +128,23 @@ class ActionRunner:
             err.write(f"error: {crash}\n")
         result.update(ok=code == 0, output=out.getvalue(), error=err.getvalue())
         return result
+
+    def _node_lifecycle(self, argv: list[str], out: TextIO, err: TextIO) -> int:
+        """`minikube node stop|start NODE` for a view without a minikube profile: the
+        client's node lifecycle, when the cluster behind it has one."""
+        verb, node = argv[1], argv[2]
+        try:
+            nodes = self.client.node_lifecycle()
+        except NotSupported as missing:
+            err.write(f"error: {missing}\n")
+            return 1
+        if verb == "stop":
+            nodes.stop_node(node)
+            out.write(f"Successfully stopped node {node}\n")
+        else:
+            nodes.start_node(node)
+            out.write(f"Successfully started node {node}!\n")
+        return 0
 
     def join(self) -> None:
         """Wait until every submitted action has been answered."""

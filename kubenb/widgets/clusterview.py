@@ -62,7 +62,7 @@ class ClusterView(widgets.DOMWidget):
         if client is None:
             client, cluster_name, minikube, kubeconfig = _current_session(cluster_name)
         self.client = client
-        self.cluster_name = cluster_name or getattr(getattr(client, "nodes", None), "name", None)
+        self.cluster_name = cluster_name or client.cluster_name
         self._lock = threading.RLock()
         self._closed = False
         self._started = False
@@ -270,7 +270,7 @@ def _current_session(name: str | None) -> tuple[Any, str | None, MinikubeRunner 
     name and a `minikube` runner for it (None for a context that is not a profile)."""
     from kubenb.cli import session
     from kubenb.cli.minikube.commands import minikube
-    from kubenb.cli.minikube.profiles import NoCluster
+    from kubenb.profiles import NoCluster
 
     profiles = session.profiles()
     prof = profiles.get(name) if name else profiles.current()

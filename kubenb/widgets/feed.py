@@ -40,17 +40,16 @@ def make_feed(client: Any, on_event: OnEvent, on_relist: OnRelist,
               kinds: tuple[str, ...] = KINDS, timeout: float = 1.0) -> StoreFeed | ClientFeed:
     """`feed`: "auto" (store callbacks for the in-process client, else threads), "store",
     or "client"."""
-    store = getattr(client, "store", None)
-    if feed == "store" or (feed == "auto" and store is not None and hasattr(store, "watch")):
+    if feed == "store" or (feed == "auto" and client.local_store is not None):
         return StoreFeed(client, on_event, on_relist, on_error, kinds=kinds)
     return ClientFeed(client, on_event, on_relist, on_error, timeout=timeout, kinds=kinds)
 
 
 def virtual_loop(feed: StoreFeed | ClientFeed) -> asyncio.AbstractEventLoop | None:
     """The loop of a virtual clock behind a store feed (flush there, deterministically)."""
-    clock = getattr(getattr(feed.client, "store", None), "clock", None)
-    if isinstance(feed, StoreFeed) and clock is not None and clock.virtual:
-        return clock.loop  # type: ignore[no-any-return]
+    store = feed.client.local_store
+    if isinstance(feed, StoreFeed) and store is not None and store.clock.virtual:
+        return store.clock.loop
     return None
 
 
@@ -70,7 +69,7 @@ class StoreFeed:
         self._stopped = False
 
     def start(self) -> None:
-        store = self.client.store
+        store = self.client.local_store
         for kind in self.kinds:
             items, rv = self.client.list(kind)
             self.on_relist(kind, items)

@@ -41,7 +41,7 @@ class Timeline:
             raise ValueError(f'by must be "replicaset" or "node", not {by!r}')
         if client is None:
             from kubenb.cli import session
-            from kubenb.cli.minikube.profiles import NoCluster
+            from kubenb.profiles import NoCluster
 
             client = session.current_client()
             if client is None:

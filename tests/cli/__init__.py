@@ -66,3 +66,58 @@ def referee(line: str, tmp_path: Path, stdin: str | None = None) -> Ran:
     p = subprocess.run(argv, input=stdin, capture_output=True, text=True, env=env, timeout=60,
                        cwd=tmp_path)
     return Ran(p.stdout, p.stderr, p.returncode)
+
+
+def dry_run(line: str, fmt: str = "") -> str:
+    """`line` with `--dry-run=client` (and `-o fmt`) added, before its ` -- command` if any."""
+    head, dash, tail = line.partition(" -- ")
+    return f"{head} --dry-run=client" + (f" -o {fmt}" if fmt else "") + (f" -- {tail}" if dash else "")
+
+
+# ---- manifest files the tests write for `-f` -------------------------------------------------
+
+
+def web_deployment_yaml(replicas: int = 2, image: str = "nginx", **labels: str) -> str:
+    """The Deployment `web` (one container `nginx`, selector app=web) as a manifest's text;
+    `labels` are more labels of the Deployment itself, after app=web."""
+    more = "".join(f"    {k}: {v}\n" for k, v in labels.items())
+    return f"""apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels:
+    app: web
+{more}spec:
+  replicas: {replicas}
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: {image}
+"""
+
+
+def pod_yaml(annotations: dict[str, str] | None = None, port: int | None = None) -> str:
+    """The Pod `pp` (label run=pp, one container `pp` of nginx) as a manifest's text, with
+    `annotations` and a containerPort if given."""
+    text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: pp\n  labels:\n    run: pp\n"
+    if annotations:
+        text += "  annotations:\n" + "".join(f"    {k}: {v}\n" for k, v in annotations.items())
+    text += "spec:\n  containers:\n  - name: pp\n    image: nginx\n"
+    if port is not None:
+        text += f"    ports:\n    - containerPort: {port}\n"
+    return text
+
+
+def configmap_yaml(name: str, **data: str) -> str:
+    """A ConfigMap as a manifest's text (no `data:` without data)."""
+    text = f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n"
+    if data:
+        text += "data:\n" + "".join(f"  {k}: {v}\n" for k, v in data.items())
+    return text

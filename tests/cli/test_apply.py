@@ -7,35 +7,16 @@ import json
 import pytest
 
 from kubenb.cli.kubectl.manifests import LAST_APPLIED
+from tests.cli import configmap_yaml, web_deployment_yaml
 
-DEPLOY = """apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  labels:
-    app: web
-spec:
-  replicas: {replicas}
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: nginx
-        image: {image}
-"""
-CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n"
+CM = configmap_yaml("settings", mode="fast")
 
 
 @pytest.fixture
 def manifest(tmp_path):
     def write(replicas=2, image="nginx", extra=""):
         path = tmp_path / "web.yaml"
-        path.write_text(DEPLOY.format(replicas=replicas, image=image) + extra)
+        path.write_text(web_deployment_yaml(replicas, image) + extra)
         return path
     return write
 

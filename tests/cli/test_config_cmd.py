@@ -18,7 +18,7 @@ import pytest
 
 from kubenb.cli.kubectl.app import Ctx, run
 from kubenb.cli.kubectl.commands import root
-from kubenb.cli.minikube.kubeconfig import KubeConfig, rfc1123
+from kubenb.kubeconfig import KubeConfig, rfc1123
 
 needs_kubectl = pytest.mark.skipif(not shutil.which("kubectl"), reason="real kubectl not installed")
 WHEN = datetime(2025, 1, 6, 10, 0, 0, tzinfo=timezone.utc)

@@ -6,28 +6,9 @@ import json
 
 import pytest
 
-from tests.cli import needs_kubectl, referee
+from tests.cli import configmap_yaml, dry_run, needs_kubectl, referee, web_deployment_yaml
 
-DEPLOY = """apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  labels:
-    app: web
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: nginx
-        image: nginx
-"""
+DEPLOY = web_deployment_yaml()
 MULTI = """apiVersion: v1
 kind: List
 items:
@@ -36,13 +17,7 @@ items:
   metadata:
     name: team
 ---
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: settings
-data:
-  mode: fast
-"""
+""" + configmap_yaml("settings", mode="fast")
 
 BUILDERS = [
     "create deployment x --image=nginx",
@@ -67,10 +42,7 @@ BUILDERS = [
 @pytest.mark.parametrize("line", BUILDERS)
 @pytest.mark.parametrize("fmt", ["yaml", "json", "name", ""])
 def test_builders_dry_run_match_kubectl(kube, tmp_path, line, fmt):
-    cmd = f"{line} --dry-run=client" + (f" -o {fmt}" if fmt else "")
-    if " -- " in cmd:  # keep the command after `--` last
-        head, tail = line.split(" -- ", 1)
-        cmd = f"{head} --dry-run=client" + (f" -o {fmt}" if fmt else "") + f" -- {tail}"
+    cmd = dry_run(line, fmt)
     ours, theirs = kube(cmd), referee(cmd, tmp_path)
     assert (ours.out, ours.err, ours.rc) == (theirs.out, theirs.err, theirs.rc)
 

@@ -10,14 +10,13 @@ from typing import Any
 
 import pytest
 
+from tests import builders
 from tests.cli.test_rollout import V1, make
 
 
 def service(kube: Any, vcluster: Any, name: str) -> None:
-    kube.client.create({"apiVersion": "v1", "kind": "Service",
-                        "metadata": {"name": name, "namespace": "default", "labels": {"app": name}},
-                        "spec": {"type": "NodePort", "selector": {"app": name},
-                                 "ports": [{"port": 8080, "targetPort": 8080, "protocol": "TCP"}]}})
+    kube.client.create(builders.service(name, type="NodePort", labels={"app": name},
+                                        ports=[{"port": 8080, "targetPort": 8080, "protocol": "TCP"}]))
     def ready() -> bool:
         eps = [e for e in vcluster.store.list("Endpoints", "default") if e["metadata"]["name"] == name]
         return bool(eps) and len(((eps[0].get("subsets") or [{}])[0]).get("addresses") or []) == 2

@@ -4,48 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli import needs_kubectl, referee
+from tests.cli import configmap_yaml, needs_kubectl, pod_yaml, referee, web_deployment_yaml
 
-DEPLOY = """apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  labels:
-    app: web
-    tier: front
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: nginx
-        image: nginx
-        ports:
-        - containerPort: 80
-        - containerPort: 53
-          protocol: UDP
-"""
-PLAIN = DEPLOY.split("        ports:")[0]
-POD = """apiVersion: v1
-kind: Pod
-metadata:
-  name: pp
-  labels:
-    run: pp
-spec:
-  containers:
-  - name: pp
-    image: nginx
-    ports:
-    - containerPort: 8080
-"""
-CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
+PLAIN = web_deployment_yaml(replicas=1, tier="front")
+DEPLOY = PLAIN + "        ports:\n        - containerPort: 80\n        - containerPort: 53\n          protocol: UDP\n"
+POD = pod_yaml(port=8080)
+CM = configmap_yaml("c")
 NOLABELS = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: bare\nspec:\n  containers:\n  - name: a\n    image: nginx\n"
 
 CASES = [

@@ -96,12 +96,13 @@ def test_skew_warning(client: str, server: str, warning: str) -> None:
 def test_version_reads_server_version_from_client_when_offered(vcluster: Any) -> None:
     import io
 
+    from kubenb.cli.kubectl.commands.version import server_version_info
     from kubenb.cli.kubectl.main import kubectl
     from kubenb.client.inprocess import InProcessClient
 
     class Versioned(InProcessClient):
-        def version(self) -> str:
-            return "v1.29.3"
+        def version(self) -> dict[str, str]:
+            return server_version_info("v1.29.3")
 
     out, err = io.StringIO(), io.StringIO()
     assert kubectl(["version"], Versioned.for_cluster(vcluster), out, err) == 0

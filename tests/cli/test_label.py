@@ -5,21 +5,9 @@ from __future__ import annotations
 import pytest
 
 from kubenb.cli.kubectl.commands import label as label_cmd
-from tests.cli import needs_kubectl, referee
+from tests.cli import needs_kubectl, pod_yaml, referee
 
-POD = """apiVersion: v1
-kind: Pod
-metadata:
-  name: pp
-  labels:
-    run: pp
-  annotations:
-    note: hello
-spec:
-  containers:
-  - name: pp
-    image: nginx
-"""
+POD = pod_yaml(annotations={"note": "hello"})
 
 LOCAL = [
     "label {f} a=b", "label {f} run=other", "label {f} run=other --overwrite",

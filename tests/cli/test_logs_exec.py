@@ -6,16 +6,14 @@ from typing import Any
 
 import pytest
 
+from tests import builders
 from tests.cli.test_rollout import make, pkube  # noqa: F401 - pkube is a fixture
 
 
 def two_container_pod(kube: Any, vcluster: Any, annotations: dict[str, str] | None = None) -> None:
-    pod = {"apiVersion": "v1", "kind": "Pod",
-           "metadata": {"name": "two", "namespace": "default", "annotations": annotations or {}},
-           "spec": {"containers": [
-               {"name": "a", "image": "busybox", "command": ["sh", "-c", "echo from-a; sleep 2; echo later; exit 3"]},
-               {"name": "b", "image": "busybox", "command": ["sh", "-c", "echo from-b; sleep 3600"]}]}}
-    kube.client.create(pod)
+    kube.client.create(builders.pod("two", meta={"annotations": annotations or {}}, containers=[
+        builders.container("a", "busybox", command=["sh", "-c", "echo from-a; sleep 2; echo later; exit 3"]),
+        builders.container("b", "busybox", command=["sh", "-c", "echo from-b; sleep 3600"])]))
     vcluster.wait_for(lambda: vcluster.store.get("Pod", "default", "two")["status"].get("phase") == "Running",
                       timeout=30)
 
@@ -140,10 +138,8 @@ def test_exec_errors(kube: Any, vcluster: Any, line: str, err: str | None) -> No
 
 
 def test_exec_into_a_completed_pod(kube: Any, vcluster: Any) -> None:
-    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "done", "namespace": "default"},
-           "spec": {"restartPolicy": "Never",
-                    "containers": [{"name": "a", "image": "busybox", "command": ["sh", "-c", "exit 0"]}]}}
-    kube.client.create(pod)
+    kube.client.create(builders.pod("done", "busybox", container="a", command=["sh", "-c", "exit 0"],
+                                    restart="Never"))
     vcluster.wait_for(lambda: vcluster.store.get("Pod", "default", "done")["status"].get("phase") == "Succeeded", 30)
     r = kube("exec done -- ls")
     assert r.err == "error: cannot exec into a container in a completed pod; current phase is Succeeded\n"

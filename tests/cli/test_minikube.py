@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from kubenb.cli.minikube.commands import run_line
-from kubenb.cli.minikube.profiles import NoCluster, Profiles
 from kubenb.clock import VirtualClock
+from kubenb.profiles import NoCluster, Profiles
 
 HOME = "/home/jovyan/.minikube"
 

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from kubenb.cli.minikube.commands import run_line
-from kubenb.cli.minikube.profiles import Profiles
 from kubenb.clock import VirtualClock
-from kubenb.cluster import RUNTIMES
+from kubenb.node.runtime import RUNTIMES, RuntimeEntry, docker_engine
+from kubenb.node.runtime.docker_engine import EngineUnavailable
+from kubenb.profiles import Profiles
 
 HOME = "/home/jovyan/.minikube"
 
@@ -27,7 +28,7 @@ def profiles() -> Iterator[Profiles]:
 @pytest.fixture
 def process_profiles(monkeypatch: pytest.MonkeyPatch) -> Iterator[Profiles]:
     """`process` by default; pods are the sim runtime's, claiming a real network."""
-    monkeypatch.setitem(RUNTIMES, "process", "tests.net.standin:StandInRuntime")
+    monkeypatch.setitem(RUNTIMES, "process", RuntimeEntry("tests.net.standin", "StandInRuntime"))
     reg = Profiles(VirtualClock, home=HOME, register_atexit=False, default_driver="process")
     yield reg
     reg.close()
@@ -71,32 +72,29 @@ def test_explicit_driver_and_mismatch(process_profiles: Profiles) -> None:
 
 
 def test_a_driver_whose_runtime_is_missing(profiles: Profiles, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(RUNTIMES, "process", "kubenb.node.runtime.not_built:Nothing")
+    monkeypatch.setitem(RUNTIMES, "process", RuntimeEntry("kubenb.node.runtime.not_built", "Nothing"))
     out, err, rc = mk(profiles, "start --driver=process")
     assert rc == 65 and profiles.names() == []
     assert err == ("❌  Exiting due to PROVIDER_NOT_FOUND: The 'process' driver is not available "
-                   "yet in kubenb\n💡  Suggestion: Use --driver=sim\n")
+                   "in this kubenb installation\n💡  Suggestion: Use --driver=sim\n")
 
 
 def test_docker_engine_not_running(profiles: Profiles, monkeypatch: pytest.MonkeyPatch) -> None:
-    docker = pytest.importorskip("kubenb.node.runtime.docker")
-
-    class Down(Exception):
-        reason_id = "PROVIDER_DOCKER_NOT_RUNNING"
-        message = ('"docker version --format <no value>-<no value>:<no value>" exit status 1: '
-                   "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the "
-                   "docker daemon running?")
-        suggestion = "Start the Docker service"
-        url = "https://minikube.sigs.k8s.io/docs/drivers/docker/"
+    pytest.importorskip("kubenb.node.runtime.docker")
+    message = ('"docker version --format <no value>-<no value>:<no value>" exit status 1: '
+               "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the "
+               "docker daemon running?")
+    down = EngineUnavailable("PROVIDER_DOCKER_NOT_RUNNING", message, "Start the Docker service",
+                             "https://minikube.sigs.k8s.io/docs/drivers/docker/")
 
     def check_engine() -> str:
-        raise Down()
+        raise down
 
-    monkeypatch.setattr(docker, "check_engine", check_engine)
+    monkeypatch.setattr(docker_engine, "check_engine", check_engine)
     out, err, rc = mk(profiles, "start --driver=docker")
     assert rc == 63 and profiles.names() == []
     assert out == "😄  minikube v1.35.0 on kubenb (in this Python kernel)\n\n\n"
-    assert err == (f"💣  Exiting due to PROVIDER_DOCKER_NOT_RUNNING: {Down.message}\n"
+    assert err == (f"💣  Exiting due to PROVIDER_DOCKER_NOT_RUNNING: {message}\n"
                    "💡  Suggestion: Start the Docker service\n"
                    "📘  Documentation: https://minikube.sigs.k8s.io/docs/drivers/docker/\n")
 

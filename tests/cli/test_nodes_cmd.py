@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests import builders
 from tests.cli.test_rollout import deployment, make, pkube, rolled_out  # noqa: F401 - pkube is a fixture
 
 
@@ -17,8 +18,7 @@ def node(vcluster: Any) -> dict[str, Any]:
 
 
 def bare_pod(kube: Any, vcluster: Any, name: str = "lonely") -> None:
-    kube.client.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"},
-                        "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
+    kube.client.create(builders.pod(name))
     vcluster.wait_for(lambda: vcluster.store.get("Pod", "default", name)["status"].get("phase") == "Running", 30)
 
 

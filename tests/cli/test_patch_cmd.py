@@ -4,19 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli import needs_kubectl, referee
+from tests.cli import needs_kubectl, pod_yaml, referee
 
-POD = """apiVersion: v1
-kind: Pod
-metadata:
-  name: pp
-  labels:
-    run: pp
-spec:
-  containers:
-  - name: pp
-    image: nginx
-"""
+POD = pod_yaml()
 
 LOCAL = [
     """-p '{"metadata":{"labels":{"a":"b"}}}'""",

@@ -18,6 +18,7 @@ import pytest
 from kubenb.cli.kubectl.main import kubectl
 from kubenb.client.inprocess import InProcessClient
 from kubenb.clock import RealClock
+from tests import builders
 
 V1 = "gcr.io/google-samples/kubernetes-bootcamp:v1"
 V2 = "docker.io/jocatalin/kubernetes-bootcamp:v2"
@@ -30,13 +31,8 @@ def pkube(kube: Any, vcluster: Any) -> Any:
 
 
 def deployment(name: str, image: str, replicas: int = 1, **spec: Any) -> dict[str, Any]:
-    return {
-        "apiVersion": "apps/v1", "kind": "Deployment",
-        "metadata": {"name": name, "namespace": "default", "labels": {"app": name}},
-        "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
-                 "template": {"metadata": {"labels": {"app": name}},
-                              "spec": {"containers": [{"name": name, "image": image}]}}, **spec},
-    }
+    """The `app: <name>` Deployment whose one container is named after it."""
+    return builders.deployment(name, image, replicas, container=name, **spec)
 
 
 def rolled_out(cluster: Any, name: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli import needs_kubectl, referee
+from tests.cli import dry_run, needs_kubectl, referee
 
 RUNS = [
     "run web --image=nginx",
@@ -22,8 +22,7 @@ RUNS = [
 @pytest.mark.parametrize("line", RUNS)
 @pytest.mark.parametrize("fmt", ["yaml", "json", "name", ""])
 def test_dry_run_matches_kubectl(kube, tmp_path, line, fmt):
-    head, dash, tail = line.partition(" -- ")
-    cmd = f"{head} --dry-run=client" + (f" -o {fmt}" if fmt else "") + (f" -- {tail}" if dash else "")
+    cmd = dry_run(line, fmt)
     ours, theirs = kube(cmd), referee(cmd, tmp_path)
     assert (ours.out, ours.err, ours.rc) == (theirs.out, theirs.err, theirs.rc)
 

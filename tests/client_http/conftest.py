@@ -52,7 +52,7 @@ def served() -> Iterator[tuple[Any, Any]]:
 
     cluster = Cluster("served", runtime="sim", clock=RealClock(), seed=1)
     api = ApiServer()
-    cluster.components.append(api)
+    cluster.serve_api(api)
     cluster.start()
     cluster.wait_for(lambda: bool(cluster.store.list("Node")), timeout=30)
     yield cluster, api

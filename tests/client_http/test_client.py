@@ -13,21 +13,14 @@ import pytest
 from kubenb.api.errors import AlreadyExists, BadRequest, Conflict, Invalid, NotFound
 from kubenb.client.http import HttpClient
 from kubenb.client.inprocess import InProcessClient
+from tests import builders
+from tests.builders import deployment
 
 NS = "default"
 
 
-def deployment(name: str, replicas: int = 1, image: str = "nginx") -> dict[str, Any]:
-    return {"apiVersion": "apps/v1", "kind": "Deployment",
-            "metadata": {"name": name, "namespace": NS, "labels": {"app": name}},
-            "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
-                     "template": {"metadata": {"labels": {"app": name}},
-                                  "spec": {"containers": [{"name": "c", "image": image}]}}}}
-
-
 def configmap(name: str, **data: str) -> dict[str, Any]:
-    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": NS},
-            "data": dict(data)}
+    return builders.configmap(name, data, namespace=NS)
 
 
 @pytest.fixture

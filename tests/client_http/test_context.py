@@ -18,10 +18,10 @@ import pytest
 
 import kubenb
 from kubenb.cli import session
-from kubenb.cli.minikube.profiles import Profiles
 from kubenb.client.http import HttpClient
 from kubenb.client.inprocess import InProcessClient
 from kubenb.clock import VirtualClock
+from kubenb.profiles import Profiles
 from tests.client_http.conftest import kubeconfig_for
 
 REFUSED = "The connection to the server localhost:8080 was refused - did you specify the right host or port?\n"
@@ -140,7 +140,7 @@ def test_config_commands_agree_with_the_kubeconfig_file(remote: Path, tmp_path: 
         assert sh("config get-contexts -o name") == ("minikube\nremote\nteam\n", "", 0)
         assert sh("get nodes -o name") == ("node/minikube\n", "", 0)
         assert sh("config use-context remote") == ('Switched to context "remote".\n', "", 0)
-        from kubenb.cli.minikube.kubeconfig import KubeConfig
+        from kubenb.kubeconfig import KubeConfig
 
         assert KubeConfig.load(str(path)).current_context == "remote"
         assert sh("get nodes -o name") == ("node/served\n", "", 0)

@@ -200,7 +200,7 @@ def test_the_cluster_stopping_stops_its_proxy() -> None:
     from kubenb.server import ApiServer
 
     cluster = Cluster("short", runtime="sim", clock=RealClock(), seed=2)
-    cluster.components.append(ApiServer())
+    cluster.serve_api(ApiServer())
     cluster.start()
     try:
         out, _, _ = run(InProcessClient.for_cluster(cluster), "proxy --port=0")
@@ -220,7 +220,7 @@ def test_the_tutorials_curl_through_the_proxy_reaches_the_app() -> None:
     from kubenb.server import ApiServer
 
     cluster = Cluster("proxied", runtime="process", clock=RealClock(), seed=3)
-    cluster.components.append(ApiServer())
+    cluster.serve_api(ApiServer())
     cluster.start()
     try:
         client = InProcessClient.for_cluster(cluster)

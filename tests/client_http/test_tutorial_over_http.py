@@ -20,10 +20,10 @@ from IPython.core.interactiveshell import InteractiveShell
 
 import kubenb
 from kubenb.cli import session
-from kubenb.cli.minikube.profiles import Profiles
 from kubenb.client.http import HttpClient
 from kubenb.clock import VirtualClock
 from kubenb.magics import settings
+from kubenb.profiles import Profiles
 from tests.client_http.conftest import leaked_threads
 from tests.integration.test_tutorial_flow import MODULES, Flow
 
@@ -61,13 +61,7 @@ def flow() -> Iterator[Flow]:
 @pytest.mark.parametrize("index", range(len(MODULES)), ids=[m[0] for m in MODULES])
 def test_tutorial_module_over_http(index: int, flow: Flow, capsys: Any, golden: Any) -> None:
     flow.capsys = capsys
-    while flow.done < index:  # run alone: replay the modules before this one
-        MODULES[flow.done][1](flow)
-        flow.done += 1
-        flow.transcript()
-        flow.problems = []
-    name, module = MODULES[index]
-    module(flow)
+    name = flow.run_module(index)
     if index < len(MODULES) - 1:  # (the last module deletes the cluster)
         client = session.current_client()
         assert isinstance(client, HttpClient), client

@@ -21,11 +21,11 @@ import tornado.web
 
 from kubenb.api.errors import Expired
 from kubenb.client.http import HttpClient
+from tests import builders
 
 
 def cm(name: str, rv: str) -> dict[str, Any]:
-    return {"kind": "ConfigMap", "apiVersion": "v1",
-            "metadata": {"name": name, "namespace": "default", "resourceVersion": rv}}
+    return builders.configmap(name, meta={"resourceVersion": rv})
 
 
 SCRIPT: list[list[dict[str, Any]]] = [

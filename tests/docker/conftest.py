@@ -12,6 +12,8 @@ import pytest
 from kubenb.cluster import Cluster
 from kubenb.config import Timings
 from kubenb.node.runtime.docker_engine import EngineUnavailable, check_engine
+from tests import builders
+from tests.conftest import run_cluster
 
 # Nodes fail and pods move in seconds, not a minute.
 FAST = Timings().with_(node_status_update=1.0, node_monitor_period=0.5, node_monitor_grace=3.0,
@@ -56,14 +58,7 @@ def networks(engine: Any, profile: str) -> list[dict[str, Any]]:
 def dcluster(engine: Any, request: Any) -> Iterator[Cluster]:
     """A started 2-node Docker cluster for one test module; nothing of it left afterwards."""
     name = profile_name(request.module.__name__.rsplit(".", 1)[-1].replace("test_", "")[:6])
-    c = Cluster(name, nodes=2, runtime="docker", timings=FAST)
-    c.start()
-    try:
-        c.wait_for(lambda: len(c.store.list("Node")) == 2, timeout=30)
-        yield c
-    finally:
-        c.stop()
-        c.clock.loop.close()
+    yield from run_cluster(Cluster(name, nodes=2, runtime="docker", timings=FAST), nodes=2)
     assert ours(engine, name) == []
     assert networks(engine, name) == []
 
@@ -97,21 +92,13 @@ def is_ready(pod: dict[str, Any]) -> bool:
 
 def deployment(c: Cluster, name: str, image: str, replicas: int = 2,
                ns: str = "default") -> dict[str, Any]:
-    return c.store.create({
-        "apiVersion": "apps/v1", "kind": "Deployment",
-        "metadata": {"name": name, "namespace": ns, "labels": {"app": name}},
-        "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
-                 "template": {"metadata": {"labels": {"app": name}},
-                              "spec": {"terminationGracePeriodSeconds": 1,
-                                       "containers": [{"name": name, "image": image}]}}}})
+    return c.store.create(builders.deployment(name, image, replicas, namespace=ns, container=name,
+                                              pod_spec={"terminationGracePeriodSeconds": 1}))
 
 
 def pod(c: Cluster, name: str, containers: list[dict[str, Any]], ns: str = "default",
         **spec: Any) -> dict[str, Any]:
-    return c.store.create({"apiVersion": "v1", "kind": "Pod",
-                           "metadata": {"name": name, "namespace": ns},
-                           "spec": {"terminationGracePeriodSeconds": 1, "containers": containers,
-                                    **spec}})
+    return c.store.create(builders.pod(name, namespace=ns, grace=1, containers=containers, **spec))
 
 
 def wait_ready(c: Cluster, app: str, n: int, check: Callable[[dict[str, Any]], bool] | None = None,

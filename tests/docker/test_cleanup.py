@@ -15,6 +15,7 @@ import pytest
 
 from kubenb.cluster import Cluster
 from kubenb.node.runtime.docker_engine import L_OWNER, reap_orphans
+from tests import builders
 from tests.docker.conftest import FAST, answers, networks, ours, profile_name
 
 pytestmark = pytest.mark.docker
@@ -51,10 +52,7 @@ def test_stop_removes_containers_and_network(engine: Any) -> None:
     name = profile_name("stop")
     c = Cluster(name, nodes=1, runtime="docker", timings=FAST).start()
     try:
-        c.store.create({"apiVersion": "v1", "kind": "Pod",
-                        "metadata": {"name": "p", "namespace": "default"},
-                        "spec": {"containers": [{"name": "c", "image": "busybox",
-                                                 "command": ["sleep", "3600"]}]}})
+        c.store.create(builders.pod("p", "busybox", command=["sleep", "3600"]))
         c.wait_for(lambda: len(ours(engine, name, all=False)) == 2, timeout=60)
         assert len(networks(engine, name)) == 1
     finally:
@@ -117,9 +115,7 @@ def test_a_stopped_cluster_starts_again_with_new_containers(engine: Any) -> None
     name = profile_name("again")
     c = Cluster(name, nodes=1, runtime="docker", timings=FAST).start()
     try:
-        c.store.create({"apiVersion": "v1", "kind": "Pod",
-                        "metadata": {"name": "web", "namespace": "default"},
-                        "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
+        c.store.create(builders.pod("web"))
 
         def serving() -> bool:
             p = c.store.get("Pod", "default", "web")

@@ -12,7 +12,7 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 from kubenb.cli import session
-from kubenb.cli.minikube.profiles import Profiles
+from kubenb.profiles import Profiles
 from tests.docker.conftest import FAST, answers, get, networks, ours, profile_name
 
 pytestmark = pytest.mark.docker

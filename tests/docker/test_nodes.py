@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from kubenb.cluster import Cluster
+from tests import builders
 from tests.conftest import Kube
 from tests.docker.conftest import answers, deployment, get, ours, pods, wait_ready
 
@@ -77,10 +78,7 @@ def test_a_stopped_node_kills_its_containers_and_pods_move(dcluster: Cluster, en
 def test_a_deleted_node_leaves_no_container(dcluster: Cluster, engine: Any) -> None:
     name = dcluster.add_node()
     dcluster.wait_for(lambda: dcluster.store.try_get("Node", None, name) is not None, timeout=30)
-    dcluster.store.create({"apiVersion": "v1", "kind": "Pod",
-                           "metadata": {"name": "pinned", "namespace": "default"},
-                           "spec": {"nodeName": name, "containers": [
-                               {"name": "c", "image": "busybox", "command": ["sleep", "3600"]}]}})
+    dcluster.store.create(builders.pod("pinned", "busybox", command=["sleep", "3600"], node=name))
     dcluster.wait_for(lambda: any(c["Labels"]["kubenb.node"] == name
                                   for c in ours(engine, dcluster.name, all=False)), timeout=60)
     dcluster.delete_node(name)

@@ -38,10 +38,10 @@ from kubenb.cli import session
 from kubenb.cli.kubectl.app import GLOBAL_FLAGS, Command
 from kubenb.cli.kubectl.commands import root
 from kubenb.cli.kubectl.flags import Flag
-from kubenb.cli.minikube.profiles import Profiles
 from kubenb.clock import VirtualClock
 from kubenb.magics import Output
 from kubenb.magics import settings as magic_settings
+from kubenb.profiles import Profiles
 
 FUZZ = settings(max_examples=200, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,

@@ -9,9 +9,9 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 from kubenb.cli import session
-from kubenb.cli.minikube.profiles import Profiles
 from kubenb.clock import VirtualClock
 from kubenb.magics import KubectlFailed, Output, settings
+from kubenb.profiles import Profiles
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 from kubenb.cli import session
-from kubenb.cli.minikube.profiles import Profiles
 from kubenb.magics import settings
+from kubenb.profiles import Profiles
 
 pytest.importorskip("kubenb.node.runtime.process")
 IMAGE = "gcr.io/google-samples/kubernetes-bootcamp:v1"

@@ -26,9 +26,9 @@ from IPython.core.interactiveshell import InteractiveShell
 
 from kubenb.api.pods import is_pod_ready
 from kubenb.cli import session
-from kubenb.cli.minikube.profiles import Profiles
 from kubenb.clock import VirtualClock
 from kubenb.magics import Output, settings
+from kubenb.profiles import Profiles
 
 APP = "kubernetes-bootcamp"
 V1 = "gcr.io/google-samples/kubernetes-bootcamp:v1"
@@ -151,6 +151,17 @@ class Flow:
         text = "".join(self.lines)
         self.lines = []
         return text
+
+    def run_module(self, index: int) -> str:
+        """Run module `index` of MODULES (the ones before it first, when it runs alone); its name."""
+        while self.done < index:  # run alone: replay the modules before this one
+            MODULES[self.done][1](self)
+            self.done += 1
+            self.transcript()
+            self.problems = []
+        name, module = MODULES[index]
+        module(self)
+        return name
 
 
 def _short(text: str) -> str:
@@ -417,13 +428,7 @@ def flow() -> Iterator[Flow]:
 @pytest.mark.parametrize("index", range(len(MODULES)), ids=[m[0] for m in MODULES])
 def test_tutorial_module(index: int, flow: Flow, capsys: Any, golden: Any) -> None:
     flow.capsys = capsys
-    while flow.done < index:  # run alone: replay the modules before this one
-        MODULES[flow.done][1](flow)
-        flow.done += 1
-        flow.transcript()
-        flow.problems = []
-    name, module = MODULES[index]
-    module(flow)
+    name = flow.run_module(index)
     flow.done = index + 1
     problems, flow.problems = flow.problems, []
     golden(f"tutorial_{name}", flow.transcript())

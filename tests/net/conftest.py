@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
-from kubenb.cluster import RUNTIMES, Cluster
+from kubenb.cluster import Cluster
+from kubenb.node.runtime import RUNTIMES, RuntimeEntry
+from tests.conftest import run_cluster
 from tests.net.standin import SUBNET
 
 
@@ -18,13 +20,7 @@ def pcluster(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[Cluster
     S (standin.SUBNET) is an unusual profile subnet, picked per test process, so these
     addresses meet no cluster on the default plan (127.49/127.50) nor another test run
     at the same time."""
-    monkeypatch.setitem(RUNTIMES, "process", "tests.net.standin:StandInRuntime")
+    monkeypatch.setitem(RUNTIMES, "process", RuntimeEntry("tests.net.standin", "StandInRuntime"))
     c = Cluster(nodes=2, runtime="process", seed=1, state_dir=str(tmp_path / "state"),
                 node_subnet=f"192.168.{SUBNET}")
-    c.start()
-    try:
-        c.wait_for(lambda: len(c.store.list("Node")) == 2, timeout=30)
-        yield c
-    finally:
-        c.stop()
-        c.clock.loop.close()
+    yield from run_cluster(c, nodes=2)

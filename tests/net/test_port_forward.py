@@ -17,6 +17,7 @@ from kubenb.client.inprocess import InProcessClient
 from kubenb.clock import VirtualClock
 from kubenb.cluster import Cluster
 from kubenb.net.portforward import ipv6_loopback_available
+from tests import builders
 from tests.net.standin import NET, PodServer, ask
 
 POD_IP = f"{NET}1.2"  # the first pod address of node `minikube`
@@ -31,17 +32,10 @@ def run(c: Cluster, line: str) -> tuple[str, str, int]:
 @pytest.fixture
 def web(pcluster: Cluster) -> Iterator[PodServer]:
     server = PodServer("web-pod", POD_IP, 80)
-    pcluster.store.create({
-        "apiVersion": "apps/v1", "kind": "Deployment",
-        "metadata": {"name": "web", "namespace": "default"},
-        "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
-                 "template": {"metadata": {"labels": {"app": "web"}},
-                              "spec": {"nodeName": "minikube", "containers": [{
-                                  "name": "nginx", "image": "nginx",
-                                  "ports": [{"name": "http", "containerPort": 80}]}]}}}})
-    pcluster.store.create({
-        "apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "default"},
-        "spec": {"selector": {"app": "web"}, "ports": [{"port": 8080, "targetPort": "http"}]}})
+    nginx = builders.container("nginx", ports=[{"name": "http", "containerPort": 80}])
+    pcluster.store.create(builders.deployment("web", labels={},
+                                              pod_spec={"nodeName": "minikube", "containers": [nginx]}))
+    pcluster.store.create(builders.service("web", ports=[{"port": 8080, "targetPort": "http"}]))
     pcluster.wait_for(lambda: any(p.get("status", {}).get("phase") == "Running"
                                   for p in pcluster.store.list("Pod", "default")), timeout=30)
     yield server

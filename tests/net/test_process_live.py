@@ -14,7 +14,7 @@ import pytest
 
 from kubenb.api.pods import is_pod_ready
 from kubenb.cli.minikube.commands import run_line
-from kubenb.cli.minikube.profiles import Profiles
+from kubenb.profiles import Profiles
 from tests.net.standin import SUBNET
 
 pytest.importorskip("kubenb.node.runtime.process")

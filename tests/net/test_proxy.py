@@ -14,6 +14,7 @@ import pytest
 from kubenb.cluster import Cluster
 from kubenb.net.proxy import Balancer
 from kubenb.net.servicetable import Backend, PortRule
+from tests import builders
 from tests.net.standin import NET, SVC_NET, PodServer, ask
 
 POD_A, POD_B, POD_C = f"{NET}1.21", f"{NET}1.22", f"{NET}2.23"
@@ -30,12 +31,10 @@ def pods() -> Iterator[dict[str, PodServer]]:
 
 def service(c: Cluster, name: str, *, type: str = "ClusterIP", port: int = 80,
             affinity: bool = False) -> dict[str, Any]:
-    spec: dict[str, Any] = {"type": type, "ports": [{"name": "http", "port": port,
-                                                      "targetPort": 9376}]}
-    if affinity:
-        spec["sessionAffinity"] = "ClientIP"
-    return c.store.create({"apiVersion": "v1", "kind": "Service",
-                           "metadata": {"name": name, "namespace": "default"}, "spec": spec})
+    extra = {"sessionAffinity": "ClientIP"} if affinity else {}
+    return c.store.create(builders.service(name, type=type, selector={},
+                                           ports=[{"name": "http", "port": port, "targetPort": 9376}],
+                                           **extra))
 
 
 def endpoints(c: Cluster, name: str, ready: list[str], not_ready: list[str] = ()) -> None:  # type: ignore[assignment]

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
+from lessons.cells import Module, choice, code, join_cjk_lines, md
 
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-sys.path.insert(0, str(NOTEBOOKS))
-
-from lessons.cells import Module, choice, code, join_cjk_lines, md  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("kubenb_notebooks_build", NOTEBOOKS / "build.py")
-assert _spec and _spec.loader
-build = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(build)
+from tests.notebooks import build
 
 
 def test_chinese_paragraphs_are_joined_without_spaces() -> None:

@@ -9,24 +9,14 @@ errors, and that the saved notebooks are what the cell lists say (no hand edits,
 from __future__ import annotations
 
 import functools
-import importlib.util
 import re
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
+from lessons import MODULES
+from lessons.cells import LANGS
 
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-sys.path.insert(0, str(NOTEBOOKS))
-
-from lessons import MODULES  # noqa: E402
-from lessons.cells import LANGS  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("kubenb_notebooks_build", NOTEBOOKS / "build.py")
-assert _spec and _spec.loader
-build = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(build)
+from tests.notebooks import NOTEBOOKS, build
 
 # Every command of the Kubernetes Basics course (reference: bootcamp-tutorial.md, modules 1–6),
 # as a notebook types it. `$(minikube ip)` becomes a captured MINIKUBE_IP.

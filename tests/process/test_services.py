@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from tests import builders
 from tests.process.util import REQUIRES_LOOPBACK, get, pod, run_pod
 
 pytestmark = [REQUIRES_LOOPBACK, pytest.mark.skipif(
@@ -15,9 +16,8 @@ V1 = "gcr.io/google-samples/kubernetes-bootcamp:v1"
 
 
 def service(name: str, selector: dict[str, str], port: int, type_: str = "ClusterIP") -> dict:
-    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": "default"},
-            "spec": {"type": type_, "selector": selector,
-                     "ports": [{"port": port, "targetPort": port, "protocol": "TCP"}]}}
+    return builders.service(name, type=type_, selector=selector,
+                            ports=[{"port": port, "targetPort": port, "protocol": "TCP"}])
 
 
 def test_exec_curl_reaches_a_service_by_name(cluster):

@@ -10,6 +10,7 @@ import pytest
 
 from kubenb.cluster import Cluster
 from kubenb.node.runtime.process import loopback_usable
+from tests import builders
 
 # Loopback addresses of our own (nodes 127.S.0.x, pods 127.S.<n>.x, Services 127.S+1.x.x),
 # different per test process, so two runs of these tests at once never share an address.
@@ -22,17 +23,9 @@ REQUIRES_LOOPBACK = pytest.mark.skipif(not loopback_usable(f"127.{SUBNET}.1.1"),
 def pod(name: str, image: str, *, command: list[str] | None = None, args: list[str] | None = None,
         restart: str = "Always", grace: int | None = None, ns: str = "default",
         labels: dict[str, str] | None = None, **container: Any) -> dict[str, Any]:
-    c: dict[str, Any] = {"name": container.pop("cname", "main"), "image": image, **container}
-    if command is not None:
-        c["command"] = command
-    if args is not None:
-        c["args"] = args
-    spec: dict[str, Any] = {"containers": [c], "restartPolicy": restart}
-    if grace is not None:
-        spec["terminationGracePeriodSeconds"] = grace
-    return {"apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": name, "namespace": ns, "labels": labels or {"app": name}},
-            "spec": spec}
+    c = builders.container(container.pop("cname", "main"), image, command=command, args=args, **container)
+    return builders.pod(name, namespace=ns, labels=labels or {"app": name}, restart=restart, grace=grace,
+                        containers=[c])
 
 
 def status(c: Cluster, name: str, ns: str = "default") -> dict[str, Any]:

@@ -14,6 +14,7 @@ from kubenb.api.rollback import rollback
 from kubenb.clock import VirtualClock
 from kubenb.cluster import Cluster
 from kubenb.config import NodeShape
+from tests import builders
 
 V1 = "gcr.io/google-samples/kubernetes-bootcamp:v1"
 V2 = "docker.io/jocatalin/kubernetes-bootcamp:v2"
@@ -34,14 +35,8 @@ def ready_nodes(c: Cluster) -> list[str]:
 
 
 def deployment(name: str, image: str, replicas: int = 1, **spec: Any) -> dict[str, Any]:
-    return {
-        "apiVersion": "apps/v1", "kind": "Deployment",
-        "metadata": {"name": name, "namespace": "default", "labels": {"app": name}},
-        "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
-                 "template": {"metadata": {"labels": {"app": name}},
-                              "spec": {"containers": [{"name": name, "image": image}]}},
-                 **spec},
-    }
+    """The `app: <name>` Deployment whose one container is named after it."""
+    return builders.deployment(name, image, replicas, container=name, **spec)
 
 
 def pods(c: Cluster, app: str, *, active: bool = True) -> list[dict[str, Any]]:

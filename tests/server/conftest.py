@@ -125,7 +125,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     before = set(server_threads())
     cluster = Cluster(seed=7, nodes=2)
     api = ApiServer(follow_interval=0.2)
-    cluster.components.append(api)
+    cluster.serve_api(api)
     cluster.start()
     cluster.wait_for(lambda: len(cluster.store.list("Node")) == 2, timeout=30)
     home = tmp_path_factory.mktemp("kubehome")

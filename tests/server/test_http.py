@@ -9,23 +9,19 @@ import pytest
 
 from kubenb.server import ApiServer
 from kubenb.server.negotiate import DISCOVERY_TYPE, TABLE_TYPE
+from tests import builders
 
 from .conftest import Served
 
 DEPLOY = "/apis/apps/v1/namespaces/default/deployments"
 
 
-def deployment(name: str, replicas: int = 1, **labels: str) -> dict[str, Any]:
-    sel = {"app": name}
-    return {"apiVersion": "apps/v1", "kind": "Deployment",
-            "metadata": {"name": name, "labels": {**sel, **labels}},
-            "spec": {"replicas": replicas, "selector": {"matchLabels": sel},
-                     "template": {"metadata": {"labels": sel},
-                                  "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}
+def deployment(name: str, replicas: int = 1) -> dict[str, Any]:
+    return builders.deployment(name, replicas=replicas, namespace=None)
 
 
 def configmap(name: str, **data: str) -> dict[str, Any]:
-    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": data}
+    return builders.configmap(name, data, namespace=None)
 
 
 # ---- security ---------------------------------------------------------------------------

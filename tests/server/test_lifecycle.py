@@ -24,7 +24,7 @@ def test_stop_ends_open_streams_and_leaves_nothing_behind(tmp_path_factory: pyte
     before = set(server_threads())
     cluster = Cluster(seed=3)
     api = ApiServer()
-    cluster.components.append(api)
+    cluster.serve_api(api)
     cluster.start()
     try:
         served = Served(cluster, api, tmp_path_factory.mktemp("life"))
@@ -61,7 +61,7 @@ from kubenb.cluster import Cluster
 from kubenb.server import ApiServer
 cluster = Cluster(seed=1)
 api = ApiServer()
-cluster.components.append(api)
+cluster.serve_api(api)
 cluster.start()
 try:
     with socket.create_connection(("127.0.0.1", api.port)) as s:

@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from kubenb.cli.minikube.commands import run_line
-from kubenb.cli.minikube.profiles import Profiles
 from kubenb.clock import VirtualClock
+from kubenb.profiles import Profiles
 
 from .conftest import KUBECTL_137, server_threads
 
@@ -118,7 +118,7 @@ def test_serve_api_off_writes_no_file(tmp_path: Path) -> None:
 
 def test_default_path_is_where_kubectl_looks(monkeypatch: pytest.MonkeyPatch,
                                              tmp_path: Path) -> None:
-    from kubenb.cli.minikube.kubeconfig import default_path
+    from kubenb.kubeconfig import default_path
 
     monkeypatch.setenv("KUBECONFIG", os.pathsep.join(["", "/a/first", "/b/second"]))
     assert default_path() == "/a/first"

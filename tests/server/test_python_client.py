@@ -11,6 +11,8 @@ from kubernetes import client, config, watch
 from kubernetes.client.rest import ApiException
 from kubernetes.stream import stream
 
+from tests import builders
+
 from .conftest import Served
 
 
@@ -23,10 +25,7 @@ def api_client(served: Served) -> Iterator[client.ApiClient]:
 
 
 def body(name: str, replicas: int = 1) -> dict[str, Any]:
-    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
-            "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
-                     "template": {"metadata": {"labels": {"app": name}},
-                                  "spec": {"containers": [{"name": "web", "image": "nginx"}]}}}}
+    return builders.deployment(name, replicas=replicas, namespace=None, labels={}, container="web")
 
 
 def test_create_list_patch_scale_delete_deployments(served: Served,

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from kubenb.server.negotiate import TABLE_TYPE
+from tests import builders
 
 from .conftest import Served
 from .test_http import DEPLOY, configmap, deployment
@@ -181,12 +182,8 @@ def test_status_subresource_writes_only_status(served: Served) -> None:
 
 
 def _bare_pod(name: str, node: str | None = None) -> dict[str, Any]:
-    spec: dict[str, Any] = {"containers": [{"name": "c", "image": "nginx",
-                                            "ports": [{"containerPort": 80, "name": "web"}]}]}
-    if node:
-        spec["nodeName"] = node
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": {"px": name}},
-            "spec": spec}
+    return builders.pod(name, namespace=None, labels={"px": name}, node=node,
+                        ports=[{"containerPort": 80, "name": "web"}])
 
 
 def test_binding_and_eviction(served: Served) -> None:

@@ -43,7 +43,7 @@ def test_a_dead_owner_leaves_a_stale_claim_that_can_be_taken(other_process):
 
 
 def test_profiles_skip_a_subnet_another_kernel_holds(other_process, monkeypatch):
-    from kubenb.cli.minikube.profiles import Profiles
+    from kubenb.profiles import Profiles
 
     reg = Profiles(register_atexit=False)
     monkeypatch.setattr(claims, "claim", lambda n: n != 49 and n != SUBNET)

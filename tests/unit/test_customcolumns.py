@@ -18,16 +18,12 @@ from kubenb.cli.kubectl.templates import (
     sort_objects,
 )
 from kubenb.cli.kubectl.templates.sorting import natural_less
+from tests import builders
 
 
 def pod(name: str, *images: str, **extra: object) -> dict:
-    obj: dict = {"apiVersion": "v1", "kind": "Pod",
-                 "metadata": {"name": name, "labels": {"app": name.split("-")[0]}},
-                 "spec": {"containers": [{"name": f"c{i}", "image": im}
-                                         for i, im in enumerate(images)]},
-                 "status": {}}
-    obj["status"].update(extra)
-    return obj
+    return builders.pod(name, namespace=None, labels={"app": name.split("-")[0]}, status=extra,
+                        containers=[builders.container(f"c{i}", im) for i, im in enumerate(images)])
 
 
 PODS = [pod("web-1", "nginx", "busybox", restarts=3, podIP="10.0.0.2"),

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from kubenb.api.defaults import apply_defaults, image_tag
+from tests import builders
 
 Obj = dict[str, Any]
 
@@ -19,8 +20,7 @@ def defaulted(obj: Obj) -> Obj:
 
 
 def pod(**spec: Any) -> Obj:
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "default"},
-            "spec": {"containers": [{"name": "c", "image": "nginx"}], **spec}}
+    return builders.pod("p", **spec)
 
 
 POD_SPEC_DEFAULTS = {
@@ -137,10 +137,7 @@ def test_host_network_defaults_host_ports() -> None:
 
 
 def deployment(**tspec: Any) -> Obj:
-    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "default"},
-            "spec": {"selector": {"matchLabels": {"app": "d"}},
-                     "template": {"metadata": {"labels": {"app": "d"}},
-                                  "spec": {"containers": [{"name": "c", "image": "nginx"}], **tspec}}}}
+    return builders.deployment("d", replicas=None, labels={}, pod_spec=tspec)
 
 
 def test_deployment_defaults() -> None:
@@ -185,8 +182,7 @@ def test_replicaset_defaults() -> None:
 
 
 def service(**spec: Any) -> Obj:
-    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "namespace": "default"},
-            "spec": {"ports": [{"port": 8080}], "selector": {"app": "s"}, **spec}}
+    return builders.service("s", port=8080, **spec)
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from kubenb.config import Context
 from kubenb.controllers import deployment_util as du
 from kubenb.controllers.deployment import DeploymentController
 from kubenb.controllers.replicaset import ReplicaSetController
+from tests import builders
 from tests.unit.test_replicaset_controller import run_pod
 
 Obj = dict[str, Any]
@@ -29,17 +30,8 @@ KEY = Key("Deployment", "default", "web")
 
 def deploy_obj(name: str = "web", replicas: int = 3, image: str = "nginx:1", strategy: Obj | None = None,
                **spec: Any) -> Obj:
-    return {
-        "apiVersion": "apps/v1", "kind": "Deployment",
-        "metadata": {"name": name, "namespace": "default"},
-        "spec": {
-            "replicas": replicas, "selector": {"matchLabels": {"app": name}},
-            "strategy": strategy or {"type": "RollingUpdate"},
-            "template": {"metadata": {"labels": {"app": name}},
-                         "spec": {"containers": [{"name": "c", "image": image}]}},
-            **spec,
-        },
-    }
+    return builders.deployment(name, image, replicas, labels={}, strategy=strategy or {"type": "RollingUpdate"},
+                               **spec)
 
 
 class Sim:

@@ -3,10 +3,11 @@ from __future__ import annotations
 from kubenb.api.events import EventRecorder
 from kubenb.api.store import Store
 from kubenb.clock import VirtualClock
+from tests import builders
 
 
 def node(store: Store) -> dict:
-    return store.create({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "minikube"}})
+    return store.create(builders.node("minikube"))
 
 
 def test_event_shape(store: Store) -> None:

@@ -15,6 +15,7 @@ from kubenb.clock import VirtualClock
 from kubenb.config import Context, NodeShape
 from kubenb.node.kubelet import Kubelet
 from kubenb.node.runtime.sim import SimRuntime
+from tests import builders
 
 NODE = "minikube"
 
@@ -93,16 +94,9 @@ def wait_until(clock: VirtualClock, store: Store, pred: Callable[[], bool], time
 def make_pod(store: Store, name: str, image: str = "gcr.io/google-samples/kubernetes-bootcamp:v1",
              *, command: list[str] | None = None, policy: str | None = None,
              annotations: dict[str, str] | None = None, **container: Any) -> dict[str, Any]:
-    c: dict[str, Any] = {"name": name if len(name) < 20 else "c", "image": image, **container}
-    if command is not None:
-        c["command"] = command
-    spec: dict[str, Any] = {"nodeName": NODE, "containers": [c]}
-    if policy:
-        spec["restartPolicy"] = policy
-    meta: dict[str, Any] = {"name": name, "namespace": "default"}
-    if annotations:
-        meta["annotations"] = annotations
-    return store.create({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec})
+    c = builders.container(name if len(name) < 20 else "c", image, command=command, **container)
+    return store.create(builders.pod(name, node=NODE, restart=policy, annotations=annotations,
+                                     containers=[c]))
 
 
 def pod(store: Store, name: str) -> dict[str, Any]:

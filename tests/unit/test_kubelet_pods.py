@@ -6,6 +6,7 @@ import pytest
 
 from kubenb.api.errors import BadRequest, InternalError
 from kubenb.api.pods import get_condition, is_pod_ready
+from tests import builders
 from tests.unit.test_kubelet import (
     NODE,
     Recorder,
@@ -30,12 +31,10 @@ def kubelet(ctx, clock, rec):
 
 
 def create(store, name, containers, init=None, annotations=None, **spec):
-    body = {"apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": name, "namespace": "default", "annotations": annotations or {}},
-            "spec": {"nodeName": NODE, "containers": containers, **spec}}
     if init:
-        body["spec"]["initContainers"] = init
-    return store.create(body)
+        spec["initContainers"] = init
+    return store.create(builders.pod(name, node=NODE, meta={"annotations": annotations or {}},
+                                     containers=containers, **spec))
 
 
 def test_init_containers_run_first(kubelet, store, clock, rec):

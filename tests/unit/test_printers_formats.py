@@ -21,7 +21,7 @@ from kubenb.cli.kubectl.printers.formats import (
     to_name,
     to_yaml,
 )
-from kubenb.cli.kubectl.printers.goyaml_scalars import resolves_to_string, sort_keys
+from kubenb.encoding.goyaml_scalars import resolves_to_string, sort_keys
 
 KUBECTL = shutil.which("kubectl") or (
     "/usr/bin/kubectl" if os.path.exists("/usr/bin/kubectl") else None)

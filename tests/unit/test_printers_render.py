@@ -10,28 +10,21 @@ from kubenb.cli.kubectl.printers.render import (
     no_resources_message,
     render_tables,
 )
+from tests import builders
 
 NOW = datetime(2025, 1, 6, 10, 12, 0, tzinfo=timezone.utc)
 
 
 def pod(name: str, ns: str = "default", phase: str = "Running", labels: dict | None = None,
         created: str = "2025-01-06T10:07:00Z", ready: bool = True) -> dict:
-    return {
-        "apiVersion": "v1", "kind": "Pod",
-        "metadata": {"name": name, "namespace": ns, "creationTimestamp": created,
-                     "labels": labels or {}},
-        "spec": {"containers": [{"name": "c", "image": "i"}]},
-        "status": {"phase": phase, "containerStatuses": [
-            {"name": "c", "ready": ready, "restartCount": 0, "state": {"running": {}}}]},
-    }
+    return builders.pod(name, "i", namespace=ns, meta={"creationTimestamp": created, "labels": labels or {}},
+                        phase=phase, status={"containerStatuses": [
+                            {"name": "c", "ready": ready, "restartCount": 0, "state": {"running": {}}}]})
 
 
 def svc(name: str) -> dict:
-    return {"apiVersion": "v1", "kind": "Service",
-            "metadata": {"name": name, "namespace": "default",
-                         "creationTimestamp": "2025-01-06T10:00:00Z"},
-            "spec": {"type": "ClusterIP", "clusterIPs": ["10.96.0.1"],
-                     "ports": [{"port": 443, "protocol": "TCP"}]}}
+    return builders.service(name, type="ClusterIP", selector={}, ports=[{"port": 443, "protocol": "TCP"}],
+                            meta={"creationTimestamp": "2025-01-06T10:00:00Z"}, clusterIPs=["10.96.0.1"])
 
 
 def dep(name: str) -> dict:
@@ -44,10 +37,9 @@ def dep(name: str) -> dict:
 
 
 def node(name: str) -> dict:
-    return {"apiVersion": "v1", "kind": "Node",
-            "metadata": {"name": name, "creationTimestamp": "2025-01-06T10:00:00Z"},
-            "status": {"conditions": [{"type": "Ready", "status": "True"}],
-                       "nodeInfo": {"kubeletVersion": "v1.36.2"}}}
+    return builders.node(name, meta={"creationTimestamp": "2025-01-06T10:00:00Z"},
+                         conditions=[builders.condition("Ready")],
+                         status={"nodeInfo": {"kubeletVersion": "v1.36.2"}})
 
 
 BOOTCAMP = "kubernetes-bootcamp"

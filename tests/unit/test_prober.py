@@ -14,8 +14,11 @@ import pytest
 
 from kubenb.api.pods import is_pod_ready
 from kubenb.clock import VirtualClock
-from kubenb.cluster import RUNTIMES, Cluster
+from kubenb.cluster import Cluster
 from kubenb.node.prober_run import ProbeOutcome, ProbeTarget
+from kubenb.node.runtime import RUNTIMES, RuntimeEntry
+from tests import builders
+from tests.conftest import run_cluster
 
 REFUSED = 'Get "http://{ip}:8080/ready": dial tcp {ip}:8080: connect: connection refused'
 
@@ -43,12 +46,8 @@ class FakeProbes:
 
 @pytest.fixture
 def cluster(monkeypatch: pytest.MonkeyPatch) -> Iterator[Cluster]:
-    monkeypatch.setitem(RUNTIMES, "sim", "tests.net.standin:StandInRuntime")
-    c = Cluster(clock=VirtualClock(), seed=1).start()
-    c.wait_for(lambda: bool(c.store.list("Node")), timeout=30)
-    yield c
-    c.stop()
-    c.clock.loop.close()
+    monkeypatch.setitem(RUNTIMES, "sim", RuntimeEntry("tests.net.standin", "StandInRuntime"))
+    yield from run_cluster(Cluster(clock=VirtualClock(), seed=1))
 
 
 @pytest.fixture
@@ -65,11 +64,8 @@ def probe(kind: str, **fields: Any) -> dict[str, Any]:
 
 
 def make_pod(c: Cluster, name: str = "web", image: str = "nginx", **probes: Any) -> None:
-    container: dict[str, Any] = {"name": "app", "image": image,
-                                 "ports": [{"containerPort": 8080}], **probes}
-    c.store.create({"apiVersion": "v1", "kind": "Pod",
-                    "metadata": {"name": name, "namespace": "default", "labels": {"app": "web"}},
-                    "spec": {"containers": [container], "terminationGracePeriodSeconds": 5}})
+    c.store.create(builders.pod(name, labels={"app": "web"}, grace=5,
+                                containers=[builders.container("app", image, ports=[8080], **probes)]))
 
 
 def pod(c: Cluster, name: str = "web") -> dict[str, Any]:

@@ -12,22 +12,16 @@ from kubenb.api.store import Store
 from kubenb.clock import VirtualClock, rfc3339
 from kubenb.config import Context
 from kubenb.controllers.replicaset import ReplicaSetController, pods_to_delete
+from tests import builders
 
 Obj = dict[str, Any]
 
 
 def rs_obj(name: str = "web", replicas: int = 3, min_ready: int = 0, labels: Obj | None = None) -> Obj:
-    labels = labels or {"app": name}
-    return {
-        "apiVersion": "apps/v1", "kind": "ReplicaSet",
-        "metadata": {"name": name, "namespace": "default"},
-        "spec": {
-            "replicas": replicas, "minReadySeconds": min_ready,
-            "selector": {"matchLabels": dict(labels)},
-            "template": {"metadata": {"labels": dict(labels), "annotations": {"note": "x"}},
-                         "spec": {"containers": [{"name": "c", "image": "nginx"}]}},
-        },
-    }
+    rs = builders.replicaset(name, replicas=replicas, labels={}, selector=labels or {"app": name},
+                             minReadySeconds=min_ready)
+    rs["spec"]["template"]["metadata"]["annotations"] = {"note": "x"}
+    return rs
 
 
 def run_pod(store: Store, pod: Obj, node: str = "node-1", ready: bool = True,

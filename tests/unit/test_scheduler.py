@@ -13,6 +13,7 @@ from kubenb.api.store import Store
 from kubenb.config import Context
 from kubenb.controllers.base import ControllerRunner
 from kubenb.scheduler.scheduler import Scheduler
+from tests import builders
 
 Obj = dict[str, Any]
 CONTROL_PLANE = {"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}
@@ -27,33 +28,23 @@ def node(name: str, cpu: str = "2", memory: str = "4Gi", pods: int = 110, *,
         spec["taints"] = taints
     if unschedulable:
         spec["unschedulable"] = True
-    return {
-        "apiVersion": "v1", "kind": "Node",
-        "metadata": {"name": name, "labels": {"kubernetes.io/hostname": name, **(labels or {})}},
-        "spec": spec,
-        "status": {"capacity": dict(res), "allocatable": dict(res),
-                   "conditions": [{"type": "Ready", "status": "True" if ready else "False",
-                                   "reason": "KubeletReady"}]},
-    }
+    return builders.node(name, labels={"kubernetes.io/hostname": name, **(labels or {})}, spec=spec,
+                         capacity=res, allocatable=res,
+                         conditions=[builders.condition("Ready", ready, reason="KubeletReady")])
 
 
 def pod(name: str, cpu: str | None = None, memory: str | None = None, *, ns: str = "default",
         owner: Obj | None = None, host_port: int | None = None, priority: int | None = None,
         **spec: Any) -> Obj:
     requests = {k: v for k, v in (("cpu", cpu), ("memory", memory)) if v is not None}
-    container: Obj = {"name": "c", "image": "nginx"}
-    if requests:
-        container["resources"] = {"requests": requests}
-    if host_port:
-        container["ports"] = [{"containerPort": 80, "hostPort": host_port}]
-    meta: Obj = {"name": name, "namespace": ns}
+    ports = [{"containerPort": 80, "hostPort": host_port}] if host_port else None
+    meta = None
     if owner is not None:
-        meta["ownerReferences"] = [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "controller": True,
-                                    "name": owner["name"], "uid": owner["uid"]}]
+        meta = {"ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "controller": True,
+                                     "name": owner["name"], "uid": owner["uid"]}]}
     if priority is not None:
         spec["priority"] = priority
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta,
-            "spec": {"containers": [container], **spec}}
+    return builders.pod(name, namespace=ns, requests=requests, ports=ports, meta=meta, **spec)
 
 
 def wire(store: Store, sched: Scheduler) -> None:

@@ -8,27 +8,19 @@ from kubenb.api.errors import AlreadyExists, Conflict, Expired, Forbidden, NotFo
 from kubenb.api.objects import WatchEvent, clone
 from kubenb.api.store import Store
 from kubenb.clock import VirtualClock
+from tests import builders
 
 
 def cm(name: str, ns: str = "default", **labels: str) -> dict[str, Any]:
-    return {"apiVersion": "v1", "kind": "ConfigMap",
-            "metadata": {"name": name, "namespace": ns, "labels": labels}, "data": {"k": "v"}}
+    return builders.configmap(name, {"k": "v"}, namespace=ns, meta={"labels": labels})
 
 
 def pod(name: str, node: str | None = None) -> dict[str, Any]:
-    spec: dict[str, Any] = {"containers": [{"name": "c", "image": "nginx"}]}
-    if node:
-        spec["nodeName"] = node
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": spec}
+    return builders.pod(name, namespace=None, node=node)
 
 
 def deployment(name: str, replicas: int = 1) -> dict[str, Any]:
-    return {
-        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
-        "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
-                 "template": {"metadata": {"labels": {"app": name}},
-                              "spec": {"containers": [{"name": "c", "image": "nginx"}]}}},
-    }
+    return builders.deployment(name, replicas=replicas, namespace=None, labels={})
 
 
 def test_create_fills_server_fields(store: Store, clock: VirtualClock) -> None:

@@ -8,6 +8,7 @@ import pytest
 from kubenb.api.tables.columns import table
 from kubenb.api.tables.rows_pod import pod_status
 from kubenb.cli.kubectl.printers.render import render_tables
+from tests import builders
 
 NOW = datetime(2025, 1, 6, 10, 12, 0, tzinfo=timezone.utc)
 T0 = "2025-01-06T10:00:00Z"  # 12m before NOW
@@ -47,18 +48,11 @@ def terminated(reason: str | None, code: int, name: str = "c", signal: int = 0) 
 def pod(statuses: list[dict] | None = None, phase: str = "Running", n: int = 1,
         init: list[dict] | None = None, init_statuses: list[dict] | None = None,
         conditions: list[dict] | None = None, **meta_extra: Any) -> dict:
-    spec: dict[str, Any] = {"containers": [{"name": f"c{i}", "image": "i"} for i in range(n)]}
-    if init is not None:
-        spec["initContainers"] = init
-    status: dict[str, Any] = {"phase": phase}
-    if statuses is not None:
-        status["containerStatuses"] = statuses
-    if init_statuses is not None:
-        status["initContainerStatuses"] = init_statuses
-    if conditions is not None:
-        status["conditions"] = conditions
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta("p", **meta_extra),
-            "spec": spec, "status": status}
+    status = {k: v for k, v in (("containerStatuses", statuses), ("initContainerStatuses", init_statuses),
+                                ("conditions", conditions)) if v is not None}
+    spec = {} if init is None else {"initContainers": init}
+    return builders.pod("p", meta={"creationTimestamp": T0, **meta_extra}, phase=phase, status=status,
+                        containers=[builders.container(f"c{i}", "i") for i in range(n)], **spec)
 
 
 READY_TRUE = [{"type": "Ready", "status": "True"}]
@@ -192,8 +186,10 @@ def test_replicasets_and_set_based_selector() -> None:
 # -- Services ---------------------------------------------------------------------------------
 def service(name: str, stype: str, spec: dict, status: dict | None = None,
             created: str = T0) -> dict:
-    return {"apiVersion": "v1", "kind": "Service", "metadata": meta(name, created=created),
-            "spec": {"type": stype, **spec}, "status": status or {}}
+    svc = builders.service(name, type=stype, selector={}, ports=[], meta={"creationTimestamp": created},
+                           status=status or {})
+    svc["spec"].update(spec)
+    return svc
 
 
 def test_services() -> None:
@@ -237,14 +233,13 @@ def test_services() -> None:
 # -- Nodes ------------------------------------------------------------------------------------
 def node(name: str, ready: str | None, labels: dict, unschedulable: bool = False,
          info: dict | None = None) -> dict:
-    status: dict[str, Any] = {"nodeInfo": info or {"kubeletVersion": "v1.36.2"},
-                              "addresses": [{"type": "InternalIP", "address": "192.168.49.2"},
-                                            {"type": "Hostname", "address": name}]}
-    if ready is not None:
-        status["conditions"] = [{"type": "MemoryPressure", "status": "False"},
-                                {"type": "Ready", "status": ready}]
-    return {"apiVersion": "v1", "kind": "Node", "metadata": meta(name, None, labels=labels),
-            "spec": {"unschedulable": unschedulable}, "status": status}
+    conditions = None if ready is None else [builders.condition("MemoryPressure", False),
+                                             builders.condition("Ready", ready)]
+    return builders.node(name, meta={"creationTimestamp": T0, "labels": labels},
+                         spec={"unschedulable": unschedulable}, conditions=conditions,
+                         status={"nodeInfo": info or {"kubeletVersion": "v1.36.2"},
+                                 "addresses": [{"type": "InternalIP", "address": "192.168.49.2"},
+                                               {"type": "Hostname", "address": name}]})
 
 
 def test_nodes() -> None:

@@ -14,6 +14,7 @@ import pytest
 from kubenb.api.defaults import apply_defaults
 from kubenb.api.errors import BadRequest, Invalid
 from kubenb.api.validation import field_errors, validate
+from tests import builders
 
 Obj = dict[str, Any]
 Change = Callable[[Obj], None]
@@ -46,32 +47,23 @@ UPDATABLE = ("pod updates may not change fields other than `spec.containers[*].i
 
 
 def pod() -> Obj:
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "default"},
-            "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+    return builders.pod("p")
 
 
 def deployment() -> Obj:
-    return {"apiVersion": "apps/v1", "kind": "Deployment",
-            "metadata": {"name": "d", "namespace": "default", "labels": {"app": "d"}},
-            "spec": {"selector": {"matchLabels": {"app": "d"}},
-                     "template": {"metadata": {"labels": {"app": "d"}},
-                                  "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}
+    return builders.deployment("d", replicas=None)
 
 
 def replicaset() -> Obj:
-    rs = deployment()
-    rs["kind"] = "ReplicaSet"
-    return rs
+    return builders.replicaset("d", replicas=None)
 
 
 def service() -> Obj:
-    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "namespace": "default"},
-            "spec": {"selector": {"app": "d"}, "ports": [{"port": 8080}]}}
+    return builders.service("s", selector={"app": "d"}, port=8080)
 
 
 def configmap() -> Obj:
-    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cm", "namespace": "default"},
-            "data": {"key": "value"}}
+    return builders.configmap("cm", {"key": "value"})
 
 
 def secret() -> Obj:
@@ -84,8 +76,7 @@ def namespace() -> Obj:
 
 
 def node() -> Obj:
-    return {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "minikube"},
-            "status": {"capacity": {"cpu": "2", "memory": "8025424Ki", "pods": "110"}}}
+    return builders.node("minikube", capacity={"cpu": "2", "memory": "8025424Ki", "pods": "110"})
 
 
 def errors_after(make: Callable[[], Obj], change: Change, *, update: bool = False) -> list[str]:

@@ -10,6 +10,8 @@ from typing import Any
 import comm as comm_pkg
 import pytest
 
+from tests.conftest import Kube
+
 
 class MockComm:
     """Stands in for the kernel's comm: records what the kernel sends."""
@@ -134,3 +136,30 @@ class FrontEnd:
         for wire, key in (("nodes", "name"), ("pods", "uid"), ("deployments", "key"),
                           ("services", "key")):
             assert self.state[wire] == {r[key]: r for r in now[wire]}, wire
+
+
+def wait_until(view: Any, fe: FrontEnd, done: Any, timeout: float = 60) -> None:
+    """Apply messages as they arrive until `done()`; fails if the view falls silent."""
+    arrived = threading.Event()
+    original = view.comm.send
+
+    def spy(data: Any = None, **kw: Any) -> None:
+        original(data, **kw)
+        arrived.set()
+
+    view.comm.send = spy
+    fe.catch_up()
+    while not done():
+        assert arrived.wait(timeout), "the view stopped sending"
+        arrived.clear()
+        fe.catch_up()
+
+
+def front_end(cluster: Any, view_factory: Any, settle: float) -> tuple[Kube, Any, FrontEnd]:
+    """`kubectl` on `cluster`, a view of it, and a front end caught up after `settle` seconds."""
+    kube = Kube(cluster)
+    view = view_factory(kube.client)
+    fe = FrontEnd(view)
+    cluster.advance(settle)
+    fe.catch_up()
+    return kube, view, fe

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from kubenb.cli.minikube.commands import run_line
-from kubenb.cli.minikube.profiles import Profiles
 from kubenb.clock import VirtualClock
+from kubenb.profiles import Profiles
 from kubenb.widgets.dashboard import dashboard
 
 HOME = "/tmp/kubenb-widget-tests-minikube"
@@ -117,16 +117,24 @@ def test_stop_and_start_node_run_minikube(profiles: Profiles, view: Any) -> None
     assert c.kubelets["minikube-m02"].running
 
 
-def test_node_actions_need_a_profile(comms: Any, vcluster: Any) -> None:
+def test_node_actions_without_a_profile_use_the_clients_node_lifecycle(comms: Any,
+                                                                        vcluster: Any) -> None:
+    from kubenb.client.base import NO_NODE_LIFECYCLE
     from kubenb.client.inprocess import InProcessClient
     from kubenb.widgets.clusterview import ClusterView
 
     v = ClusterView(InProcessClient.for_cluster(vcluster))
+    bare = ClusterView(InProcessClient(vcluster.store))  # no cluster behind: no machines
     try:
         result = act(v, "stop-node", {"node": "minikube"})
-        assert result["ok"] is False and "needs a minikube profile" in result["error"]
+        assert result["ok"] and result["output"] == "Successfully stopped node minikube\n"
+        assert not vcluster.kubelets["minikube"].running
+        refused = act(bare, "start-node", {"node": "minikube"})
+        assert refused["ok"] is False and refused["error"] == f"error: {NO_NODE_LIFECYCLE}\n"
+        assert not vcluster.kubelets["minikube"].running
     finally:
         v.close()
+        bare.close()
 
 
 def test_dashboard_of_a_missing_profile_prints_minikubes_lines(profiles: Profiles) -> None:

@@ -9,17 +9,13 @@ import pytest
 
 from kubenb.clock import VirtualClock
 from kubenb.cluster import Cluster
-from tests.conftest import Kube
-from tests.widgets.conftest import FrontEnd
+from tests.conftest import Kube, run_cluster
+from tests.widgets.conftest import FrontEnd, front_end
 
 
 @pytest.fixture
 def cluster3() -> Iterator[Cluster]:
-    c = Cluster(clock=VirtualClock(), seed=1, nodes=3).start()
-    c.wait_for(lambda: len(c.store.list("Node")) == 3, timeout=30)
-    yield c
-    c.stop()
-    c.clock.loop.close()
+    yield from run_cluster(Cluster(clock=VirtualClock(), seed=1, nodes=3), nodes=3)
 
 
 def pods_of(cluster: Cluster, app: str) -> list[dict[str, Any]]:
@@ -32,6 +28,13 @@ def available(cluster: Cluster, name: str, n: int) -> bool:
     st = (dep or {}).get("status") or {}
     return (st.get("availableReplicas") == n and st.get("updatedReplicas") == n
             and st.get("replicas") == n and len(pods_of(cluster, name)) == n)
+
+
+def web_up(kube: Any, cluster: Cluster, replicas: int) -> None:
+    """`create deployment web` of nginx pods, waited for until available, and a second more."""
+    kube(f"create deployment web --image=nginx --replicas={replicas}")
+    cluster.wait_for(lambda: available(cluster, "web", replicas))
+    cluster.advance(1)
 
 
 def kubectl_rows(kube: Kube, line: str) -> dict[str, list[str]]:
@@ -49,12 +52,7 @@ def removed(deltas: list[dict[str, Any]], wire: str) -> set[str]:
 
 @pytest.fixture
 def ready_view(cluster3: Cluster, view_factory: Any) -> tuple[Kube, Any, FrontEnd]:
-    kube = Kube(cluster3)
-    view = view_factory(kube.client)
-    fe = FrontEnd(view)
-    cluster3.advance(2)
-    fe.catch_up()
-    return kube, view, fe
+    return front_end(cluster3, view_factory, 2)
 
 
 def test_initial_snapshot_has_the_nodes(ready_view: Any) -> None:
@@ -113,9 +111,7 @@ def test_create_deployment_sends_the_new_pods_and_the_rollout(cluster3: Cluster,
 def test_scale_up_then_down_upserts_and_removes_exactly_those_pods(cluster3: Cluster,
                                                                    ready_view: Any) -> None:
     kube, view, fe = ready_view
-    kube("create deployment web --image=nginx --replicas=2")
-    cluster3.wait_for(lambda: available(cluster3, "web", 2))
-    cluster3.advance(1)
+    web_up(kube, cluster3, 2)
     fe.catch_up()
     old = {p["metadata"]["uid"] for p in pods_of(cluster3, "web")}
     assert kube("scale deployment web --replicas=4").out == "deployment.apps/web scaled\n"
@@ -139,9 +135,7 @@ def test_scale_up_then_down_upserts_and_removes_exactly_those_pods(cluster3: Clu
 
 def test_node_stop_marks_the_node_and_moves_its_pods(cluster3: Cluster, ready_view: Any) -> None:
     kube, view, fe = ready_view
-    kube("create deployment web --image=nginx --replicas=3")
-    cluster3.wait_for(lambda: available(cluster3, "web", 3))
-    cluster3.advance(1)
+    web_up(kube, cluster3, 3)
     fe.catch_up()
     victim = "minikube-m02"
     on_victim = {r["uid"] for r in fe.state["pods"].values() if r["node"] == victim}
@@ -169,9 +163,7 @@ def test_node_stop_marks_the_node_and_moves_its_pods(cluster3: Cluster, ready_vi
 def test_rollout_shows_both_revisions_then_only_the_new_one(cluster3: Cluster,
                                                             ready_view: Any) -> None:
     kube, view, fe = ready_view
-    kube("create deployment web --image=nginx --replicas=3")
-    cluster3.wait_for(lambda: available(cluster3, "web", 3))
-    cluster3.advance(1)
+    web_up(kube, cluster3, 3)
     fe.catch_up()
     assert kube("set image deployment/web nginx=nginx:1.26").rc == 0
     cluster3.wait_for(lambda: available(cluster3, "web", 3) and all(
@@ -205,9 +197,7 @@ def test_services_carry_their_endpoint_pods(cluster3: Cluster, ready_view: Any) 
 
 def test_resync_sends_a_full_snapshot_with_the_next_seq(cluster3: Cluster, ready_view: Any) -> None:
     kube, view, fe = ready_view
-    kube("create deployment web --image=nginx --replicas=2")
-    cluster3.wait_for(lambda: available(cluster3, "web", 2))
-    cluster3.advance(1)
+    web_up(kube, cluster3, 2)
     fe.catch_up()
     last = view.seq
     view.comm.receive({"method": "custom", "content": {"type": "resync"}})
@@ -223,9 +213,7 @@ def test_resync_sends_a_full_snapshot_with_the_next_seq(cluster3: Cluster, ready
 
 def test_request_state_refreshes_the_snapshot(cluster3: Cluster, ready_view: Any) -> None:
     kube, view, fe = ready_view
-    kube("create deployment web --image=nginx --replicas=1")
-    cluster3.wait_for(lambda: available(cluster3, "web", 1))
-    cluster3.advance(1)
+    web_up(kube, cluster3, 1)
     view.comm.receive({"method": "request_state"})
     state = view.comm.updates()[-1]
     assert state["snapshot"]["seq"] == view.seq and len(state["snapshot"]["pods"]) == 1

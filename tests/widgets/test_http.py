@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Kube
-from tests.widgets.conftest import FrontEnd
+from tests.widgets.conftest import FrontEnd, wait_until
 
 http_client = pytest.importorskip("kubenb.client.http")
 server = pytest.importorskip("kubenb.server")
@@ -24,7 +24,7 @@ def served() -> Iterator[tuple[Any, Any]]:
 
     cluster = Cluster("served", runtime="sim", clock=RealClock(), seed=1, nodes=2)
     api = server.ApiServer()
-    cluster.components.append(api)
+    cluster.serve_api(api)
     cluster.start()
     cluster.wait_for(lambda: len(cluster.store.list("Node")) == 2, timeout=30)
     client = http_client.HttpClient.from_kubeconfig(config=kubeconfig_for(api), context="served")
@@ -41,14 +41,6 @@ def test_view_over_http_sees_a_deployment_come_up(served: tuple[Any, Any], comms
     try:
         assert type(view._feed).__name__ == "ClientFeed"
         assert [n["name"] for n in view.snapshot["nodes"]] == ["served", "served-m02"]
-        arrived = threading.Event()
-        original = view.comm.send
-
-        def spy(data: Any = None, **kw: Any) -> None:
-            original(data, **kw)
-            arrived.set()
-
-        view.comm.send = spy
         fe = FrontEnd(view)
         kube = Kube(cluster)
         kube.client = client  # kubectl over HTTP too
@@ -58,10 +50,7 @@ def test_view_over_http_sees_a_deployment_come_up(served: tuple[Any, Any], comms
             pods = [r for r in fe.state["pods"].values() if r["owner"] == "default/web"]
             return len(pods) == 2 and all(r["state"] == "Running" for r in pods)
 
-        while not running():  # wait on messages, not on time
-            assert arrived.wait(60), "the view stopped receiving"
-            arrived.clear()
-            fe.catch_up()
+        wait_until(view, fe, running)  # wait on messages, not on time
         dep = fe.state["deployments"]["default/web"]
         assert dep["desired"] == 2 and dep["revisions"][0]["pods"] == 2
         fe.matches_view()

@@ -12,8 +12,9 @@ from kubenb.api.store import Store
 from kubenb.client.inprocess import InProcessClient
 from kubenb.clock import VirtualClock
 from kubenb.cluster import Cluster
-from tests.conftest import Kube
-from tests.widgets.conftest import FrontEnd
+from tests.builders import pod
+from tests.conftest import Kube, run_cluster
+from tests.widgets.conftest import FrontEnd, front_end, wait_until
 
 
 def view_threads() -> list[threading.Thread]:
@@ -26,24 +27,11 @@ def watcher_count(store: Store) -> int:
 
 @pytest.fixture
 def cluster() -> Iterator[Cluster]:
-    c = Cluster(clock=VirtualClock(), seed=1, nodes=2).start()
-    c.wait_for(lambda: len(c.store.list("Node")) == 2, timeout=30)
-    yield c
-    c.stop()
-    c.clock.loop.close()
-
-
-def pod(name: str) -> dict[str, Any]:
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"},
-            "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+    yield from run_cluster(Cluster(clock=VirtualClock(), seed=1, nodes=2), nodes=2)
 
 
 def test_a_burst_of_1000_events_collapses_into_one_delta(cluster: Cluster, view_factory: Any) -> None:
-    kube = Kube(cluster)
-    view = view_factory(kube.client)
-    fe = FrontEnd(view)
-    cluster.advance(1)
-    fe.catch_up()
+    kube, _, fe = front_end(cluster, view_factory, 1)
     kube.client.create(pod("busy"))
     for i in range(1000):  # 1,000 MODIFIED events before the loop runs again
         kube.client.patch("Pod", "default", "busy", {"metadata": {"labels": {"n": str(i)}}},
@@ -56,11 +44,7 @@ def test_a_burst_of_1000_events_collapses_into_one_delta(cluster: Cluster, view_
 
 
 def test_many_pods_at_once_take_few_messages(cluster: Cluster, view_factory: Any) -> None:
-    kube = Kube(cluster)
-    view = view_factory(kube.client)
-    fe = FrontEnd(view)
-    cluster.advance(1)
-    fe.catch_up()
+    kube, _, fe = front_end(cluster, view_factory, 1)
     kube("create deployment big --image=nginx --replicas=200")  # ~2,000 watch events
     cluster.wait_for(lambda: (cluster.store.get("Deployment", "default", "big").get("status")
                               or {}).get("availableReplicas") == 200, timeout=120)
@@ -133,23 +117,6 @@ def test_thread_feed_and_timer_with_a_plain_client(comms: Any) -> None:
     assert not view_threads()
     assert watcher_count(store) == 0
     clock.loop.close()
-
-
-def wait_until(view: Any, fe: FrontEnd, done: Any, timeout: float = 60) -> None:
-    """Apply messages as they arrive until `done()`; fails if the view falls silent."""
-    arrived = threading.Event()
-    original = view.comm.send
-
-    def spy(data: Any = None, **kw: Any) -> None:
-        original(data, **kw)
-        arrived.set()
-
-    view.comm.send = spy
-    fe.catch_up()
-    while not done():
-        assert arrived.wait(timeout), "the view stopped sending"
-        arrived.clear()
-        fe.catch_up()
 
 
 def test_an_expired_watch_relists_without_showing_an_error(comms: Any) -> None:

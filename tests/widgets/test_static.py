@@ -152,7 +152,7 @@ def test_show_and_dashboard_magic_display_the_view(comms: Any) -> None:
 
     import kubenb
     from kubenb.cli import session
-    from kubenb.cli.minikube.profiles import Profiles
+    from kubenb.profiles import Profiles
     from kubenb.widgets.clusterview import ClusterView
 
     old = session.reset(Profiles(clock_factory=VirtualClock))

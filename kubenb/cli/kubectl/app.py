@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from kubenb.api.errors import ApiError
 from kubenb.cli.kubectl.flags import Flag, Parsed, UsageError, parse
 from kubenb.cli.kubectl.templates.errors import TemplateError
-from kubenb.client.base import Client, Unreachable
+from kubenb.client.base import Client, NotSupported, Unreachable
 
 GLOBAL_FLAGS: tuple[Flag, ...] = (
     Flag("namespace", "string", short="n", help="If present, the namespace scope for this CLI request"),
@@ -48,7 +48,7 @@ class Ctx:
     stdin: str | None = None
     flags: Parsed | None = None
     path: str = "kubectl"
-    kubeconfig: Any = None  # kubenb.cli.minikube.kubeconfig.Kubeconfig of this session
+    kubeconfig: Any = None  # kubenb.kubeconfig.Kubeconfig of this session
 
     @property
     def namespace(self) -> str:
@@ -157,6 +157,9 @@ def run(root: Command, argv: Sequence[str], ctx: Ctx) -> int:
         return 1
     except Unreachable as err:
         ctx.err.write(f"{err}\n")
+        return 1
+    except NotSupported as err:  # a capability the cluster behind the client lacks
+        ctx.err.write(f"error: {err}\n")
         return 1
     except TemplateError as err:
         ctx.out.write(err.stdout)

@@ -15,9 +15,9 @@ import re
 from typing import Any
 
 from kubenb.api.names import config_map_key_errors, port_name_errors, port_num_errors, regex_error
+from kubenb.api.objects import Obj
 from kubenb.cli.kubectl.app import CommandError
 
-Obj = dict[str, Any]
 _RAND = "bcdfghjklmnpqrstvwxz2456789"
 _ENV_FMT = "[-._a-zA-Z][-._a-zA-Z0-9]*"
 _ENV_MSG = ("a valid environment variable name must consist of alphabetic characters, digits, "

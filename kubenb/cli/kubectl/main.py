@@ -81,7 +81,7 @@ _NOT_FOUND = "Error in configuration: context was not found for specified contex
 
 
 def _missing_context_words(client: Client, argv: Sequence[str]) -> Client:
-    message = getattr(client, "message", None) if isinstance(client, DisconnectedClient) else None
+    message = client.message if isinstance(client, DisconnectedClient) else None
     if not message or not message.startswith(_NOT_FOUND):
         return client
     words = iter(argv)

@@ -30,7 +30,7 @@ from kubenb.api.registry import ResourceType, UnknownResource
 from kubenb.cli.kubectl.app import CommandError, Ctx
 from kubenb.cli.kubectl.output import OutputSpec, parse_output, render_objects
 from kubenb.cli.kubectl.printers.formats import to_name, to_yaml
-from kubenb.cli.kubectl.printers.gonum import json_number
+from kubenb.encoding.gonum import json_number
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 DryRun = Literal["none", "client", "server"]

@@ -1,11 +1,10 @@
 """The `kubectl proxy` processes of this kernel: starting, stopping, and who stops them.
 
-`start_proxy(ctx)` finds the upstream of the command's client (an `HttpClient`'s server and
-credentials, or the `ApiServer` component of an in-process kubenb cluster), binds and
-starts an `ApiProxy`, and records it in `RUNNING`. Three things stop a proxy:
-`%kubectl proxy --stop` (`stop_proxies`), its cluster stopping (the proxy joins
-`cluster.components`, which a cluster stops before its nodes), and the kernel exiting
-(atexit). An interrupt of the kernel does not: ipykernel only delivers it to the cell that
+`start_proxy(ctx)` asks the command's client for its API endpoint (`Client.endpoint()`:
+an `HttpClient`'s server and credentials, or the HTTP API server of an in-process kubenb
+cluster), binds and starts an `ApiProxy`, and records it in `RUNNING`. Three things stop a
+proxy: `%kubectl proxy --stop` (`stop_proxies`), its cluster stopping
+(`Client.on_cluster_stop`), and the kernel exiting (atexit). An interrupt of the kernel does not: ipykernel only delivers it to the cell that
 is running, and stopping a proxy because some other cell was interrupted would surprise.
 """
 
@@ -13,17 +12,16 @@ from __future__ import annotations
 
 import atexit
 import threading
-from typing import Any
+from collections.abc import Callable
 
 from kubenb.cli.kubectl.app import CommandError, Ctx
-from kubenb.client.base import DisconnectedClient, Unreachable
+from kubenb.client.base import Client, DisconnectedClient, Endpoint, NotSupported, Unreachable
 from kubenb.client.http_proxy import (
     DEFAULT_ACCEPT_HOSTS,
     DEFAULT_REJECT_METHODS,
     DEFAULT_REJECT_PATHS,
     ApiProxy,
     ProxyFilter,
-    Upstream,
     bind_error,
     loopback,
 )
@@ -33,21 +31,16 @@ _lock = threading.Lock()
 NO_SERVER = "http://localhost:8080"  # kubectl's server when no context names one
 
 
-def _upstream(client: Any) -> tuple[Upstream, Any]:
-    """(where to forward, the in-process cluster whose stop ends the proxy, if any)."""
+def _upstream(client: Client) -> tuple[Endpoint, Client | None]:
+    """(where to forward, the client whose cluster's stop ends the proxy, if any)."""
     if isinstance(client, DisconnectedClient):
         if "localhost:8080" in client.message:
-            return Upstream(NO_SERVER), None
+            return Endpoint(NO_SERVER), None
         raise Unreachable(client.message)
-    transport = getattr(client, "transport", None)
-    if transport is not None:
-        return Upstream.from_configuration(transport.configuration), getattr(client, "driver", None)
-    cluster = getattr(client, "nodes", None)
-    for part in getattr(cluster, "components", ()):
-        if all(hasattr(part, a) for a in ("url", "token", "ca_file")) and getattr(part, "running", True):
-            return Upstream(part.url, part.token, part.ca_file), cluster
-    raise CommandError("this cluster serves no HTTP API to proxy to (clusters started with "
-                       "`%minikube start` do)")
+    try:
+        return client.endpoint(), client
+    except NotSupported as err:
+        raise CommandError(str(err)) from None
 
 
 def start_proxy(ctx: Ctx) -> int:
@@ -56,7 +49,7 @@ def start_proxy(ctx: Ctx) -> int:
         raise CommandError(f"listen tcp: address {port}: invalid port")
     if not loopback(address):
         raise CommandError(f"listen tcp {address}:{port}: kubenb serves on loopback addresses only")
-    upstream, cluster = _upstream(ctx.client)
+    upstream, owner = _upstream(ctx.client)
     filters = ProxyFilter(
         accept_paths=_given(ctx, "accept-paths", "^.*"),
         reject_paths=_given(ctx, "reject-paths", DEFAULT_REJECT_PATHS),
@@ -72,8 +65,8 @@ def start_proxy(ctx: Ctx) -> int:
     with _lock:
         RUNNING[(proxy.address, proxy.port)] = proxy
         proxy.on_stop.append(_forget)
-    if cluster is not None:
-        _stop_with(cluster, proxy)
+    if owner is not None:
+        _stop_with(owner, proxy)
     ctx.out.write(f"Starting to serve on {proxy.where}\n")
     return 0
 
@@ -114,31 +107,6 @@ atexit.register(stop_all)
 # ---- the cluster stopping stops the proxy -----------------------------------------------------
 
 
-class _ProxyComponent:
-    """A cluster component whose only job is to stop the proxy with the cluster."""
-
-    def __init__(self, cluster: Any, proxy: ApiProxy) -> None:
-        self.cluster, self.proxy = cluster, proxy
-
-    def start(self, cluster: Any) -> None:
-        pass  # a restarted cluster does not restart a stopped proxy
-
-    def stop(self) -> None:
-        self.proxy.stop()
-
-    def node_down(self, name: str) -> None:
-        pass
-
-    def node_up(self, name: str) -> None:
-        pass
-
-    def detach(self, _proxy: ApiProxy) -> None:
-        parts = self.cluster.components
-        if self in parts:
-            parts.remove(self)
-
-
-def _stop_with(cluster: Any, proxy: ApiProxy) -> None:
-    part = _ProxyComponent(cluster, proxy)
-    cluster.components.append(part)
-    proxy.on_stop.append(part.detach)
+def _stop_with(client: Client, proxy: ApiProxy) -> None:
+    detach: Callable[[], None] = client.on_cluster_stop(proxy.stop)
+    proxy.on_stop.append(lambda _proxy: detach())

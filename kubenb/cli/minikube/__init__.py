@@ -1,10 +1,11 @@
-"""minikube for kubenb: profiles (one in-process cluster each), their kubeconfig, the commands.
+"""The minikube command line for kubenb.
 
-`commands.minikube(argv, out, err, profiles)` runs a command line; `profiles.Profiles` is the
-registry the magics keep and hand to kubectl (`current_client()`, `kubeconfig`).
+`commands.minikube(argv, out, err, profiles)` runs a command line against a
+`kubenb.profiles.Profiles` registry (the profiles of this process, which the magics keep and
+hand to kubectl); the handlers parse, call the registry or a `Profile`, and print
+minikube's lines.
 """
 
 from kubenb.cli.minikube.commands import minikube
-from kubenb.cli.minikube.profiles import Profiles
 
-__all__ = ["Profiles", "minikube"]
+__all__ = ["minikube"]

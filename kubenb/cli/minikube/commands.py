@@ -36,7 +36,7 @@ from kubenb.cli.minikube.nodes import (
     cmd_service,
 )
 from kubenb.cli.minikube.output import MinikubeExit, Out, in_style_from_env, table
-from kubenb.cli.minikube.profiles import (
+from kubenb.profiles import (
     ADDONS,
     API_PORT,
     MINIKUBE_COMMIT,
@@ -108,9 +108,7 @@ def cmd_addons(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
     if addon not in ADDONS:
         raise MinikubeExit("MK_ADDON_ENABLE" if verb == "enable" else "MK_ADDON_DISABLE",
                            f"{verb} failed: run callbacks: {addon} is not a valid addon", 10)
-    prof.addons[addon] = verb == "enable"
-    if addon == "metrics-server":
-        prof.cluster.metrics_enabled = prof.addons[addon]
+    prof.set_addon(addon, verb == "enable")
     if verb == "enable":
         o.step("tip", f"{addon} is an addon maintained by {ADDONS[addon]}. For any concerns "
                "contact minikube on GitHub.\nYou can view the list of minikube maintainers at: "

@@ -10,21 +10,22 @@ registry's default (`process` in a notebook, `sim` on a virtual clock). The hand
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable
 
 from kubenb.cli.kubectl.flags import Flag, Parsed
 from kubenb.cli.minikube.output import MinikubeExit, Out
-from kubenb.cli.minikube.profiles import (
+from kubenb.profiles import (
     ADDONS,
     DEFAULT_KUBERNETES_VERSION,
+    DRIVERS,
     MINIKUBE_VERSION,
+    DriverError,
     Profile,
     Profiles,
+    check_driver,
 )
 
-DRIVERS = ("sim", "process", "docker")
 PROFILE = Flag("profile", "string", "minikube", short="p")
 NODE = Flag("node", "string", short="n")
 Handler = Callable[[Out, Profiles, Parsed, list[str]], int]
@@ -78,9 +79,9 @@ START_FLAGS = (PROFILE, Flag("nodes", "int", 1, short="n"), Flag("driver", "stri
 
 def preparing_line(o: Out, prof: Profile) -> None:
     """`Preparing Kubernetes … on …`: Docker's version for the docker driver, as minikube."""
-    engine = getattr(prof, "engine_version", "")
-    if prof.driver == "docker" and engine:
-        o.step("docker", f"Preparing Kubernetes {prof.kubernetes_version} on Docker {engine} ...")
+    if prof.driver == "docker" and prof.engine_version:
+        o.step("docker", f"Preparing Kubernetes {prof.kubernetes_version} on Docker "
+               f"{prof.engine_version} ...")
     else:
         o.step("preparing", f"Preparing Kubernetes {prof.kubernetes_version} on the "
                f"{prof.driver} runtime ...")
@@ -104,41 +105,21 @@ def banner(o: Out, name: str) -> None:
     o.step("happy", f"{tag}minikube {MINIKUBE_VERSION} on kubenb (in this Python kernel)")
 
 
-def _driver_runtime(driver: str) -> None:
-    """PROVIDER_NOT_FOUND when the driver's runtime is not part of this kubenb."""
-    from kubenb.cluster import RUNTIMES
+# minikube's exit codes and styles for a driver that cannot be used (validateDriver: not
+# installed; the engine not running; anything else)
+_DRIVER_EXITS = {"missing": (65, "shrug"), "stopped": (63, "fatal"), "error": (69, "fatal")}
 
-    module = RUNTIMES[driver].partition(":")[0]
+
+def check_engine(driver: str) -> str:
+    """Ask the driver's engine before creating anything: its version, or minikube's exit."""
     try:
-        importlib.import_module(module)
-    except ImportError as err:
-        if err.name != module:
-            raise
-        raise MinikubeExit("PROVIDER_NOT_FOUND", f"The '{driver}' driver is not available yet "
-                           "in kubenb", 65, advice="Use --driver=sim") from None
-
-
-def check_docker() -> str:
-    """Ask the Docker engine before creating anything: its version, or minikube's exit."""
-    _driver_runtime("docker")
-    module = importlib.import_module("kubenb.node.runtime.docker")
-    check = getattr(module, "check_engine", None)
-    if check is None:
-        raise MinikubeExit("PROVIDER_NOT_FOUND", "The 'docker' driver is not available yet "
-                           "in kubenb", 65, advice="Use --driver=sim")
-    try:
-        return str(check() or "")
-    except Exception as err:  # noqa: BLE001 - the engine's own exception, in minikube's words
-        reason = str(getattr(err, "reason_id", "") or "PROVIDER_DOCKER_NOT_RUNNING")
-        message = str(getattr(err, "message", "") or err)
-        if reason.endswith("_NOT_FOUND"):  # validateDriver: not installed
-            code, style = 65, "shrug"
-        elif reason.endswith("_NOT_RUNNING"):
-            code, style = 63, "fatal"
-        else:
-            code, style = 69, "fatal"
-        raise MinikubeExit(reason, message, code, advice=str(getattr(err, "suggestion", "")),
-                           style=style, url=str(getattr(err, "url", ""))) from None
+        return check_driver(driver)
+    except DriverError as err:
+        code, style = _DRIVER_EXITS[err.problem]
+        if err.reason == "PROVIDER_NOT_FOUND":
+            style = "failure"
+        raise MinikubeExit(err.reason, err.message, code, advice=err.advice, style=style,
+                           url=err.url) from None
 
 
 def _pick_driver(o: Out, profiles: Profiles, f: Parsed, existing: Profile | None) -> str:
@@ -168,10 +149,8 @@ def cmd_start(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
     prof = profiles.get(name)
     driver = _pick_driver(o, profiles, f, prof)
     engine = ""
-    if driver == "docker":
-        engine = check_docker()
-    elif prof is None:
-        _driver_runtime(driver)
+    if driver == "docker" or prof is None:
+        engine = check_engine(driver)
     if prof is None:
         if f["nodes"] < 1:
             raise MinikubeExit("MK_USAGE", "--nodes must be at least 1", 14)
@@ -188,10 +167,10 @@ def cmd_start(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
                 name, nodes=f["nodes"], driver=driver, cpus=int(f["cpus"]),
                 memory_mb=memory_mb(f["memory"]),
                 kubernetes_version="v" + f["kubernetes-version"].lstrip("v"),
-                seed=None if f["seed"] < 0 else f["seed"], addons={a: True for a in f["addons"]})
+                seed=None if f["seed"] < 0 else f["seed"], addons={a: True for a in f["addons"]},
+                engine_version=engine)
         except ValueError as err:  # a runtime that refuses this cluster (docker on virtual time)
             raise MinikubeExit("PROVIDER_" + driver.upper() + "_ERROR", str(err), 69) from None
-        prof.engine_version = engine  # type: ignore[attr-defined]
         mode = "created"
     elif prof.running:
         profiles.configure(prof)

@@ -1,6 +1,6 @@
 """minikube node add|list|stop|start|delete, ip and service: one profile's machines.
 
-A node stop is a node failure (`Cluster.stop_node`): the node's pods die, heartbeats stop,
+A node stop is a node failure (`Profile.stop_node`): the node's pods die, heartbeats stop,
 the node controller marks it NotReady, and its kube-proxy stops answering NodePorts, as when
 minikube powers a machine off. `ip` prints a node's address and `service NAME [--url]` the
 `http://<node ip>:<nodePort>` URLs of a Service (with the process driver a real HTTP client
@@ -16,12 +16,12 @@ from kubenb.api.errors import NotFound
 from kubenb.cli.kubectl.flags import Parsed
 from kubenb.cli.minikube.lifecycle import find_node, node_label, node_lines, running_profile
 from kubenb.cli.minikube.output import MinikubeExit, Out, table
-from kubenb.cli.minikube.profiles import Profile, Profiles
+from kubenb.profiles import Profile, Profiles
 
 
 def cmd_node_add(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
     prof = running_profile(o, profiles, f)
-    machine = prof.cluster.add_node()
+    machine = prof.add_node()
     label = node_label(prof, machine)
     o.step("happy", f"Adding node {label} to cluster {prof.name} as [worker]")
     profiles.wait_ready(prof)
@@ -50,7 +50,7 @@ def cmd_node_stop(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int
     prof = running_profile(o, profiles, f)
     machine = find_node(prof, _one_node_arg(args, "stop"))
     o.step("stopping", f'Stopping node "{machine}"  ...')
-    prof.cluster.stop_node(machine)
+    prof.stop_node(machine)
     o.step("stopped", f"Successfully stopped node {machine}")
     return 0
 
@@ -59,7 +59,7 @@ def cmd_node_start(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> in
     prof = running_profile(o, profiles, f)
     machine = find_node(prof, _one_node_arg(args, "start"))
     node_lines(o, prof, machine, machine == prof.name, False)
-    prof.cluster.start_node(machine)
+    prof.start_node(machine)
     profiles.wait_ready(prof)
     o.step("verifying", "Verifying Kubernetes components...")
     o.step("happy", f"Successfully started node {machine}!")
@@ -75,7 +75,7 @@ def cmd_node_delete(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> i
         raise MinikubeExit("GUEST_NODE_DELETE", "deleting node: cannot delete the primary "
                            "control-plane node", 80)
     o.step("deleting", f"Deleting node {label} from cluster {prof.name}")
-    prof.cluster.delete_node(machine)
+    prof.delete_node(machine)
     o.step("deleted", f"Node {label} was successfully deleted.")
     return 0
 

@@ -10,6 +10,8 @@ Images
   `pull_image(ref)` → `ImageInfo`, or raises `ImagePullError(reason, message)` with the
   runtime's own words (containerd: `rpc error: code = NotFound desc = failed to pull and
   unpack image "…": … not found`); `list_images()` for the node's status.images.
+  Concurrent pulls of one reference share one pull (containerd joins them): every runtime
+  does that with `SingleFlight` below.
 Sandboxes (one per pod: its network namespace and IP)
   `run_sandbox(pod)` → pod IP; `sandbox_status(uid)` → `SandboxStatus | None` (ready False
   once the node died under it); `stop_sandbox(uid)` (frees the IP); `remove_sandbox(uid)`.
@@ -33,12 +35,16 @@ Node
 from __future__ import annotations
 
 import abc
+import asyncio
 import ipaddress
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 ContainerStateName = Literal["created", "running", "exited", "unknown"]
+K = TypeVar("K", bound=Hashable)
+T = TypeVar("T")
 
 
 class RuntimeError_(Exception):
@@ -157,6 +163,45 @@ class PodIPs:
     def release(self, ip: str) -> None:
         if ip:
             self._used.discard(int(ipaddress.ip_address(ip)) - int(self.network.network_address))
+
+    def release_all(self) -> None:
+        self._used.clear()
+
+
+def _pull_cancelled() -> Exception:
+    return ImagePullError("cancelled")
+
+
+class SingleFlight(Generic[K, T]):
+    """Concurrent calls for one key share one call: the image pull every runtime does.
+
+    `await run(key, work)` runs `work()` when no call for `key` is under way; otherwise it
+    waits for the one that is (shielded: a cancelled waiter does not cancel it). The first
+    caller gets its own result or exception; every waiter gets the same. When the first
+    caller is cancelled, waiters get `cancelled()` (an `ImagePullError("cancelled")` unless
+    told otherwise). The key is forgotten once the call ends: the next call runs afresh."""
+
+    def __init__(self, cancelled: Callable[[], Exception] = _pull_cancelled) -> None:
+        self._cancelled = cancelled
+        self._pending: dict[K, asyncio.Future[T]] = {}
+
+    async def run(self, key: K, work: Callable[[], Awaitable[T]]) -> T:
+        pending = self._pending.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        fut: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._pending[key] = fut
+        try:
+            result = await work()
+            fut.set_result(result)
+            return result
+        except BaseException as err:
+            if not fut.done():
+                fut.set_exception(err if isinstance(err, Exception) else self._cancelled())
+                fut.exception()  # retrieved: waiters get it, nobody logs "never retrieved"
+            raise
+        finally:
+            self._pending.pop(key, None)
 
 
 class Runtime(abc.ABC):

@@ -117,7 +117,7 @@ class DockerRuntime(Runtime):
                 self.engine = de.Engine()
                 self.images = Images(self.engine, self.catalog)
             self._network, net, stream = await self.engine.run(self._setup)
-            self.state.subnet = ipaddress.ip_network(f"{net.network_address + (self.index - 1) * 256}/24")
+            self.state.use_subnet(ipaddress.ip_network(f"{net.network_address + (self.index - 1) * 256}/24"))
             self._events = EventWatch(stream, self.clock.loop, self._on_die,
                                       f"kubenb-docker-events-{self.node}")
             self._is_ready = True

@@ -6,13 +6,13 @@ registry does not have it — builds the image locally from the catalog's recipe
 (kubenb/node/docker_images/). A reference neither the registry nor the catalog has fails
 with `ImagePullError` in the words the kubelet shows under Docker (cri-dockerd):
 `… Error response from daemon: manifest for x:v10 not found: manifest unknown: …`.
-Concurrent pulls of one reference share one pull. `ImageInfo.repo_digest` is
-`repo@sha256:…` (the registry's, or the digest the built image stands for).
+Concurrent pulls of one reference share one pull (`SingleFlight`, base.py).
+`ImageInfo.repo_digest` is `repo@sha256:…` (the registry's, or the digest the built image
+stands for).
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
 import time
@@ -20,7 +20,7 @@ from typing import Any
 
 from kubenb.node import docker_images
 from kubenb.node.images import CATALOG, Catalog, ImageNotFound, InvalidReference, normalize
-from kubenb.node.runtime.base import ImageInfo, ImagePullError
+from kubenb.node.runtime.base import ImageInfo, ImagePullError, SingleFlight
 from kubenb.node.runtime.docker_engine import Engine
 
 RPC = "rpc error: code = Unknown desc = Error response from daemon: "
@@ -57,7 +57,7 @@ class Images:
     def __init__(self, engine: Engine, catalog: Catalog = CATALOG) -> None:
         self.engine = engine
         self.catalog = catalog
-        self._pulls: dict[str, asyncio.Future[ImageInfo]] = {}
+        self._pulls: SingleFlight[str, ImageInfo] = SingleFlight()
         self._probes: dict[str, tuple[float, bool]] = {}
         self._listed: tuple[float, list[ImageInfo]] | None = None
 
@@ -145,24 +145,12 @@ class Images:
             key = str(normalize(ref))
         except InvalidReference as err:
             raise ImagePullError(str(err), reason="InvalidImageName") from None
-        pending = self._pulls.get(key)
-        if pending is not None:
-            return await asyncio.shield(pending)
-        fut: asyncio.Future[ImageInfo] = asyncio.get_running_loop().create_future()
-        self._pulls[key] = fut
+        return await self._pulls.run(key, lambda: self._pull(key))
+
+    async def _pull(self, key: str) -> ImageInfo:
         try:
             info = await self.engine.run(self._pull_blocking, key)
-            self._listed = None
-            fut.set_result(info)
-            return info
         except docker_images.NoBusybox as err:
-            fut.set_exception(ImagePullError(f"{RPC}{err}"))
-            fut.exception()
             raise ImagePullError(f"{RPC}{err}") from None
-        except BaseException as err:
-            if not fut.done():
-                fut.set_exception(err if isinstance(err, Exception) else ImagePullError("cancelled"))
-                fut.exception()
-            raise
-        finally:
-            self._pulls.pop(key, None)
+        self._listed = None
+        return info

@@ -3,9 +3,10 @@
 `NodeState` holds the app containers the runtime created (`Rec`: the last known status, a
 sequence number for "newest first", the future `wait_container` awaits, and the exit the
 node's death imposes) and each pod's sandboxes (newest first), and hands out pod IPs from the
-node's /24 of the profile network (lowest free first, from .2). `EventWatch` is the one
-`docker events` stream per node (a daemon thread) that reports container deaths to the
-control-plane loop; docker.py turns each into an inspect and a status update.
+node's /24 of the profile network (base.py's `PodIPs`, as sim and process do: lowest free
+first, from .2). `EventWatch` is the one `docker events` stream per node (a daemon thread)
+that reports container deaths to the control-plane loop; docker.py turns each into an
+inspect and a status update.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubenb.node.runtime.base import ContainerStatus, RuntimeError_, SandboxStatus
+from kubenb.node.runtime.base import ContainerStatus, PodIPs, SandboxStatus
 
 
 @dataclass
@@ -42,25 +43,26 @@ class Sandbox:
 
 @dataclass
 class NodeState:
-    subnet: ipaddress.IPv4Network | None = None
+    ips: PodIPs | None = None  # known once the profile network is (`use_subnet`)
     recs: dict[str, Rec] = field(default_factory=dict)
     sandboxes: dict[str, list[Sandbox]] = field(default_factory=dict)
-    used: set[int] = field(default_factory=set)
     seq: Any = field(default_factory=lambda: itertools.count(1))
 
     # ---- pod IPs ---------------------------------------------------------------------------
 
+    def use_subnet(self, subnet: ipaddress.IPv4Network) -> None:
+        """The node's /24, once the profile network is known (again after a restart: the
+        same /24 keeps what it handed out)."""
+        if self.ips is None or self.ips.network != subnet:
+            self.ips = PodIPs(str(subnet))
+
     def allocate_ip(self) -> str:
-        assert self.subnet is not None
-        for offset in range(2, 255):
-            if offset not in self.used:
-                self.used.add(offset)
-                return str(self.subnet.network_address + offset)
-        raise RuntimeError_("CreatePodSandboxError", f"no free pod IPs left in {self.subnet}")
+        assert self.ips is not None
+        return self.ips.allocate()
 
     def release_ip(self, ip: str) -> None:
-        if ip and self.subnet is not None and ipaddress.ip_address(ip) in self.subnet:
-            self.used.discard(int(ipaddress.ip_address(ip)) - int(self.subnet.network_address))
+        if ip and self.ips is not None and ipaddress.ip_address(ip) in self.ips.network:
+            self.ips.release(ip)
 
     # ---- sandboxes -------------------------------------------------------------------------
 
@@ -108,7 +110,8 @@ class NodeState:
                 rec.done.set_result(rec.status)
         self.recs.clear()
         self.sandboxes.clear()
-        self.used.clear()
+        if self.ips is not None:
+            self.ips.release_all()
 
 
 class EventWatch:

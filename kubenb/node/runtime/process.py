@@ -148,7 +148,7 @@ class ProcessRuntime(Runtime):
         self.network = self._ips.network
         check_loopback(str(self.network.network_address + 1))
         if cluster is None:
-            from kubenb.cluster import default_state_dir
+            from kubenb.config import default_state_dir
 
             cluster = RuntimeCluster("minikube", default_state_dir("minikube"), None)
         self.cluster = cluster

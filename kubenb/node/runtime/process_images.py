@@ -1,15 +1,13 @@
 """The images a process-runtime node has: pulls from the offline catalog, as sim does them.
 
 A pull takes `timings.image_pull` on the cluster clock (there is no registry to download
-from), joins a pull of the same reference already under way (containerd does), and fails
-for a reference the catalog (kubenb/node/images.py) does not know with containerd's words
-(`ImagePullError`: ErrImagePull, or InvalidImageName for a malformed reference). The
-kubelet's image manager (kubenb/node/kubelet_images.py) does the back-off.
+from), joins a pull of the same reference already under way (containerd does; `SingleFlight`
+in base.py), and fails for a reference the catalog (kubenb/node/images.py) does not know
+with containerd's words (`ImagePullError`: ErrImagePull, or InvalidImageName for a malformed
+reference). The kubelet's image manager (kubenb/node/kubelet_images.py) does the back-off.
 """
 
 from __future__ import annotations
-
-import asyncio
 
 from kubenb.config import Context
 from kubenb.node.images import (
@@ -20,7 +18,7 @@ from kubenb.node.images import (
     normalize,
     pull_error_message,
 )
-from kubenb.node.runtime.base import ImageInfo, ImagePullError
+from kubenb.node.runtime.base import ImageInfo, ImagePullError, SingleFlight
 
 
 def info_of(img: ResolvedImage) -> ImageInfo:
@@ -33,7 +31,7 @@ class ImageStore:
         self.ctx = ctx
         self.catalog = catalog
         self._images: dict[str, tuple[ImageInfo, ResolvedImage]] = {}
-        self._pulls: dict[str, asyncio.Future[ImageInfo]] = {}
+        self._pulls: SingleFlight[str, ImageInfo] = SingleFlight()
 
     def status(self, ref: str) -> ImageInfo | None:
         try:
@@ -56,25 +54,14 @@ class ImageStore:
             key = str(normalize(ref))
         except InvalidReference as err:
             raise ImagePullError(str(err), reason="InvalidImageName") from None
-        pending = self._pulls.get(key)
-        if pending is not None:
-            return await asyncio.shield(pending)
-        fut: asyncio.Future[ImageInfo] = self.ctx.clock.loop.create_future()
-        self._pulls[key] = fut
+        return await self._pulls.run(key, lambda: self._pull(key))
+
+    async def _pull(self, key: str) -> ImageInfo:
+        await self.ctx.clock.sleep(self.ctx.timings.image_pull)
         try:
-            await self.ctx.clock.sleep(self.ctx.timings.image_pull)
-            try:
-                img = self.catalog.resolve(key)
-            except ImageNotFound as err:
-                raise ImagePullError(pull_error_message(err.ref, err.repo_missing)) from None
-            info = info_of(img)
-            self._images[key] = (info, img)
-            fut.set_result(info)
-            return info
-        except BaseException as err:
-            if not fut.done():
-                fut.set_exception(err if isinstance(err, Exception) else ImagePullError("cancelled"))
-                fut.exception()  # retrieved: waiters get it, nobody logs "never retrieved"
-            raise
-        finally:
-            self._pulls.pop(key, None)
+            img = self.catalog.resolve(key)
+        except ImageNotFound as err:
+            raise ImagePullError(pull_error_message(err.ref, err.repo_missing)) from None
+        info = info_of(img)
+        self._images[key] = (info, img)
+        return info

@@ -53,6 +53,7 @@ from kubenb.node.runtime.base import (
     Runtime,
     RuntimeCluster,
     SandboxStatus,
+    SingleFlight,
 )
 from kubenb.node.stages import Program, Shell, program_for, sim_annotation
 
@@ -97,7 +98,7 @@ class SimRuntime(Runtime):
         self._ips = PodIPs(pod_cidr)
         self.network = self._ips.network
         self._images: dict[str, tuple[ImageInfo, ResolvedImage]] = {}
-        self._pulls: dict[str, asyncio.Future[ImageInfo]] = {}
+        self._pulls: SingleFlight[str, ImageInfo] = SingleFlight()  # containerd joins pulls
         self._sandboxes: dict[str, list[_Sandbox]] = {}
         self._containers: dict[str, _Container] = {}
         self._seq = itertools.count(1)
@@ -140,28 +141,17 @@ class SimRuntime(Runtime):
             key = self._key(ref)
         except InvalidReference as err:
             raise ImagePullError(str(err), reason="InvalidImageName") from None
-        pending = self._pulls.get(key)
-        if pending is not None:  # containerd joins concurrent pulls of one reference
-            return await asyncio.shield(pending)
-        fut: asyncio.Future[ImageInfo] = self.clock.loop.create_future()
-        self._pulls[key] = fut
+        return await self._pulls.run(key, lambda: self._pull(key))
+
+    async def _pull(self, key: str) -> ImageInfo:
+        await self.clock.sleep(self.ctx.timings.image_pull)
         try:
-            await self.clock.sleep(self.ctx.timings.image_pull)
-            try:
-                img = self.catalog.resolve(key)
-            except ImageNotFound as err:
-                raise ImagePullError(pull_error_message(err.ref, err.repo_missing)) from None
-            info = _info(img)
-            self._images[key] = (info, img)
-            fut.set_result(info)
-            return info
-        except BaseException as err:
-            if not fut.done():
-                fut.set_exception(err if isinstance(err, Exception) else ImagePullError("cancelled"))
-                fut.exception()  # retrieved: waiters get it, nobody logs "never retrieved"
-            raise
-        finally:
-            self._pulls.pop(key, None)
+            img = self.catalog.resolve(key)
+        except ImageNotFound as err:
+            raise ImagePullError(pull_error_message(err.ref, err.repo_missing)) from None
+        info = _info(img)
+        self._images[key] = (info, img)
+        return info
 
     async def list_images(self) -> list[ImageInfo]:
         return [info for info, _ in self._images.values()]

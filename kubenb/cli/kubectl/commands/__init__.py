@@ -1,33 +1,49 @@
 """The kubectl command tree: one module per command, assembled here in one place.
 
-Each module in `MODULES` defines `COMMAND` (a `kubenb.cli.kubectl.app.Command`), or
-`COMMANDS` for several top-level commands (cordon, uncordon, drain, taint).
+Each module defines `COMMAND` (a `kubenb.cli.kubectl.app.Command`), or `COMMANDS` for
+several top-level commands (cordon, uncordon, drain, taint); `root()` lists them all.
 """
 
 from __future__ import annotations
 
-import importlib
-
 from kubenb.cli.kubectl.app import Command
-
-MODULES = (
-    "get", "describe", "create", "apply", "delete", "expose", "run", "label", "patch",
-    "edit", "scale", "set", "rollout", "wait", "logs", "exec", "nodes", "top", "version",
-    "cluster_info", "api_resources", "config", "explain", "proxy",
-    "port_forward",  # after proxy: its `port-forward` replaces the placeholder there
+from kubenb.cli.kubectl.commands import (
+    api_resources,
+    apply,
+    cluster_info,
+    config,
+    create,
+    delete,
+    describe,
+    edit,
+    exec,
+    explain,
+    expose,
+    get,
+    label,
+    logs,
+    nodes,
+    patch,
+    port_forward,
+    proxy,
+    rollout,
+    run,
+    scale,
+    set,
+    top,
+    version,
+    wait,
 )
 
 
 def root() -> Command:
-    """A fresh command tree (cheap; built per call so tests cannot leak state)."""
-    top = Command("kubectl", "kubectl controls the Kubernetes cluster manager.")
-    for name in MODULES:
-        try:
-            module = importlib.import_module(f"kubenb.cli.kubectl.commands.{name}")
-        except ModuleNotFoundError as err:
-            if err.name == f"kubenb.cli.kubectl.commands.{name}":
-                continue  # not built yet
-            raise
-        commands = getattr(module, "COMMANDS", None) or [module.COMMAND]
-        top.add(*commands)
-    return top
+    """The command tree, in the order `kubectl --help` groups them (a fresh root per call,
+    so tests cannot leak state into it)."""
+    return Command("kubectl", "kubectl controls the Kubernetes cluster manager.").add(
+        get.COMMAND, describe.COMMAND, create.COMMAND, apply.COMMAND, delete.COMMAND,
+        expose.COMMAND, run.COMMAND, *label.COMMANDS, patch.COMMAND, edit.COMMAND,
+        scale.COMMAND, set.COMMAND, rollout.COMMAND, wait.COMMAND, logs.COMMAND,
+        exec.COMMAND, *nodes.COMMANDS, top.COMMAND, version.COMMAND, cluster_info.COMMAND,
+        api_resources.COMMAND, config.COMMAND, explain.COMMAND, proxy.COMMAND,
+        port_forward.COMMAND,
+    )

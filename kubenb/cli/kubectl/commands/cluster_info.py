@@ -1,7 +1,7 @@
 """`kubectl cluster-info`: where the control plane and the cluster services answer.
 
-The server URL is the client's (`client.server` when it has one); an in-process cluster
-answers where minikube's would, `https://192.168.49.2:8443`. One line follows per Service
+The server URL is the client's (`client.server`); a cluster without an HTTP API answers
+where minikube's would, `https://192.168.49.2:8443`. One line follows per Service
 in the namespace (default kube-system) labelled `kubernetes.io/cluster-service=true`.
 """
 
@@ -11,13 +11,17 @@ from typing import Any
 
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
 from kubenb.cli.kubectl.flags import Flag
+from kubenb.client.base import Client, NotSupported
 
 DEFAULT_SERVER = "https://192.168.49.2:8443"
 
 
-def server_url(client: Any) -> str:
+def server_url(client: Client) -> str:
     """The API server URL the client talks to."""
-    return getattr(client, "server", None) or DEFAULT_SERVER
+    try:
+        return client.server or DEFAULT_SERVER
+    except NotSupported:
+        return DEFAULT_SERVER
 
 
 def _join_scheme_name_port(scheme: str, name: str, port: str) -> str:

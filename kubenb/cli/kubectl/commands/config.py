@@ -17,7 +17,7 @@ from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.output import parse_output
 from kubenb.cli.kubectl.printers.formats import to_yaml
 from kubenb.cli.kubectl.printers.tabwriter import get_tabbed
-from kubenb.cli.minikube.kubeconfig import ConfigError, KubeConfig
+from kubenb.kubeconfig import ConfigError, KubeConfig
 
 CONFIG_HELP = """\
 Modify kubeconfig files using subcommands like "kubectl config set current-context my-context".

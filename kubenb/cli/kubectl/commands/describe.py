@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kubenb.api.errors import ApiError, NotFound
+from kubenb.api.objects import Obj
 from kubenb.api.registry import ResourceType
 from kubenb.api.tables.model import selector_string
 from kubenb.cli.kubectl import describe as d
@@ -22,7 +23,6 @@ from kubenb.cli.kubectl.commands.scale import find_targets
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.resources import resolve
 
-Obj = dict[str, Any]
 #: The kubectl release whose describe text we print (kubectl 1.32 is the referee).
 KUBECTL_MINOR = 32
 NEED_TYPE = ('You must specify the type of resource to describe. Use "kubectl api-resources" for a '

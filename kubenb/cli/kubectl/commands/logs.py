@@ -14,13 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 from kubenb.api.errors import ApiError
+from kubenb.api.objects import Obj
 from kubenb.api.tables.duration import parse_time
 from kubenb.api.tables.model import selector_string
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
 from kubenb.cli.kubectl.flags import Flag, parse_duration
 from kubenb.cli.kubectl.resources import lookup
 
-Obj = dict[str, Any]
 DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container"
 USAGE = ("expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\n"
          "POD or TYPE/NAME is a required argument for the logs command\n"
@@ -167,10 +167,9 @@ def print_logs(ctx: Ctx, pod: Obj, container: str, tail: int) -> None:
     if not ctx.flag("follow") or ctx.flag("previous"):
         write(fetch(None if tail < 0 else tail))
         return
-    stream_logs = getattr(ctx.client, "follow_logs", None)
-    if callable(stream_logs) and not ctx.flag("request-timeout"):
-        stream = stream_logs(ns, name, container, tail=None if tail < 0 else tail,
-                             timestamps=ctx.flag("timestamps"))
+    if not ctx.flag("request-timeout"):
+        stream = ctx.client.follow_logs(ns, name, container, tail=None if tail < 0 else tail,
+                                        timestamps=ctx.flag("timestamps"))
         try:
             for chunk in stream:
                 write(chunk)

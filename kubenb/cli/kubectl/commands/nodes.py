@@ -10,15 +10,14 @@ does here. Taint edits `spec.taints` with kubectl's merge rules and words.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from kubenb.api.errors import ApiError, NotFound
+from kubenb.api.objects import Obj
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
 from kubenb.cli.kubectl.commands.scale import DRY_RUN_SUFFIX, dry_run_mode, emit
 from kubenb.cli.kubectl.flags import Flag, parse_duration
 from kubenb.cli.kubectl.output import parse_output
 
-Obj = dict[str, Any]
 EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 MIRROR = "kubernetes.io/config.mirror"
 DS_FATAL = "DaemonSet-managed Pods (use --ignore-daemonsets to ignore)"

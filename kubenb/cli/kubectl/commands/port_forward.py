@@ -3,8 +3,8 @@
 Resolves the pod as kubectl does (a pod by name, or the first pod of a Service, Deployment,
 ReplicaSet … in "ByLogging" order, logs.py `pods_for`), translates ports (a Service port to
 its targetPort in that pod, a named container port to its number), insists the pod is
-Running, then asks the cluster's `PortForwards` (kubenb/net/portforward.py) to listen and
-prints kubectl's `Forwarding from 127.0.0.1:8080 -> 80` lines (and `[::1]` when it can be
+Running, then asks the client's port forwarder (`Client.port_forwarder()`: the cluster's
+port-forward sessions) to listen and prints kubectl's `Forwarding from 127.0.0.1:8080 -> 80` lines (and `[::1]` when it can be
 bound). Unlike kubectl the command returns at once — a notebook cell must — and the
 forwarding runs in the background on the control-plane loop until `%kubectl port-forward
 --stop`, the cluster stops, or the pod goes away. `Handling connection for …` is logged,
@@ -15,25 +15,25 @@ has a real network; with the sim driver the command says so.
 from __future__ import annotations
 
 import re
-from typing import Any
 
+from kubenb.api.objects import Obj
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
 from kubenb.cli.kubectl.commands.logs import pods_for
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.resources import lookup
-from kubenb.net.portforward import ListenError
+from kubenb.client.base import NotSupported, PortForwarder
+from kubenb.component import ListenError
 
-Obj = dict[str, Any]
 USAGE = ("TYPE/NAME and list of ports are required for port-forward\n"
          "See 'kubectl port-forward -h' for help and examples")
-SIM = ("kubectl port-forward needs pods that answer real TCP, and this cluster's pods are "
-       "simulated (the sim driver): start one with `minikube start --driver=process`")
 
 
-def _forwarder(ctx: Ctx) -> Any:
-    """The cluster's PortForwards, when the client is a kubenb cluster with a real network."""
-    cluster = getattr(ctx.client, "nodes", None)
-    return getattr(cluster, "port_forwards", None)
+def _forwarder(ctx: Ctx) -> tuple[PortForwarder | None, str]:
+    """The cluster's port forwarding, or None and why the cluster behind the client has none."""
+    try:
+        return ctx.client.port_forwarder(), ""
+    except NotSupported as err:
+        return None, str(err)
 
 
 def split_port(spec: str) -> tuple[str, str]:
@@ -125,7 +125,7 @@ def _resolve(ctx: Ctx, target: str, ports: list[str]) -> tuple[Obj, list[str]]:
 
 
 def run(ctx: Ctx, args: list[str]) -> int:
-    forwards = _forwarder(ctx)
+    forwards, missing = _forwarder(ctx)
     if ctx.flag("stop"):
         if forwards is not None:
             forwards.close_all()
@@ -138,7 +138,7 @@ def run(ctx: Ctx, args: list[str]) -> int:
     if phase != "Running":
         raise CommandError(f"unable to forward port because pod is not running. Current status={phase}")
     if forwards is None:
-        raise CommandError(SIM)
+        raise CommandError(missing)
     addresses = ctx.flag("address") or ["localhost"]
     for a in addresses:
         if a != "localhost" and not (a.startswith("127.") or a == "::1"):

@@ -3,20 +3,17 @@
 A notebook has no second terminal, so `%kubectl proxy [--port=8001]` starts the proxy
 (`kubenb.client.http_proxy.ApiProxy`, on its own thread) and returns at once after
 kubectl's `Starting to serve on 127.0.0.1:8001`. It forwards to the API server of the
-command's context with that context's credentials: an `HttpClient`'s server, or for a
-kubenb cluster in this process the `ApiServer` among its components. It stops with
-`%kubectl proxy --stop` (a kubenb addition), when the kernel is interrupted, or when the
-cluster it serves stops. Flags and errors are kubectl's (`--accept-hosts`,
+command's context with that context's credentials (`Client.endpoint()`: an `HttpClient`'s
+server, or the HTTP API server of a kubenb cluster in this process). It stops with
+`%kubectl proxy --stop` (a kubenb addition), when the kernel exits, or when the cluster it
+serves stops. Flags and errors are kubectl's (`--accept-hosts`,
 `--reject-paths`, `--api-prefix`, `--address`; `--port=0` picks a free port; a busy port is
 `error: listen tcp 127.0.0.1:8001: bind: address already in use`).
-
-(The `port-forward` placeholder below is superseded by `port_forward.py`, registered after
-this module.)
 """
 
 from __future__ import annotations
 
-from kubenb.cli.kubectl.app import Command, CommandError, Ctx
+from kubenb.cli.kubectl.app import Command, Ctx
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.proxy_runner import start_proxy, stop_proxies
 
@@ -37,28 +34,10 @@ PROXY_FLAGS = (
     Flag("stop", "bool", help="Stop the proxies this kernel runs (kubenb only)."),
 )
 
-PORT_FORWARD_FLAGS = (
-    Flag("address", "strings", ["localhost"]),
-    Flag("pod-running-timeout", "duration", "1m0s"),
-)
-
-
 def run_proxy(ctx: Ctx, args: list[str]) -> int:
     if ctx.flag("stop"):
         return stop_proxies(ctx)
     return start_proxy(ctx)
 
 
-def run_port_forward(ctx: Ctx, args: list[str]) -> int:
-    if len(args) < 2:
-        raise CommandError("TYPE/NAME and list of ports are required for port-forward\n"
-                           "See 'kubectl port-forward -h' for help and examples")
-    raise CommandError("kubectl port-forward is not available yet in kubenb: it needs the "
-                       "process runtime's real sockets, which are not built yet")
-
-
-COMMANDS = [
-    Command("proxy", "Run a proxy to the Kubernetes API server", run_proxy, PROXY_FLAGS),
-    Command("port-forward", "Forward one or more local ports to a pod", run_port_forward,
-            PORT_FORWARD_FLAGS),
-]
+COMMAND = Command("proxy", "Run a proxy to the Kubernetes API server", run_proxy, PROXY_FLAGS)

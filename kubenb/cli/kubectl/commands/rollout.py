@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timezone
-from typing import Any
 
 from kubenb.api.errors import ApiError
+from kubenb.api.objects import Obj
 from kubenb.api.registry import ResourceType
 from kubenb.api.rollback import CHANGE_CAUSE, RollbackError, history, rollback
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
@@ -24,7 +24,6 @@ from kubenb.cli.kubectl.output import parse_output, render_objects
 from kubenb.cli.kubectl.printers.formats import to_name
 from kubenb.cli.kubectl.printers.tabwriter import history_tabbed
 
-Obj = dict[str, Any]
 RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
 KUBECTL_MINOR = 32
 

@@ -8,9 +8,8 @@ TYPE -l SELECTOR → objects plus per-name API errors, kubectl's ContinueOnError
 
 from __future__ import annotations
 
-from typing import Any
-
 from kubenb.api.errors import ApiError, NotFound
+from kubenb.api.objects import Obj
 from kubenb.api.registry import ResourceType
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
 from kubenb.cli.kubectl.flags import Flag
@@ -18,7 +17,6 @@ from kubenb.cli.kubectl.output import OutputSpec, parse_output, render_objects
 from kubenb.cli.kubectl.printers.formats import to_name
 from kubenb.cli.kubectl.resources import resolve
 
-Obj = dict[str, Any]
 Target = tuple[ResourceType, Obj]
 
 DRY_RUN_SUFFIX = {"none": "", "client": " (dry run)", "server": " (server dry run)"}

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from kubenb.api.errors import ApiError
+from kubenb.api.objects import Obj
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
 from kubenb.cli.kubectl.commands.scale import (
     DRY_RUN_SUFFIX,
@@ -25,8 +26,6 @@ from kubenb.cli.kubectl.commands.scale import (
 )
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.output import parse_output
-
-Obj = dict[str, Any]
 
 _POD_SPEC_PATH = {"Pod": ("spec",), "Deployment": ("spec", "template", "spec"),
                   "ReplicaSet": ("spec", "template", "spec"), "StatefulSet": ("spec", "template", "spec"),

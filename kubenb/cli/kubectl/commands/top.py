@@ -1,8 +1,8 @@
 """`kubectl top node|pod`: CPU and memory from the Metrics API (metrics.k8s.io/v1beta1).
 
-The metrics come from an addon behind an optional client method, `client.metrics(kind,
-namespace, name=None, label_selector=None)`, which returns NodeMetrics / PodMetrics dicts as
-the Metrics API serves them, or None while the API is not available (kubectl then says
+The metrics come from an addon behind the client's `metrics(kind, namespace, name=None,
+label_selector=None)` capability, which returns NodeMetrics / PodMetrics dicts as the
+Metrics API serves them, or None while the API is not available (kubectl then says
 `error: Metrics API not available`). The table is kubectl's metrics printer: every cell ends
 in a TAB, so lines carry trailing padding.
 """
@@ -13,26 +13,18 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
+from kubenb.api.objects import Obj
 from kubenb.api.quantity import parse_quantity
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.printers.tabwriter import get_tabbed
 
-Obj = dict[str, Any]
-Metrics = Callable[..., "list[Obj] | None"]
 NODE_COLUMNS = ("NAME", "CPU(cores)", "CPU(%)", "MEMORY(bytes)", "MEMORY(%)")
 POD_COLUMNS = ("NAME", "CPU(cores)", "MEMORY(bytes)")
 
 
-def _metrics_source(ctx: Ctx) -> Metrics:
-    source = getattr(ctx.client, "metrics", None)
-    if source is None:
-        raise CommandError("Metrics API not available")
-    return source  # type: ignore[no-any-return]
-
-
 def _fetch(ctx: Ctx, kind: str, namespace: str | None, name: str | None, selector: str) -> list[Obj]:
-    items = _metrics_source(ctx)(kind, namespace, name=name, label_selector=selector or None)
+    items = ctx.client.metrics(kind, namespace, name=name, label_selector=selector or None)
     if items is None:
         raise CommandError("Metrics API not available")
     return items

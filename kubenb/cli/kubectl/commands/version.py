@@ -2,8 +2,8 @@
 
 kubenb's kubectl claims to be kubectl v1.32.4 (the release the referee binary on the build
 machine is built from; its Kustomize is v5.5.0). The server's version comes from the
-client: `client.version()` (the `/version` document) when the client offers it, else the
-control-plane node's kubeletVersion, else `DEFAULT_SERVER_VERSION`.
+client: `client.version()` (the `/version` document), or — for a bare store with no server
+behind it — the control-plane node's kubeletVersion, else `DEFAULT_SERVER_VERSION`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.printers.formats import to_yaml
+from kubenb.client.base import Client, NotSupported
 
 CLIENT_VERSION: dict[str, str] = {
     "major": "1",
@@ -50,12 +51,12 @@ def server_version_info(git_version: str) -> dict[str, str]:
             "platform": "linux/amd64"}
 
 
-def server_version(client: Any) -> dict[str, Any]:
-    """Ask the server for its version through whatever the client offers."""
-    ask = getattr(client, "version", None)
-    if callable(ask):
-        info = ask()
-        return server_version_info(info) if isinstance(info, str) else dict(info)
+def server_version(client: Client) -> dict[str, Any]:
+    """Ask the server for its version."""
+    try:
+        return dict(client.version())
+    except NotSupported:
+        pass
     nodes, _ = client.list("Node", None,
                            label_selector="node-role.kubernetes.io/control-plane")
     for node in nodes:

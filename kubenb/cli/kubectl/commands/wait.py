@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubenb.api.errors import ApiError, NotFound
+from kubenb.api.objects import Obj
 from kubenb.api.registry import ResourceType
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
 from kubenb.cli.kubectl.commands.scale import Target, emit, find_targets, report
@@ -23,7 +24,6 @@ from kubenb.cli.kubectl.templates import TemplateError, relaxed
 from kubenb.cli.kubectl.templates.jsonpath import compile_template, find_results, value_text
 from kubenb.cli.kubectl.templates.jsonpath_parse import JSONPathError
 
-Obj = dict[str, Any]
 Check = Callable[[Obj], bool]
 
 

@@ -12,8 +12,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from . import goyaml
-from .gonum import json_number
+from kubenb.encoding import goyaml
+from kubenb.encoding.gonum import json_number
 
 _GO_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                "\u2028": "\\u2028", "\u2029": "\\u2029"}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kubenb.cli.kubectl.printers.gonum import go_float_g, json_number
+from kubenb.encoding.gonum import go_float_g, json_number
 
 MAP_TYPE = "map[string]interface {}"
 SLICE_TYPE = "[]interface {}"

@@ -24,6 +24,8 @@ from typing import Any
 
 import yaml
 
+from kubenb.encoding.goyaml import dump as to_yaml
+
 PROVIDER = "minikube.sigs.k8s.io"
 
 # Field order of clientcmd's v1 structs (what `-o json` follows; YAML sorts keys).
@@ -89,8 +91,6 @@ class KubeConfig:
 
     def save(self, path: str | None = None) -> None:
         """Write the file (mode 0600: it may hold tokens), replacing it atomically."""
-        from kubenb.cli.kubectl.printers.formats import to_yaml
-
         target = path or self.path
         if not target:
             raise ValueError("this kubeconfig has no file to save to")

@@ -1,16 +1,21 @@
-"""The minikube profiles running in this Python process, and the kubeconfig that names them.
+"""Profiles: the clusters of this Python process, built and owned in one place.
 
-A `Profiles` registry owns one `kubenb.Cluster` per profile (built with the registry's
-clock factory: real clocks in notebooks, virtual ones in tests), the `KubeConfig` minikube
-would keep in ~/.kube/config, and the "active" profile of `minikube profile NAME`. The
-kubectl side asks it for `current_client()` (the cluster of the kubeconfig's
-current-context). Deleting a profile, or the interpreter exiting, stops its cluster.
+This is where kubenb is put together. A `Profiles` registry builds one `kubenb.Cluster` per
+minikube profile for a driver (its runtime from kubenb/node/runtime's table, checked with
+the engine first), gives it a loopback subnet claimed across processes
+(kubenb/net/claims.py), a state directory, and — on a real clock, i.e. in notebooks — an
+HTTP API server (`kubenb.server.ApiServer`); it starts, stops and deletes them, and keeps
+the `KubeConfig` minikube would keep in ~/.kube/config with the "active" profile of
+`minikube profile NAME`. The command layers above (`%minikube`, `%kubectl`, the widget)
+reach a cluster only through a `Profile` and its client (`Profile.client()`, the `Client`
+protocol of kubenb/client/base.py); they never import the cluster, server, node, net,
+controller or scheduler modules.
 
-With `serve_api` (the default on a real clock, i.e. in notebooks) every cluster gets an
-HTTP API server (`kubenb.server.ApiServer`) as a component, and `minikube start` merges the
-profile's cluster/user/context — the server's URL, CA data and token — into the kubeconfig
-file (`$KUBECONFIG` or ~/.kube/config) and exports `KUBECONFIG`, so `!kubectl` in a cell and
-the `kubernetes` package reach the cluster; `minikube delete` removes the entries again.
+With `serve_api`, `start` merges the profile's cluster/user/context — the server's URL, CA
+data and token — into the kubeconfig file (`$KUBECONFIG` or ~/.kube/config) and exports
+`KUBECONFIG`, so `!kubectl` in a cell and the `kubernetes` package reach the cluster;
+`delete` removes the entries again. Deleting a profile, or the interpreter exiting, stops
+its cluster.
 """
 
 from __future__ import annotations
@@ -20,18 +25,25 @@ import os
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Literal
 
-from kubenb.cli.minikube.kubeconfig import KubeConfig, default_path
-from kubenb.client.base import Client
+from kubenb.client.base import Client, ClusterBackend
+from kubenb.client.inprocess import InProcessClient
 from kubenb.clock import Clock, RealClock
+from kubenb.config import NodeShape, Timings
+from kubenb.kubeconfig import KubeConfig, default_path
 from kubenb.net import claims
+
+if TYPE_CHECKING:  # the control plane is imported when a first cluster is built
+    from kubenb.cluster import Cluster
+    from kubenb.component import ServedApi
 
 MINIKUBE_VERSION = "v1.35.0"
 MINIKUBE_COMMIT = "dd5d320e41b5451cdf3c01891bc4e13d189586ed-dirty"
 DEFAULT_KUBERNETES_VERSION = "v1.32.0"  # minikube v1.35.0's default
 API_PORT = 8443
 ADDONS = {"metrics-server": "Kubernetes"}  # the addons kubenb knows, and their maintainers
+DRIVERS = ("sim", "process", "docker")
 
 ClockFactory = Callable[[], Clock]
 
@@ -44,16 +56,48 @@ class NoCluster(Exception):
                          "specify the right host or port?")
 
 
+class DriverError(Exception):
+    """A driver cannot be used here; the fields are minikube's exit message parts.
+
+    `problem`: "missing" (not part of this kubenb, or its engine is not installed),
+    "stopped" (the engine does not answer) or "error" (anything else)."""
+
+    def __init__(self, reason: str, message: str, problem: Literal["missing", "stopped", "error"],
+                 advice: str = "", url: str = "") -> None:
+        super().__init__(message)
+        self.reason, self.message, self.problem = reason, message, problem
+        self.advice, self.url = advice, url
+
+
+def check_driver(driver: str) -> str:
+    """Ask the driver's engine before creating anything: its version ("" for drivers that
+    need none), or a DriverError in minikube's words."""
+    from kubenb.node.runtime import RuntimeUnavailable, check_engine
+    from kubenb.node.runtime.docker_engine import EngineUnavailable
+
+    try:
+        return check_engine(driver)
+    except RuntimeUnavailable:
+        raise DriverError("PROVIDER_NOT_FOUND", f"The '{driver}' driver is not available in "
+                          "this kubenb installation", "missing", advice="Use --driver=sim") from None
+    except EngineUnavailable as err:
+        problem: Literal["missing", "stopped", "error"] = (
+            "missing" if err.reason_id.endswith("_NOT_FOUND")
+            else "stopped" if err.reason_id.endswith("_NOT_RUNNING") else "error")
+        raise DriverError(err.reason_id, err.message, problem, err.suggestion, err.url) from None
+
+
 @dataclass
 class Profile:
     name: str
-    cluster: Any  # kubenb.cluster.Cluster
+    cluster: Cluster
     driver: str = "sim"
     cpus: int = 2
     memory_mb: int = 4096
     kubernetes_version: str = DEFAULT_KUBERNETES_VERSION
     running: bool = True
     addons: dict[str, bool] = field(default_factory=dict)
+    engine_version: str = ""  # the Docker engine's, for the docker driver
 
     def machines(self) -> list[str]:
         """Machine names in node order: `minikube`, `minikube-m02`, …"""
@@ -69,24 +113,44 @@ class Profile:
     @property
     def server(self) -> str:
         """The API server URL: the running HTTP server's, else minikube's node address."""
-        server = getattr(self.cluster, "server", None)
-        return server if isinstance(server, str) else f"https://{self.ip()}:{API_PORT}"
+        api = self.cluster.served_api()
+        return api.url if api is not None else f"https://{self.ip()}:{API_PORT}"
 
     @property
-    def api_server(self) -> Any:
-        """The profile's `kubenb.server.ApiServer`, when it serves one and it runs."""
-        for component in getattr(self.cluster, "components", ()):
-            if type(component).__name__ == "ApiServer" and component.running:
-                return component
-        return None
+    def api_server(self) -> ServedApi | None:
+        """The profile's HTTP API server, when it serves one and it runs."""
+        return self.cluster.served_api()
 
-    def client(self) -> Client:
-        from kubenb.client.inprocess import InProcessClient
+    @property
+    def backend(self) -> ClusterBackend:
+        """The cluster as the clients see it (an HTTP client of its own server may pace it)."""
+        return self.cluster
 
+    def client(self) -> InProcessClient:
         return InProcessClient.for_cluster(self.cluster)
 
+    def set_addon(self, addon: str, enabled: bool) -> None:
+        self.addons[addon] = enabled
+        if addon == "metrics-server":
+            self.cluster.metrics_enabled = enabled
 
-def _release(cluster: Any) -> None:
+    # ---- machines (`minikube node …`) -----------------------------------------------------
+
+    def add_node(self) -> str:
+        return self.cluster.add_node()
+
+    def stop_node(self, machine: str) -> None:
+        """A node failure: its pods die at once and its heartbeats stop."""
+        self.cluster.stop_node(machine)
+
+    def start_node(self, machine: str) -> None:
+        self.cluster.start_node(machine)
+
+    def delete_node(self, machine: str) -> None:
+        self.cluster.delete_node(machine)
+
+
+def _release(cluster: Cluster) -> None:
     """Give the profile's loopback subnet back (kubenb/net/claims.py)."""
     if cluster.runtime_name != "sim":
         claims.release(int(cluster.node_subnet.split(".")[-1]))
@@ -103,7 +167,7 @@ class Profiles:
 
     def __init__(self, clock_factory: ClockFactory | None = None, *, home: str | None = None,
                  kubeconfig: KubeConfig | None = None, register_atexit: bool = True,
-                 timings: Any = None, default_driver: str | None = None,
+                 timings: Timings | None = None, default_driver: str | None = None,
                  serve_api: bool | None = None, kubeconfig_path: str | None = None) -> None:
         """`default_driver`: what `minikube start` uses without `--driver` — `process`
         (real programs) with the real clock, `sim` with any other clock (tests).
@@ -149,24 +213,24 @@ class Profiles:
 
     def create(self, name: str, *, nodes: int = 1, driver: str = "sim", cpus: int = 2,
                memory_mb: int = 4096, kubernetes_version: str = DEFAULT_KUBERNETES_VERSION,
-               seed: int | None = None, addons: dict[str, bool] | None = None) -> Profile:
-        """Build and start a new profile's cluster; wait until its nodes are Ready."""
+               seed: int | None = None, addons: dict[str, bool] | None = None,
+               engine_version: str = "") -> Profile:
+        """Build and start a new profile's cluster; wait until its nodes are Ready.
+        Raises ValueError when the driver's runtime refuses this cluster."""
         from kubenb.cluster import Cluster
-        from kubenb.config import NodeShape
+        from kubenb.server import ApiServer
 
-        kw: dict[str, Any] = {}
-        if self.timings is not None:
-            kw["timings"] = self.timings
         cluster = Cluster(name, nodes=nodes, runtime=driver, clock=self.clock_factory(),
-                          seed=seed, node_subnet=self._free_subnet(driver), shape=NodeShape(cpu=str(cpus), memory=f"{memory_mb}Mi"),
-                          kubernetes_version=kubernetes_version, **kw)
+                          seed=seed, node_subnet=self._free_subnet(driver),
+                          shape=NodeShape(cpu=str(cpus), memory=f"{memory_mb}Mi"),
+                          kubernetes_version=kubernetes_version,
+                          **({"timings": self.timings} if self.timings is not None else {}))
         prof = Profile(name, cluster, driver, cpus, memory_mb, kubernetes_version,
-                       addons=dict(addons or {}))
-        cluster.metrics_enabled = bool(prof.addons.get("metrics-server"))
+                       engine_version=engine_version)
+        for addon, enabled in (addons or {}).items():
+            prof.set_addon(addon, enabled)
         if self.serve_api:
-            from kubenb.server import ApiServer
-
-            cluster.components.append(ApiServer())
+            cluster.serve_api(ApiServer())
         self._profiles[name] = prof
         try:
             cluster.start()
@@ -260,7 +324,7 @@ class Profiles:
                 os.environ["KUBECONFIG"] = path  # `!kubectl` in a cell inherits it
 
 
-def _shutdown(cluster: Any) -> None:
+def _shutdown(cluster: Cluster) -> None:
     cluster.stop()
     loop = cluster.clock.loop
     if not loop.is_running() and not loop.is_closed():

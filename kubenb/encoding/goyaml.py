@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .gonum import yaml_number
-from .goyaml_scalars import (
+from kubenb.encoding.gonum import yaml_number
+from kubenb.encoding.goyaml_scalars import (
     BASE60,
     BREAKS,
     ESCAPES,
