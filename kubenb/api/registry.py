@@ -42,10 +42,11 @@ class ResourceType:
         return f"{k}.{self.group}" if self.group else k
 
 
-def _rt(group: str, kind: str, plural: str, namespaced: bool = True, **kw: object) -> ResourceType:
+def _rt(group: str, kind: str, plural: str, namespaced: bool = True, version: str = "v1",
+        **kw: object) -> ResourceType:
     return ResourceType(
         group=group,
-        version="v1",
+        version=version,
         kind=kind,
         plural=plural,
         singular=kind.lower(),
@@ -72,6 +73,22 @@ RESOURCES: tuple[ResourceType, ...] = (
         subresources=("scale", "status"), has_status=True),
     _rt("apps", "ReplicaSet", "replicasets", short_names=("rs",), categories=("all",),
         subresources=("scale", "status"), has_status=True),
+    _rt("", "PersistentVolumeClaim", "persistentvolumeclaims", short_names=("pvc",),
+        subresources=("status",), has_status=True),
+    _rt("", "ReplicationController", "replicationcontrollers", short_names=("rc",),
+        categories=("all",), subresources=("scale", "status"), has_status=True),
+    _rt("apps", "ControllerRevision", "controllerrevisions"),
+    _rt("apps", "DaemonSet", "daemonsets", short_names=("ds",), categories=("all",),
+        subresources=("status",), has_status=True),
+    _rt("apps", "StatefulSet", "statefulsets", short_names=("sts",), categories=("all",),
+        subresources=("scale", "status"), has_status=True),
+    _rt("autoscaling", "HorizontalPodAutoscaler", "horizontalpodautoscalers", version="v2",
+        short_names=("hpa",), categories=("all",), subresources=("status",), has_status=True),
+    _rt("batch", "CronJob", "cronjobs", short_names=("cj",), categories=("all",),
+        subresources=("status",), has_status=True),
+    _rt("batch", "Job", "jobs", categories=("all",), subresources=("status",), has_status=True),
+    _rt("policy", "PodDisruptionBudget", "poddisruptionbudgets", short_names=("pdb",),
+        subresources=("status",), has_status=True),
 )
 
 

@@ -154,16 +154,21 @@ def test_api_resources_sorted_by_group_then_name(kube: Any) -> None:
     groups = [kube.client.registry.lookup(n).group for n in rows]
     assert groups == sorted(groups)
     assert rows[:2] == ["configmaps", "endpoints"]
-    assert rows[-2:] == ["deployments", "replicasets"]
+    assert rows[-2:] == ["jobs", "poddisruptionbudgets"]
+
+
+APPS = ("controllerrevisions.apps\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\n"
+        "statefulsets.apps\n")
 
 
 @pytest.mark.parametrize("line, want", [
     ("api-resources -o name --namespaced=false", "namespaces\nnodes\n"),
-    ("api-resources -o name --api-group=apps", "deployments.apps\nreplicasets.apps\n"),
+    ("api-resources -o name --api-group=apps", APPS),
     ("api-resources -o name --categories=all",
-     "pods\nservices\ndeployments.apps\nreplicasets.apps\n"),
-    ("api-resources -o name --sort-by=kind --api-group=apps",
-     "deployments.apps\nreplicasets.apps\n"),
+     "pods\nreplicationcontrollers\nservices\ndaemonsets.apps\ndeployments.apps\n"
+     "replicasets.apps\nstatefulsets.apps\nhorizontalpodautoscalers.autoscaling\n"
+     "cronjobs.batch\njobs.batch\n"),
+    ("api-resources -o name --sort-by=kind --api-group=apps", APPS),
 ])
 def test_api_resources_filters(kube: Any, line: str, want: str) -> None:
     assert kube(line).out == want
