@@ -31,7 +31,7 @@ from kubenb.clock import Clock, rfc3339
 Op = Literal["CREATE", "UPDATE"]
 Propagation = Literal["Background", "Foreground", "Orphan"]
 # Kinds whose metadata.generation follows spec changes.
-_GENERATION_KINDS = {"Deployment", "ReplicaSet", "Pod"}
+_GENERATION_KINDS = {"Deployment", "ReplicaSet", "Pod", "Job", "CronJob"}
 SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 # RFC 4122 variant and version 4 bits, as uuid.UUID(int=..., version=4) sets them
 _UUID_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
@@ -303,12 +303,14 @@ class Store:
                     if self._find(rt.kind, ns, meta["name"]) is None:
                         break
             self._reset_status(new)
+            # Like upstream's BeforeCreate, the uid exists before the strategy validates:
+            # a Job's generated selector is made from it (defaults_batch.py).
+            meta["uid"] = self._new_uid()
             self._admit("CREATE", new, None)
             if self._find(rt.kind, ns, meta["name"]) is not None:
                 for hook in self.hooks:
                     hook.release(new)
                 raise AlreadyExists(rt.qualified, meta["name"])
-            meta["uid"] = self._new_uid()
             meta["creationTimestamp"] = stamp(self.clock.now())
             if rt.kind in _GENERATION_KINDS:
                 meta["generation"] = 1
@@ -324,7 +326,7 @@ class Store:
         kind = obj["kind"]
         if kind == "Pod":
             obj["status"] = {"phase": "Pending", "qosClass": qos_class(obj)}
-        elif kind in ("Deployment", "ReplicaSet"):
+        elif kind in ("Deployment", "ReplicaSet", "Job", "CronJob"):
             obj["status"] = {}
         elif kind == "Service":
             obj["status"] = {"loadBalancer": {}}

@@ -24,6 +24,7 @@ from kubenb.api.objects import Obj
 from kubenb.api.quantity import parse_quantity
 from kubenb.api.registry import REGISTRY, UnknownResource
 from kubenb.api.validation_apps import validate_deployment, validate_replicaset
+from kubenb.api.validation_batch import validate_cronjob, validate_job
 from kubenb.api.validation_config import validate_config_map, validate_secret
 from kubenb.api.validation_core import (
     validate_endpoints,
@@ -55,6 +56,8 @@ _VALIDATORS: dict[str, Validator] = {
     "Namespace": validate_namespace,
     "Node": validate_node,
     "Endpoints": validate_endpoints,
+    "Job": validate_job,
+    "CronJob": validate_cronjob,
 }
 
 
@@ -76,8 +79,11 @@ def _quantities(obj: Obj) -> Iterator[Any]:
     kind = obj.get("kind")
     if kind == "Pod":
         yield from _pod_spec_quantities(obj.get("spec"))
-    elif kind in ("Deployment", "ReplicaSet"):
+    elif kind in ("Deployment", "ReplicaSet", "Job"):
         yield from _pod_spec_quantities(as_dict(as_dict(obj.get("spec")).get("template")).get("spec"))
+    elif kind == "CronJob":
+        job_spec = as_dict(as_dict(as_dict(obj.get("spec")).get("jobTemplate")).get("spec"))
+        yield from _pod_spec_quantities(as_dict(job_spec.get("template")).get("spec"))
     elif kind == "Node":
         status = as_dict(obj.get("status"))
         yield from as_dict(status.get("capacity")).values()
