@@ -26,6 +26,7 @@ from kubenb.config import Context, NodeShape, Timings, default_state_dir
 from kubenb.controllers.base import ControllerRunner
 from kubenb.controllers.deployment import DeploymentController
 from kubenb.controllers.endpoints import EndpointsController
+from kubenb.controllers.job import JobController
 from kubenb.controllers.gc import GarbageCollector
 from kubenb.controllers.namespace import NamespaceController
 from kubenb.controllers.nodelifecycle import NodeLifecycleController
@@ -101,7 +102,7 @@ class Cluster:
         runner = ControllerRunner(self.ctx)
         for cls in (DeploymentController, ReplicaSetController, EndpointsController,
                     GarbageCollector, NamespaceController, NodeLifecycleController,
-                    TaintEvictionController, Scheduler):
+                    TaintEvictionController, Scheduler, JobController):
             runner.add(cls(self.ctx))
         return runner
 

@@ -42,6 +42,8 @@ class Timings:
     pod_error_resync: float = 1.0  # kubelet re-syncs a pod whose sync failed (backOffPeriod 10 s)
     controller_coalesce: float = 0.05  # pod-event bursts → one owner reconcile (informer lag)
     scheduler_retry: float = 5.0  # unschedulable pods retried at least this often (300 s)
+    job_backoff_initial: float = 2.0  # delay before re-creating a Job's failed pod (10 s, doubling)
+    job_backoff_max: float = 120.0  # (600 s)
 
     @classmethod
     def kubernetes(cls) -> Timings:
@@ -59,6 +61,8 @@ class Timings:
             crash_backoff_reset=600.0,
             pod_error_resync=10.0,
             scheduler_retry=300.0,
+            job_backoff_initial=10.0,
+            job_backoff_max=600.0,
         )
 
     def with_(self, **changes: float) -> Timings:

@@ -27,7 +27,7 @@ from typing import Any
 
 Obj = dict[str, Any]
 
-__all__ = ["condition", "configmap", "container", "deployment", "node", "pod", "replicaset",
+__all__ = ["condition", "configmap", "container", "cronjob", "deployment", "job", "node", "pod", "replicaset",
            "service"]
 
 
@@ -205,3 +205,28 @@ def configmap(name: str, data: Mapping[str, str] | None = None, *,
 
 
 _container = container  # pod() and the workloads take a parameter of that name
+
+
+def job(name: str, image: str = "busybox", command: Sequence[str] | None = ("sh", "-c", "exit 0"), *,
+        namespace: str | None = "default", restart_policy: str = "Never",
+        annotations: Mapping[str, str] | None = None, **spec: Any) -> Obj:
+    """A batch/v1 Job with one container `c` running `command` (template pod annotations optional)."""
+    template: Obj = {"spec": {"restartPolicy": restart_policy,
+                              "containers": [container("c", image, command=command)]}}
+    if annotations:
+        template["metadata"] = {"annotations": dict(annotations)}
+    return _fresh({"apiVersion": "batch/v1", "kind": "Job",
+                   "metadata": _metadata(name, namespace, None, None, None),
+                   "spec": {**spec, "template": template}})
+
+
+def cronjob(name: str, schedule: str = "@hourly", image: str = "busybox",
+            command: Sequence[str] | None = ("sh", "-c", "exit 0"), *,
+            namespace: str | None = "default", job_spec: Mapping[str, Any] | None = None,
+            annotations: Mapping[str, str] | None = None, **spec: Any) -> Obj:
+    """A batch/v1 CronJob whose jobs run one container `c` (restartPolicy OnFailure)."""
+    template = job("x", image, command, restart_policy="OnFailure", annotations=annotations)["spec"]["template"]
+    return _fresh({"apiVersion": "batch/v1", "kind": "CronJob",
+                   "metadata": _metadata(name, namespace, None, None, None),
+                   "spec": {"schedule": schedule, **spec,
+                            "jobTemplate": {"spec": {**(job_spec or {}), "template": template}}}})
