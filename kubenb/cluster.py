@@ -24,14 +24,16 @@ from kubenb.clock import Clock, RealClock
 from kubenb.component import Component, ServedApi, StopHook
 from kubenb.config import Context, NodeShape, Timings, default_state_dir
 from kubenb.controllers.base import ControllerRunner
+from kubenb.controllers.cronjob import CronJobController
 from kubenb.controllers.deployment import DeploymentController
 from kubenb.controllers.endpoints import EndpointsController
-from kubenb.controllers.job import JobController
 from kubenb.controllers.gc import GarbageCollector
+from kubenb.controllers.job import JobController
 from kubenb.controllers.namespace import NamespaceController
 from kubenb.controllers.nodelifecycle import NodeLifecycleController
 from kubenb.controllers.replicaset import ReplicaSetController
 from kubenb.controllers.taint_eviction import TaintEvictionController
+from kubenb.controllers.ttlafterfinished import TTLAfterFinishedController
 from kubenb.net.addresses import AddressPlan
 from kubenb.net.portforward import PortForwards
 from kubenb.net.proxy import KubeProxy
@@ -102,7 +104,8 @@ class Cluster:
         runner = ControllerRunner(self.ctx)
         for cls in (DeploymentController, ReplicaSetController, EndpointsController,
                     GarbageCollector, NamespaceController, NodeLifecycleController,
-                    TaintEvictionController, Scheduler, JobController):
+                    TaintEvictionController, Scheduler, JobController,
+                    CronJobController, TTLAfterFinishedController):
             runner.add(cls(self.ctx))
         return runner
 
