@@ -14,7 +14,7 @@ from typing import Any
 
 from kubenb.api.registry import REGISTRY, UnknownResource
 
-from . import rows_apps, rows_core, rows_pod
+from . import rows_apps, rows_batch, rows_core, rows_pod
 from .model import Column, Row, Table
 
 RowFunc = Callable[[dict[str, Any], datetime], list[str]]
@@ -76,6 +76,11 @@ COLUMNS: dict[str, tuple[list[Column], RowFunc]] = {
     "ConfigMap": ([_NAME, _str_int("Data"), _AGE], rows_core.configmap_row),
     "Secret": ([_NAME, Column("Type"), _str_int("Data"), _AGE], rows_core.secret_row),
     "ServiceAccount": ([_NAME, _str_int("Secrets"), _AGE], rows_core.serviceaccount_row),
+    "Job": ([_NAME, Column("Status"), Column("Completions"), Column("Duration"), _AGE,
+             _CONTAINERS, _IMAGES, _SELECTOR], rows_batch.job_row),
+    "CronJob": ([_NAME, Column("Schedule"), Column("Timezone"), Column("Suspend", type="boolean"),
+                 _int("Active"), Column("Last Schedule"), _AGE, _CONTAINERS, _IMAGES, _SELECTOR],
+                rows_batch.cronjob_row),
 }
 
 DEFAULT: tuple[list[Column], RowFunc] = ([_NAME, _AGE], rows_core.default_row)
