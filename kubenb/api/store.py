@@ -31,6 +31,7 @@ from kubenb.clock import Clock, rfc3339
 Op = Literal["CREATE", "UPDATE"]
 Propagation = Literal["Background", "Foreground", "Orphan"]
 # Kinds whose metadata.generation follows spec changes.
+_UID_BEFORE_ADMISSION = {"Job"}
 _GENERATION_KINDS = {"Deployment", "ReplicaSet", "Pod", "Job", "CronJob"}
 SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 # RFC 4122 variant and version 4 bits, as uuid.UUID(int=..., version=4) sets them
@@ -303,14 +304,18 @@ class Store:
                     if self._find(rt.kind, ns, meta["name"]) is None:
                         break
             self._reset_status(new)
-            # Like upstream's BeforeCreate, the uid exists before the strategy validates:
-            # a Job's generated selector is made from it (defaults_batch.py).
-            meta["uid"] = self._new_uid()
+            # Like upstream's BeforeCreate, a Job has its uid before the strategy validates:
+            # its generated selector is made from it (defaults_batch.py). Other kinds draw
+            # theirs after admission, so a rejected create leaves the seeded sequence alone.
+            if rt.kind in _UID_BEFORE_ADMISSION:
+                meta["uid"] = self._new_uid()
             self._admit("CREATE", new, None)
             if self._find(rt.kind, ns, meta["name"]) is not None:
                 for hook in self.hooks:
                     hook.release(new)
                 raise AlreadyExists(rt.qualified, meta["name"])
+            if rt.kind not in _UID_BEFORE_ADMISSION:
+                meta["uid"] = self._new_uid()
             meta["creationTimestamp"] = stamp(self.clock.now())
             if rt.kind in _GENERATION_KINDS:
                 meta["generation"] = 1
