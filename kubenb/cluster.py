@@ -19,17 +19,19 @@ from typing import Any, TypeVar
 
 from kubenb.api.admission import DefaultTolerations
 from kubenb.api.store import Store
+from kubenb.api.strategy_daemon import DaemonSetTemplateGeneration
 from kubenb.api.watch import to_loop
 from kubenb.clock import Clock, RealClock
 from kubenb.component import Component, ServedApi, StopHook
 from kubenb.config import Context, NodeShape, Timings, default_state_dir
 from kubenb.controllers.base import ControllerRunner
+from kubenb.controllers.daemonset import DaemonSetController
 from kubenb.controllers.deployment import DeploymentController
 from kubenb.controllers.endpoints import EndpointsController
 from kubenb.controllers.gc import GarbageCollector
 from kubenb.controllers.namespace import NamespaceController
 from kubenb.controllers.nodelifecycle import NodeLifecycleController
-from kubenb.controllers.replicaset import ReplicaSetController
+from kubenb.controllers.replicaset import ReplicaSetController, ReplicationControllerController
 from kubenb.controllers.taint_eviction import TaintEvictionController
 from kubenb.net.addresses import AddressPlan
 from kubenb.net.portforward import PortForwards
@@ -77,7 +79,8 @@ class Cluster:
         self.addresses = AddressPlan.for_runtime(runtime, int(node_subnet.split(".")[-1]))
         self.state_dir = state_dir or default_state_dir(name)
         self.services = ServiceAllocator(self.store, service_cidr=self.addresses.service_cidr)
-        self.store.hooks += [DefaultTolerations(self.timings.toleration_seconds), self.services]
+        self.store.hooks += [DefaultTolerations(self.timings.toleration_seconds), self.services,
+                             DaemonSetTemplateGeneration()]
         self.node_subnet = node_subnet
         # Cluster-wide parts that are neither controllers nor kubelets (kube-proxy, the
         # HTTP API server): started after the nodes, stopped before them (kubenb/component.py).
@@ -101,7 +104,8 @@ class Cluster:
         runner = ControllerRunner(self.ctx)
         for cls in (DeploymentController, ReplicaSetController, EndpointsController,
                     GarbageCollector, NamespaceController, NodeLifecycleController,
-                    TaintEvictionController, Scheduler):
+                    TaintEvictionController, Scheduler,
+                    DaemonSetController, ReplicationControllerController):
             runner.add(cls(self.ctx))
         return runner
 
