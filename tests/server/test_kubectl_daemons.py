@@ -98,6 +98,16 @@ def test_daemonset_with_real_kubectl(served: Served, golden: object) -> None:
     assert ours(served, "rollout", "restart", "daemonset/agent") == "daemonset.apps/agent restarted\n"
     assert ours(served, "rollout", "pause", "daemonset/agent") == real(
         served, "rollout", "pause", "daemonset/agent", rc=1)
+    node = sorted(n["metadata"]["name"] for n in served.store.list("Node"))[0]
+    refused = real(served, "drain", node, "--timeout=30s", rc=1)
+    assert "error: unable to drain node" in refused and "cannot delete DaemonSet-managed Pods " \
+        "(use --ignore-daemonsets to ignore): default/agent-" in refused
+    real(served, "uncordon", node)
+    assert words(ours(served, "drain", node, "--timeout=30s")) == words(refused)
+    real(served, "uncordon", node)
+    drained = real(served, "drain", node, "--ignore-daemonsets", "--timeout=30s")
+    assert "Warning: ignoring DaemonSet-managed Pods: default/agent-" in drained
+    real(served, "uncordon", node)
     real(served, "delete", "ds", "agent")
 
 
