@@ -19,19 +19,21 @@ from typing import Any, TypeVar
 
 from kubenb.api.admission import DefaultTolerations
 from kubenb.api.store import Store
+from kubenb.api.strategy_daemon import DaemonSetTemplateGeneration
 from kubenb.api.watch import to_loop
 from kubenb.clock import Clock, RealClock
 from kubenb.component import Component, ServedApi, StopHook
 from kubenb.config import Context, NodeShape, Timings, default_state_dir
 from kubenb.controllers.base import ControllerRunner
 from kubenb.controllers.cronjob import CronJobController
+from kubenb.controllers.daemonset import DaemonSetController
 from kubenb.controllers.deployment import DeploymentController
 from kubenb.controllers.endpoints import EndpointsController
 from kubenb.controllers.gc import GarbageCollector
 from kubenb.controllers.job import JobController
 from kubenb.controllers.namespace import NamespaceController
 from kubenb.controllers.nodelifecycle import NodeLifecycleController
-from kubenb.controllers.replicaset import ReplicaSetController
+from kubenb.controllers.replicaset import ReplicaSetController, ReplicationControllerController
 from kubenb.controllers.taint_eviction import TaintEvictionController
 from kubenb.controllers.ttlafterfinished import TTLAfterFinishedController
 from kubenb.net.addresses import AddressPlan
@@ -80,7 +82,8 @@ class Cluster:
         self.addresses = AddressPlan.for_runtime(runtime, int(node_subnet.split(".")[-1]))
         self.state_dir = state_dir or default_state_dir(name)
         self.services = ServiceAllocator(self.store, service_cidr=self.addresses.service_cidr)
-        self.store.hooks += [DefaultTolerations(self.timings.toleration_seconds), self.services]
+        self.store.hooks += [DefaultTolerations(self.timings.toleration_seconds), self.services,
+                             DaemonSetTemplateGeneration()]
         self.node_subnet = node_subnet
         # Cluster-wide parts that are neither controllers nor kubelets (kube-proxy, the
         # HTTP API server): started after the nodes, stopped before them (kubenb/component.py).
@@ -105,7 +108,8 @@ class Cluster:
         for cls in (DeploymentController, ReplicaSetController, EndpointsController,
                     GarbageCollector, NamespaceController, NodeLifecycleController,
                     TaintEvictionController, Scheduler, JobController,
-                    CronJobController, TTLAfterFinishedController):
+                    CronJobController, TTLAfterFinishedController,
+                    DaemonSetController, ReplicationControllerController):
             runner.add(cls(self.ctx))
         return runner
 

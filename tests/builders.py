@@ -27,8 +27,8 @@ from typing import Any
 
 Obj = dict[str, Any]
 
-__all__ = ["condition", "configmap", "container", "cronjob", "deployment", "job", "node", "pod", "replicaset",
-           "service"]
+__all__ = ["condition", "configmap", "container", "cronjob", "daemonset", "deployment", "job",
+           "node", "pod", "replicaset", "replicationcontroller", "service"]
 
 
 def _metadata(name: str, namespace: str | None, labels: Mapping[str, str] | None,
@@ -133,6 +133,21 @@ def deployment(name: str, image: str = "nginx", replicas: int | None = 1, *,
 def replicaset(name: str, image: str = "nginx", replicas: int | None = 1, **kwargs: Any) -> Obj:
     """A ReplicaSet: what `deployment()` builds from the same arguments, of kind ReplicaSet."""
     return {**deployment(name, image, replicas, **kwargs), "kind": "ReplicaSet"}
+
+
+def daemonset(name: str, image: str = "nginx", **kwargs: Any) -> Obj:
+    """A DaemonSet: `deployment()`'s shape without replicas, of kind DaemonSet (spec keywords
+    such as updateStrategy as given)."""
+    obj = deployment(name, image, None, **kwargs)
+    return {**obj, "kind": "DaemonSet"}
+
+
+def replicationcontroller(name: str, image: str = "nginx", replicas: int | None = 1,
+                          **kwargs: Any) -> Obj:
+    """A v1 ReplicationController: `deployment()`'s shape with a plain-map selector."""
+    obj = deployment(name, image, replicas, **kwargs)
+    obj["spec"]["selector"] = dict(obj["spec"]["selector"]["matchLabels"])
+    return {**obj, "apiVersion": "v1", "kind": "ReplicationController"}
 
 
 def service(name: str, *, namespace: str | None = "default",

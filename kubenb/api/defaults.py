@@ -206,6 +206,41 @@ def _default_replicaset(rs: Obj) -> None:
     _default_template(spec.get("template"))
 
 
+def _default_daemonset(ds: Obj) -> None:
+    """SetDefaults_DaemonSet: RollingUpdate with maxUnavailable 1 / maxSurge 0, history 10."""
+    spec = ds.setdefault("spec", {})
+    strategy = spec.get("updateStrategy")
+    if not isinstance(strategy, dict):
+        strategy = spec["updateStrategy"] = {}
+    if not strategy.get("type"):
+        strategy["type"] = "RollingUpdate"
+    if strategy["type"] == "RollingUpdate":
+        ru = strategy.get("rollingUpdate")
+        if not isinstance(ru, dict):
+            ru = strategy["rollingUpdate"] = {}
+        ru.setdefault("maxUnavailable", 1)
+        ru.setdefault("maxSurge", 0)
+    if spec.get("revisionHistoryLimit") is None:
+        spec["revisionHistoryLimit"] = 10
+    _default_template(spec.get("template"))
+
+
+def _default_replicationcontroller(rc: Obj) -> None:
+    """SetDefaults_ReplicationController: selector and labels from the template's labels."""
+    spec = rc.setdefault("spec", {})
+    template = spec.get("template")
+    labels = ((template or {}).get("metadata") or {}).get("labels") if isinstance(template, dict) else None
+    if labels is not None:
+        if not spec.get("selector"):
+            spec["selector"] = dict(labels)
+        meta = rc.setdefault("metadata", {})
+        if not meta.get("labels"):
+            meta["labels"] = dict(labels)
+    if spec.get("replicas") is None:
+        spec["replicas"] = 1
+    _default_template(template)
+
+
 def _default_service(svc: Obj) -> None:
     spec = svc.setdefault("spec", {})
     if not spec.get("sessionAffinity"):
@@ -296,6 +331,8 @@ _DEFAULTERS: dict[str, Callable[[Obj], None]] = {
     "Pod": _default_pod,
     "Deployment": _default_deployment,
     "ReplicaSet": _default_replicaset,
+    "DaemonSet": _default_daemonset,
+    "ReplicationController": _default_replicationcontroller,
     "Service": _default_service,
     "Secret": _default_secret,
     "Namespace": _default_namespace,

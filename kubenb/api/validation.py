@@ -33,6 +33,7 @@ from kubenb.api.validation_core import (
     validate_node,
     validate_service,
 )
+from kubenb.api.validation_daemon import validate_daemonset, validate_replicationcontroller
 from kubenb.api.validation_meta import as_dict, as_list
 from kubenb.api.validation_pod import validate_pod_create, validate_pod_update
 
@@ -50,6 +51,8 @@ _VALIDATORS: dict[str, Validator] = {
     "Pod": _validate_pod,
     "Deployment": validate_deployment,
     "ReplicaSet": validate_replicaset,
+    "DaemonSet": validate_daemonset,
+    "ReplicationController": validate_replicationcontroller,
     "Service": validate_service,
     "ConfigMap": validate_config_map,
     "Secret": validate_secret,
@@ -79,7 +82,7 @@ def _quantities(obj: Obj) -> Iterator[Any]:
     kind = obj.get("kind")
     if kind == "Pod":
         yield from _pod_spec_quantities(obj.get("spec"))
-    elif kind in ("Deployment", "ReplicaSet", "Job"):
+    elif kind in ("Deployment", "ReplicaSet", "Job", "DaemonSet", "ReplicationController"):
         yield from _pod_spec_quantities(as_dict(as_dict(obj.get("spec")).get("template")).get("spec"))
     elif kind == "CronJob":
         job_spec = as_dict(as_dict(as_dict(obj.get("spec")).get("jobTemplate")).get("spec"))

@@ -143,29 +143,37 @@ def pods_to_delete(pods: list[Obj], related: list[Obj], diff: int, now: datetime
 # ---- the controller -------------------------------------------------------------------
 
 class ReplicaSetController(Controller):
+    """Also the ReplicationController's controller: subclasses set `kind` and `selector`."""
+
     name = "replicaset-controller"
+    kind = "ReplicaSet"
+
+    @staticmethod
+    def selector(rs: Obj) -> Selector:
+        """The owner's pod selector (a LabelSelector here, a plain map for an RC)."""
+        return from_label_selector(rs["spec"].get("selector"))
 
     def watches(self) -> list[Watch]:
-        return [Watch("ReplicaSet", own_key), Watch("Pod", self._pod_keys, coalesce=self.ctx.timings.controller_coalesce)]
+        return [Watch(self.kind, own_key), Watch("Pod", self._pod_keys, coalesce=self.ctx.timings.controller_coalesce)]
 
     def _pod_keys(self, event: WatchEvent) -> list[Hashable]:
-        keys = owner_keys("ReplicaSet")(event)
+        keys = owner_keys(self.kind)(event)
         pod = event["object"]
         if keys or owner_of(pod) is not None or event["type"] == "DELETED":
             return keys
         ns = pod["metadata"].get("namespace") or ""
         labels = pod["metadata"].get("labels") or {}
         return [
-            Key("ReplicaSet", ns, rs["metadata"]["name"])
-            for rs in self.store.list("ReplicaSet", ns)
-            if from_label_selector(rs["spec"].get("selector")).matches(labels)
+            Key(self.kind, ns, rs["metadata"]["name"])
+            for rs in self.store.list(self.kind, ns)
+            if self.selector(rs).matches(labels)
         ]
 
     def reconcile(self, key: Key) -> float | None:
-        rs = self.store.try_get("ReplicaSet", key.namespace, key.name)
+        rs = self.store.try_get(self.kind, key.namespace, key.name)
         if rs is None:
             return None
-        selector = from_label_selector(rs["spec"].get("selector"))
+        selector = self.selector(rs)
         pods = self._claim_pods(rs, selector)
         active = [p for p in pods if is_pod_active(p)]
         error: tuple[str, ApiError] | None = None
@@ -249,7 +257,7 @@ class ReplicaSetController(Controller):
         owner = owner_of(rs)
         siblings = [rs] if owner is None else [
             o for o in self.store.dependents(owner["uid"])
-            if o.get("kind") == "ReplicaSet" and (owner_of(o) or {}).get("uid") == owner["uid"]
+            if o.get("kind") == self.kind and (owner_of(o) or {}).get("uid") == owner["uid"]
         ]
         return [p for s in siblings for p in self.store.dependents(s["metadata"]["uid"])
                 if p.get("kind") == "Pod" and (owner_of(p) or {}).get("uid") == s["metadata"]["uid"]]
@@ -311,3 +319,14 @@ class ReplicaSetController(Controller):
             new["status"] = status
             self.store.update(new, subresource="status")
         return wait
+
+
+class ReplicationControllerController(ReplicaSetController):
+    """pkg/controller/replication: the ReplicaSet logic over a v1 RC and its map selector."""
+
+    name = "replication-controller"
+    kind = "ReplicationController"
+
+    @staticmethod
+    def selector(rs: Obj) -> Selector:
+        return from_map(rs["spec"].get("selector"))

@@ -14,7 +14,7 @@ from typing import Any
 
 from kubenb.api.registry import REGISTRY, UnknownResource
 
-from . import rows_apps, rows_batch, rows_core, rows_pod
+from . import rows_apps, rows_batch, rows_core, rows_daemon, rows_pod
 from .model import Column, Row, Table
 
 RowFunc = Callable[[dict[str, Any], datetime], list[str]]
@@ -55,6 +55,11 @@ COLUMNS: dict[str, tuple[list[Column], RowFunc]] = {
         _NAME, _int("Desired"), _int("Current"), _int("Ready"), _int("Up-to-date"),
         _int("Available"), Column("Node Selector"), _AGE, _CONTAINERS, _IMAGES, _SELECTOR,
     ], rows_apps.daemonset_row),
+    "ReplicationController": ([
+        _NAME, _int("Desired"), _int("Current"), _int("Ready"), _AGE, _CONTAINERS, _IMAGES, _SELECTOR,
+    ], rows_daemon.replicationcontroller_row),
+    "ControllerRevision": ([_NAME, Column("Controller"), _int("Revision"), _AGE],
+                           rows_daemon.controllerrevision_row),
     "Service": ([
         _NAME, Column("Type"), Column("Cluster-IP"), Column("External-IP"), Column("Port(s)"),
         _AGE, _SELECTOR,

@@ -534,3 +534,8 @@ SCHEMAS.update({
         "host": F("string", "Node name on which the event is generated."),
     }),
 })
+
+# ---- kinds documented in their own modules ------------------------------------------------
+from kubenb.cli.kubectl.explain_daemons import SCHEMAS as _DAEMONS  # noqa: E402
+
+SCHEMAS.update(_DAEMONS)

@@ -16,10 +16,11 @@ from typing import Any
 from kubenb.api.errors import ApiError, NotFound
 from kubenb.api.objects import Obj
 from kubenb.api.registry import ResourceType
-from kubenb.api.tables.model import selector_string
+from kubenb.api.tables.model import format_labels, selector_string
 from kubenb.cli.kubectl import describe as d
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
 from kubenb.cli.kubectl.commands.scale import find_targets
+from kubenb.cli.kubectl.describe.daemons import describe_daemonset, describe_replicationcontroller
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.resources import resolve
 
@@ -85,6 +86,17 @@ class Fetcher:
         pods, _ = self.client.list("Pod", ns, label_selector=selector or None)
         return d.describe_replicaset(rs, pods, self.maybe_events(rs), now, kubectl_minor=KUBECTL_MINOR)
 
+    def daemonset(self, ds: Obj, now: Any) -> str:
+        selector = selector_string((ds.get("spec") or {}).get("selector"))
+        pods, _ = self.client.list("Pod", ds["metadata"]["namespace"], label_selector=selector or None)
+        return describe_daemonset(ds, pods, self.maybe_events(ds), now, kubectl_minor=KUBECTL_MINOR)
+
+    def replicationcontroller(self, rc: Obj, now: Any) -> str:
+        selector = format_labels((rc.get("spec") or {}).get("selector"))
+        pods, _ = self.client.list("Pod", rc["metadata"]["namespace"],
+                                   label_selector=None if selector == "<none>" else selector)
+        return describe_replicationcontroller(rc, pods, self.maybe_events(rc), now, kubectl_minor=KUBECTL_MINOR)
+
     def service(self, svc: Obj, now: Any) -> str:
         meta = svc["metadata"]
         endpoints = self.list_or_empty("EndpointSlice", meta["namespace"],
@@ -128,7 +140,8 @@ class Fetcher:
             "Pod": self.pod, "Deployment": self.deployment, "ReplicaSet": self.replicaset,
             "Service": self.service, "Node": self.node, "Namespace": self.namespace,
             "ConfigMap": self.configmap, "Secret": self.secret, "ServiceAccount": self.serviceaccount,
-            "Endpoints": self.endpoints,
+            "Endpoints": self.endpoints, "DaemonSet": self.daemonset,
+            "ReplicationController": self.replicationcontroller,
         }
         if rt.kind not in table:
             raise CommandError(f"no description has been implemented for {rt.kind}")

@@ -16,6 +16,7 @@ from kubenb.api.objects import Obj
 from kubenb.api.registry import ResourceType
 from kubenb.api.rollback import CHANGE_CAUSE, RollbackError, history, rollback
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
+from kubenb.cli.kubectl.commands import rollout_daemon
 from kubenb.cli.kubectl.commands.scale import Target, emit, find_targets, report, report_aggregate
 from kubenb.cli.kubectl.describe.pod import write_pod_template
 from kubenb.cli.kubectl.describe.writer import DescribeWriter, escape_terminal
@@ -43,7 +44,7 @@ def _targets(ctx: Ctx, args: list[str]) -> tuple[list[Target], list[ApiError]]:
 
 
 def _only_deployments(rt: ResourceType, what: str) -> None:
-    if rt.kind != "Deployment":
+    if rt.kind not in ("Deployment", "DaemonSet"):
         raise CommandError(f"no {what} has been implemented for \"{group_kind(rt)}\"")
 
 
@@ -87,7 +88,7 @@ def run_status(ctx: Ctx, args: list[str]) -> int:
         raise CommandError(f"revision must be a positive integer: {ctx.flag('revision')}")
     targets, errors = _targets(ctx, args)
     for rt, obj in targets:
-        if rt.kind != "Deployment":
+        if rt.kind not in STATUS_VIEWERS:
             raise CommandError(f"no status viewer has been implemented for {group_kind(rt)}")
         watch_status(ctx, rt, obj)
     return report(ctx, errors)
@@ -99,9 +100,10 @@ def watch_status(ctx: Ctx, rt: ResourceType, obj: Obj) -> None:
     ns, selector = meta.get("namespace"), f"metadata.name={meta['name']}"
     timeout = parse_duration(ctx.flag("timeout")) or None
     deadline = None if timeout is None else ctx.client.now().timestamp() + timeout
+    viewer = STATUS_VIEWERS[rt.kind]
     items, rv = ctx.client.list(rt.kind, ns, field_selector=selector)
     for current in items:
-        text, done = deployment_status(current, ctx.flag("revision"))
+        text, done = viewer(current, ctx.flag("revision"))
         _write(ctx, text)
         if done or not ctx.flag("watch"):
             return
@@ -121,7 +123,7 @@ def watch_status(ctx: Ctx, rt: ResourceType, obj: Obj) -> None:
                 if ev["type"] not in ("ADDED", "MODIFIED"):
                     continue
                 rv = ev["object"]["metadata"].get("resourceVersion", rv)
-                text, done = deployment_status(ev["object"], ctx.flag("revision"))
+                text, done = viewer(ev["object"], ctx.flag("revision"))
                 _write(ctx, text)
                 if done:
                     return
@@ -163,7 +165,10 @@ def run_history(ctx: Ctx, args: list[str]) -> int:
     for rt, obj in targets:
         _only_deployments(rt, "history viewer")
         meta = obj["metadata"]
-        entries = history(ctx.client, meta["namespace"], meta["name"])
+        if rt.kind == "DaemonSet":
+            entries = rollout_daemon.history_entries(ctx, obj)
+        else:
+            entries = history(ctx.client, meta["namespace"], meta["name"])
         if not spec.table:
             chosen = [rs for rev, _, rs in entries if revision in (0, rev)]
             ctx.out.write(render_objects(spec, chosen, len(chosen) == 1))
@@ -195,6 +200,9 @@ def run_undo(ctx: Ctx, args: list[str]) -> int:
     for rt, obj in targets:
         _only_deployments(rt, "rollbacker")
         meta = obj["metadata"]
+        if rt.kind == "DaemonSet":
+            emit(ctx, spec, obj, rollout_daemon.undo(ctx, obj))
+            continue
         try:
             result = rollback(ctx.client, meta["namespace"], meta["name"], ctx.flag("to-revision"))
         except RollbackError as err:
@@ -209,7 +217,8 @@ def run_undo(ctx: Ctx, args: list[str]) -> int:
 Change = Callable[[Obj], "Obj | str"]
 
 
-def _patch_each(ctx: Ctx, args: list[str], verb: str, change: Change, done: str) -> int:
+def _patch_each(ctx: Ctx, args: list[str], verb: str, change: Change, done: str,
+                kinds: tuple[str, ...] = ("Deployment",)) -> int:
     """kubectl's pause/resume/restart loop: a patch per object, the errors aggregated at the end.
 
     `change(obj)` returns the patch, or the error text kubectl collects for that object.
@@ -219,7 +228,7 @@ def _patch_each(ctx: Ctx, args: list[str], verb: str, change: Change, done: str)
     errors: list[ApiError | str] = list(api_errors)
     for rt, obj in targets:
         meta = obj["metadata"]
-        patch = change(obj) if rt.kind == "Deployment" else f"{verb} is not supported"
+        patch = change(obj) if rt.kind in kinds else f"{verb} is not supported"
         if isinstance(patch, str):
             raw = patch.startswith("failed to create patch")
             errors.append(patch if raw else f'error: {rt.qualified} "{meta["name"]}" {patch}')
@@ -267,7 +276,12 @@ def run_restart(ctx: Ctx, args: list[str]) -> int:
             return (f"failed to create patch for {d['metadata']['name']}: if restart has already been "
                     "triggered within the past second, please wait before attempting to trigger another")
         return {"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: stamp}}}}}
-    return _patch_each(ctx, args, "restarting", change, "restarted")
+    return _patch_each(ctx, args, "restarting", change, "restarted", ("Deployment", "DaemonSet"))
+
+
+STATUS_VIEWERS: dict[str, Callable[[Obj, int], tuple[str, bool]]] = {
+    "Deployment": deployment_status, "DaemonSet": rollout_daemon.daemonset_status,
+}
 
 
 def _flags(*extra: Flag) -> tuple[Flag, ...]:
