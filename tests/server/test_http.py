@@ -237,15 +237,25 @@ def test_dry_run_stores_nothing(served: Served) -> None:
     assert r.status == 201 and r.json()["metadata"]["uid"]
     assert served.store.try_get("ConfigMap", "default", "dry") is None
     served.request("POST", cms, configmap("dry", a="1"))
-    rv = served.store.resource_version
-    r = served.request("PATCH", f"{cms}/dry?dryRun=All", {"data": {"a": "2"}},
-                       headers={"Content-Type": "application/merge-patch+json"})
-    assert r.json()["data"] == {"a": "2"}
-    assert served.request("DELETE", f"{cms}/dry?dryRun=All").status == 200
-    r = served.request("PUT", f"{cms}/dry?dryRun=All", configmap("dry", a="3"))
-    assert r.status == 200 and r.json()["data"] == {"a": "3"}
-    assert served.store.resource_version == rv
-    assert served.store.get("ConfigMap", "default", "dry")["data"] == {"a": "1"}
+    rv = served.store.get("ConfigMap", "default", "dry")["metadata"]["resourceVersion"]
+    writes: list[tuple[str, str]] = []  # the cluster's own heartbeats write meanwhile
+
+    def record(verb: str, kind: str, obj: dict[str, Any], sub: str | None) -> None:
+        writes.append((kind, obj["metadata"]["name"]))
+
+    served.store.write_listeners.append(record)
+    try:
+        r = served.request("PATCH", f"{cms}/dry?dryRun=All", {"data": {"a": "2"}},
+                           headers={"Content-Type": "application/merge-patch+json"})
+        assert r.json()["data"] == {"a": "2"}
+        assert served.request("DELETE", f"{cms}/dry?dryRun=All").status == 200
+        r = served.request("PUT", f"{cms}/dry?dryRun=All", configmap("dry", a="3"))
+        assert r.status == 200 and r.json()["data"] == {"a": "3"}
+    finally:
+        served.store.write_listeners.remove(record)
+    assert ("ConfigMap", "dry") not in writes
+    stored = served.store.get("ConfigMap", "default", "dry")
+    assert stored["data"] == {"a": "1"} and stored["metadata"]["resourceVersion"] == rv
 
 
 def test_patch_types(served: Served) -> None:
