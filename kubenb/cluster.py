@@ -30,6 +30,7 @@ from kubenb.controllers.gc import GarbageCollector
 from kubenb.controllers.namespace import NamespaceController
 from kubenb.controllers.nodelifecycle import NodeLifecycleController
 from kubenb.controllers.replicaset import ReplicaSetController
+from kubenb.controllers.statefulset import StatefulSetController
 from kubenb.controllers.taint_eviction import TaintEvictionController
 from kubenb.net.addresses import AddressPlan
 from kubenb.net.portforward import PortForwards
@@ -101,7 +102,7 @@ class Cluster:
         runner = ControllerRunner(self.ctx)
         for cls in (DeploymentController, ReplicaSetController, EndpointsController,
                     GarbageCollector, NamespaceController, NodeLifecycleController,
-                    TaintEvictionController, Scheduler):
+                    TaintEvictionController, StatefulSetController, Scheduler):
             runner.add(cls(self.ctx))
         return runner
 

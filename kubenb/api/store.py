@@ -31,7 +31,7 @@ from kubenb.clock import Clock, rfc3339
 Op = Literal["CREATE", "UPDATE"]
 Propagation = Literal["Background", "Foreground", "Orphan"]
 # Kinds whose metadata.generation follows spec changes.
-_GENERATION_KINDS = {"Deployment", "ReplicaSet", "Pod"}
+_GENERATION_KINDS = {"Deployment", "ReplicaSet", "Pod", "StatefulSet"}
 SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 # RFC 4122 variant and version 4 bits, as uuid.UUID(int=..., version=4) sets them
 _UUID_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
@@ -328,6 +328,10 @@ class Store:
             obj["status"] = {}
         elif kind == "Service":
             obj["status"] = {"loadBalancer": {}}
+        elif kind == "StatefulSet":
+            obj["status"] = {"replicas": 0, "availableReplicas": 0}
+        elif kind == "PersistentVolumeClaim":
+            obj["status"] = {"phase": "Pending"}
 
     def update(
         self,

@@ -34,6 +34,11 @@ from kubenb.api.validation_core import (
 )
 from kubenb.api.validation_meta import as_dict, as_list
 from kubenb.api.validation_pod import validate_pod_create, validate_pod_update
+from kubenb.api.validation_stateful import (
+    validate_claim,
+    validate_controller_revision,
+    validate_statefulset,
+)
 
 Validator = Callable[[ErrorList, Obj, "Obj | None"], None]
 
@@ -49,6 +54,9 @@ _VALIDATORS: dict[str, Validator] = {
     "Pod": _validate_pod,
     "Deployment": validate_deployment,
     "ReplicaSet": validate_replicaset,
+    "StatefulSet": validate_statefulset,
+    "ControllerRevision": validate_controller_revision,
+    "PersistentVolumeClaim": validate_claim,
     "Service": validate_service,
     "ConfigMap": validate_config_map,
     "Secret": validate_secret,
@@ -76,7 +84,9 @@ def _quantities(obj: Obj) -> Iterator[Any]:
     kind = obj.get("kind")
     if kind == "Pod":
         yield from _pod_spec_quantities(obj.get("spec"))
-    elif kind in ("Deployment", "ReplicaSet"):
+    elif kind == "PersistentVolumeClaim":
+        yield from as_dict(as_dict(as_dict(obj.get("spec")).get("resources")).get("requests")).values()
+    elif kind in ("Deployment", "ReplicaSet", "StatefulSet"):
         yield from _pod_spec_quantities(as_dict(as_dict(obj.get("spec")).get("template")).get("spec"))
     elif kind == "Node":
         status = as_dict(obj.get("status"))
