@@ -28,7 +28,7 @@ from typing import Any
 Obj = dict[str, Any]
 
 __all__ = ["condition", "configmap", "container", "deployment", "node", "pod", "replicaset",
-           "service"]
+           "service", "statefulset"]
 
 
 def _metadata(name: str, namespace: str | None, labels: Mapping[str, str] | None,
@@ -133,6 +133,25 @@ def deployment(name: str, image: str = "nginx", replicas: int | None = 1, *,
 def replicaset(name: str, image: str = "nginx", replicas: int | None = 1, **kwargs: Any) -> Obj:
     """A ReplicaSet: what `deployment()` builds from the same arguments, of kind ReplicaSet."""
     return {**deployment(name, image, replicas, **kwargs), "kind": "ReplicaSet"}
+
+
+def statefulset(name: str, image: str = "nginx", replicas: int | None = 1, *,
+                service_name: str | None = None, claims: Sequence[str] = ("www",),
+                storage: str = "1Gi", mount: str = "/usr/share/nginx/html", **kwargs: Any) -> Obj:
+    """A StatefulSet: `deployment()`'s arguments, `serviceName` (default: the name), and one
+    `ReadWriteOnce` volumeClaimTemplate of `storage` per name in `claims`, mounted at
+    `mount` (then `mount`-1, -2 …) in the container."""
+    obj = {**deployment(name, image, replicas, **kwargs), "kind": "StatefulSet"}
+    spec = obj["spec"]
+    spec["serviceName"] = name if service_name is None else service_name
+    if claims:
+        spec["volumeClaimTemplates"] = [
+            {"metadata": {"name": c}, "spec": {"accessModes": ["ReadWriteOnce"],
+                                               "resources": {"requests": {"storage": storage}}}}
+            for c in claims]
+        spec["template"]["spec"]["containers"][0]["volumeMounts"] = [
+            {"name": c, "mountPath": mount if i == 0 else f"{mount}-{i}"} for i, c in enumerate(claims)]
+    return _fresh(obj)
 
 
 def service(name: str, *, namespace: str | None = "default",
