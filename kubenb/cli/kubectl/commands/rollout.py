@@ -16,6 +16,7 @@ from kubenb.api.objects import Obj
 from kubenb.api.registry import ResourceType
 from kubenb.api.rollback import CHANGE_CAUSE, RollbackError, history, rollback
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
+from kubenb.cli.kubectl.commands import rollout_stateful
 from kubenb.cli.kubectl.commands.scale import Target, emit, find_targets, report, report_aggregate
 from kubenb.cli.kubectl.describe.pod import write_pod_template
 from kubenb.cli.kubectl.describe.writer import DescribeWriter, escape_terminal
@@ -43,7 +44,7 @@ def _targets(ctx: Ctx, args: list[str]) -> tuple[list[Target], list[ApiError]]:
 
 
 def _only_deployments(rt: ResourceType, what: str) -> None:
-    if rt.kind != "Deployment":
+    if rt.kind not in ("Deployment", "StatefulSet"):
         raise CommandError(f"no {what} has been implemented for \"{group_kind(rt)}\"")
 
 
@@ -87,7 +88,7 @@ def run_status(ctx: Ctx, args: list[str]) -> int:
         raise CommandError(f"revision must be a positive integer: {ctx.flag('revision')}")
     targets, errors = _targets(ctx, args)
     for rt, obj in targets:
-        if rt.kind != "Deployment":
+        if rt.kind not in STATUS_VIEWERS:
             raise CommandError(f"no status viewer has been implemented for {group_kind(rt)}")
         watch_status(ctx, rt, obj)
     return report(ctx, errors)
@@ -100,8 +101,9 @@ def watch_status(ctx: Ctx, rt: ResourceType, obj: Obj) -> None:
     timeout = parse_duration(ctx.flag("timeout")) or None
     deadline = None if timeout is None else ctx.client.now().timestamp() + timeout
     items, rv = ctx.client.list(rt.kind, ns, field_selector=selector)
+    viewer = STATUS_VIEWERS[rt.kind]
     for current in items:
-        text, done = deployment_status(current, ctx.flag("revision"))
+        text, done = viewer(current, ctx.flag("revision"))
         _write(ctx, text)
         if done or not ctx.flag("watch"):
             return
@@ -121,7 +123,7 @@ def watch_status(ctx: Ctx, rt: ResourceType, obj: Obj) -> None:
                 if ev["type"] not in ("ADDED", "MODIFIED"):
                     continue
                 rv = ev["object"]["metadata"].get("resourceVersion", rv)
-                text, done = deployment_status(ev["object"], ctx.flag("revision"))
+                text, done = viewer(ev["object"], ctx.flag("revision"))
                 _write(ctx, text)
                 if done:
                     return
@@ -163,7 +165,15 @@ def run_history(ctx: Ctx, args: list[str]) -> int:
     for rt, obj in targets:
         _only_deployments(rt, "history viewer")
         meta = obj["metadata"]
-        entries = history(ctx.client, meta["namespace"], meta["name"])
+        if rt.kind == "StatefulSet":
+            entries = rollout_stateful.history(ctx, obj)
+            if not spec.table:
+                chosen = [r for r in rollout_stateful.revisions(ctx, obj)
+                          if revision in (0, int(r.get("revision") or 0))]
+                ctx.out.write(render_objects(spec, chosen, len(chosen) == 1))
+                continue
+        else:
+            entries = history(ctx.client, meta["namespace"], meta["name"])
         if not spec.table:
             chosen = [rs for rev, _, rs in entries if revision in (0, rev)]
             ctx.out.write(render_objects(spec, chosen, len(chosen) == 1))
@@ -175,8 +185,8 @@ def run_history(ctx: Ctx, args: list[str]) -> int:
             if not match:
                 raise CommandError("unable to find the specified revision")
             cause, rs = match[0]
-            template = dict((rs.get("spec") or {}).get("template") or {})
-            if cause:
+            template = dict(rs if rt.kind == "StatefulSet" else (rs.get("spec") or {}).get("template") or {})
+            if cause and rt.kind == "Deployment":  # the StatefulSet viewer shows the bare template
                 tmeta = dict(template.get("metadata") or {})
                 tmeta["annotations"] = {**(tmeta.get("annotations") or {}), CHANGE_CAUSE: cause}
                 template["metadata"] = tmeta
@@ -195,6 +205,10 @@ def run_undo(ctx: Ctx, args: list[str]) -> int:
     for rt, obj in targets:
         _only_deployments(rt, "rollbacker")
         meta = obj["metadata"]
+        if rt.kind == "StatefulSet":
+            result, obj = rollout_stateful.undo(ctx, obj, ctx.flag("to-revision"))
+            emit(ctx, spec, obj, result)
+            continue
         try:
             result = rollback(ctx.client, meta["namespace"], meta["name"], ctx.flag("to-revision"))
         except RollbackError as err:
@@ -219,7 +233,8 @@ def _patch_each(ctx: Ctx, args: list[str], verb: str, change: Change, done: str)
     errors: list[ApiError | str] = list(api_errors)
     for rt, obj in targets:
         meta = obj["metadata"]
-        patch = change(obj) if rt.kind == "Deployment" else f"{verb} is not supported"
+        patch = change(obj) if rt.kind == "Deployment" or (rt.kind == "StatefulSet" and verb == "restarting") \
+            else f"{verb} is not supported"
         if isinstance(patch, str):
             raw = patch.startswith("failed to create patch")
             errors.append(patch if raw else f'error: {rt.qualified} "{meta["name"]}" {patch}')
@@ -283,5 +298,6 @@ UNDO = Command("undo", "Undo a previous rollout", run_undo, _flags(
     Flag("to-revision", "int", 0), Flag("dry-run", "string", "none")))
 PAUSE = Command("pause", "Mark the provided resource as paused", run_pause, _flags())
 RESUME = Command("resume", "Resume a paused resource", run_resume, _flags())
+STATUS_VIEWERS = {"Deployment": deployment_status, "StatefulSet": rollout_stateful.statefulset_status}
 RESTART = Command("restart", "Restart a resource", run_restart, _flags())
 COMMAND = Command("rollout", "Manage the rollout of a resource").add(STATUS, HISTORY, UNDO, PAUSE, RESUME, RESTART)
