@@ -86,3 +86,15 @@ def test_bad_input_is_rejected_in_the_api_servers_words(web: Any, vcluster: Any)
         'The StatefulSet "db" is invalid: spec.template.metadata.labels: Invalid value: '
         '{"app":"other"}: `selector` does not match template `labels`\n', 1)
     assert [s["metadata"]["name"] for s in vcluster.store.list("StatefulSet", "default")] == ["web"]
+
+
+@pytest.mark.parametrize("line, expect", [
+    ("explain statefulset.spec.podManagementPolicy", "enum: OrderedReady, Parallel"),
+    ("explain sts.status", "updateRevision\t<string>"),
+    ("explain pvc.spec", "volumeMode\t<string>\n  enum: Block, Filesystem"),
+    ("explain persistentvolumeclaim.status.phase", "enum: Bound, Lost, Pending"),
+    ("explain controllerrevisions", "revision\t<integer> -required-"),
+])
+def test_explain_documents_the_stateful_kinds(kube: Any, line: str, expect: str) -> None:
+    r = kube(line)
+    assert r.rc == 0 and expect in r.out, r.text

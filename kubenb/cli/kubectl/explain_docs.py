@@ -534,3 +534,8 @@ SCHEMAS.update({
         "host": F("string", "Node name on which the event is generated."),
     }),
 })
+
+# ---- StatefulSet, ControllerRevision, PersistentVolumeClaim (their own module) ------------
+from kubenb.cli.kubectl.explain_stateful import SCHEMAS as _STATEFUL  # noqa: E402
+
+SCHEMAS.update(_STATEFUL)
