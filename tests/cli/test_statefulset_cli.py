@@ -89,10 +89,10 @@ def test_bad_input_is_rejected_in_the_api_servers_words(web: Any, vcluster: Any)
 
 
 @pytest.mark.parametrize("line, expect", [
-    ("explain statefulset.spec.podManagementPolicy", "enum: OrderedReady, Parallel"),
+    ("explain statefulset.spec.podManagementPolicy", "ENUM:\n    OrderedReady\n    Parallel\n"),
     ("explain sts.status", "updateRevision\t<string>"),
     ("explain pvc.spec", "volumeMode\t<string>\n  enum: Block, Filesystem"),
-    ("explain persistentvolumeclaim.status.phase", "enum: Bound, Lost, Pending"),
+    ("explain persistentvolumeclaim.status.phase", "ENUM:\n    Bound\n    Lost\n    Pending\n"),
     ("explain controllerrevisions", "revision\t<integer> -required-"),
 ])
 def test_explain_documents_the_stateful_kinds(kube: Any, line: str, expect: str) -> None:
