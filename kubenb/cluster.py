@@ -34,6 +34,7 @@ from kubenb.controllers.job import JobController
 from kubenb.controllers.namespace import NamespaceController
 from kubenb.controllers.nodelifecycle import NodeLifecycleController
 from kubenb.controllers.replicaset import ReplicaSetController, ReplicationControllerController
+from kubenb.controllers.statefulset import StatefulSetController
 from kubenb.controllers.taint_eviction import TaintEvictionController
 from kubenb.controllers.ttlafterfinished import TTLAfterFinishedController
 from kubenb.net.addresses import AddressPlan
@@ -109,7 +110,8 @@ class Cluster:
                     GarbageCollector, NamespaceController, NodeLifecycleController,
                     TaintEvictionController, Scheduler, JobController,
                     CronJobController, TTLAfterFinishedController,
-                    DaemonSetController, ReplicationControllerController):
+                    DaemonSetController, ReplicationControllerController,
+                    StatefulSetController):
             runner.add(cls(self.ctx))
         return runner
 

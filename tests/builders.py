@@ -28,7 +28,7 @@ from typing import Any
 Obj = dict[str, Any]
 
 __all__ = ["condition", "configmap", "container", "cronjob", "daemonset", "deployment", "job",
-           "node", "pod", "replicaset", "replicationcontroller", "service"]
+           "node", "pod", "replicaset", "replicationcontroller", "service", "statefulset"]
 
 
 def _metadata(name: str, namespace: str | None, labels: Mapping[str, str] | None,
@@ -148,6 +148,25 @@ def replicationcontroller(name: str, image: str = "nginx", replicas: int | None 
     obj = deployment(name, image, replicas, **kwargs)
     obj["spec"]["selector"] = dict(obj["spec"]["selector"]["matchLabels"])
     return {**obj, "apiVersion": "v1", "kind": "ReplicationController"}
+
+
+def statefulset(name: str, image: str = "nginx", replicas: int | None = 1, *,
+                service_name: str | None = None, claims: Sequence[str] = ("www",),
+                storage: str = "1Gi", mount: str = "/usr/share/nginx/html", **kwargs: Any) -> Obj:
+    """A StatefulSet: `deployment()`'s arguments, `serviceName` (default: the name), and one
+    `ReadWriteOnce` volumeClaimTemplate of `storage` per name in `claims`, mounted at
+    `mount` (then `mount`-1, -2 …) in the container."""
+    obj = {**deployment(name, image, replicas, **kwargs), "kind": "StatefulSet"}
+    spec = obj["spec"]
+    spec["serviceName"] = name if service_name is None else service_name
+    if claims:
+        spec["volumeClaimTemplates"] = [
+            {"metadata": {"name": c}, "spec": {"accessModes": ["ReadWriteOnce"],
+                                               "resources": {"requests": {"storage": storage}}}}
+            for c in claims]
+        spec["template"]["spec"]["containers"][0]["volumeMounts"] = [
+            {"name": c, "mountPath": mount if i == 0 else f"{mount}-{i}"} for i, c in enumerate(claims)]
+    return _fresh(obj)
 
 
 def service(name: str, *, namespace: str | None = "default",

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 
 from kubenb.api.defaults_batch import default_cronjob, default_job
+from kubenb.api.defaults_stateful import default_claim, make_statefulset_defaulter
 from kubenb.api.objects import Obj
 from kubenb.api.quantity import round_up_milli
 
@@ -328,6 +329,8 @@ def _default_endpoints(ep: Obj) -> None:
 
 
 _DEFAULTERS: dict[str, Callable[[Obj], None]] = {
+    "StatefulSet": make_statefulset_defaulter(_default_template),
+    "PersistentVolumeClaim": default_claim,
     "Pod": _default_pod,
     "Deployment": _default_deployment,
     "ReplicaSet": _default_replicaset,

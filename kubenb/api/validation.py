@@ -36,6 +36,11 @@ from kubenb.api.validation_core import (
 from kubenb.api.validation_daemon import validate_daemonset, validate_replicationcontroller
 from kubenb.api.validation_meta import as_dict, as_list
 from kubenb.api.validation_pod import validate_pod_create, validate_pod_update
+from kubenb.api.validation_stateful import (
+    validate_claim,
+    validate_controller_revision,
+    validate_statefulset,
+)
 
 Validator = Callable[[ErrorList, Obj, "Obj | None"], None]
 
@@ -53,6 +58,9 @@ _VALIDATORS: dict[str, Validator] = {
     "ReplicaSet": validate_replicaset,
     "DaemonSet": validate_daemonset,
     "ReplicationController": validate_replicationcontroller,
+    "StatefulSet": validate_statefulset,
+    "ControllerRevision": validate_controller_revision,
+    "PersistentVolumeClaim": validate_claim,
     "Service": validate_service,
     "ConfigMap": validate_config_map,
     "Secret": validate_secret,
@@ -82,7 +90,10 @@ def _quantities(obj: Obj) -> Iterator[Any]:
     kind = obj.get("kind")
     if kind == "Pod":
         yield from _pod_spec_quantities(obj.get("spec"))
-    elif kind in ("Deployment", "ReplicaSet", "Job", "DaemonSet", "ReplicationController"):
+    elif kind == "PersistentVolumeClaim":
+        yield from as_dict(as_dict(as_dict(obj.get("spec")).get("resources")).get("requests")).values()
+    elif kind in ("Deployment", "ReplicaSet", "Job", "DaemonSet", "ReplicationController",
+                  "StatefulSet"):
         yield from _pod_spec_quantities(as_dict(as_dict(obj.get("spec")).get("template")).get("spec"))
     elif kind == "CronJob":
         job_spec = as_dict(as_dict(as_dict(obj.get("spec")).get("jobTemplate")).get("spec"))

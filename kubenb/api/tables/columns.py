@@ -14,7 +14,7 @@ from typing import Any
 
 from kubenb.api.registry import REGISTRY, UnknownResource
 
-from . import rows_apps, rows_batch, rows_core, rows_daemon, rows_pod
+from . import rows_apps, rows_batch, rows_core, rows_daemon, rows_pod, rows_stateful
 from .model import Column, Row, Table
 
 RowFunc = Callable[[dict[str, Any], datetime], list[str]]
@@ -51,6 +51,10 @@ COLUMNS: dict[str, tuple[list[Column], RowFunc]] = {
     ], rows_apps.replicaset_row),
     "StatefulSet": ([_NAME, Column("Ready"), _AGE, _CONTAINERS, _IMAGES],
                     rows_apps.statefulset_row),
+    "PersistentVolumeClaim": ([
+        _NAME, Column("Status"), Column("Volume"), Column("Capacity"), Column("Access Modes"),
+        Column("StorageClass"), Column("VolumeAttributesClass"), _AGE, Column("VolumeMode", priority=1),
+    ], rows_stateful.pvc_row),
     "DaemonSet": ([
         _NAME, _int("Desired"), _int("Current"), _int("Ready"), _int("Up-to-date"),
         _int("Available"), Column("Node Selector"), _AGE, _CONTAINERS, _IMAGES, _SELECTOR,

@@ -21,6 +21,7 @@ from kubenb.cli.kubectl import describe as d
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
 from kubenb.cli.kubectl.commands.scale import find_targets
 from kubenb.cli.kubectl.describe.daemons import describe_daemonset, describe_replicationcontroller
+from kubenb.cli.kubectl.describe.stateful import describe_pvc, describe_statefulset
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.resources import resolve
 
@@ -135,6 +136,15 @@ class Fetcher:
     def endpoints(self, ep: Obj, now: Any) -> str:
         return d.describe_endpoints(ep, self.maybe_events(ep), now, kubectl_minor=KUBECTL_MINOR)
 
+    def statefulset(self, sts: Obj, now: Any) -> str:
+        selector = selector_string((sts.get("spec") or {}).get("selector"))
+        pods, _ = self.client.list("Pod", sts["metadata"]["namespace"], label_selector=selector or None)
+        return describe_statefulset(sts, pods, self.maybe_events(sts), now, kubectl_minor=KUBECTL_MINOR)
+
+    def pvc(self, pvc: Obj, now: Any) -> str:
+        pods, _ = self.client.list("Pod", pvc["metadata"]["namespace"])
+        return describe_pvc(pvc, pods, self.maybe_events(pvc), now, kubectl_minor=KUBECTL_MINOR)
+
     def describer(self, rt: ResourceType) -> Callable[[Obj, Any], str]:
         table: dict[str, Callable[[Obj, Any], str]] = {
             "Pod": self.pod, "Deployment": self.deployment, "ReplicaSet": self.replicaset,
@@ -142,6 +152,7 @@ class Fetcher:
             "ConfigMap": self.configmap, "Secret": self.secret, "ServiceAccount": self.serviceaccount,
             "Endpoints": self.endpoints, "DaemonSet": self.daemonset,
             "ReplicationController": self.replicationcontroller,
+            "StatefulSet": self.statefulset, "PersistentVolumeClaim": self.pvc,
         }
         if rt.kind not in table:
             raise CommandError(f"no description has been implemented for {rt.kind}")

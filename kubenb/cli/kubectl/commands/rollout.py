@@ -16,7 +16,7 @@ from kubenb.api.objects import Obj
 from kubenb.api.registry import ResourceType
 from kubenb.api.rollback import CHANGE_CAUSE, RollbackError, history, rollback
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
-from kubenb.cli.kubectl.commands import rollout_daemon
+from kubenb.cli.kubectl.commands import rollout_daemon, rollout_stateful
 from kubenb.cli.kubectl.commands.scale import Target, emit, find_targets, report, report_aggregate
 from kubenb.cli.kubectl.describe.pod import write_pod_template
 from kubenb.cli.kubectl.describe.writer import DescribeWriter, escape_terminal
@@ -44,7 +44,7 @@ def _targets(ctx: Ctx, args: list[str]) -> tuple[list[Target], list[ApiError]]:
 
 
 def _only_deployments(rt: ResourceType, what: str) -> None:
-    if rt.kind not in ("Deployment", "DaemonSet"):
+    if rt.kind not in ("Deployment", "DaemonSet", "StatefulSet"):
         raise CommandError(f"no {what} has been implemented for \"{group_kind(rt)}\"")
 
 
@@ -102,6 +102,7 @@ def watch_status(ctx: Ctx, rt: ResourceType, obj: Obj) -> None:
     deadline = None if timeout is None else ctx.client.now().timestamp() + timeout
     viewer = STATUS_VIEWERS[rt.kind]
     items, rv = ctx.client.list(rt.kind, ns, field_selector=selector)
+    viewer = STATUS_VIEWERS[rt.kind]
     for current in items:
         text, done = viewer(current, ctx.flag("revision"))
         _write(ctx, text)
@@ -167,6 +168,13 @@ def run_history(ctx: Ctx, args: list[str]) -> int:
         meta = obj["metadata"]
         if rt.kind == "DaemonSet":
             entries = rollout_daemon.history_entries(ctx, obj)
+        elif rt.kind == "StatefulSet":
+            entries = rollout_stateful.history(ctx, obj)
+            if not spec.table:
+                chosen = [r for r in rollout_stateful.revisions(ctx, obj)
+                          if revision in (0, int(r.get("revision") or 0))]
+                ctx.out.write(render_objects(spec, chosen, len(chosen) == 1))
+                continue
         else:
             entries = history(ctx.client, meta["namespace"], meta["name"])
         if not spec.table:
@@ -180,8 +188,8 @@ def run_history(ctx: Ctx, args: list[str]) -> int:
             if not match:
                 raise CommandError("unable to find the specified revision")
             cause, rs = match[0]
-            template = dict((rs.get("spec") or {}).get("template") or {})
-            if cause:
+            template = dict(rs if rt.kind == "StatefulSet" else (rs.get("spec") or {}).get("template") or {})
+            if cause and rt.kind == "Deployment":  # the StatefulSet viewer shows the bare template
                 tmeta = dict(template.get("metadata") or {})
                 tmeta["annotations"] = {**(tmeta.get("annotations") or {}), CHANGE_CAUSE: cause}
                 template["metadata"] = tmeta
@@ -202,6 +210,10 @@ def run_undo(ctx: Ctx, args: list[str]) -> int:
         meta = obj["metadata"]
         if rt.kind == "DaemonSet":
             emit(ctx, spec, obj, rollout_daemon.undo(ctx, obj))
+            continue
+        if rt.kind == "StatefulSet":
+            result, obj = rollout_stateful.undo(ctx, obj, ctx.flag("to-revision"))
+            emit(ctx, spec, obj, result)
             continue
         try:
             result = rollback(ctx.client, meta["namespace"], meta["name"], ctx.flag("to-revision"))
@@ -276,11 +288,13 @@ def run_restart(ctx: Ctx, args: list[str]) -> int:
             return (f"failed to create patch for {d['metadata']['name']}: if restart has already been "
                     "triggered within the past second, please wait before attempting to trigger another")
         return {"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: stamp}}}}}
-    return _patch_each(ctx, args, "restarting", change, "restarted", ("Deployment", "DaemonSet"))
+    return _patch_each(ctx, args, "restarting", change, "restarted",
+                       ("Deployment", "DaemonSet", "StatefulSet"))
 
 
 STATUS_VIEWERS: dict[str, Callable[[Obj, int], tuple[str, bool]]] = {
     "Deployment": deployment_status, "DaemonSet": rollout_daemon.daemonset_status,
+    "StatefulSet": rollout_stateful.statefulset_status,
 }
 
 
