@@ -25,6 +25,7 @@ from kubenb.component import Component, ServedApi, StopHook
 from kubenb.config import Context, NodeShape, Timings, default_state_dir
 from kubenb.controllers.base import ControllerRunner
 from kubenb.controllers.deployment import DeploymentController
+from kubenb.controllers.disruption import DisruptionController
 from kubenb.controllers.endpoints import EndpointsController
 from kubenb.controllers.gc import GarbageCollector
 from kubenb.controllers.namespace import NamespaceController
@@ -101,7 +102,7 @@ class Cluster:
         runner = ControllerRunner(self.ctx)
         for cls in (DeploymentController, ReplicaSetController, EndpointsController,
                     GarbageCollector, NamespaceController, NodeLifecycleController,
-                    TaintEvictionController, Scheduler):
+                    TaintEvictionController, DisruptionController, Scheduler):
             runner.add(cls(self.ctx))
         return runner
 

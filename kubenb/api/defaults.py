@@ -18,6 +18,7 @@ import base64
 import re
 from collections.abc import Callable
 
+from kubenb.api import defaults_autoscaling
 from kubenb.api.objects import Obj
 from kubenb.api.quantity import round_up_milli
 
@@ -300,6 +301,8 @@ _DEFAULTERS: dict[str, Callable[[Obj], None]] = {
     "Namespace": _default_namespace,
     "Node": _default_node,
     "Endpoints": _default_endpoints,
+    "HorizontalPodAutoscaler": defaults_autoscaling.default_hpa,
+    "PodDisruptionBudget": defaults_autoscaling.default_pdb,
 }
 
 

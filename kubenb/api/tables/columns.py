@@ -14,7 +14,7 @@ from typing import Any
 
 from kubenb.api.registry import REGISTRY, UnknownResource
 
-from . import rows_apps, rows_core, rows_pod
+from . import rows_apps, rows_autoscaling, rows_core, rows_pod
 from .model import Column, Row, Table
 
 RowFunc = Callable[[dict[str, Any], datetime], list[str]]
@@ -76,6 +76,13 @@ COLUMNS: dict[str, tuple[list[Column], RowFunc]] = {
     "ConfigMap": ([_NAME, _str_int("Data"), _AGE], rows_core.configmap_row),
     "Secret": ([_NAME, Column("Type"), _str_int("Data"), _AGE], rows_core.secret_row),
     "ServiceAccount": ([_NAME, _str_int("Secrets"), _AGE], rows_core.serviceaccount_row),
+    "HorizontalPodAutoscaler": ([
+        _NAME, Column("Reference"), Column("Targets"), Column("MinPods"), _int("MaxPods"),
+        _int("Replicas"), _AGE,
+    ], rows_autoscaling.hpa_row),
+    "PodDisruptionBudget": ([
+        _NAME, Column("Min Available"), Column("Max Unavailable"), _int("Allowed Disruptions"), _AGE,
+    ], rows_autoscaling.pdb_row),
 }
 
 DEFAULT: tuple[list[Column], RowFunc] = ([_NAME, _AGE], rows_core.default_row)
