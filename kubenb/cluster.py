@@ -30,6 +30,7 @@ from kubenb.controllers.endpoints import EndpointsController
 from kubenb.controllers.gc import GarbageCollector
 from kubenb.controllers.namespace import NamespaceController
 from kubenb.controllers.nodelifecycle import NodeLifecycleController
+from kubenb.controllers.podautoscaler import HorizontalController
 from kubenb.controllers.replicaset import ReplicaSetController
 from kubenb.controllers.taint_eviction import TaintEvictionController
 from kubenb.net.addresses import AddressPlan
@@ -104,6 +105,7 @@ class Cluster:
                     GarbageCollector, NamespaceController, NodeLifecycleController,
                     TaintEvictionController, DisruptionController, Scheduler):
             runner.add(cls(self.ctx))
+        runner.add(HorizontalController(self.ctx, self.metrics))
         return runner
 
     def serve_api(self, server: ServedApi) -> None:

@@ -42,6 +42,7 @@ class Timings:
     pod_error_resync: float = 1.0  # kubelet re-syncs a pod whose sync failed (backOffPeriod 10 s)
     controller_coalesce: float = 0.05  # pod-event bursts → one owner reconcile (informer lag)
     scheduler_retry: float = 5.0  # unschedulable pods retried at least this often (300 s)
+    hpa_sync_period: float = 15.0  # horizontal pod autoscaler looks at each HPA (15 s)
 
     @classmethod
     def kubernetes(cls) -> Timings:
