@@ -80,8 +80,9 @@ def test_usage_at_twice_the_target_doubles_replicas(cluster: Cluster) -> None:
     assert status["currentMetrics"] == [{"type": "Resource", "resource": {
         "name": "cpu", "current": {"averageUtilization": 100, "averageValue": "100m"}}}]
     assert status["lastScaleTime"]
-    assert cond(cluster, "AbleToScale") == (
-        "True", "SucceededRescale", "the HPA controller was able to update the target scale to 4")
+    assert cond(cluster, "AbleToScale") in [
+        ("True", "SucceededRescale", "the HPA controller was able to update the target scale to 4"),
+        ("True", "ReadyForNewScale", "recommended size matches current size")]  # a later sync
     assert cond(cluster, "ScalingActive") == (
         "True", "ValidMetricFound",
         "the HPA was able to successfully calculate a replica count from cpu resource utilization "
