@@ -28,11 +28,13 @@ from kubenb.controllers.base import ControllerRunner
 from kubenb.controllers.cronjob import CronJobController
 from kubenb.controllers.daemonset import DaemonSetController
 from kubenb.controllers.deployment import DeploymentController
+from kubenb.controllers.disruption import DisruptionController
 from kubenb.controllers.endpoints import EndpointsController
 from kubenb.controllers.gc import GarbageCollector
 from kubenb.controllers.job import JobController
 from kubenb.controllers.namespace import NamespaceController
 from kubenb.controllers.nodelifecycle import NodeLifecycleController
+from kubenb.controllers.podautoscaler import HorizontalController
 from kubenb.controllers.replicaset import ReplicaSetController, ReplicationControllerController
 from kubenb.controllers.statefulset import StatefulSetController
 from kubenb.controllers.taint_eviction import TaintEvictionController
@@ -111,8 +113,9 @@ class Cluster:
                     TaintEvictionController, Scheduler, JobController,
                     CronJobController, TTLAfterFinishedController,
                     DaemonSetController, ReplicationControllerController,
-                    StatefulSetController):
+                    StatefulSetController, DisruptionController):
             runner.add(cls(self.ctx))
+        runner.add(HorizontalController(self.ctx, self.metrics))
         return runner
 
     def serve_api(self, server: ServedApi) -> None:

@@ -44,6 +44,7 @@ class Timings:
     scheduler_retry: float = 5.0  # unschedulable pods retried at least this often (300 s)
     job_backoff_initial: float = 2.0  # delay before re-creating a Job's failed pod (10 s, doubling)
     job_backoff_max: float = 120.0  # (600 s)
+    hpa_sync_period: float = 15.0  # horizontal pod autoscaler looks at each HPA (15 s)
 
     @classmethod
     def kubernetes(cls) -> Timings:

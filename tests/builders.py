@@ -28,7 +28,8 @@ from typing import Any
 Obj = dict[str, Any]
 
 __all__ = ["condition", "configmap", "container", "cronjob", "daemonset", "deployment", "job",
-           "node", "pod", "replicaset", "replicationcontroller", "service", "statefulset"]
+           "hpa", "node", "pdb", "pod", "replicaset", "replicationcontroller", "service",
+           "statefulset"]
 
 
 def _metadata(name: str, namespace: str | None, labels: Mapping[str, str] | None,
@@ -264,3 +265,30 @@ def cronjob(name: str, schedule: str = "@hourly", image: str = "busybox",
                    "metadata": _metadata(name, namespace, None, None, None),
                    "spec": {"schedule": schedule, **spec,
                             "jobTemplate": {"spec": {**(job_spec or {}), "template": template}}}})
+
+
+def pdb(name: str, *, selector: Mapping[str, str] | None = None, namespace: str = "default",
+        min_available: int | str | None = None, max_unavailable: int | str | None = None,
+        **spec: Any) -> Obj:
+    """A policy/v1 PodDisruptionBudget selecting `selector` (default `app: <name>`)."""
+    body: Obj = {"selector": {"matchLabels": dict(selector or {"app": name})}, **spec}
+    if min_available is not None:
+        body["minAvailable"] = min_available
+    if max_unavailable is not None:
+        body["maxUnavailable"] = max_unavailable
+    return {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+            "metadata": {"name": name, "namespace": namespace}, "spec": body}
+
+
+def hpa(name: str, target: str | None = None, *, kind: str = "Deployment", min_replicas: int | None = 1,
+        max_replicas: int = 10, cpu: int | None = 50, namespace: str = "default", **spec: Any) -> Obj:
+    """An autoscaling/v2 HorizontalPodAutoscaler of `kind/target` (default: its own name) on CPU."""
+    body: Obj = {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": kind, "name": target or name},
+                 "maxReplicas": max_replicas, **spec}
+    if min_replicas is not None:
+        body["minReplicas"] = min_replicas
+    if cpu is not None:
+        body["metrics"] = [{"type": "Resource", "resource": {
+            "name": "cpu", "target": {"type": "Utilization", "averageUtilization": cpu}}}]
+    return {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": name, "namespace": namespace}, "spec": body}

@@ -18,6 +18,7 @@ import base64
 import re
 from collections.abc import Callable
 
+from kubenb.api import defaults_autoscaling
 from kubenb.api.defaults_batch import default_cronjob, default_job
 from kubenb.api.defaults_stateful import default_claim, make_statefulset_defaulter
 from kubenb.api.objects import Obj
@@ -343,6 +344,8 @@ _DEFAULTERS: dict[str, Callable[[Obj], None]] = {
     "Endpoints": _default_endpoints,
     "Job": default_job,
     "CronJob": default_cronjob,
+    "HorizontalPodAutoscaler": defaults_autoscaling.default_hpa,
+    "PodDisruptionBudget": defaults_autoscaling.default_pdb,
 }
 
 

@@ -51,8 +51,14 @@ _CAUSE_REASON: dict[str, str] = {
 _NO_VALUE = object()
 
 
+class GoText(str):
+    """A bad value already spelled as Go prints it (%#v of a struct): shown as it is."""
+
+
 def format_value(value: Any) -> str:
     """Format a bad value as field.Error does: strings quoted, numbers and bools bare."""
+    if isinstance(value, GoText):
+        return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -193,6 +199,12 @@ class Expired(ApiError):
 
 class InternalError(ApiError):
     code, reason = 500, "InternalError"
+
+
+class TooManyRequests(ApiError):
+    """429: try again later (an eviction a PodDisruptionBudget refuses)."""
+
+    code, reason = 429, "TooManyRequests"
 
 
 @dataclass

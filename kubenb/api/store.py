@@ -33,7 +33,8 @@ Propagation = Literal["Background", "Foreground", "Orphan"]
 # Kinds whose metadata.generation follows spec changes.
 _UID_BEFORE_ADMISSION = {"Job"}
 _GENERATION_KINDS = {"Deployment", "ReplicaSet", "Pod", "Job", "CronJob", "DaemonSet",
-                     "ReplicationController", "StatefulSet"}
+                     "ReplicationController", "StatefulSet", "HorizontalPodAutoscaler",
+                     "PodDisruptionBudget"}
 SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 # RFC 4122 variant and version 4 bits, as uuid.UUID(int=..., version=4) sets them
 _UUID_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))

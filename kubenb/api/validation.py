@@ -24,6 +24,7 @@ from kubenb.api.objects import Obj
 from kubenb.api.quantity import parse_quantity
 from kubenb.api.registry import REGISTRY, UnknownResource
 from kubenb.api.validation_apps import validate_deployment, validate_replicaset
+from kubenb.api.validation_autoscaling import validate_hpa, validate_pdb
 from kubenb.api.validation_batch import validate_cronjob, validate_job
 from kubenb.api.validation_config import validate_config_map, validate_secret
 from kubenb.api.validation_core import (
@@ -69,6 +70,8 @@ _VALIDATORS: dict[str, Validator] = {
     "Endpoints": validate_endpoints,
     "Job": validate_job,
     "CronJob": validate_cronjob,
+    "HorizontalPodAutoscaler": validate_hpa,
+    "PodDisruptionBudget": validate_pdb,
 }
 
 

@@ -134,6 +134,11 @@ class Client(Protocol):
         dry_run: bool = False,
     ) -> dict[str, Any]: ...
 
+    def evict(self, namespace: str, name: str, *, grace_period_seconds: int | None = None,
+              dry_run: bool = False) -> None:
+        """POST pods/NAME/eviction: a delete a PodDisruptionBudget may refuse (TooManyRequests)."""
+        ...
+
     def watch(
         self,
         kind: str,

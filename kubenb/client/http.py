@@ -259,6 +259,19 @@ class HttpClient:
                                  **({"namespace": ns} if ns else {})}}
         return doc  # type: ignore[no-any-return]
 
+    def evict(self, namespace: str, name: str, *, grace_period_seconds: int | None = None,
+              dry_run: bool = False) -> None:
+        options: dict[str, Any] = {}
+        if grace_period_seconds is not None:
+            options["gracePeriodSeconds"] = grace_period_seconds
+        if dry_run:
+            options["dryRun"] = ["All"]
+        body = {"apiVersion": "policy/v1", "kind": "Eviction",
+                "metadata": {"name": name, "namespace": namespace}, "deleteOptions": options}
+        self.transport.json("POST", resource_path(self._rt("Pod"), namespace, name, "eviction"),
+                            query=_dry(dry_run), body=body, content_type="application/json",
+                            what=("create", "pods", name))
+
     # ---- streams ---------------------------------------------------------------------------
 
     def watch(

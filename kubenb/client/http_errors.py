@@ -40,6 +40,7 @@ _BY_REASON: dict[str, type[api.ApiError]] = {
     "Expired": api.Expired,
     "Gone": api.Expired,
     "InternalError": api.InternalError,
+    "TooManyRequests": api.TooManyRequests,
 }
 
 # client-go's NewGenericServerResponse: reason and message for a code without a Status body.

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from kubenb.api.errors import BadRequest, Conflict
+from kubenb.api.eviction import evict
 from kubenb.api.objects import WatchEvent, clone
 from kubenb.api.patch import apply_patch
 from kubenb.api.registry import Registry
@@ -156,6 +157,11 @@ class InProcessClient:
         return clone(self.store.delete(
             kind, namespace, name, grace_period_seconds=grace_period_seconds,
             propagation=propagation, dry_run=dry_run))  # type: ignore[arg-type]
+
+    def evict(self, namespace: str, name: str, *, grace_period_seconds: int | None = None,
+              dry_run: bool = False) -> None:
+        evict(self.store, namespace, name, grace_period_seconds=grace_period_seconds,
+              dry_run=dry_run)
 
     def watch(
         self,

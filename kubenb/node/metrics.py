@@ -2,7 +2,10 @@
 
 The `sim` runtime runs no processes, so it reports a fixed, small footprint per running
 container (what an idle web app uses) and a fixed system overhead per node; runtimes with
-real processes can report measured usage through the same function later.
+real processes can report measured usage through the same function later. A simulated
+container's usage is sim data like its exit code (kubenb/node/stages.py): the pod annotations
+`sim.kubenb.io/cpu-millicores[.<container>]` and `sim.kubenb.io/memory-mi[.<container>]`
+set it (what a load test or the autoscaler lessons need).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from kubenb.api.objects import clone
 from kubenb.api.selectors import parse_label_selector
 from kubenb.api.store import Store
 from kubenb.clock import rfc3339
+from kubenb.node.stages import sim_annotation
 
 CONTAINER_CPU_M = 1  # millicores per running container in sim
 CONTAINER_MEMORY_MI = 12
@@ -22,6 +26,14 @@ NODE_SYSTEM_MEMORY_MI = 600
 
 def _running(cs: dict[str, Any]) -> bool:
     return "running" in (cs.get("state") or {})
+
+
+def _usage(meta: dict[str, Any], container: str) -> dict[str, str]:
+    notes = meta.get("annotations") or {}
+    cpu = sim_annotation(notes, "cpu-millicores", container)
+    memory = sim_annotation(notes, "memory-mi", container)
+    return {"cpu": f"{int(cpu) if cpu and cpu.isdigit() else CONTAINER_CPU_M}m",
+            "memory": f"{int(memory) if memory and memory.isdigit() else CONTAINER_MEMORY_MI}Mi"}
 
 
 def pod_metrics(store: Store, namespace: str | None, name: str | None = None,
@@ -42,9 +54,7 @@ def pod_metrics(store: Store, namespace: str | None, name: str | None = None,
             "metadata": {"name": meta["name"], "namespace": meta["namespace"],
                          "labels": clone(meta.get("labels") or {}), "creationTimestamp": now},
             "timestamp": now, "window": "15s",
-            "containers": [{"name": cs["name"],
-                            "usage": {"cpu": f"{CONTAINER_CPU_M}m",
-                                      "memory": f"{CONTAINER_MEMORY_MI}Mi"}}
+            "containers": [{"name": cs["name"], "usage": _usage(meta, cs["name"])}
                            for cs in containers],
         })
     return out

@@ -4,15 +4,16 @@
   and `status.replicas`/selector. GET returns it; PUT and PATCH (merge, strategic, json)
   change it and write `spec.replicas` back, with the Scale's resourceVersion as precondition.
 - `pods/NAME/binding`: POST a `Binding` → the store's bind (what the scheduler does).
-- `pods/NAME/eviction`: POST an `Eviction` → a graceful delete with its deleteOptions
-  (kubenb has no PodDisruptionBudgets, so evictions are never refused for budget).
+- `pods/NAME/eviction`: POST an `Eviction` → kubenb/api/eviction.py: a graceful delete with
+  its deleteOptions, unless a PodDisruptionBudget refuses it (429 TooManyRequests).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kubenb.api.errors import BadRequest, Conflict, NotFound
+from kubenb.api.errors import BadRequest, Conflict
+from kubenb.api.eviction import evict
 from kubenb.api.objects import clone
 from kubenb.api.patch import apply_patch
 from kubenb.api.tables.model import selector_string
@@ -92,10 +93,8 @@ def eviction(h: ApiRequestHandler, t: Target) -> None:
     if name != t.name:
         raise BadRequest("name in URL does not match name in Eviction object")
     opts = body.get("deleteOptions") or {}
-    store = h.api.store
-    if store.try_get("Pod", t.namespace, t.name) is None:
-        raise NotFound("pods", t.name)
     dry = h.dry_run() or "All" in (opts.get("dryRun") or [])
-    store.delete("Pod", t.namespace, t.name, grace_period_seconds=opts.get("gracePeriodSeconds"),
-                 uid=(opts.get("preconditions") or {}).get("uid"), dry_run=dry)
+    evict(h.api.store, t.namespace or "default", t.name,
+          grace_period_seconds=opts.get("gracePeriodSeconds"),
+          uid=(opts.get("preconditions") or {}).get("uid"), dry_run=dry)
     h.send_json({**status_success(), "code": 201}, 201)

@@ -14,7 +14,15 @@ from typing import Any
 
 from kubenb.api.registry import REGISTRY, UnknownResource
 
-from . import rows_apps, rows_batch, rows_core, rows_daemon, rows_pod, rows_stateful
+from . import (
+    rows_apps,
+    rows_autoscaling,
+    rows_batch,
+    rows_core,
+    rows_daemon,
+    rows_pod,
+    rows_stateful,
+)
 from .model import Column, Row, Table
 
 RowFunc = Callable[[dict[str, Any], datetime], list[str]]
@@ -90,6 +98,13 @@ COLUMNS: dict[str, tuple[list[Column], RowFunc]] = {
     "CronJob": ([_NAME, Column("Schedule"), Column("Timezone"), Column("Suspend", type="boolean"),
                  _int("Active"), Column("Last Schedule"), _AGE, _CONTAINERS, _IMAGES, _SELECTOR],
                 rows_batch.cronjob_row),
+    "HorizontalPodAutoscaler": ([
+        _NAME, Column("Reference"), Column("Targets"), Column("MinPods"), _int("MaxPods"),
+        _int("Replicas"), _AGE,
+    ], rows_autoscaling.hpa_row),
+    "PodDisruptionBudget": ([
+        _NAME, Column("Min Available"), Column("Max Unavailable"), _int("Allowed Disruptions"), _AGE,
+    ], rows_autoscaling.pdb_row),
 }
 
 DEFAULT: tuple[list[Column], RowFunc] = ([_NAME, _AGE], rows_core.default_row)

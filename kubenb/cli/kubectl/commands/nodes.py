@@ -2,16 +2,16 @@
 
 Cordon is a patch of `spec.unschedulable`. Drain cordons, sorts the node's pods through
 kubectl's filters (DaemonSet-managed, mirror, emptyDir, unmanaged), evicts the rest, then
-watches until they are gone and prints `pod/x evicted` and `node/x drained`. Eviction with
-no PodDisruptionBudgets is a delete with the pod's grace period, which is what the client
-does here. Taint edits `spec.taints` with kubectl's merge rules and words.
+watches until they are gone and prints `pod/x evicted` and `node/x drained`. Evictions go
+through the client's `evict` (the pods/eviction subresource), which PodDisruptionBudgets may
+refuse with a 429: drain prints kubectl's line and tries that pod again 5 s later. Taint edits `spec.taints` with kubectl's merge rules and words.
 """
 
 from __future__ import annotations
 
 import re
 
-from kubenb.api.errors import ApiError, NotFound
+from kubenb.api.errors import ApiError, NotFound, TooManyRequests
 from kubenb.api.objects import Obj
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
 from kubenb.cli.kubectl.commands.scale import DRY_RUN_SUFFIX, dry_run_mode, emit
@@ -135,47 +135,104 @@ def pods_for_deletion(ctx: Ctx, node: str) -> tuple[list[Obj], list[str], list[s
     return chosen, warnings, errors
 
 
+RETRY_AFTER = 5.0  # kubectl drain waits this long after a 429 before evicting again
+_SLACK = 0.001  # clock readings are whole microseconds: a deadline this close has come
+
+
+def go_duration(seconds: float) -> str:
+    """time.Duration.String() for whole seconds: 5s, 1m30s, 1h0m0s."""
+    total = int(seconds)
+    h, rest = divmod(total, 3600)
+    m, sec = divmod(rest, 60)
+    if h:
+        return f"{h}h{m}m{sec}s"
+    return f"{m}m{sec}s" if m else f"{sec}s"
+
+
+def _attempt(ctx: Ctx, pod: Obj, grace: int) -> str | None:
+    """One eviction: None when it went through, "retry" after a 429, else the error text."""
+    meta = pod["metadata"]
+    period = grace if grace >= 0 else None
+    try:
+        if ctx.flag("disable-eviction"):  # a plain delete, which no budget can refuse
+            ctx.client.delete("Pod", meta["namespace"], meta["name"], grace_period_seconds=period)
+        else:
+            ctx.client.evict(meta["namespace"], meta["name"], grace_period_seconds=period)
+    except NotFound:
+        return "gone"
+    except TooManyRequests as err:
+        ctx.err.write(f'error when evicting pods/"{meta["name"]}" -n "{meta["namespace"]}" '
+                      f"(will retry after 5s): {err.message}\n")
+        return "retry"
+    except ApiError as err:
+        return f'error when evicting pods/"{meta["name"]}" -n "{meta["namespace"]}": {err.message}'
+    return None
+
+
 def evict(ctx: Ctx, node: str, pods: list[Obj]) -> str | None:
-    """Evict the pods and wait until they are gone; the error text, or None."""
+    """Evict the pods and wait until they are gone; the error text, or None.
+
+    kubectl's evictPods: every pod is evicted on its own (`evicting pod ns/x` before each
+    attempt); a 429 (a PodDisruptionBudget with no disruption to spare) is printed and that
+    pod tried again 5 s later, until `--timeout` (0: forever) ends the drain with `global
+    timeout reached`. Waiting is on the client's clock through a watch with a deadline, so a
+    virtual clock moves on instead of sleeping.
+    """
     spec = parse_output(ctx.flag("output"))
     grace = ctx.flag("grace-period")
-    for pod in pods:
-        ctx.out.write(f"evicting pod {pod['metadata']['namespace']}/{pod['metadata']['name']}\n")
-    pending = {pod["metadata"]["uid"]: pod for pod in pods}
-    for pod in pods:
-        meta = pod["metadata"]
-        try:
-            ctx.client.delete("Pod", meta["namespace"], meta["name"],
-                              grace_period_seconds=grace if grace >= 0 else None)
-        except NotFound:
-            pass
-        except ApiError as err:
-            return f'error when evicting pods/"{meta["name"]}" -n "{meta["namespace"]}": {err.message}'
     limit = parse_duration(ctx.flag("timeout")) or None
-    end = None if limit is None else ctx.client.now().timestamp() + limit
+    start = ctx.client.now().timestamp()
+    end = None if limit is None else start + limit
+    due = {pod["metadata"]["uid"]: start for pod in pods}  # pods still to evict → next attempt
+    by_uid = {pod["metadata"]["uid"]: pod for pod in pods}
+    waiting: dict[str, Obj] = {}  # evicted, not yet gone
     _, rv = ctx.client.list("Pod", None, field_selector=f"spec.nodeName={node}")
     while True:
-        for uid, pod in list(pending.items()):
+        now = ctx.client.now().timestamp()
+        ready = [uid for uid, at in due.items() if at <= now + _SLACK]
+        for uid in ready:
+            meta = by_uid[uid]["metadata"]
+            ctx.out.write(f"evicting pod {meta['namespace']}/{meta['name']}\n")
+        for uid in ready:
+            meta = by_uid[uid]["metadata"]
+            if end is not None and now + _SLACK >= end:
+                return (f'error when evicting pods/"{meta["name"]}" -n "{meta["namespace"]}": '
+                        f"global timeout reached: {go_duration(limit or 0)}")
+            outcome = _attempt(ctx, by_uid[uid], grace)
+            if outcome == "retry":
+                due[uid] = now + RETRY_AFTER
+                continue
+            if outcome not in (None, "gone"):
+                return outcome
+            del due[uid]
+            if outcome is None:
+                waiting[uid] = by_uid[uid]
+        for uid, pod in list(waiting.items()):
             try:
                 current = ctx.client.get("Pod", pod["metadata"]["namespace"], pod["metadata"]["name"])
             except NotFound:
                 current = None
             if current is None or current["metadata"].get("uid") != uid:
-                del pending[uid]
+                del waiting[uid]
                 emit(ctx, spec, pod, "evicted")
-        if not pending:
+        if not waiting and not due:
             return None
-        remaining = None if end is None else end - ctx.client.now().timestamp()
-        if remaining is not None and remaining <= 0:
-            first = next(iter(pending.values()))["metadata"]
+        now = ctx.client.now().timestamp()
+        if end is not None and end - now <= 0 and not due:
+            first = next(iter(waiting.values()))["metadata"]
             return (f'error when waiting for pod "{first["name"]}" in namespace "{first["namespace"]}" '
                     "to terminate: context deadline exceeded")
+        # a pod waiting to be evicted again learns of the deadline when it next tries
+        wake = min(due.values()) if due else end
+        remaining = None if wake is None else wake - now
+        if remaining is not None and remaining <= _SLACK:
+            continue
         stream = ctx.client.watch("Pod", None, field_selector=f"spec.nodeName={node}",
                                   resource_version=rv or None, timeout=remaining)
         try:
             for ev in stream:
                 rv = ev["object"]["metadata"].get("resourceVersion", rv)
-                if ev["type"] == "DELETED" and ev["object"]["metadata"].get("uid") in pending:
+                if ev["type"] == "DELETED" and ev["object"]["metadata"].get("uid") in waiting:
                     break
         finally:
             close = getattr(stream, "close", None)

@@ -1,0 +1,203 @@
+"""The HPA's arithmetic: replicas from resource metrics, and the rules that bound a change.
+
+Kubernetes pkg/controller/podautoscaler/replica_calculator.go (GetResourceReplicas, groupPods,
+calculatePodRequests, GetResourceUtilizationRatio) and the normalisation half of
+horizontal.go (convertDesiredReplicasWithRules, the behavior rate limits). Pure functions over
+pods, metrics and numbers; kubenb/controllers/podautoscaler.py feeds them and writes results.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from kubenb.api.objects import Obj
+from kubenb.api.pods import get_condition
+from kubenb.api.quantity import cpu_millis, to_bytes
+from kubenb.clock import parse_time
+
+TOLERANCE = 0.1
+CPU_INITIALIZATION_PERIOD = 300.0  # --horizontal-pod-autoscaler-cpu-initialization-period
+INITIAL_READINESS_DELAY = 30.0  # --horizontal-pod-autoscaler-initial-readiness-delay
+METRIC_WINDOW = 15.0  # the metrics-server's window
+SCALE_UP_LIMIT_FACTOR = 2.0
+SCALE_UP_LIMIT_MINIMUM = 4.0
+
+
+class MetricError(Exception):
+    """A metric could not be turned into a replica count (the text is upstream's)."""
+
+
+@dataclass
+class Proposal:
+    replicas: int
+    utilization: int  # percent of request
+    raw: int  # average usage, milli-units
+
+
+def _milli(resource: str, value: str) -> int:
+    return cpu_millis(value) if resource == "cpu" else to_bytes(value) * 1000
+
+
+def pod_usage(metrics: list[Obj], resource: str) -> dict[str, int]:
+    """PodMetrics → pod name → summed container usage, milli-units."""
+    return {m["metadata"]["name"]: sum(_milli(resource, c["usage"].get(resource, "0"))
+                                       for c in m.get("containers") or [])
+            for m in metrics}
+
+
+def pod_requests(pods: list[Obj], resource: str) -> dict[str, int]:
+    """calculatePodRequests: every container must request the resource."""
+    out = {}
+    for pod in pods:
+        total = 0
+        for c in (pod.get("spec") or {}).get("containers") or []:
+            request = ((c.get("resources") or {}).get("requests") or {}).get(resource)
+            if request is None:
+                raise MetricError(f"missing request for {resource} in container {c['name']} "
+                                  f"of Pod {pod['metadata']['name']}")
+            total += _milli(resource, str(request))
+        out[pod["metadata"]["name"]] = total
+    return out
+
+
+def group_pods(pods: list[Obj], usage: dict[str, int], resource: str,
+               now: datetime) -> tuple[int, set[str], set[str], set[str]]:
+    """groupPods: (ready count, unready, missing, ignored) pod names."""
+    ready, unready, missing, ignored = 0, set(), set(), set()
+    for pod in pods:
+        name, status = pod["metadata"]["name"], pod.get("status") or {}
+        if pod["metadata"].get("deletionTimestamp") or status.get("phase") == "Failed":
+            ignored.add(name)
+            continue
+        if status.get("phase") == "Pending":
+            unready.add(name)
+            continue
+        if name not in usage:
+            missing.add(name)
+            continue
+        if resource == "cpu":
+            cond = get_condition(pod, "Ready")
+            if cond is None or not status.get("startTime"):
+                unready.add(name)
+                continue
+            start = parse_time(status["startTime"])
+            since = parse_time(cond["lastTransitionTime"]) if cond.get("lastTransitionTime") else start
+            if start + timedelta(seconds=CPU_INITIALIZATION_PERIOD) > now:
+                late = now < since + timedelta(seconds=METRIC_WINDOW)
+                if cond.get("status") == "False" or late:
+                    unready.add(name)
+                    continue
+            elif cond.get("status") == "False" and start + timedelta(seconds=INITIAL_READINESS_DELAY) > since:
+                unready.add(name)
+                continue
+        ready += 1
+    return ready, unready, missing, ignored
+
+
+def utilization_ratio(usage: dict[str, int], requests: dict[str, int], target: int) -> tuple[float, int, int]:
+    """GetResourceUtilizationRatio: (usage ratio, utilization %, average raw usage)."""
+    total = requested = n = 0
+    for name, value in usage.items():
+        if name not in requests:
+            continue
+        total += value
+        requested += requests[name]
+        n += 1
+    if requested == 0:
+        raise MetricError("no metrics returned matched known pods")
+    utilization = total * 100 // requested
+    return utilization / target, utilization, total // n
+
+
+def resource_replicas(current: int, target: int, resource: str, pods: list[Obj],
+                      metrics: list[Obj], now: datetime) -> Proposal:
+    """GetResourceReplicas."""
+    usage = pod_usage(metrics, resource)
+    if not pods:
+        raise MetricError("no pods returned by selector while calculating replica count")
+    ready, unready, missing, ignored = group_pods(pods, usage, resource, now)
+    for name in ignored | unready:
+        usage.pop(name, None)
+    if not usage:
+        raise MetricError("did not receive metrics for targeted pods (pods might be unready)")
+    requests = pod_requests(pods, resource)
+    ratio, utilization, raw = utilization_ratio(usage, requests, target)
+    up_with_unready = bool(unready) and ratio > 1.0
+    if not up_with_unready and not missing:
+        if abs(1.0 - ratio) <= TOLERANCE:
+            return Proposal(current, utilization, raw)
+        return Proposal(math.ceil(ratio * ready), utilization, raw)
+    if missing:
+        fallback = max(100, target) if ratio < 1.0 else 0
+        if ratio != 1.0:
+            for name in missing:
+                usage[name] = requests[name] * fallback // 100
+    if up_with_unready:
+        for name in unready:
+            usage[name] = 0
+    new_ratio, _, _ = utilization_ratio(usage, requests, target)
+    if abs(1.0 - new_ratio) <= TOLERANCE or (ratio < 1.0 < new_ratio) or (ratio > 1.0 > new_ratio):
+        return Proposal(current, utilization, raw)
+    replicas = math.ceil(new_ratio * len(usage))
+    if (new_ratio < 1.0 and replicas > current) or (new_ratio > 1.0 and replicas < current):
+        return Proposal(current, utilization, raw)
+    return Proposal(replicas, utilization, raw)
+
+
+# ---- bounds ----------------------------------------------------------------------------
+
+def within_rules(current: int, desired: int, min_r: int, max_r: int) -> tuple[int, str, str]:
+    """convertDesiredReplicasWithRules (an HPA without behavior)."""
+    up_limit = int(max(SCALE_UP_LIMIT_FACTOR * current, SCALE_UP_LIMIT_MINIMUM))
+    if max_r > up_limit:
+        highest, reason, message = up_limit, "ScaleUpLimit", \
+            "the desired replica count is increasing faster than the maximum scale rate"
+    else:
+        highest, reason, message = max_r, "TooManyReplicas", \
+            "the desired replica count is more than the maximum replica count"
+    if desired < min_r:
+        return min_r, "TooFewReplicas", "the desired replica count is less than the minimum replica count"
+    if desired > highest:
+        return highest, reason, message
+    return desired, "DesiredWithinRange", "the desired count is within the acceptable range"
+
+
+def _changed_in(events: list[tuple[datetime, int]], period: int, now: datetime) -> int:
+    cutoff = now - timedelta(seconds=period)
+    return sum(n for t, n in events if t > cutoff)
+
+
+def scale_up_limit(current: int, events: list[tuple[datetime, int]], rules: Obj, now: datetime) -> int:
+    """calculateScaleUpLimitWithScalingRules."""
+    select = rules.get("selectPolicy", "Max")
+    if select == "Disabled":
+        return current
+    proposals = []
+    for policy in rules.get("policies") or []:
+        start = current - _changed_in(events, int(policy["periodSeconds"]), now)
+        if policy["type"] == "Pods":
+            proposals.append(start + int(policy["value"]))
+        else:
+            proposals.append(math.ceil(start * (1 + int(policy["value"]) / 100)))
+    if not proposals:
+        return current
+    return min(proposals) if select == "Min" else max(proposals)
+
+
+def scale_down_limit(current: int, events: list[tuple[datetime, int]], rules: Obj, now: datetime) -> int:
+    """calculateScaleDownLimitWithBehaviors."""
+    select = rules.get("selectPolicy", "Max")
+    if select == "Disabled":
+        return current
+    proposals = []
+    for policy in rules.get("policies") or []:
+        start = current + _changed_in(events, int(policy["periodSeconds"]), now)
+        if policy["type"] == "Pods":
+            proposals.append(start - int(policy["value"]))
+        else:
+            proposals.append(int(start * (1 - int(policy["value"]) / 100)))
+    if not proposals:
+        return current
+    return max(proposals) if select == "Min" else min(proposals)
