@@ -539,3 +539,6 @@ SCHEMAS.update({
 from kubenb.cli.kubectl.explain_daemons import SCHEMAS as _DAEMONS  # noqa: E402
 
 SCHEMAS.update(_DAEMONS)
+from kubenb.cli.kubectl.explain_batch import SCHEMAS as _BATCH  # noqa: E402
+
+SCHEMAS.update(_BATCH)
