@@ -13,7 +13,11 @@ from typing import Any
 
 from kubenb.api.tables.duration import human_timedelta, parse_time
 from kubenb.api.tables.model import selector_string
-from kubenb.cli.kubectl.describe.common import annotations_multiline, controlled_by, labels_multiline
+from kubenb.cli.kubectl.describe.common import (
+    annotations_multiline,
+    controlled_by,
+    labels_multiline,
+)
 from kubenb.cli.kubectl.describe.events import write_events
 from kubenb.cli.kubectl.describe.pod import write_pod_template
 from kubenb.cli.kubectl.describe.writer import (
