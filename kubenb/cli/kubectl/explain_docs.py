@@ -536,8 +536,9 @@ SCHEMAS.update({
 })
 
 # ---- kinds documented in their own modules ------------------------------------------------
+from kubenb.cli.kubectl.explain_batch import SCHEMAS as _BATCH  # noqa: E402
 from kubenb.cli.kubectl.explain_daemons import SCHEMAS as _DAEMONS  # noqa: E402
 from kubenb.cli.kubectl.explain_stateful import SCHEMAS as _STATEFUL  # noqa: E402
 
-SCHEMAS.update(_DAEMONS)
-SCHEMAS.update(_STATEFUL)
+for _more in (_BATCH, _DAEMONS, _STATEFUL):
+    SCHEMAS.update(_more)

@@ -14,6 +14,7 @@ from typing import Any
 
 from kubenb.api.errors import ApiError
 from kubenb.api.selectors import parse_label_selector
+from kubenb.cli.kubectl import create_batch
 from kubenb.cli.kubectl import create_generators as gen
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
 from kubenb.cli.kubectl.flags import Flag
@@ -239,4 +240,5 @@ COMMAND = Command(
             run_configmap, WRITE_FLAGS + _SOURCES, aliases=("cm",)),
     SECRET,
     SERVICE,
+    *create_batch.commands(WRITE_FLAGS),
 )

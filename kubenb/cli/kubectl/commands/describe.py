@@ -20,6 +20,7 @@ from kubenb.api.tables.model import format_labels, selector_string
 from kubenb.cli.kubectl import describe as d
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
 from kubenb.cli.kubectl.commands.scale import find_targets
+from kubenb.cli.kubectl.describe.batch import describe_cronjob, describe_job
 from kubenb.cli.kubectl.describe.daemons import describe_daemonset, describe_replicationcontroller
 from kubenb.cli.kubectl.describe.stateful import describe_pvc, describe_statefulset
 from kubenb.cli.kubectl.flags import Flag
@@ -98,6 +99,12 @@ class Fetcher:
                                    label_selector=None if selector == "<none>" else selector)
         return describe_replicationcontroller(rc, pods, self.maybe_events(rc), now, kubectl_minor=KUBECTL_MINOR)
 
+    def job(self, job: Obj, now: Any) -> str:
+        return describe_job(job, self.maybe_events(job), now, kubectl_minor=KUBECTL_MINOR)
+
+    def cronjob(self, cj: Obj, now: Any) -> str:
+        return describe_cronjob(cj, self.maybe_events(cj), now, kubectl_minor=KUBECTL_MINOR)
+
     def service(self, svc: Obj, now: Any) -> str:
         meta = svc["metadata"]
         endpoints = self.list_or_empty("EndpointSlice", meta["namespace"],
@@ -153,6 +160,7 @@ class Fetcher:
             "Endpoints": self.endpoints, "DaemonSet": self.daemonset,
             "ReplicationController": self.replicationcontroller,
             "StatefulSet": self.statefulset, "PersistentVolumeClaim": self.pvc,
+            "Job": self.job, "CronJob": self.cronjob,
         }
         if rt.kind not in table:
             raise CommandError(f"no description has been implemented for {rt.kind}")
