@@ -177,23 +177,30 @@ def _default_template(template: Obj | None) -> None:
         default_pod_spec(template.setdefault("spec", {}))
 
 
-def _default_deployment(d: Obj) -> None:
-    spec = d.setdefault("spec", {})
-    if spec.get("replicas") is None:
-        spec["replicas"] = 1
-    strategy = spec.get("strategy")
+def _default_rolling_strategy(
+    spec: Obj, key: str, max_unavailable: int | str, max_surge: int | str, *, fill_nulls: bool = True,
+) -> None:
+    """`spec[key]`: type RollingUpdate when unset, and then its maxUnavailable/maxSurge
+    defaults (also over explicit nulls when `fill_nulls`, as the Deployment defaulter does)."""
+    strategy = spec.get(key)
     if not isinstance(strategy, dict):
-        strategy = spec["strategy"] = {}
+        strategy = spec[key] = {}
     if not strategy.get("type"):
         strategy["type"] = "RollingUpdate"
     if strategy["type"] == "RollingUpdate":
         ru = strategy.get("rollingUpdate")
         if not isinstance(ru, dict):
             ru = strategy["rollingUpdate"] = {}
-        if ru.get("maxUnavailable") is None:
-            ru["maxUnavailable"] = "25%"
-        if ru.get("maxSurge") is None:
-            ru["maxSurge"] = "25%"
+        for name, value in (("maxUnavailable", max_unavailable), ("maxSurge", max_surge)):
+            if name not in ru or (fill_nulls and ru[name] is None):
+                ru[name] = value
+
+
+def _default_deployment(d: Obj) -> None:
+    spec = d.setdefault("spec", {})
+    if spec.get("replicas") is None:
+        spec["replicas"] = 1
+    _default_rolling_strategy(spec, "strategy", "25%", "25%")
     if spec.get("revisionHistoryLimit") is None:
         spec["revisionHistoryLimit"] = 10
     if spec.get("progressDeadlineSeconds") is None:
@@ -211,17 +218,7 @@ def _default_replicaset(rs: Obj) -> None:
 def _default_daemonset(ds: Obj) -> None:
     """SetDefaults_DaemonSet: RollingUpdate with maxUnavailable 1 / maxSurge 0, history 10."""
     spec = ds.setdefault("spec", {})
-    strategy = spec.get("updateStrategy")
-    if not isinstance(strategy, dict):
-        strategy = spec["updateStrategy"] = {}
-    if not strategy.get("type"):
-        strategy["type"] = "RollingUpdate"
-    if strategy["type"] == "RollingUpdate":
-        ru = strategy.get("rollingUpdate")
-        if not isinstance(ru, dict):
-            ru = strategy["rollingUpdate"] = {}
-        ru.setdefault("maxUnavailable", 1)
-        ru.setdefault("maxSurge", 0)
+    _default_rolling_strategy(spec, "updateStrategy", 1, 0, fill_nulls=False)
     if spec.get("revisionHistoryLimit") is None:
         spec["revisionHistoryLimit"] = 10
     _default_template(spec.get("template"))

@@ -22,6 +22,16 @@ _FNV32_OFFSET = 0x811C9DC5
 _FNV32_PRIME = 0x01000193
 
 
+def fnv32(data: bytes) -> int:
+    """32-bit FNV-1 of `data` (Go's hash/fnv New32: multiply, then xor), as
+    HashControllerRevision uses it."""
+    h = _FNV32_OFFSET
+    for byte in data:
+        h = (h * _FNV32_PRIME) & 0xFFFFFFFF
+        h ^= byte
+    return h
+
+
 def fnv32a(data: bytes) -> int:
     """32-bit FNV-1a of `data` (Go's hash/fnv New32a)."""
     h = _FNV32_OFFSET

@@ -6,77 +6,51 @@ The daemonset controller snapshots every template it runs into a ControllerRevis
 writes it) and whose `revision` number grows. kubectl (polymorphichelpers rollback.go
 DaemonSetRollbacker, history.go DaemonSetHistoryViewer) lists the revisions the
 DaemonSet controls, picks one (0: the one before the newest) and applies its patch.
-Works over a Store or anything with the client's get/list/update (see rollback.ApiLike).
+Works over a Store or anything with the client's get/list/update (see rollback.ApiLike);
+what a StatefulSet does the same way lives in kubenb.api.revisions.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from kubenb.api import revisions
 from kubenb.api.hashing import canonical_template
 from kubenb.api.objects import Obj, clone
-from kubenb.api.pods import owner_of
+from kubenb.api.revisions import revision_template
 from kubenb.api.rollback import (
     CHANGE_CAUSE,
     ROLLED_BACK,
     SKIPPED,
     ApiLike,
-    RollbackError,
     revision_not_found,
 )
-from kubenb.api.selectors import from_label_selector
 from kubenb.api.store import Store
 
-
-def revision_patch(ds: Obj) -> Obj:
-    """getPatch: the DaemonSet's template, to be put back whole."""
-    template = clone(ds["spec"].get("template") or {})
-    template["$patch"] = "replace"
-    return {"spec": {"template": template}}
-
-
-def revision_template(revision: Obj) -> Obj:
-    """The pod template a ControllerRevision restores."""
-    template = dict(((revision.get("data") or {}).get("spec") or {}).get("template") or {})
-    template.pop("$patch", None)
-    return template
+#: getPatch: the DaemonSet's template, to be put back whole.
+revision_patch = revisions.template_patch
 
 
 def template_matches(ds: Obj, revision: Obj) -> bool:
+    """The revision restores the DaemonSet's current template (hash labels and empty
+    fields aside)."""
     return bool(canonical_template(revision_template(revision))
                 == canonical_template(ds["spec"].get("template") or {}))
 
 
-def _list(source: Store | ApiLike, kind: str, namespace: str | None) -> list[Obj]:
-    if isinstance(source, Store):
-        return list(source.list(kind, namespace))
-    items, _ = source.list(kind, namespace)
-    return items
-
-
 def controlled_revisions(source: Store | ApiLike, ds: Obj) -> list[Obj]:
     """ControllerRevisions the DaemonSet selects and controls, by ascending revision."""
-    meta = ds["metadata"]
-    selector = from_label_selector(ds["spec"].get("selector"))
-    found = [r for r in _list(source, "ControllerRevision", meta.get("namespace"))
-             if (owner_of(r) or {}).get("uid") == meta.get("uid")
-             and selector.matches(r["metadata"].get("labels") or {})]
-    return sorted(found, key=lambda r: int(r.get("revision") or 0))
+    return revisions.owned_revisions(source, ds)
 
 
 def history(source: Store | ApiLike, namespace: str, name: str) -> list[tuple[int, str, Obj]]:
     """(revision, change-cause, ControllerRevision) by ascending revision."""
-    ds = source.get("DaemonSet", namespace, name)
-    out: dict[int, tuple[int, str, Obj]] = {}
-    for r in controlled_revisions(source, ds):
-        rev = int(r.get("revision") or 0)
-        out[rev] = (rev, (r["metadata"].get("annotations") or {}).get(CHANGE_CAUSE, ""), r)
-    return [out[k] for k in sorted(out)]
+    return revisions.history(controlled_revisions(source, source.get("DaemonSet", namespace, name)))
 
 
 def history_template(revision: Obj) -> Obj:
     """The template `rollout history --revision=N` prints (the revision's change-cause on it)."""
-    template: dict[str, Any] = clone(revision_template(revision))
+    template: dict[str, Any] = revision_template(revision)
     cause = (revision["metadata"].get("annotations") or {}).get(CHANGE_CAUSE)
     if cause:
         tmeta = template.setdefault("metadata", {})
@@ -89,18 +63,10 @@ def rollback(source: Store | ApiLike, namespace: str, name: str, to_revision: in
     if to_revision < 0:
         raise revision_not_found(to_revision)
     ds = source.get("DaemonSet", namespace, name)
-    revisions = controlled_revisions(source, ds)
-    if to_revision == 0 and len(revisions) <= 1:
-        raise RollbackError("no last revision to roll back to")
-    if to_revision == 0:
-        chosen: Obj | None = revisions[-2]
-    else:
-        chosen = next((r for r in revisions if int(r.get("revision") or 0) == to_revision), None)
-    if chosen is None:
-        raise revision_not_found(to_revision)
+    chosen = revisions.choose_revision(controlled_revisions(source, ds), to_revision)
     if template_matches(ds, chosen):
         return f"{SKIPPED} (current template already matches revision {to_revision})"
     new = clone(ds)
-    new["spec"]["template"] = clone(revision_template(chosen))
+    new["spec"]["template"] = revision_template(chosen)
     source.update(new)
     return ROLLED_BACK

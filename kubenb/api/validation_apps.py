@@ -3,7 +3,7 @@
 Mirrors pkg/apis/apps/validation (ValidateDeploymentSpec, ValidateReplicaSetSpec,
 ValidatePodTemplateSpecForReplicaSet, ValidateRollingUpdateDeployment) and the
 selector-immutability check of the apps/v1 registry strategies. Pod template checks
-come from validation_pod.
+come from validation_pod, the selector and restartPolicy steps from validation_workload.
 """
 
 from __future__ import annotations
@@ -20,12 +20,16 @@ from kubenb.api.validation_meta import (
     selector_is_empty,
     selector_matches,
     validate_immutable,
-    validate_label_selector,
     validate_nonnegative,
     validate_object_meta,
     validate_object_meta_update,
 )
 from kubenb.api.validation_pod import validate_pod_template_spec
+from kubenb.api.validation_workload import (
+    invalid_template_labels,
+    validate_required_selector,
+    validate_template_restart,
+)
 
 STRATEGY_TYPES = ["Recreate", "RollingUpdate"]
 
@@ -86,29 +90,16 @@ def _validate_strategy(errs: ErrorList, strategy: Any, path: str) -> None:
 
 def _validate_selector_and_template(errs: ErrorList, spec: Obj, path: str) -> None:
     selector = spec.get("selector")
-    convertible = True
-    if selector is None:
-        errs.required(f"{path}.selector")
-    else:
-        convertible = validate_label_selector(errs, selector, f"{path}.selector")
-        if selector_is_empty(selector):
-            errs.invalid(f"{path}.selector", selector, "empty selector is invalid for deployment")
-    if not convertible:
+    if not validate_required_selector(errs, selector, f"{path}.selector", "deployment"):
         errs.invalid(f"{path}.selector", selector, "invalid label selector")
         return
     template = as_dict(spec.get("template"))
     labels = as_dict(template.get("metadata")).get("labels")
     # A missing selector selects nothing; an empty one selects everything.
     if selector is None or (not selector_is_empty(selector) and not selector_matches(selector, labels)):
-        errs.invalid(f"{path}.template.metadata.labels", labels,
-                     "`selector` does not match template `labels`")
+        invalid_template_labels(errs, f"{path}.template", labels)
     validate_pod_template_spec(errs, template, f"{path}.template")
-    tspec = as_dict(template.get("spec"))
-    if tspec.get("restartPolicy") != "Always":
-        errs.not_supported(f"{path}.template.spec.restartPolicy", tspec.get("restartPolicy") or "", ["Always"])
-    if tspec.get("activeDeadlineSeconds") is not None:
-        errs.forbidden(f"{path}.template.spec.activeDeadlineSeconds",
-                       "activeDeadlineSeconds in ReplicaSet is not Supported")
+    validate_template_restart(errs, as_dict(template.get("spec")), f"{path}.template", deadline_kind="ReplicaSet")
 
 
 def validate_deployment_spec(errs: ErrorList, spec: Any, path: str = "spec") -> None:

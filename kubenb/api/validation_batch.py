@@ -28,6 +28,7 @@ from kubenb.api.validation_meta import (
     validate_object_meta_update,
 )
 from kubenb.api.validation_pod import validate_pod_template_spec
+from kubenb.api.validation_workload import invalid_template_labels, validate_template_restart
 
 COMPLETION_MODES = ["NonIndexed", "Indexed"]
 RESTART_POLICIES = ["OnFailure", "Never"]
@@ -41,9 +42,7 @@ CRONJOB_NAME_MAX = 52  # 63 minus the 11-character "-<minutes>" suffix of its Jo
 
 def _validate_template_for_job(errs: ErrorList, template: Any, path: str) -> None:
     validate_pod_template_spec(errs, template, path)
-    tspec = as_dict(as_dict(template).get("spec"))
-    if tspec.get("restartPolicy") not in RESTART_POLICIES:
-        errs.not_supported(f"{path}.spec.restartPolicy", tspec.get("restartPolicy") or "", RESTART_POLICIES)
+    validate_template_restart(errs, as_dict(as_dict(template).get("spec")), path, RESTART_POLICIES)
 
 
 def _validate_pod_failure_policy(errs: ErrorList, spec: Obj, path: str) -> None:
@@ -108,7 +107,7 @@ def validate_job_spec(errs: ErrorList, spec: Any, path: str = "spec", *, selecto
     validate_label_selector(errs, sel, f"{path}.selector")
     labels = as_dict(as_dict(spec.get("template")).get("metadata")).get("labels")
     if selector_is_empty(sel) or not selector_matches(sel, labels):
-        errs.invalid(f"{path}.template.metadata.labels", labels, "`selector` does not match template `labels`")
+        invalid_template_labels(errs, f"{path}.template", labels)
 
 
 def _validate_job_spec_update(errs: ErrorList, new: Obj, old: Obj, path: str = "spec") -> None:

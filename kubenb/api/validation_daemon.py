@@ -4,7 +4,7 @@ Mirrors pkg/apis/apps/validation (ValidateDaemonSetSpec, ValidateDaemonSetUpdate
 ValidateRollingUpdateDaemonSet, the immutable selector of ValidateDaemonSetUpdate) and
 pkg/apis/core/validation (ValidateReplicationControllerSpec, ValidateNonEmptySelector,
 ValidatePodTemplateSpecForRC; an RC's selector may change). Pod template checks come from
-validation_pod; registered in validation._VALIDATORS.
+validation_pod, the selector-mismatch and restartPolicy steps from validation_workload; registered in validation._VALIDATORS.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from kubenb.api.validation_meta import (
     validate_object_meta_update,
 )
 from kubenb.api.validation_pod import validate_pod_template_spec
+from kubenb.api.validation_workload import invalid_template_labels, validate_template_restart
 
 DAEMONSET_STRATEGY_TYPES = ["RollingUpdate", "OnDelete"]
 
@@ -67,13 +68,6 @@ def _validate_update_strategy(errs: ErrorList, strategy: Any, path: str) -> None
     errs.not_supported(path, {"Type": stype or "", "RollingUpdate": internal}, DAEMONSET_STRATEGY_TYPES)
 
 
-def _validate_template_restart(errs: ErrorList, tspec: Obj, path: str, kind: str) -> None:
-    if tspec.get("restartPolicy") != "Always":
-        errs.not_supported(f"{path}.spec.restartPolicy", tspec.get("restartPolicy") or "", ["Always"])
-    if tspec.get("activeDeadlineSeconds") is not None:
-        errs.forbidden(f"{path}.spec.activeDeadlineSeconds", f"activeDeadlineSeconds in {kind} is not Supported")
-
-
 def validate_daemonset_spec(errs: ErrorList, spec: Any, path: str = "spec") -> None:
     spec = as_dict(spec)
     selector = spec.get("selector")
@@ -82,11 +76,11 @@ def validate_daemonset_spec(errs: ErrorList, spec: Any, path: str = "spec") -> N
     labels = as_dict(template.get("metadata")).get("labels")
     # A missing selector selects nothing.
     if convertible and (selector is None or not selector_matches(selector, labels)):
-        errs.invalid(f"{path}.template.metadata.labels", labels, "`selector` does not match template `labels`")
+        invalid_template_labels(errs, f"{path}.template", labels)
     if selector is not None and selector_is_empty(selector):
         errs.invalid(f"{path}.selector", selector, "empty selector is invalid for daemonset")
     validate_pod_template_spec(errs, template, f"{path}.template")
-    _validate_template_restart(errs, as_dict(template.get("spec")), f"{path}.template", "DaemonSet")
+    validate_template_restart(errs, as_dict(template.get("spec")), f"{path}.template", deadline_kind="DaemonSet")
     validate_nonnegative(errs, spec.get("minReadySeconds", 0), f"{path}.minReadySeconds")
     _validate_update_strategy(errs, spec.get("updateStrategy"), f"{path}.updateStrategy")
     if spec.get("revisionHistoryLimit") is not None:
@@ -118,10 +112,10 @@ def validate_replicationcontroller_spec(errs: ErrorList, spec: Any, path: str = 
     template = as_dict(template)
     labels = as_dict(template.get("metadata")).get("labels")
     if selector and not selector_matches({"matchLabels": selector}, labels):
-        errs.invalid(f"{path}.template.metadata.labels", labels, "`selector` does not match template `labels`")
+        invalid_template_labels(errs, f"{path}.template", labels)
     validate_pod_template_spec(errs, template, f"{path}.template")
-    _validate_template_restart(errs, as_dict(template.get("spec")), f"{path}.template",
-                               "ReplicationController")
+    validate_template_restart(errs, as_dict(template.get("spec")), f"{path}.template",
+                              deadline_kind="ReplicationController")
 
 
 def validate_replicationcontroller(errs: ErrorList, obj: Obj, old: Obj | None) -> None:

@@ -32,6 +32,11 @@ from kubenb.api.validation_meta import (
     validate_object_meta,
     validate_object_meta_update,
 )
+from kubenb.api.validation_workload import (
+    invalid_template_labels,
+    validate_required_selector,
+    validate_template_restart,
+)
 
 STS_UPDATE_FORBIDDEN = (
     "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
@@ -93,13 +98,7 @@ def validate_statefulset_spec(errs: ErrorList, spec: Any, path: str = "spec") ->
     if isinstance(ordinals, dict):
         validate_nonnegative(errs, ordinals.get("start", 0), f"{path}.ordinals.start")
     selector = spec.get("selector")
-    convertible = True
-    if selector is None:
-        errs.required(f"{path}.selector")
-    else:
-        convertible = validate_label_selector(errs, selector, f"{path}.selector")
-        if selector_is_empty(selector):
-            errs.invalid(f"{path}.selector", selector, "empty selector is invalid for statefulset")
+    convertible = validate_required_selector(errs, selector, f"{path}.selector", "statefulset")
     template = as_dict(spec.get("template"))
     if not convertible:
         errs.invalid(f"{path}.selector", selector, "")
@@ -107,15 +106,10 @@ def validate_statefulset_spec(errs: ErrorList, spec: Any, path: str = "spec") ->
         tmeta = as_dict(template.get("metadata"))
         labels = tmeta.get("labels")
         if selector is not None and not selector_is_empty(selector) and not selector_matches(selector, labels):
-            errs.invalid(f"{path}.template.metadata.labels", labels, "`selector` does not match template `labels`")
+            invalid_template_labels(errs, f"{path}.template", labels)
         validate_labels(errs, labels, f"{path}.template.labels")
         validate_annotations(errs, tmeta.get("annotations"), f"{path}.template.annotations")
-    tspec = as_dict(template.get("spec"))
-    if tspec.get("restartPolicy") != "Always":
-        errs.not_supported(f"{path}.template.spec.restartPolicy", tspec.get("restartPolicy") or "", ["Always"])
-    if tspec.get("activeDeadlineSeconds") is not None:
-        errs.forbidden(f"{path}.template.spec.activeDeadlineSeconds",
-                       "activeDeadlineSeconds in StatefulSet is not Supported")
+    validate_template_restart(errs, as_dict(template.get("spec")), f"{path}.template", deadline_kind="StatefulSet")
 
 
 def validate_statefulset(errs: ErrorList, obj: Obj, old: Obj | None) -> None:

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from kubenb.api.errors import AlreadyExists, ApiError, NotFound
+from kubenb.api.errors import ApiError
 from kubenb.api.objects import Key, Obj, WatchEvent, clone
 from kubenb.api.pods import is_pod_active, is_pod_ready, owner_of
 from kubenb.api.selectors import from_label_selector
 from kubenb.controllers import daemonset_util as du
 from kubenb.controllers.base import Controller, Watch, own_key, owner_keys
 from kubenb.controllers.daemonset_history import cleanup_history, construct_history
+from kubenb.controllers.podcontrol import create_pod, delete_pod
 from kubenb.controllers.replicaset import available_in
 
 
@@ -129,23 +130,14 @@ class DaemonSetController(Controller):
     def _sync_nodes(self, ds: Obj, delete: list[Obj], create: list[str], template_pod: Obj) -> None:
         for node_name in create:
             try:
-                pod = self.store.create(du.new_pod(template_pod, ds, node_name), adopt=True)
-            except AlreadyExists:
-                continue
-            except ApiError as err:
-                self.recorder.event(ds, "Warning", "FailedCreate", f"Error creating: {err}")
+                create_pod(self.store, self.recorder, ds, du.new_pod(template_pod, ds, node_name), exists_ok=True)
+            except ApiError:
                 break
-            self.recorder.event(ds, "Normal", "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")
         for pod in delete:
-            name = pod["metadata"]["name"]
             try:
-                self.store.delete("Pod", pod["metadata"]["namespace"], name)
-            except NotFound:
-                continue
-            except ApiError as err:
-                self.recorder.event(ds, "Warning", "FailedDelete", f"Error deleting: {err}")
+                delete_pod(self.store, self.recorder, ds, pod)
+            except ApiError:
                 break
-            self.recorder.event(ds, "Normal", "SuccessfulDelete", f"Deleted pod: {name}")
 
     # ---- rolling update -----------------------------------------------------------------
 

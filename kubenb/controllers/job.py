@@ -38,6 +38,7 @@ from kubenb.api.pods import is_pod_active, is_pod_ready, owner_of
 from kubenb.clock import parse_time, rfc3339
 from kubenb.controllers import job_pods as jp
 from kubenb.controllers.base import Controller, Watch, own_key, owner_keys
+from kubenb.controllers.podcontrol import create_pod, delete_pod
 
 BACKOFF_EXCEEDED = ("BackoffLimitExceeded", "Job has reached the specified backoff limit")
 DEADLINE_EXCEEDED = ("DeadlineExceeded", "Job was active longer than specified deadline")
@@ -274,11 +275,10 @@ class JobController(Controller):
         created = list(active)
         for index in indexes:
             try:
-                pod = self.store.create(jp.pod_from_template(job, index), adopt=True)
-            except ApiError as err:
-                self.recorder.event(job, "Warning", "FailedCreate", f"Error creating: {err}")
+                pod = create_pod(self.store, self.recorder, job, jp.pod_from_template(job, index))
+            except ApiError:
                 break
-            self.recorder.event(job, "Normal", "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")
+            assert pod is not None
             created.append(pod)
         return created, terminating, None
 
@@ -287,16 +287,10 @@ class JobController(Controller):
     def _delete(self, job: Obj, pods: list[Obj]) -> int:
         deleted = 0
         for p in pods:
-            name = p["metadata"]["name"]
             try:
-                self.store.delete("Pod", p["metadata"]["namespace"], name)
-            except NotFound:
+                deleted += delete_pod(self.store, self.recorder, job, p)
+            except ApiError:
                 continue
-            except ApiError as err:
-                self.recorder.event(job, "Warning", "FailedDelete", f"Error deleting: {err}")
-                continue
-            deleted += 1
-            self.recorder.event(job, "Normal", "SuccessfulDelete", f"Deleted pod: {name}")
         return deleted
 
     def _remove_finalizer(self, pod: Obj) -> None:

@@ -27,6 +27,7 @@ from kubenb.api.pods import controller_ref, get_condition, is_pod_active, is_pod
 from kubenb.api.selectors import Selector, from_label_selector, from_map
 from kubenb.clock import parse_time, rfc3339
 from kubenb.controllers.base import Controller, Watch, own_key, owner_keys
+from kubenb.controllers.podcontrol import create_pod, delete_pod
 
 DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
 _PHASE_ORDINAL = {"Pending": 0, "Unknown": 1, "Running": 2}
@@ -245,11 +246,9 @@ class ReplicaSetController(Controller):
     def _create_pods(self, rs: Obj, count: int) -> tuple[str, ApiError] | None:
         for _ in range(count):
             try:
-                pod = self.store.create(self.pod_from_template(rs), adopt=True)
+                create_pod(self.store, self.recorder, rs, self.pod_from_template(rs))
             except ApiError as err:
-                self.recorder.event(rs, "Warning", "FailedCreate", f"Error creating: {err}")
                 return "FailedCreate", err
-            self.recorder.event(rs, "Normal", "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")
         return None
 
     def _related_pods(self, rs: Obj) -> list[Obj]:
@@ -265,15 +264,10 @@ class ReplicaSetController(Controller):
     def _delete_pods(self, rs: Obj, active: list[Obj], diff: int) -> tuple[str, ApiError] | None:
         victims = pods_to_delete(active, self._related_pods(rs), diff, self.clock.now())
         for pod in victims:
-            name = pod["metadata"]["name"]
             try:
-                self.store.delete("Pod", pod["metadata"]["namespace"], name)
-            except NotFound:
-                continue
+                delete_pod(self.store, self.recorder, rs, pod)
             except ApiError as err:
-                self.recorder.event(rs, "Warning", "FailedDelete", f"Error deleting: {err}")
                 return "FailedDelete", err
-            self.recorder.event(rs, "Normal", "SuccessfulDelete", f"Deleted pod: {name}")
         return None
 
     # ---- status -----------------------------------------------------------------------

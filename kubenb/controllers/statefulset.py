@@ -36,6 +36,7 @@ from collections.abc import Hashable
 from kubenb.api.errors import AlreadyExists, ApiError, NotFound
 from kubenb.api.objects import Key, Obj, WatchEvent, clone
 from kubenb.api.pods import controller_ref, owner_of
+from kubenb.api.revisions import delete_revisions, history_limit
 from kubenb.api.selectors import Selector, from_label_selector
 from kubenb.api.stateful_history import (
     equal_revisions,
@@ -222,12 +223,7 @@ class StatefulSetController(Controller):
                           current: Obj, update: Obj) -> None:
         live = {current["metadata"]["name"], update["metadata"]["name"], *(pod_revision(p) for p in pods)}
         old = [r for r in revisions if r["metadata"]["name"] not in live]
-        limit = int(sts["spec"].get("revisionHistoryLimit", 10) or 0)
-        for r in old[:max(0, len(old) - limit)]:
-            try:
-                self.store.delete("ControllerRevision", r["metadata"]["namespace"], r["metadata"]["name"])
-            except NotFound:
-                pass
+        delete_revisions(self.store, old[:max(0, len(old) - history_limit(sts))])
 
     # ---- pods -------------------------------------------------------------------------
 

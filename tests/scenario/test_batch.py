@@ -10,21 +10,17 @@ import pytest
 
 from kubenb.api.errors import Invalid
 from kubenb.api.objects import clone
-from kubenb.api.pods import condition_true
-from kubenb.clock import VirtualClock, parse_time
+from kubenb.clock import parse_time
 from kubenb.cluster import Cluster
 from tests import builders
+from tests.scenario.virtual import ready_cluster
 
 Obj = dict[str, Any]
 
 
 @pytest.fixture
 def cluster() -> Iterator[Cluster]:
-    c = Cluster(nodes=2, clock=VirtualClock(), seed=7).start()
-    c.wait_for(lambda: sum(condition_true(n, "Ready") for n in c.store.list("Node")) == 2, timeout=30)
-    yield c
-    c.stop()
-    c.clock.loop.close()
+    yield from ready_cluster(nodes=2, seed=7)
 
 
 def job(c: Cluster, name: str) -> Obj:

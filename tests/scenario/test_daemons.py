@@ -9,22 +9,18 @@ import pytest
 
 from kubenb.api.errors import Invalid
 from kubenb.api.objects import clone
-from kubenb.api.pods import condition_true, is_pod_ready
+from kubenb.api.pods import is_pod_ready
 from kubenb.api.rollback_daemon import history, rollback
-from kubenb.clock import VirtualClock
 from kubenb.cluster import Cluster
 from tests import builders
+from tests.scenario.virtual import ready_cluster
 
 Obj = dict[str, Any]
 
 
 @pytest.fixture
 def cluster() -> Iterator[Cluster]:
-    c = Cluster(nodes=3, clock=VirtualClock(), seed=42).start()
-    c.wait_for(lambda: sum(condition_true(n, "Ready") for n in c.store.list("Node")) == 3, timeout=30)
-    yield c
-    c.stop()
-    c.clock.loop.close()
+    yield from ready_cluster(nodes=3, seed=42)
 
 
 def daemon_pods(c: Cluster, app: str = "agent") -> list[Obj]:

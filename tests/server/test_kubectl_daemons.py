@@ -3,15 +3,10 @@ describe and rollout texts (computed client-side) are the expected text for kube
 
 from __future__ import annotations
 
-import io
-import re
-
 import pytest
 
-from kubenb.cli.kubectl.main import kubectl as inprocess_kubectl
-from kubenb.client.inprocess import InProcessClient
-
 from .conftest import KUBECTL_132, Served
+from .test_kubectl import ours, words
 
 pytestmark = pytest.mark.skipif(not __import__("shutil").which(KUBECTL_132), reason="needs kubectl 1.32")
 
@@ -46,19 +41,6 @@ spec:
       - name: web
         image: nginx
 """
-
-_AGE = re.compile(r"^(\d+[smhd])+$")
-
-
-def words(text: str) -> list[list[str]]:
-    return [["AGE" if _AGE.match(w) else w for w in line.split()] for line in text.splitlines()]
-
-
-def ours(served: Served, *args: str) -> str:
-    out, err = io.StringIO(), io.StringIO()
-    inprocess_kubectl(list(args), InProcessClient.for_cluster(served.cluster), out, err)
-    return out.getvalue() + err.getvalue()
-
 
 def real(served: Served, *args: str, stdin: str | None = None, rc: int = 0) -> str:
     run = served.kubectl(*args, binary=KUBECTL_132, stdin=stdin)

@@ -33,6 +33,12 @@ def labels_multiline(
         w.write(0, f"{key}={labels[key]}\n")
 
 
+def labels_and_annotations(w: DescribeWriter, metadata: dict[str, Any]) -> None:
+    """The object's `Labels:` then `Annotations:` blocks, as most describers print them."""
+    labels_multiline(w, "Labels", metadata.get("labels"))
+    annotations_multiline(w, "Annotations", metadata.get("annotations"))
+
+
 def annotations_multiline(w: DescribeWriter, title: str, annotations: dict[str, str] | None) -> None:
     """Annotations as `key: value` lines; long or multi-line values go on their own lines."""
     w.write(0, f"{title}:\t")

@@ -11,32 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from kubenb.api.selectors import Selector, from_label_selector, from_map
+from kubenb.api.selectors import from_label_selector, from_map
 from kubenb.api.tables.model import format_labels, selector_string
-from kubenb.cli.kubectl.describe.common import (
-    annotations_multiline,
-    controller_of,
-    labels_multiline,
-)
-from kubenb.cli.kubectl.describe.events import write_events
+from kubenb.cli.kubectl.describe.common import labels_and_annotations
+from kubenb.cli.kubectl.describe.events import write_events_if_shown
 from kubenb.cli.kubectl.describe.pod import write_pod_template
-from kubenb.cli.kubectl.describe.workloads import _write_conditions
+from kubenb.cli.kubectl.describe.workloads import write_conditions, write_pods_status
 from kubenb.cli.kubectl.describe.writer import DEFAULT_KUBECTL_MINOR, DescribeWriter, meta
-
-
-def _phases(owner: dict[str, Any], selector: Selector, pods: list[dict[str, Any]]) -> str:
-    """getPodStatusForController: `R Running / W Waiting / S Succeeded / F Failed`."""
-    uid = meta(owner).get("uid")
-    counts = {"Running": 0, "Pending": 0, "Succeeded": 0, "Failed": 0}
-    for pod in pods:
-        ref = controller_of(pod)
-        if ref is None or ref.get("uid") != uid or not selector.matches(meta(pod).get("labels") or {}):
-            continue
-        phase = (pod.get("status") or {}).get("phase", "")
-        if phase in counts:
-            counts[phase] += 1
-    return (f"{counts['Running']} Running / {counts['Pending']} Waiting / "
-            f"{counts['Succeeded']} Succeeded / {counts['Failed']} Failed")
 
 
 def describe_daemonset(
@@ -50,18 +31,16 @@ def describe_daemonset(
     w.write(0, f"Name:\t{m.get('name', '')}\n")
     w.write(0, f"Selector:\t{selector_string(spec.get('selector'))}\n")
     w.write(0, f"Node-Selector:\t{format_labels((template.get('spec') or {}).get('nodeSelector'))}\n")
-    labels_multiline(w, "Labels", m.get("labels"))
-    annotations_multiline(w, "Annotations", m.get("annotations"))
+    labels_and_annotations(w, m)
     for text, key in (("Desired Number of Nodes Scheduled", "desiredNumberScheduled"),
                       ("Current Number of Nodes Scheduled", "currentNumberScheduled"),
                       ("Number of Nodes Scheduled with Up-to-date Pods", "updatedNumberScheduled"),
                       ("Number of Nodes Scheduled with Available Pods", "numberAvailable"),
                       ("Number of Nodes Misscheduled", "numberMisscheduled")):
         w.write(0, f"{text}: {status.get(key, 0)}\n")
-    w.write(0, f"Pods Status:\t{_phases(ds, from_label_selector(spec.get('selector')), pods)}\n")
+    write_pods_status(w, ds, pods, from_label_selector(spec.get("selector")))
     write_pod_template(w, template, kubectl_minor)
-    if events is not None:
-        write_events(w, events, now, field_path_prefix=kubectl_minor >= 35)
+    write_events_if_shown(w, events, now, kubectl_minor)
     return w.render()
 
 
@@ -75,12 +54,10 @@ def describe_replicationcontroller(
     w.write(0, f"Name:\t{m.get('name', '')}\n")
     w.write(0, f"Namespace:\t{m.get('namespace', '')}\n")
     w.write(0, f"Selector:\t{format_labels(spec.get('selector'))}\n")
-    labels_multiline(w, "Labels", m.get("labels"))
-    annotations_multiline(w, "Annotations", m.get("annotations"))
+    labels_and_annotations(w, m)
     w.write(0, f"Replicas:\t{status.get('replicas', 0)} current / {spec.get('replicas', 1)} desired\n")
-    w.write(0, f"Pods Status:\t{_phases(rc, from_map(spec.get('selector')), pods)}\n")
+    write_pods_status(w, rc, pods, from_map(spec.get("selector")))
     write_pod_template(w, spec.get("template") or {}, kubectl_minor)
-    _write_conditions(w, status.get("conditions"))
-    if events is not None:
-        write_events(w, events, now, field_path_prefix=kubectl_minor >= 35)
+    write_conditions(w, status.get("conditions"))
+    write_events_if_shown(w, events, now, kubectl_minor)
     return w.render()

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from kubenb.api.tables.duration import age, parse_time
-from kubenb.cli.kubectl.describe.writer import DescribeWriter
+from kubenb.cli.kubectl.describe.writer import DEFAULT_KUBECTL_MINOR, DescribeWriter
 
 
 def _sort_key(event: dict[str, Any]) -> datetime:
@@ -60,6 +60,16 @@ def write_events(
         source = (event.get("source") or {}).get("component") or event.get("reportingController") or ""
         w.write(1, f"{event.get('type', '')}\t{event.get('reason', '')}\t{event_age(event, now)}\t"
                    f"{source}\t{event_message(event, field_path_prefix)}\n")
+
+
+def write_events_if_shown(
+    w: DescribeWriter, events: list[dict[str, Any]] | None, now: datetime,
+    kubectl_minor: int = DEFAULT_KUBECTL_MINOR,
+) -> None:
+    """The Events section unless `events` is None (`--show-events=false`); the kubectl
+    version picks whether messages carry their field path (>= 1.35)."""
+    if events is not None:
+        write_events(w, events, now, field_path_prefix=kubectl_minor >= 35)
 
 
 def describe_events(

@@ -15,10 +15,10 @@ from typing import Any
 from kubenb.api.tables.duration import age
 from kubenb.api.tables.model import selector_string
 from kubenb.api.tables.rows_stateful import access_modes_string, claim_class
-from kubenb.cli.kubectl.describe.common import annotations_multiline, labels_multiline
-from kubenb.cli.kubectl.describe.events import write_events
+from kubenb.cli.kubectl.describe.common import labels_and_annotations
+from kubenb.cli.kubectl.describe.events import write_events_if_shown
 from kubenb.cli.kubectl.describe.pod import write_pod_template
-from kubenb.cli.kubectl.describe.workloads import pod_phase_counts
+from kubenb.cli.kubectl.describe.workloads import write_pods_status
 from kubenb.cli.kubectl.describe.writer import (
     DEFAULT_KUBECTL_MINOR,
     DescribeWriter,
@@ -64,14 +64,14 @@ def _claim_templates(w: DescribeWriter, templates: list[Obj] | None) -> None:
 
 def describe_statefulset(sts: Obj, pods: list[Obj], events: list[Obj] | None, now: datetime, *,
                          kubectl_minor: int = DEFAULT_KUBECTL_MINOR) -> str:
+    """`kubectl describe statefulset` text; `pods` may be every pod of the namespace."""
     m, spec, status = meta(sts), sts.get("spec") or {}, sts.get("status") or {}
     w = DescribeWriter()
     w.write(0, f"Name:\t{m.get('name', '')}\n")
     w.write(0, f"Namespace:\t{m.get('namespace', '')}\n")
     w.write(0, f"CreationTimestamp:\t{rfc1123z(m.get('creationTimestamp'))}\n")
     w.write(0, f"Selector:\t{selector_string(spec.get('selector'))}\n")
-    labels_multiline(w, "Labels", m.get("labels"))
-    annotations_multiline(w, "Annotations", m.get("annotations"))
+    labels_and_annotations(w, m)
     w.write(0, f"Replicas:\t{spec.get('replicas', 1)} desired | {status.get('replicas', 0)} total\n")
     strategy = spec.get("updateStrategy") or {}
     w.write(0, f"Update Strategy:\t{strategy.get('type', '')}\n")
@@ -80,12 +80,10 @@ def describe_statefulset(sts: Obj, pods: list[Obj], events: list[Obj] | None, no
         w.write(1, f"Partition:\t{ru['partition']}\n")
         if ru.get("maxUnavailable") is not None:
             w.write(1, f"MaxUnavailable:\t{int_or_string(ru['maxUnavailable'])}\n")
-    running, waiting, succeeded, failed = pod_phase_counts(sts, pods)
-    w.write(0, f"Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed\n")
+    write_pods_status(w, sts, pods)
     write_pod_template(w, spec.get("template") or {}, kubectl_minor)
     _claim_templates(w, spec.get("volumeClaimTemplates"))
-    if events is not None:
-        write_events(w, events, now, field_path_prefix=kubectl_minor >= 35)
+    write_events_if_shown(w, events, now, kubectl_minor)
     return w.render()
 
 
@@ -102,6 +100,7 @@ def _uses_claim(pod: Obj, name: str) -> bool:
 
 def describe_pvc(pvc: Obj, pods: list[Obj], events: list[Obj] | None, now: datetime, *,
                  kubectl_minor: int = DEFAULT_KUBECTL_MINOR) -> str:
+    """`kubectl describe persistentvolumeclaim` text; `pods` are searched for `Used By`."""
     m, spec, status = meta(pvc), pvc.get("spec") or {}, pvc.get("status") or {}
     w = DescribeWriter()
     w.write(0, f"Name:\t{m.get('name', '')}\n")
@@ -112,8 +111,7 @@ def describe_pvc(pvc: Obj, pods: list[Obj], events: list[Obj] | None, now: datet
     else:
         w.write(0, f"Status:\t{status.get('phase', '')}\n")
     w.write(0, f"Volume:\t{spec.get('volumeName', '')}\n")
-    labels_multiline(w, "Labels", m.get("labels"))
-    annotations_multiline(w, "Annotations", m.get("annotations"))
+    labels_and_annotations(w, m)
     w.write(0, f"Finalizers:\t{_go_list(m.get('finalizers'))}\n")
     capacity = modes = ""
     if spec.get("volumeName"):
@@ -138,6 +136,5 @@ def describe_pvc(pvc: Obj, pods: list[Obj], events: list[Obj] | None, now: datet
         for c in conditions:
             w.write(1, f"{c.get('type', '')} \t{c.get('status', '')} \t{rfc1123z(c.get('lastProbeTime'))} \t"
                        f"{rfc1123z(c.get('lastTransitionTime'))} \t{c.get('reason', '')} \t{c.get('message', '')}\n")
-    if events is not None:
-        write_events(w, events, now, field_path_prefix=kubectl_minor >= 35)
+    write_events_if_shown(w, events, now, kubectl_minor)
     return w.render()

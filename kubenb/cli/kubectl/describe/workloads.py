@@ -14,16 +14,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from kubenb.api.selectors import from_label_selector
+from kubenb.api.selectors import Selector, from_label_selector
 from kubenb.api.tables.duration import parse_time
 from kubenb.api.tables.model import format_label_selector, selector_string
 from kubenb.cli.kubectl.describe.common import (
-    annotations_multiline,
     controlled_by,
     controller_of,
-    labels_multiline,
+    labels_and_annotations,
 )
-from kubenb.cli.kubectl.describe.events import write_events
+from kubenb.cli.kubectl.describe.events import write_events_if_shown
 from kubenb.cli.kubectl.describe.pod import write_pod_template
 from kubenb.cli.kubectl.describe.writer import (
     DEFAULT_KUBECTL_MINOR,
@@ -89,7 +88,8 @@ def _replicasets_text(replicasets: list[dict[str, Any]]) -> str:
     return ", ".join(texts) or "<none>"
 
 
-def _write_conditions(w: DescribeWriter, conditions: list[dict[str, Any]] | None) -> None:
+def write_conditions(w: DescribeWriter, conditions: list[dict[str, Any]] | None) -> None:
+    """A controller's `Conditions:` table (Type, Status, Reason), or nothing when it has none."""
     if conditions:
         w.write(0, "Conditions:\n  Type\tStatus\tReason\n")
         w.write(1, "----\t------\t------\n")
@@ -107,8 +107,7 @@ def describe_deployment(
     w.write(0, f"Name:\t{m.get('name', '')}\n")
     w.write(0, f"Namespace:\t{m.get('namespace', '')}\n")
     w.write(0, f"CreationTimestamp:\t{rfc1123z(m.get('creationTimestamp'))}\n")
-    labels_multiline(w, "Labels", m.get("labels"))
-    annotations_multiline(w, "Annotations", m.get("annotations"))
+    labels_and_annotations(w, m)
     w.write(0, f"Selector:\t{selector_string(spec.get('selector'))}\n")
     w.write(0, f"Replicas:\t{spec.get('replicas', 1)} desired | {status.get('updatedReplicas', 0)} updated | "
                f"{status.get('replicas', 0)} total | {status.get('availableReplicas', 0)} available | "
@@ -121,20 +120,23 @@ def describe_deployment(
         w.write(0, f"RollingUpdateStrategy:\t{int_or_string(rolling.get('maxUnavailable'))} max unavailable, "
                    f"{int_or_string(rolling.get('maxSurge'))} max surge\n")
     write_pod_template(w, spec.get("template") or {}, kubectl_minor)
-    _write_conditions(w, status.get("conditions"))
+    write_conditions(w, status.get("conditions"))
     old, new = split_replicasets(deploy, replicasets)
     if old or new is not None:
         w.write(0, f"OldReplicaSets:\t{_replicasets_text(old)}\n")
         w.write(0, f"NewReplicaSet:\t{_replicasets_text([new] if new is not None else [])}\n")
-    if events is not None:
-        write_events(w, events, now, field_path_prefix=kubectl_minor >= 35)
+    write_events_if_shown(w, events, now, kubectl_minor)
     return w.render()
 
 
-def pod_phase_counts(rs: dict[str, Any], pods: list[dict[str, Any]]) -> tuple[int, int, int, int]:
-    """(running, waiting, succeeded, failed) of the pods the ReplicaSet selects and controls."""
-    selector = from_label_selector((rs.get("spec") or {}).get("selector"))
-    uid = meta(rs).get("uid")
+def pod_phase_counts(
+    owner: dict[str, Any], pods: list[dict[str, Any]], selector: Selector | None = None,
+) -> tuple[int, int, int, int]:
+    """(running, waiting, succeeded, failed) of the pods the owner selects and controls;
+    `selector` defaults to the owner's `spec.selector` read as a LabelSelector."""
+    if selector is None:
+        selector = from_label_selector((owner.get("spec") or {}).get("selector"))
+    uid = meta(owner).get("uid")
     counts = {"Running": 0, "Pending": 0, "Succeeded": 0, "Failed": 0}
     for pod in pods:
         ref = controller_of(pod)
@@ -144,6 +146,14 @@ def pod_phase_counts(rs: dict[str, Any], pods: list[dict[str, Any]]) -> tuple[in
         if phase in counts:
             counts[phase] += 1
     return counts["Running"], counts["Pending"], counts["Succeeded"], counts["Failed"]
+
+
+def write_pods_status(
+    w: DescribeWriter, owner: dict[str, Any], pods: list[dict[str, Any]], selector: Selector | None = None,
+) -> None:
+    """getPodStatusForController: `Pods Status:\tR Running / W Waiting / S Succeeded / F Failed`."""
+    running, waiting, succeeded, failed = pod_phase_counts(owner, pods, selector)
+    w.write(0, f"Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed\n")
 
 
 def describe_replicaset(
@@ -156,15 +166,11 @@ def describe_replicaset(
     w.write(0, f"Name:\t{m.get('name', '')}\n")
     w.write(0, f"Namespace:\t{m.get('namespace', '')}\n")
     w.write(0, f"Selector:\t{format_label_selector(spec.get('selector'))}\n")
-    labels_multiline(w, "Labels", m.get("labels"))
-    annotations_multiline(w, "Annotations", m.get("annotations"))
+    labels_and_annotations(w, m)
     controlled_by(w, rs)
     w.write(0, f"Replicas:\t{status.get('replicas', 0)} current / {spec.get('replicas', 1)} desired\n")
-    running, waiting, succeeded, failed = pod_phase_counts(rs, pods)
-    w.write(0, "Pods Status:\t")
-    w.write(0, f"{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed\n")
+    write_pods_status(w, rs, pods)
     write_pod_template(w, spec.get("template") or {}, kubectl_minor)
-    _write_conditions(w, status.get("conditions"))
-    if events is not None:
-        write_events(w, events, now, field_path_prefix=kubectl_minor >= 35)
+    write_conditions(w, status.get("conditions"))
+    write_events_if_shown(w, events, now, kubectl_minor)
     return w.render()
