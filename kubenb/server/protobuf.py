@@ -25,9 +25,6 @@ from kubenb.server.protobuf_schema import MESSAGES
 MAGIC = b"k8s\x00"
 CONTENT_TYPE = "application/vnd.kubernetes.protobuf"
 _META = "k8s.io.apimachinery.pkg.apis.meta.v1."
-# apiVersion group -> protobuf package of its v1 messages
-PACKAGES = {"": "k8s.io.api.core.v1", "apps": "k8s.io.api.apps.v1",
-            "policy": "k8s.io.api.policy.v1"}
 _REPEATED, _KEEP, _INLINE = 1, 2, 4
 _GO_ZERO_TIME = -62135596800  # time.Time{}.Unix()
 
@@ -241,9 +238,9 @@ def decode(body: bytes) -> dict[str, Any]:
     group, _, version = api_version.rpartition("/")
     if kind == "DeleteOptions":
         message = _META + kind
-    else:
-        message = f"{PACKAGES.get(group, '?')}.{kind}"
-    if version != "v1" or message not in MESSAGES:
+    else:  # k8s.io/api's package of the group: core, apps, batch, autoscaling, policy …
+        message = f"k8s.io.api.{group.split('.')[0] or 'core'}.{version}.{kind}"
+    if message not in MESSAGES:
         raise BadRequest(f'no kind "{kind}" is registered for version "{api_version}" in '
                          'scheme "pkg/runtime/scheme.go:100"')
     obj: dict[str, Any] = {"kind": kind, "apiVersion": api_version}

@@ -3,8 +3,8 @@
     python -m kubenb.server.protobuf_gen DIR > kubenb/server/protobuf_schema.py
 
 DIR holds `<name>.proto` (k8s.io/api and k8s.io/apimachinery `generated.proto`) and
-`<name>.types.go` files side by side (core_v1, apps_v1, policy_v1, meta_v1, intstr,
-resource). The .proto gives each message's field numbers and wire types; types.go gives
+`<name>.types.go` files side by side (core_v1, apps_v1, batch_v1, autoscaling_v2, policy_v1,
+meta_v1, intstr, resource). The .proto gives each message's field numbers and wire types; types.go gives
 what JSON does with a zero value (a pointer or a field without `omitempty` keeps it) and
 which fields are inlined. Only messages reachable from `ROOTS` are written. Nothing reads
 .proto files at run time.
@@ -19,10 +19,14 @@ from typing import Any
 
 ROOTS = [
     "k8s.io.api.core.v1." + k for k in (
-        "ConfigMap", "Endpoints", "Event", "Namespace", "Node", "Pod", "Secret",
-        "ServiceAccount", "Service")
-] + ["k8s.io.api.apps.v1.Deployment", "k8s.io.api.apps.v1.ReplicaSet",
-     "k8s.io.api.policy.v1.Eviction", "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions"]
+        "ConfigMap", "Endpoints", "Event", "Namespace", "Node", "PersistentVolumeClaim", "Pod",
+        "ReplicationController", "Secret", "ServiceAccount", "Service")
+] + ["k8s.io.api.apps.v1." + k for k in (
+        "ControllerRevision", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet")
+] + ["k8s.io.api.batch.v1.CronJob", "k8s.io.api.batch.v1.Job",
+     "k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler",
+     "k8s.io.api.policy.v1.Eviction", "k8s.io.api.policy.v1.PodDisruptionBudget",
+     "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions"]
 # Messages decoded by hand (protobuf.py), not walked into.
 SPECIAL = {
     "k8s.io.apimachinery.pkg.apis.meta.v1.Time",

@@ -9,6 +9,46 @@ Types are protobuf scalars, full message names, or `map:<value type>`.
 
 # ruff: noqa: E501
 MESSAGES: dict[str, dict[int, tuple[str, str, int]]] = {
+    'k8s.io.api.apps.v1.ControllerRevision': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('data', 'k8s.io.apimachinery.pkg.runtime.RawExtension', 2),
+        3: ('revision', 'int64', 2),
+    },
+    'k8s.io.api.apps.v1.DaemonSet': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.apps.v1.DaemonSetSpec', 0),
+        3: ('status', 'k8s.io.api.apps.v1.DaemonSetStatus', 0),
+    },
+    'k8s.io.api.apps.v1.DaemonSetCondition': {
+        1: ('type', 'string', 2),
+        2: ('status', 'string', 2),
+        3: ('lastTransitionTime', 'k8s.io.apimachinery.pkg.apis.meta.v1.Time', 0),
+        4: ('reason', 'string', 0),
+        5: ('message', 'string', 0),
+    },
+    'k8s.io.api.apps.v1.DaemonSetSpec': {
+        1: ('selector', 'k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector', 2),
+        2: ('template', 'k8s.io.api.core.v1.PodTemplateSpec', 2),
+        3: ('updateStrategy', 'k8s.io.api.apps.v1.DaemonSetUpdateStrategy', 0),
+        4: ('minReadySeconds', 'int32', 0),
+        6: ('revisionHistoryLimit', 'int32', 2),
+    },
+    'k8s.io.api.apps.v1.DaemonSetStatus': {
+        1: ('currentNumberScheduled', 'int32', 2),
+        2: ('numberMisscheduled', 'int32', 2),
+        3: ('desiredNumberScheduled', 'int32', 2),
+        4: ('numberReady', 'int32', 2),
+        5: ('observedGeneration', 'int64', 0),
+        6: ('updatedNumberScheduled', 'int32', 0),
+        7: ('numberAvailable', 'int32', 0),
+        8: ('numberUnavailable', 'int32', 0),
+        9: ('collisionCount', 'int32', 2),
+        10: ('conditions', 'k8s.io.api.apps.v1.DaemonSetCondition', 1),
+    },
+    'k8s.io.api.apps.v1.DaemonSetUpdateStrategy': {
+        1: ('type', 'string', 0),
+        2: ('rollingUpdate', 'k8s.io.api.apps.v1.RollingUpdateDaemonSet', 2),
+    },
     'k8s.io.api.apps.v1.Deployment': {
         1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
         2: ('spec', 'k8s.io.api.apps.v1.DeploymentSpec', 0),
@@ -74,9 +114,291 @@ MESSAGES: dict[str, dict[int, tuple[str, str, int]]] = {
         6: ('conditions', 'k8s.io.api.apps.v1.ReplicaSetCondition', 1),
         7: ('terminatingReplicas', 'int32', 2),
     },
+    'k8s.io.api.apps.v1.RollingUpdateDaemonSet': {
+        1: ('maxUnavailable', 'k8s.io.apimachinery.pkg.util.intstr.IntOrString', 2),
+        2: ('maxSurge', 'k8s.io.apimachinery.pkg.util.intstr.IntOrString', 2),
+    },
     'k8s.io.api.apps.v1.RollingUpdateDeployment': {
         1: ('maxUnavailable', 'k8s.io.apimachinery.pkg.util.intstr.IntOrString', 2),
         2: ('maxSurge', 'k8s.io.apimachinery.pkg.util.intstr.IntOrString', 2),
+    },
+    'k8s.io.api.apps.v1.RollingUpdateStatefulSetStrategy': {
+        1: ('partition', 'int32', 2),
+        2: ('maxUnavailable', 'k8s.io.apimachinery.pkg.util.intstr.IntOrString', 2),
+    },
+    'k8s.io.api.apps.v1.StatefulSet': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.apps.v1.StatefulSetSpec', 0),
+        3: ('status', 'k8s.io.api.apps.v1.StatefulSetStatus', 0),
+    },
+    'k8s.io.api.apps.v1.StatefulSetCondition': {
+        1: ('type', 'string', 2),
+        2: ('status', 'string', 2),
+        3: ('lastTransitionTime', 'k8s.io.apimachinery.pkg.apis.meta.v1.Time', 0),
+        4: ('reason', 'string', 0),
+        5: ('message', 'string', 0),
+    },
+    'k8s.io.api.apps.v1.StatefulSetOrdinals': {
+        1: ('start', 'int32', 2),
+    },
+    'k8s.io.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy': {
+        1: ('whenDeleted', 'string', 0),
+        2: ('whenScaled', 'string', 0),
+    },
+    'k8s.io.api.apps.v1.StatefulSetSpec': {
+        1: ('replicas', 'int32', 2),
+        2: ('selector', 'k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector', 2),
+        3: ('template', 'k8s.io.api.core.v1.PodTemplateSpec', 2),
+        4: ('volumeClaimTemplates', 'k8s.io.api.core.v1.PersistentVolumeClaim', 1),
+        5: ('serviceName', 'string', 2),
+        6: ('podManagementPolicy', 'string', 0),
+        7: ('updateStrategy', 'k8s.io.api.apps.v1.StatefulSetUpdateStrategy', 0),
+        8: ('revisionHistoryLimit', 'int32', 2),
+        9: ('minReadySeconds', 'int32', 0),
+        10: ('persistentVolumeClaimRetentionPolicy', 'k8s.io.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy', 2),
+        11: ('ordinals', 'k8s.io.api.apps.v1.StatefulSetOrdinals', 2),
+    },
+    'k8s.io.api.apps.v1.StatefulSetStatus': {
+        1: ('observedGeneration', 'int64', 0),
+        2: ('replicas', 'int32', 2),
+        3: ('readyReplicas', 'int32', 0),
+        4: ('currentReplicas', 'int32', 0),
+        5: ('updatedReplicas', 'int32', 0),
+        6: ('currentRevision', 'string', 0),
+        7: ('updateRevision', 'string', 0),
+        9: ('collisionCount', 'int32', 2),
+        10: ('conditions', 'k8s.io.api.apps.v1.StatefulSetCondition', 1),
+        11: ('availableReplicas', 'int32', 2),
+    },
+    'k8s.io.api.apps.v1.StatefulSetUpdateStrategy': {
+        1: ('type', 'string', 0),
+        2: ('rollingUpdate', 'k8s.io.api.apps.v1.RollingUpdateStatefulSetStrategy', 2),
+    },
+    'k8s.io.api.autoscaling.v2.ContainerResourceMetricSource': {
+        1: ('name', 'string', 2),
+        2: ('target', 'k8s.io.api.autoscaling.v2.MetricTarget', 2),
+        3: ('container', 'string', 2),
+    },
+    'k8s.io.api.autoscaling.v2.ContainerResourceMetricStatus': {
+        1: ('name', 'string', 2),
+        2: ('current', 'k8s.io.api.autoscaling.v2.MetricValueStatus', 2),
+        3: ('container', 'string', 2),
+    },
+    'k8s.io.api.autoscaling.v2.CrossVersionObjectReference': {
+        1: ('kind', 'string', 2),
+        2: ('name', 'string', 2),
+        3: ('apiVersion', 'string', 0),
+    },
+    'k8s.io.api.autoscaling.v2.ExternalMetricSource': {
+        1: ('metric', 'k8s.io.api.autoscaling.v2.MetricIdentifier', 2),
+        2: ('target', 'k8s.io.api.autoscaling.v2.MetricTarget', 2),
+    },
+    'k8s.io.api.autoscaling.v2.ExternalMetricStatus': {
+        1: ('metric', 'k8s.io.api.autoscaling.v2.MetricIdentifier', 2),
+        2: ('current', 'k8s.io.api.autoscaling.v2.MetricValueStatus', 2),
+    },
+    'k8s.io.api.autoscaling.v2.HPAScalingPolicy': {
+        1: ('type', 'string', 2),
+        2: ('value', 'int32', 2),
+        3: ('periodSeconds', 'int32', 2),
+    },
+    'k8s.io.api.autoscaling.v2.HPAScalingRules': {
+        1: ('selectPolicy', 'string', 2),
+        2: ('policies', 'k8s.io.api.autoscaling.v2.HPAScalingPolicy', 1),
+        3: ('stabilizationWindowSeconds', 'int32', 2),
+        4: ('tolerance', 'k8s.io.apimachinery.pkg.api.resource.Quantity', 2),
+    },
+    'k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerSpec', 0),
+        3: ('status', 'k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerStatus', 0),
+    },
+    'k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerBehavior': {
+        1: ('scaleUp', 'k8s.io.api.autoscaling.v2.HPAScalingRules', 2),
+        2: ('scaleDown', 'k8s.io.api.autoscaling.v2.HPAScalingRules', 2),
+    },
+    'k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerCondition': {
+        1: ('type', 'string', 2),
+        2: ('status', 'string', 2),
+        3: ('lastTransitionTime', 'k8s.io.apimachinery.pkg.apis.meta.v1.Time', 0),
+        4: ('reason', 'string', 0),
+        5: ('message', 'string', 0),
+        6: ('observedGeneration', 'int64', 2),
+    },
+    'k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerSpec': {
+        1: ('scaleTargetRef', 'k8s.io.api.autoscaling.v2.CrossVersionObjectReference', 2),
+        2: ('minReplicas', 'int32', 2),
+        3: ('maxReplicas', 'int32', 2),
+        4: ('metrics', 'k8s.io.api.autoscaling.v2.MetricSpec', 1),
+        5: ('behavior', 'k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerBehavior', 2),
+    },
+    'k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerStatus': {
+        1: ('observedGeneration', 'int64', 2),
+        2: ('lastScaleTime', 'k8s.io.apimachinery.pkg.apis.meta.v1.Time', 2),
+        3: ('currentReplicas', 'int32', 0),
+        4: ('desiredReplicas', 'int32', 2),
+        5: ('currentMetrics', 'k8s.io.api.autoscaling.v2.MetricStatus', 3),
+        6: ('conditions', 'k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerCondition', 1),
+    },
+    'k8s.io.api.autoscaling.v2.MetricIdentifier': {
+        1: ('name', 'string', 2),
+        2: ('selector', 'k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector', 2),
+    },
+    'k8s.io.api.autoscaling.v2.MetricSpec': {
+        1: ('type', 'string', 2),
+        2: ('object', 'k8s.io.api.autoscaling.v2.ObjectMetricSource', 2),
+        3: ('pods', 'k8s.io.api.autoscaling.v2.PodsMetricSource', 2),
+        4: ('resource', 'k8s.io.api.autoscaling.v2.ResourceMetricSource', 2),
+        5: ('external', 'k8s.io.api.autoscaling.v2.ExternalMetricSource', 2),
+        7: ('containerResource', 'k8s.io.api.autoscaling.v2.ContainerResourceMetricSource', 2),
+    },
+    'k8s.io.api.autoscaling.v2.MetricStatus': {
+        1: ('type', 'string', 2),
+        2: ('object', 'k8s.io.api.autoscaling.v2.ObjectMetricStatus', 2),
+        3: ('pods', 'k8s.io.api.autoscaling.v2.PodsMetricStatus', 2),
+        4: ('resource', 'k8s.io.api.autoscaling.v2.ResourceMetricStatus', 2),
+        5: ('external', 'k8s.io.api.autoscaling.v2.ExternalMetricStatus', 2),
+        7: ('containerResource', 'k8s.io.api.autoscaling.v2.ContainerResourceMetricStatus', 2),
+    },
+    'k8s.io.api.autoscaling.v2.MetricTarget': {
+        1: ('type', 'string', 2),
+        2: ('value', 'k8s.io.apimachinery.pkg.api.resource.Quantity', 2),
+        3: ('averageValue', 'k8s.io.apimachinery.pkg.api.resource.Quantity', 2),
+        4: ('averageUtilization', 'int32', 2),
+    },
+    'k8s.io.api.autoscaling.v2.MetricValueStatus': {
+        1: ('value', 'k8s.io.apimachinery.pkg.api.resource.Quantity', 2),
+        2: ('averageValue', 'k8s.io.apimachinery.pkg.api.resource.Quantity', 2),
+        3: ('averageUtilization', 'int32', 2),
+    },
+    'k8s.io.api.autoscaling.v2.ObjectMetricSource': {
+        1: ('describedObject', 'k8s.io.api.autoscaling.v2.CrossVersionObjectReference', 2),
+        2: ('target', 'k8s.io.api.autoscaling.v2.MetricTarget', 2),
+        3: ('metric', 'k8s.io.api.autoscaling.v2.MetricIdentifier', 2),
+    },
+    'k8s.io.api.autoscaling.v2.ObjectMetricStatus': {
+        1: ('metric', 'k8s.io.api.autoscaling.v2.MetricIdentifier', 2),
+        2: ('current', 'k8s.io.api.autoscaling.v2.MetricValueStatus', 2),
+        3: ('describedObject', 'k8s.io.api.autoscaling.v2.CrossVersionObjectReference', 2),
+    },
+    'k8s.io.api.autoscaling.v2.PodsMetricSource': {
+        1: ('metric', 'k8s.io.api.autoscaling.v2.MetricIdentifier', 2),
+        2: ('target', 'k8s.io.api.autoscaling.v2.MetricTarget', 2),
+    },
+    'k8s.io.api.autoscaling.v2.PodsMetricStatus': {
+        1: ('metric', 'k8s.io.api.autoscaling.v2.MetricIdentifier', 2),
+        2: ('current', 'k8s.io.api.autoscaling.v2.MetricValueStatus', 2),
+    },
+    'k8s.io.api.autoscaling.v2.ResourceMetricSource': {
+        1: ('name', 'string', 2),
+        2: ('target', 'k8s.io.api.autoscaling.v2.MetricTarget', 2),
+    },
+    'k8s.io.api.autoscaling.v2.ResourceMetricStatus': {
+        1: ('name', 'string', 2),
+        2: ('current', 'k8s.io.api.autoscaling.v2.MetricValueStatus', 2),
+    },
+    'k8s.io.api.batch.v1.CronJob': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.batch.v1.CronJobSpec', 0),
+        3: ('status', 'k8s.io.api.batch.v1.CronJobStatus', 0),
+    },
+    'k8s.io.api.batch.v1.CronJobSpec': {
+        1: ('schedule', 'string', 2),
+        2: ('startingDeadlineSeconds', 'int64', 2),
+        3: ('concurrencyPolicy', 'string', 0),
+        4: ('suspend', 'bool', 2),
+        5: ('jobTemplate', 'k8s.io.api.batch.v1.JobTemplateSpec', 2),
+        6: ('successfulJobsHistoryLimit', 'int32', 2),
+        7: ('failedJobsHistoryLimit', 'int32', 2),
+        8: ('timeZone', 'string', 2),
+    },
+    'k8s.io.api.batch.v1.CronJobStatus': {
+        1: ('active', 'k8s.io.api.core.v1.ObjectReference', 1),
+        4: ('lastScheduleTime', 'k8s.io.apimachinery.pkg.apis.meta.v1.Time', 2),
+        5: ('lastSuccessfulTime', 'k8s.io.apimachinery.pkg.apis.meta.v1.Time', 2),
+    },
+    'k8s.io.api.batch.v1.Job': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.batch.v1.JobSpec', 0),
+        3: ('status', 'k8s.io.api.batch.v1.JobStatus', 0),
+    },
+    'k8s.io.api.batch.v1.JobCondition': {
+        1: ('type', 'string', 2),
+        2: ('status', 'string', 2),
+        3: ('lastProbeTime', 'k8s.io.apimachinery.pkg.apis.meta.v1.Time', 0),
+        4: ('lastTransitionTime', 'k8s.io.apimachinery.pkg.apis.meta.v1.Time', 0),
+        5: ('reason', 'string', 0),
+        6: ('message', 'string', 0),
+    },
+    'k8s.io.api.batch.v1.JobSchedulingConfiguration': {
+        1: ('schedulingPolicy', 'k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingPolicy', 2),
+        2: ('schedulingConstraints', 'k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingConstraints', 2),
+        3: ('disruptionMode', 'k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupDisruptionMode', 2),
+        4: ('resourceClaims', 'k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupResourceClaim', 1),
+    },
+    'k8s.io.api.batch.v1.JobSpec': {
+        1: ('parallelism', 'int32', 2),
+        2: ('completions', 'int32', 2),
+        3: ('activeDeadlineSeconds', 'int64', 2),
+        4: ('selector', 'k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector', 2),
+        5: ('manualSelector', 'bool', 2),
+        6: ('template', 'k8s.io.api.core.v1.PodTemplateSpec', 2),
+        7: ('backoffLimit', 'int32', 2),
+        8: ('ttlSecondsAfterFinished', 'int32', 2),
+        9: ('completionMode', 'string', 2),
+        10: ('suspend', 'bool', 2),
+        11: ('podFailurePolicy', 'k8s.io.api.batch.v1.PodFailurePolicy', 2),
+        12: ('backoffLimitPerIndex', 'int32', 2),
+        13: ('maxFailedIndexes', 'int32', 2),
+        14: ('podReplacementPolicy', 'string', 2),
+        15: ('managedBy', 'string', 2),
+        16: ('successPolicy', 'k8s.io.api.batch.v1.SuccessPolicy', 2),
+        17: ('scheduling', 'k8s.io.api.batch.v1.JobSchedulingConfiguration', 2),
+    },
+    'k8s.io.api.batch.v1.JobStatus': {
+        1: ('conditions', 'k8s.io.api.batch.v1.JobCondition', 1),
+        2: ('startTime', 'k8s.io.apimachinery.pkg.apis.meta.v1.Time', 2),
+        3: ('completionTime', 'k8s.io.apimachinery.pkg.apis.meta.v1.Time', 2),
+        4: ('active', 'int32', 0),
+        5: ('succeeded', 'int32', 0),
+        6: ('failed', 'int32', 0),
+        7: ('completedIndexes', 'string', 0),
+        8: ('uncountedTerminatedPods', 'k8s.io.api.batch.v1.UncountedTerminatedPods', 2),
+        9: ('ready', 'int32', 2),
+        10: ('failedIndexes', 'string', 2),
+        11: ('terminating', 'int32', 2),
+    },
+    'k8s.io.api.batch.v1.JobTemplateSpec': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.batch.v1.JobSpec', 0),
+    },
+    'k8s.io.api.batch.v1.PodFailurePolicy': {
+        1: ('rules', 'k8s.io.api.batch.v1.PodFailurePolicyRule', 3),
+    },
+    'k8s.io.api.batch.v1.PodFailurePolicyOnExitCodesRequirement': {
+        1: ('containerName', 'string', 2),
+        2: ('operator', 'string', 2),
+        3: ('values', 'int32', 3),
+    },
+    'k8s.io.api.batch.v1.PodFailurePolicyOnPodConditionsPattern': {
+        1: ('type', 'string', 2),
+        2: ('status', 'string', 2),
+    },
+    'k8s.io.api.batch.v1.PodFailurePolicyRule': {
+        1: ('action', 'string', 2),
+        2: ('onExitCodes', 'k8s.io.api.batch.v1.PodFailurePolicyOnExitCodesRequirement', 2),
+        3: ('onPodConditions', 'k8s.io.api.batch.v1.PodFailurePolicyOnPodConditionsPattern', 1),
+    },
+    'k8s.io.api.batch.v1.SuccessPolicy': {
+        1: ('rules', 'k8s.io.api.batch.v1.SuccessPolicyRule', 3),
+    },
+    'k8s.io.api.batch.v1.SuccessPolicyRule': {
+        1: ('succeededIndexes', 'string', 2),
+        2: ('succeededCount', 'int32', 2),
+    },
+    'k8s.io.api.batch.v1.UncountedTerminatedPods': {
+        1: ('succeeded', 'string', 1),
+        2: ('failed', 'string', 1),
     },
     'k8s.io.api.core.v1.AWSElasticBlockStoreVolumeSource': {
         1: ('volumeID', 'string', 2),
@@ -525,6 +847,10 @@ MESSAGES: dict[str, dict[int, tuple[str, str, int]]] = {
     'k8s.io.api.core.v1.LocalObjectReference': {
         1: ('name', 'string', 0),
     },
+    'k8s.io.api.core.v1.ModifyVolumeStatus': {
+        1: ('targetVolumeAttributesClassName', 'string', 0),
+        2: ('status', 'string', 2),
+    },
     'k8s.io.api.core.v1.NFSVolumeSource': {
         1: ('server', 'string', 2),
         2: ('path', 'string', 2),
@@ -678,6 +1004,19 @@ MESSAGES: dict[str, dict[int, tuple[str, str, int]]] = {
         6: ('resourceVersion', 'string', 0),
         7: ('fieldPath', 'string', 0),
     },
+    'k8s.io.api.core.v1.PersistentVolumeClaim': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.core.v1.PersistentVolumeClaimSpec', 0),
+        3: ('status', 'k8s.io.api.core.v1.PersistentVolumeClaimStatus', 0),
+    },
+    'k8s.io.api.core.v1.PersistentVolumeClaimCondition': {
+        1: ('type', 'string', 2),
+        2: ('status', 'string', 2),
+        3: ('lastProbeTime', 'k8s.io.apimachinery.pkg.apis.meta.v1.Time', 0),
+        4: ('lastTransitionTime', 'k8s.io.apimachinery.pkg.apis.meta.v1.Time', 0),
+        5: ('reason', 'string', 0),
+        6: ('message', 'string', 0),
+    },
     'k8s.io.api.core.v1.PersistentVolumeClaimSpec': {
         1: ('accessModes', 'string', 1),
         2: ('resources', 'k8s.io.api.core.v1.VolumeResourceRequirements', 0),
@@ -688,6 +1027,17 @@ MESSAGES: dict[str, dict[int, tuple[str, str, int]]] = {
         7: ('dataSource', 'k8s.io.api.core.v1.TypedLocalObjectReference', 2),
         8: ('dataSourceRef', 'k8s.io.api.core.v1.TypedObjectReference', 2),
         9: ('volumeAttributesClassName', 'string', 2),
+    },
+    'k8s.io.api.core.v1.PersistentVolumeClaimStatus': {
+        1: ('phase', 'string', 0),
+        2: ('accessModes', 'string', 1),
+        3: ('capacity', 'map:k8s.io.apimachinery.pkg.api.resource.Quantity', 0),
+        4: ('conditions', 'k8s.io.api.core.v1.PersistentVolumeClaimCondition', 1),
+        5: ('allocatedResources', 'map:k8s.io.apimachinery.pkg.api.resource.Quantity', 0),
+        7: ('allocatedResourceStatuses', 'map:string', 0),
+        8: ('currentVolumeAttributesClassName', 'string', 2),
+        9: ('modifyVolumeStatus', 'k8s.io.api.core.v1.ModifyVolumeStatus', 2),
+        10: ('healthStatus', 'k8s.io.api.core.v1.VolumeHealthStatus', 2),
     },
     'k8s.io.api.core.v1.PersistentVolumeClaimTemplate': {
         1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
@@ -923,6 +1273,32 @@ MESSAGES: dict[str, dict[int, tuple[str, str, int]]] = {
         7: ('secretRef', 'k8s.io.api.core.v1.LocalObjectReference', 2),
         8: ('readOnly', 'bool', 0),
     },
+    'k8s.io.api.core.v1.ReplicationController': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.core.v1.ReplicationControllerSpec', 0),
+        3: ('status', 'k8s.io.api.core.v1.ReplicationControllerStatus', 0),
+    },
+    'k8s.io.api.core.v1.ReplicationControllerCondition': {
+        1: ('type', 'string', 2),
+        2: ('status', 'string', 2),
+        3: ('lastTransitionTime', 'k8s.io.apimachinery.pkg.apis.meta.v1.Time', 0),
+        4: ('reason', 'string', 0),
+        5: ('message', 'string', 0),
+    },
+    'k8s.io.api.core.v1.ReplicationControllerSpec': {
+        1: ('replicas', 'int32', 2),
+        2: ('selector', 'map:string', 0),
+        3: ('template', 'k8s.io.api.core.v1.PodTemplateSpec', 2),
+        4: ('minReadySeconds', 'int32', 0),
+    },
+    'k8s.io.api.core.v1.ReplicationControllerStatus': {
+        1: ('replicas', 'int32', 2),
+        2: ('fullyLabeledReplicas', 'int32', 0),
+        3: ('observedGeneration', 'int64', 0),
+        4: ('readyReplicas', 'int32', 0),
+        5: ('availableReplicas', 'int32', 0),
+        6: ('conditions', 'k8s.io.api.core.v1.ReplicationControllerCondition', 1),
+    },
     'k8s.io.api.core.v1.ResourceClaim': {
         1: ('name', 'string', 2),
         2: ('request', 'string', 0),
@@ -1129,6 +1505,10 @@ MESSAGES: dict[str, dict[int, tuple[str, str, int]]] = {
         2: ('reason', 'string', 2),
         3: ('message', 'string', 0),
     },
+    'k8s.io.api.core.v1.VolumeHealthStatus': {
+        1: ('healthConditions', 'k8s.io.api.core.v1.VolumeHealthCondition', 1),
+        2: ('lastTransitionTime', 'k8s.io.apimachinery.pkg.apis.meta.v1.Time', 0),
+    },
     'k8s.io.api.core.v1.VolumeMount': {
         1: ('name', 'string', 2),
         2: ('readOnly', 'bool', 0),
@@ -1212,6 +1592,54 @@ MESSAGES: dict[str, dict[int, tuple[str, str, int]]] = {
     'k8s.io.api.policy.v1.Eviction': {
         1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
         2: ('deleteOptions', 'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions', 2),
+    },
+    'k8s.io.api.policy.v1.PodDisruptionBudget': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.policy.v1.PodDisruptionBudgetSpec', 0),
+        3: ('status', 'k8s.io.api.policy.v1.PodDisruptionBudgetStatus', 0),
+    },
+    'k8s.io.api.policy.v1.PodDisruptionBudgetSpec': {
+        1: ('minAvailable', 'k8s.io.apimachinery.pkg.util.intstr.IntOrString', 2),
+        2: ('selector', 'k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector', 2),
+        3: ('maxUnavailable', 'k8s.io.apimachinery.pkg.util.intstr.IntOrString', 2),
+        4: ('unhealthyPodEvictionPolicy', 'string', 2),
+    },
+    'k8s.io.api.policy.v1.PodDisruptionBudgetStatus': {
+        1: ('observedGeneration', 'int64', 0),
+        2: ('disruptedPods', 'map:k8s.io.apimachinery.pkg.apis.meta.v1.Time', 0),
+        3: ('disruptionsAllowed', 'int32', 2),
+        4: ('currentHealthy', 'int32', 2),
+        5: ('desiredHealthy', 'int32', 2),
+        6: ('expectedPods', 'int32', 2),
+        7: ('conditions', 'k8s.io.apimachinery.pkg.apis.meta.v1.Condition', 1),
+    },
+    'k8s.io.api.scheduling.v1alpha3.TopologyConstraint': {
+        1: ('key', 'string', 2),
+    },
+    'k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupAllDisruptionMode': {
+    },
+    'k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupBasicSchedulingPolicy': {
+    },
+    'k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupDisruptionMode': {
+        1: ('single', 'k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSingleDisruptionMode', 2),
+        2: ('all', 'k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupAllDisruptionMode', 2),
+    },
+    'k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupGangSchedulingPolicy': {
+        1: ('minCount', 'int32', 2),
+    },
+    'k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupResourceClaim': {
+        1: ('name', 'string', 2),
+        2: ('resourceClaimName', 'string', 2),
+        3: ('resourceClaimTemplateName', 'string', 2),
+    },
+    'k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingConstraints': {
+        1: ('topology', 'k8s.io.api.scheduling.v1alpha3.TopologyConstraint', 1),
+    },
+    'k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingPolicy': {
+        1: ('basic', 'k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupBasicSchedulingPolicy', 2),
+        2: ('gang', 'k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupGangSchedulingPolicy', 2),
+    },
+    'k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSingleDisruptionMode': {
     },
     'k8s.io.apimachinery.pkg.apis.meta.v1.Condition': {
         1: ('type', 'string', 2),

@@ -16,7 +16,7 @@ from kubenb.client.inprocess import InProcessClient
 
 from .conftest import KUBECTLS, Served
 
-_AGE = re.compile(r"^(\d+[smhd])+$")
+_AGE = re.compile(r"^(\d+[smhd])+\)?$")  # an AGE cell, or the end of "(x2 over 1s)"
 
 
 def words(text: str) -> list[list[str]]:

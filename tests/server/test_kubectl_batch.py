@@ -162,3 +162,20 @@ def test_create_job_and_cronjob_match_real_kubectl(served: Served) -> None:
         served, "create", "job", "j", "--from=deployment/web", rc=1) == "error: unknown object type *v1.Deployment\n"
     real(served, "delete", "deployment", "web")
     real(served, "delete", "cronjob", "nightly")
+
+
+@pytest.mark.parametrize("binary", __import__("tests.server.conftest", fromlist=["KUBECTLS"]).KUBECTLS,
+                         ids=lambda b: "1.37" if ".venv" in b else "1.32")
+def test_real_kubectl_creates_jobs_and_cronjobs_in_protobuf(served: Served, binary: str) -> None:
+    """kubectl's typed `create job|cronjob` sends protobuf: the server decodes batch/v1."""
+    suffix = "137" if ".venv" in binary else "132"
+    job, cj = f"pj-{suffix}", f"pc-{suffix}"
+    made = served.kubectl("create", "job", job, "--image=busybox", "--", "sh", "-c", "echo hi",
+                          binary=binary)
+    assert (made.rc, made.out, made.err) == (0, f"job.batch/{job} created\n", "")
+    stored = served.store.get("Job", "default", job)
+    assert stored["spec"]["template"]["spec"]["containers"][0]["command"] == ["sh", "-c", "echo hi"]
+    made = served.kubectl("create", "cronjob", cj, "--image=busybox", "--schedule=*/5 * * * *",
+                          binary=binary)
+    assert (made.rc, made.out) == (0, f"cronjob.batch/{cj} created\n"), made.err
+    assert served.store.get("CronJob", "default", cj)["spec"]["schedule"] == "*/5 * * * *"
