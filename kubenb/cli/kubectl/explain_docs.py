@@ -536,9 +536,9 @@ SCHEMAS.update({
 })
 
 # ---- kinds documented in their own modules ------------------------------------------------
+from kubenb.cli.kubectl.explain_autoscaling import SCHEMAS as _AUTOSCALING  # noqa: E402
 from kubenb.cli.kubectl.explain_daemons import SCHEMAS as _DAEMONS  # noqa: E402
 from kubenb.cli.kubectl.explain_stateful import SCHEMAS as _STATEFUL  # noqa: E402
-from kubenb.cli.kubectl.explain_autoscaling import SCHEMAS as _AUTOSCALING  # noqa: E402
 
 SCHEMAS.update(_DAEMONS)
 SCHEMAS.update(_STATEFUL)
