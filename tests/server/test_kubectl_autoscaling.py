@@ -146,3 +146,27 @@ def test_pdb_with_real_kubectl(served: Served, golden: Any) -> None:
     golden("get_pdb_132", pinned(table))
     assert words(ours(served, "get", "pdb")) == words(table)
     real(served, "delete", "pdb", "web-min", "web-max")
+
+
+@pytest.mark.parametrize("line", [
+    "autoscale deployment/web --min=2 --max=5 --cpu-percent=50 --dry-run=client -o yaml",
+    "autoscale deployment web --max=3 --dry-run=client -o json",
+    "autoscale deploy/web --max=3 --name=x --dry-run=client",
+    "create pdb web --selector=app=web --min-available=1 --dry-run=client -o yaml",
+    "create pdb web --selector=app=web,!canary --max-unavailable=50% --dry-run=client -o json -n other",
+])
+def test_client_side_builders_match_real_kubectl(served: Served, line: str) -> None:
+    if not served.store.list("Deployment", "default"):
+        real(served, "apply", "-f", "-", stdin=WEB)
+    assert ours(served, *line.split()) == real(served, *line.split())
+
+
+@pytest.mark.parametrize("line", [
+    "autoscale deployment/web --max=0", "autoscale deployment/web --min=3 --max=2",
+    "create pdb web --selector=app=web", "create pdb web --min-available=1",
+    "create pdb web --selector=app=web --min-available=1 --max-unavailable=1",
+    "create pdb web --selector=app=web --min-available=abc",
+    "create pdb web --selector=app=web,tier!=db --min-available=1",
+])
+def test_builder_errors_match_real_kubectl(served: Served, line: str) -> None:
+    assert ours(served, *line.split()) == real(served, *line.split(), rc=1)

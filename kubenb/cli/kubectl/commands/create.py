@@ -240,3 +240,7 @@ COMMAND = Command(
     SECRET,
     SERVICE,
 )
+
+from kubenb.cli.kubectl.commands import create_pdb  # noqa: E402  (it builds on this module)
+
+COMMAND.add(create_pdb.COMMAND)
