@@ -10,6 +10,7 @@ from kubenb.cli.kubectl.app import Command
 from kubenb.cli.kubectl.commands import (
     api_resources,
     apply,
+    autoscale,
     cluster_info,
     config,
     create,
@@ -42,7 +43,7 @@ def root() -> Command:
     return Command("kubectl", "kubectl controls the Kubernetes cluster manager.").add(
         get.COMMAND, describe.COMMAND, create.COMMAND, apply.COMMAND, delete.COMMAND,
         expose.COMMAND, run.COMMAND, *label.COMMANDS, patch.COMMAND, edit.COMMAND,
-        scale.COMMAND, set.COMMAND, rollout.COMMAND, wait.COMMAND, logs.COMMAND,
+        scale.COMMAND, autoscale.COMMAND, set.COMMAND, rollout.COMMAND, wait.COMMAND, logs.COMMAND,
         exec.COMMAND, *nodes.COMMANDS, top.COMMAND, version.COMMAND, cluster_info.COMMAND,
         api_resources.COMMAND, config.COMMAND, explain.COMMAND, proxy.COMMAND,
         port_forward.COMMAND,

@@ -242,3 +242,7 @@ COMMAND = Command(
     SERVICE,
     *create_batch.commands(WRITE_FLAGS),
 )
+
+from kubenb.cli.kubectl.commands import create_pdb  # noqa: E402  (it builds on this module)
+
+COMMAND.add(create_pdb.COMMAND)

@@ -20,6 +20,7 @@ from kubenb.api.tables.model import format_labels, selector_string
 from kubenb.cli.kubectl import describe as d
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
 from kubenb.cli.kubectl.commands.scale import find_targets
+from kubenb.cli.kubectl.describe.autoscaling import describe_hpa, describe_pdb
 from kubenb.cli.kubectl.describe.batch import describe_cronjob, describe_job
 from kubenb.cli.kubectl.describe.daemons import describe_daemonset, describe_replicationcontroller
 from kubenb.cli.kubectl.describe.stateful import describe_pvc, describe_statefulset
@@ -152,6 +153,10 @@ class Fetcher:
         pods, _ = self.client.list("Pod", pvc["metadata"]["namespace"])
         return describe_pvc(pvc, pods, self.maybe_events(pvc), now, kubectl_minor=KUBECTL_MINOR)
 
+    def simple(self, describe: Callable[..., str]) -> Callable[[Obj, Any], str]:
+        """A describer that needs only the object and its events."""
+        return lambda obj, now: describe(obj, self.maybe_events(obj), now, kubectl_minor=KUBECTL_MINOR)
+
     def describer(self, rt: ResourceType) -> Callable[[Obj, Any], str]:
         table: dict[str, Callable[[Obj, Any], str]] = {
             "Pod": self.pod, "Deployment": self.deployment, "ReplicaSet": self.replicaset,
@@ -161,6 +166,7 @@ class Fetcher:
             "ReplicationController": self.replicationcontroller,
             "StatefulSet": self.statefulset, "PersistentVolumeClaim": self.pvc,
             "Job": self.job, "CronJob": self.cronjob,
+            "HorizontalPodAutoscaler": self.simple(describe_hpa), "PodDisruptionBudget": self.simple(describe_pdb),
         }
         if rt.kind not in table:
             raise CommandError(f"no description has been implemented for {rt.kind}")
