@@ -1,7 +1,8 @@
 """The HPA's arithmetic: replicas from resource metrics, and the rules that bound a change.
 
 Kubernetes pkg/controller/podautoscaler/replica_calculator.go (GetResourceReplicas, groupPods,
-calculatePodRequests, GetResourceUtilizationRatio) and the normalisation half of
+calculatePodRequests, GetResourceUtilizationRatio; GetRawResourceReplicas with
+calcPlainMetricReplicas for AverageValue targets) and the normalisation half of
 horizontal.go (convertDesiredReplicasWithRules, the behavior rate limits). Pure functions over
 pods, metrics and numbers; kubenb/controllers/podautoscaler.py feeds them and writes results.
 """
@@ -33,7 +34,7 @@ class MetricError(Exception):
 @dataclass
 class Proposal:
     replicas: int
-    utilization: int  # percent of request
+    utilization: int | None  # percent of request (None for an AverageValue target)
     raw: int  # average usage, milli-units
 
 
@@ -167,6 +168,41 @@ def resource_replicas(current: int, target: int, resource: str, pods: list[Obj],
     if (new_ratio < 1.0 and replicas > current) or (new_ratio > 1.0 and replicas < current):
         return Proposal(current, utilization, raw)
     return Proposal(replicas, utilization, raw)
+
+
+def raw_replicas(current: int, target: int, resource: str, pods: list[Obj], metrics: list[Obj],
+                 now: datetime) -> Proposal:
+    """GetRawResourceReplicas (calcPlainMetricReplicas): usage / target over the average
+    value, milli-units, no requests needed; missing pods count as the target on a scale-down,
+    as 0 on a scale-up."""
+    usage = pod_usage(metrics, resource)
+    if not pods:
+        raise MetricError("no pods returned by selector while calculating replica count")
+    ready, unready, missing, ignored = group_pods(pods, usage, resource, now,
+                                                  pod_samples(metrics, now))
+    for name in ignored | unready:
+        usage.pop(name, None)
+    if not usage:
+        raise MetricError("did not receive metrics for targeted pods (pods might be unready)")
+    raw = sum(usage.values()) // len(usage)
+    ratio = raw / target
+    up_with_unready = bool(unready) and ratio > 1.0
+    if not up_with_unready and not missing:
+        if abs(1.0 - ratio) <= TOLERANCE:
+            return Proposal(current, None, raw)
+        return Proposal(math.ceil(ratio * ready), None, raw)
+    for name in missing:
+        usage[name] = target if ratio < 1.0 else 0
+    if up_with_unready:
+        for name in unready:
+            usage[name] = 0
+    new_ratio = (sum(usage.values()) // len(usage)) / target
+    if abs(1.0 - new_ratio) <= TOLERANCE or (ratio < 1.0 < new_ratio) or (ratio > 1.0 > new_ratio):
+        return Proposal(current, None, raw)
+    replicas = math.ceil(new_ratio * len(usage))
+    if (new_ratio < 1.0 and replicas > current) or (new_ratio > 1.0 and replicas < current):
+        return Proposal(current, None, raw)
+    return Proposal(replicas, None, raw)
 
 
 # ---- bounds ----------------------------------------------------------------------------
