@@ -44,6 +44,7 @@ from kubenb.net.portforward import PortForwards
 from kubenb.net.proxy import KubeProxy
 from kubenb.net.services import ServiceAllocator
 from kubenb.node.kubelet import Kubelet
+from kubenb.node.metrics_scraper import ResourceScraper
 from kubenb.node.runtime import runtime_class
 from kubenb.node.runtime.base import Runtime, RuntimeCluster
 from kubenb.scheduler.scheduler import Scheduler
@@ -100,6 +101,10 @@ class Cluster:
             self.components += [self.kube_proxy, self.port_forwards]
         self.runner = self._make_runner()
         self.kubelets: dict[str, Kubelet] = {}
+        # metrics-server's scrapes of measured runtimes (sim usage is sim data: no scraper)
+        self.scraper = None if runtime == "sim" else ResourceScraper(
+            self.clock, self.timings.metrics_resolution,
+            lambda: [k.runtime for k in self.kubelets.values()], lambda: self.metrics_enabled)
         self._initial_nodes = nodes
         self._node_seq = 0
         self._thread: threading.Thread | None = None
@@ -214,6 +219,8 @@ class Cluster:
         self.store.ensure_namespaces()
         self.services.bootstrap(self.addresses.node_ip(1))
         self.runner.start()
+        if self.scraper is not None:
+            self.scraper.start()
         if self.kubelets:  # restarted: the same nodes come back, with the pods bound to them
             for kubelet in list(self.kubelets.values()):
                 await kubelet.start()
@@ -244,6 +251,8 @@ class Cluster:
 
     async def _astop(self) -> None:
         self.runner.stop()
+        if self.scraper is not None:
+            self.scraper.stop()
         for kubelet in list(self.kubelets.values()):
             await kubelet.stop()
 
@@ -385,9 +394,10 @@ class Cluster:
             return None
         from kubenb.node import metrics
 
+        usage = self.scraper.usage if self.scraper is not None else None
         if kind == "Node":
-            return metrics.node_metrics(self.store, name, label_selector)
-        return metrics.pod_metrics(self.store, namespace, name, label_selector)
+            return metrics.node_metrics(self.store, name, label_selector, usage)
+        return metrics.pod_metrics(self.store, namespace, name, label_selector, usage)
 
     # ---- waiting -----------------------------------------------------------------------
 

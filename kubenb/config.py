@@ -45,6 +45,7 @@ class Timings:
     job_backoff_initial: float = 2.0  # delay before re-creating a Job's failed pod (10 s, doubling)
     job_backoff_max: float = 120.0  # (600 s)
     hpa_sync_period: float = 15.0  # horizontal pod autoscaler looks at each HPA (15 s)
+    metrics_resolution: float = 5.0  # metrics-server scrape interval (--metric-resolution 15 s)
 
     @classmethod
     def kubernetes(cls) -> Timings:
@@ -64,6 +65,7 @@ class Timings:
             scheduler_retry=300.0,
             job_backoff_initial=10.0,
             job_backoff_max=600.0,
+            metrics_resolution=15.0,
         )
 
     def with_(self, **changes: float) -> Timings:

@@ -13,7 +13,10 @@ ScalingActive / ScalingLimited) with upstream's reasons and events (SuccessfulRe
 FailedGetScale, FailedGetResourceMetric, FailedComputeMetricsReplicas). The deployment and
 replicaset controllers take the new spec.replicas from there.
 
-Only Resource metrics (cpu, memory) are computed; other metric types count as invalid.
+Only Resource metrics (cpu, memory) are computed, with Utilization or AverageValue targets;
+other metric types count as invalid. Every spec.metrics entry has its place in
+status.currentMetrics: an invalid or failed one keeps upstream's empty entry (`type: ""`), so
+describe and the TARGETS column (`<unknown>/50%`) stay aligned with spec.metrics.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from typing import Any
 from kubenb.api.errors import ApiError, NotFound
 from kubenb.api.objects import Key, Obj, clone
 from kubenb.api.pods import set_condition
-from kubenb.api.quantity import format_cpu_millis, format_quantity
+from kubenb.api.quantity import cpu_millis as milli_value
+from kubenb.api.quantity import format_cpu_millis
 from kubenb.api.registry import UnknownResource
 from kubenb.api.selectors import from_label_selector
 from kubenb.clock import rfc3339
@@ -34,6 +38,7 @@ from kubenb.controllers.base import Controller, Watch, own_key
 from kubenb.controllers.podautoscaler_replicas import (
     MetricError,
     Proposal,
+    raw_replicas,
     resource_replicas,
     scale_down_limit,
     scale_up_limit,
@@ -160,33 +165,39 @@ class HorizontalController(Controller):
         pods = self.store.list("Pod", hpa["metadata"]["namespace"], label_selector=selector)
         best: tuple[int, str] | None = None
         statuses: list[Obj] = []
-        first_error = ""
+        first_error = first_condition = ""
         for spec in specs:
-            name = (spec.get("resource") or {}).get("name", "")
+            source = spec.get("resource") or {}
+            name = source.get("name", "")
+            raw = (source.get("target") or {}).get("averageValue") is not None
             try:
                 if spec.get("type") != "Resource":
                     raise MetricError(f'unsupported metric source type "{spec.get("type")}"')
-                proposal = self._resource(hpa, spec["resource"], pods, current)
+                proposal = self._resource(hpa, source, pods, current)
             except MetricError as err:
-                text = f"failed to get {name} utilization: {err}"
+                text = f"failed to get {name} {'usage' if raw else 'utilization'}: {err}"
                 self.recorder.event(hpa, "Warning", "FailedGetResourceMetric", text)
-                set_condition(status, "ScalingActive", "False", now, "FailedGetResourceMetric",
-                              f"the HPA was unable to compute the replica count: {text}")
                 first_error = first_error or f"failed to get {name} resource metric value: {text}"
-                statuses.append({"type": ""})
+                first_condition = first_condition or (
+                    f"the HPA was unable to compute the replica count: {text}")
+                statuses.append({"type": ""})  # upstream's empty MetricStatus keeps the index
                 continue
             statuses.append(self._metric_status(name, proposal))
-            metric_name = f"{name} resource utilization (percentage of request)"
+            metric_name = (f"{name} resource" if proposal.utilization is None
+                           else f"{name} resource utilization (percentage of request)")
             if best is None or proposal.replicas > best[0]:
                 best = (proposal.replicas, metric_name)
         invalid = sum(1 for s in statuses if not s["type"])
-        if best is None or invalid >= len(specs):
+        if best is None or invalid >= len(specs) or (invalid and best[0] < current):
+            set_condition(status, "ScalingActive", "False", now, "FailedGetResourceMetric",
+                          first_condition)
             message = f"invalid metrics ({invalid} invalid out of {len(specs)}), first error is: {first_error}"
             self.recorder.event(hpa, "Warning", "FailedComputeMetricsReplicas", message)
+            status["currentMetrics"] = statuses
             return None
         set_condition(status, "ScalingActive", "True", now, "ValidMetricFound",
                       f"the HPA was able to successfully calculate a replica count from {best[1]}")
-        return best[0], best[1], [s for s in statuses if s["type"]]
+        return best[0], best[1], statuses
 
     def _resource(self, hpa: Obj, source: Obj, pods: list[Obj], current: int) -> Proposal:
         name, target = source.get("name", ""), source.get("target") or {}
@@ -199,16 +210,22 @@ class HorizontalController(Controller):
         if not metrics:
             raise MetricError(f"unable to get metrics for resource {name}: no metrics returned "
                               "from resource metrics API")
+        if target.get("averageValue") is not None:  # checked first, as upstream does
+            average = milli_value(str(target["averageValue"]))
+            return raw_replicas(current, average, name, pods, metrics, self.clock.now())
         util = target.get("averageUtilization")
         if util is None:
-            raise MetricError(f"only Utilization targets are computed here, not {target.get('type')}")
+            raise MetricError("invalid resource metric source: neither an average utilization "
+                              "target nor an average value (usage) target was set")
         return resource_replicas(current, int(util), name, pods, metrics, self.clock.now())
 
     @staticmethod
     def _metric_status(name: str, p: Proposal) -> Obj:
-        raw = format_cpu_millis(p.raw) if name == "cpu" else format_quantity(p.raw // 1000, "BinarySI")
-        return {"type": "Resource", "resource": {
-            "name": name, "current": {"averageUtilization": p.utilization, "averageValue": raw}}}
+        """MetricValueStatus: averageValue is NewMilliQuantity(raw, DecimalSI) for both targets."""
+        current: Obj = {"averageValue": format_cpu_millis(p.raw)}
+        if p.utilization is not None:
+            current = {"averageUtilization": p.utilization, **current}
+        return {"type": "Resource", "resource": {"name": name, "current": current}}
 
     # ---- normalisation ----------------------------------------------------------------
 

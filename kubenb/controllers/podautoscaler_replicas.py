@@ -1,7 +1,8 @@
 """The HPA's arithmetic: replicas from resource metrics, and the rules that bound a change.
 
 Kubernetes pkg/controller/podautoscaler/replica_calculator.go (GetResourceReplicas, groupPods,
-calculatePodRequests, GetResourceUtilizationRatio) and the normalisation half of
+calculatePodRequests, GetResourceUtilizationRatio; GetRawResourceReplicas with
+calcPlainMetricReplicas for AverageValue targets) and the normalisation half of
 horizontal.go (convertDesiredReplicasWithRules, the behavior rate limits). Pure functions over
 pods, metrics and numbers; kubenb/controllers/podautoscaler.py feeds them and writes results.
 """
@@ -9,6 +10,7 @@ pods, metrics and numbers; kubenb/controllers/podautoscaler.py feeds them and wr
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,7 +22,7 @@ from kubenb.clock import parse_time
 TOLERANCE = 0.1
 CPU_INITIALIZATION_PERIOD = 300.0  # --horizontal-pod-autoscaler-cpu-initialization-period
 INITIAL_READINESS_DELAY = 30.0  # --horizontal-pod-autoscaler-initial-readiness-delay
-METRIC_WINDOW = 15.0  # the metrics-server's window
+METRIC_WINDOW = 15.0  # the window of a PodMetrics that does not say its own
 SCALE_UP_LIMIT_FACTOR = 2.0
 SCALE_UP_LIMIT_MINIMUM = 4.0
 
@@ -32,7 +34,7 @@ class MetricError(Exception):
 @dataclass
 class Proposal:
     replicas: int
-    utilization: int  # percent of request
+    utilization: int | None  # percent of request (None for an AverageValue target)
     raw: int  # average usage, milli-units
 
 
@@ -44,6 +46,23 @@ def pod_usage(metrics: list[Obj], resource: str) -> dict[str, int]:
     """PodMetrics → pod name → summed container usage, milli-units."""
     return {m["metadata"]["name"]: sum(_milli(resource, c["usage"].get(resource, "0"))
                                        for c in m.get("containers") or [])
+            for m in metrics}
+
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(h|ms|m|s)")
+_UNIT = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+
+
+def _window(value: str | None) -> float:
+    """A Go duration (`15s`, `5.003s`, `1m0s`) in seconds."""
+    found = _DURATION.findall(value or "")
+    return sum(float(n) * _UNIT[u] for n, u in found) if found else METRIC_WINDOW
+
+
+def pod_samples(metrics: list[Obj], now: datetime) -> dict[str, tuple[datetime, float]]:
+    """PodMetrics → pod name → (metric timestamp, window seconds)."""
+    return {m["metadata"]["name"]: (parse_time(m["timestamp"]) if m.get("timestamp") else now,
+                                    _window(m.get("window")))
             for m in metrics}
 
 
@@ -62,9 +81,12 @@ def pod_requests(pods: list[Obj], resource: str) -> dict[str, int]:
     return out
 
 
-def group_pods(pods: list[Obj], usage: dict[str, int], resource: str,
-               now: datetime) -> tuple[int, set[str], set[str], set[str]]:
-    """groupPods: (ready count, unready, missing, ignored) pod names."""
+def group_pods(pods: list[Obj], usage: dict[str, int], resource: str, now: datetime,
+               samples: dict[str, tuple[datetime, float]] | None = None,
+               ) -> tuple[int, set[str], set[str], set[str]]:
+    """groupPods: (ready count, unready, missing, ignored) pod names. A pod still in its CPU
+    initialization period counts as unready until one metric window (of its own PodMetrics,
+    `samples`) was collected after its last readiness change."""
     ready, unready, missing, ignored = 0, set(), set(), set()
     for pod in pods:
         name, status = pod["metadata"]["name"], pod.get("status") or {}
@@ -85,7 +107,8 @@ def group_pods(pods: list[Obj], usage: dict[str, int], resource: str,
             start = parse_time(status["startTime"])
             since = parse_time(cond["lastTransitionTime"]) if cond.get("lastTransitionTime") else start
             if start + timedelta(seconds=CPU_INITIALIZATION_PERIOD) > now:
-                late = now < since + timedelta(seconds=METRIC_WINDOW)
+                stamp, window = (samples or {}).get(name, (now, METRIC_WINDOW))
+                late = stamp < since + timedelta(seconds=window)
                 if cond.get("status") == "False" or late:
                     unready.add(name)
                     continue
@@ -117,7 +140,8 @@ def resource_replicas(current: int, target: int, resource: str, pods: list[Obj],
     usage = pod_usage(metrics, resource)
     if not pods:
         raise MetricError("no pods returned by selector while calculating replica count")
-    ready, unready, missing, ignored = group_pods(pods, usage, resource, now)
+    ready, unready, missing, ignored = group_pods(pods, usage, resource, now,
+                                                  pod_samples(metrics, now))
     for name in ignored | unready:
         usage.pop(name, None)
     if not usage:
@@ -144,6 +168,41 @@ def resource_replicas(current: int, target: int, resource: str, pods: list[Obj],
     if (new_ratio < 1.0 and replicas > current) or (new_ratio > 1.0 and replicas < current):
         return Proposal(current, utilization, raw)
     return Proposal(replicas, utilization, raw)
+
+
+def raw_replicas(current: int, target: int, resource: str, pods: list[Obj], metrics: list[Obj],
+                 now: datetime) -> Proposal:
+    """GetRawResourceReplicas (calcPlainMetricReplicas): usage / target over the average
+    value, milli-units, no requests needed; missing pods count as the target on a scale-down,
+    as 0 on a scale-up."""
+    usage = pod_usage(metrics, resource)
+    if not pods:
+        raise MetricError("no pods returned by selector while calculating replica count")
+    ready, unready, missing, ignored = group_pods(pods, usage, resource, now,
+                                                  pod_samples(metrics, now))
+    for name in ignored | unready:
+        usage.pop(name, None)
+    if not usage:
+        raise MetricError("did not receive metrics for targeted pods (pods might be unready)")
+    raw = sum(usage.values()) // len(usage)
+    ratio = raw / target
+    up_with_unready = bool(unready) and ratio > 1.0
+    if not up_with_unready and not missing:
+        if abs(1.0 - ratio) <= TOLERANCE:
+            return Proposal(current, None, raw)
+        return Proposal(math.ceil(ratio * ready), None, raw)
+    for name in missing:
+        usage[name] = target if ratio < 1.0 else 0
+    if up_with_unready:
+        for name in unready:
+            usage[name] = 0
+    new_ratio = (sum(usage.values()) // len(usage)) / target
+    if abs(1.0 - new_ratio) <= TOLERANCE or (ratio < 1.0 < new_ratio) or (ratio > 1.0 > new_ratio):
+        return Proposal(current, None, raw)
+    replicas = math.ceil(new_ratio * len(usage))
+    if (new_ratio < 1.0 and replicas > current) or (new_ratio > 1.0 and replicas < current):
+        return Proposal(current, None, raw)
+    return Proposal(replicas, None, raw)
 
 
 # ---- bounds ----------------------------------------------------------------------------

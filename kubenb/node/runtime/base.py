@@ -24,6 +24,11 @@ Containers (ids are opaque strings; the API shows `<runtime>://<id>`)
 Streams
   `logs(id, tail=None, timestamps=False)` → text; `exec(id, argv)` → (exit code, output)
   or raises `ExecError` when the executable does not exist.
+Stats
+  `container_stats(id)` → `ContainerStats | None` (CRI ContainerStats): cumulative CPU
+  time and the memory working set of a running container, or None when the runtime measures
+  nothing (sim). The metrics-server addon (kubenb/node/metrics_scraper.py) turns two samples
+  into a rate.
 Node
   `kill_all()`: the node died — every container stops at once (exit 255, reason Unknown,
   as after a reboot), every sandbox becomes not ready. `version` is the node's
@@ -133,6 +138,17 @@ class ContainerStatus:
 
     def with_(self, **changes: Any) -> ContainerStatus:
         return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class ContainerStats:
+    """What the runtime measured of a running container (CRI ContainerStats): CPU seconds
+    used since it started (cumulative, like usageCoreNanoSeconds) and its memory working set.
+    `shared` says the numbers are an equal share of a process hosting several containers."""
+
+    cpu_seconds: float
+    memory_bytes: int
+    shared: bool = False
 
 
 @dataclass(frozen=True)
@@ -271,6 +287,11 @@ class Runtime(abc.ABC):
 
     @abc.abstractmethod
     async def exec(self, container_id: str, argv: list[str]) -> tuple[int, str]: ...
+
+    # -- stats
+    async def container_stats(self, container_id: str) -> ContainerStats | None:
+        """CPU time and working set of a running container; None if nothing is measured."""
+        return None
 
     # -- node
     @abc.abstractmethod

@@ -16,7 +16,8 @@ Images come from the offline catalog like sim's (process_images.py: a pull takes
 `<state_dir>/pods/<uid>/`; each container gets a fresh root directory there (the image's
 files, its working dir) and a log file `<state_dir>/logs/<ns>_<pod>_<uid>/<name>/<attempt>.log`
 that `logs` reads (kubenb/apps/logfile.py), so `--previous` works after a restart.
-How a container is launched (app, function, command; env; PATH shims) is process_env.py.
+How a container is launched (app, function, command; env; PATH shims) is process_env.py;
+what `container_stats` can measure of each kind is process_stats.py.
 
 Termination: `stop_container` sends SIGTERM (apps that ignore it, like bootcamp, keep
 running) and SIGKILL when the grace period runs out on the cluster clock. Exit codes are
@@ -50,6 +51,7 @@ from kubenb.node.runtime import reaper
 from kubenb.node.runtime.base import (
     ContainerConfig,
     ContainerNotFound,
+    ContainerStats,
     ContainerStatus,
     ExecError,
     ImageInfo,
@@ -72,6 +74,7 @@ from kubenb.node.runtime.process_env import (
 )
 from kubenb.node.runtime.process_exec import run_exec
 from kubenb.node.runtime.process_images import ImageStore
+from kubenb.node.runtime.process_stats import measure
 
 log = logging.getLogger("kubenb.runtime.process")
 atexit.register(kill_live_agents)
@@ -411,6 +414,15 @@ class ProcessRuntime(Runtime):
         if c.status.state != "running":
             raise ExecError("container not running (" + container_id + ")")
         return await run_exec(argv, c.launch.env, c.launch.cwd)
+
+    async def container_stats(self, container_id: str) -> ContainerStats | None:
+        """Measured with psutil (process_stats.py: what is measured for each kind)."""
+        c = self._get(container_id)
+        if c.status.state != "running":
+            return None
+        apps = sum(1 for o in self._containers.values()
+                   if o.launch.kind == "app" and o.status.state == "running")
+        return measure(c.launch.kind, c.pid, self.agent.pid, apps)
 
     # ---- node --------------------------------------------------------------------------
 
