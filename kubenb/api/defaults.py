@@ -7,6 +7,8 @@ and what the ServiceAccount and Priority admission plugins add to every pod
 (DefaultTolerationSeconds lives in api/admission.py). Resource quantities are rounded
 up to 1m and re-printed in canonical form, as the API serves them ("0.5" -> "500m").
 
+Pods and pod templates are defaulted by defaults_pod.py; workload kinds with more to fill
+have modules of their own (defaults_batch, defaults_stateful, defaults_autoscaling).
 The store calls it on create and update, then `validation.validate`. Everything here is
 idempotent. Not done here: cluster IP / node port allocation, the service-account
 token volume (needs a random suffix), pod status (the pod strategy's job).
@@ -15,166 +17,13 @@ token volume (needs a random suffix), pod status (the pod strategy's job).
 from __future__ import annotations
 
 import base64
-import re
 from collections.abc import Callable
 
 from kubenb.api import defaults_autoscaling
 from kubenb.api.defaults_batch import default_cronjob, default_job
+from kubenb.api.defaults_pod import canonical_resources, default_pod, default_template
 from kubenb.api.defaults_stateful import default_claim, make_statefulset_defaulter
 from kubenb.api.objects import Obj
-from kubenb.api.quantity import round_up_milli
-
-DEFAULT_FILE_MODE = 420  # 0644
-
-# docker/distribution reference grammar, enough to find a tag the way ParseImageName does.
-_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-_DOMAIN_PART = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
-_DOMAIN = rf"(?:{_DOMAIN_PART}(?:\.{_DOMAIN_PART})*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?"
-_REFERENCE = re.compile(
-    rf"(?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*"
-    r"(?::(?P<tag>[\w][\w.-]{0,127}))?"
-    r"(?:@(?P<digest>[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?"
-)
-
-
-def image_tag(image: str) -> str:
-    """The tag ParseImageName reports: "latest" when neither tag nor digest, "" if unparsable."""
-    m = _REFERENCE.fullmatch(image)
-    if m is None:
-        return ""
-    if m.group("tag"):
-        return m.group("tag")
-    return "" if m.group("digest") else "latest"
-
-
-def _unset(d: Obj, key: str) -> bool:
-    """Go zero value for a string or int field, or a nil pointer."""
-    return d.get(key) in (None, "", 0) and d.get(key) is not False
-
-
-def _canonical_resources(resources: Obj) -> None:
-    for key in ("limits", "requests"):
-        rl = resources.get(key)
-        if not isinstance(rl, dict):
-            continue
-        for name, value in rl.items():
-            try:
-                rl[name] = round_up_milli(value)
-            except (ValueError, TypeError):
-                pass  # left for validation to reject
-
-
-def _default_http_get(action: Obj | None) -> None:
-    if isinstance(action, dict):
-        if not action.get("path"):
-            action["path"] = "/"
-        if not action.get("scheme"):
-            action["scheme"] = "HTTP"
-
-
-def _default_probe(probe: Obj | None) -> None:
-    if not isinstance(probe, dict):
-        return
-    for key, value in (("timeoutSeconds", 1), ("periodSeconds", 10),
-                       ("successThreshold", 1), ("failureThreshold", 3)):
-        if _unset(probe, key):
-            probe[key] = value
-    _default_http_get(probe.get("httpGet"))
-
-
-def _default_container(c: Obj) -> None:
-    if not c.get("imagePullPolicy"):
-        c["imagePullPolicy"] = "Always" if image_tag(c.get("image") or "") == "latest" else "IfNotPresent"
-    if not c.get("terminationMessagePath"):
-        c["terminationMessagePath"] = "/dev/termination-log"
-    if not c.get("terminationMessagePolicy"):
-        c["terminationMessagePolicy"] = "File"
-    if c.get("resources") is None:
-        c["resources"] = {}
-    _canonical_resources(c["resources"])
-    for port in c.get("ports") or []:
-        if isinstance(port, dict) and not port.get("protocol"):
-            port["protocol"] = "TCP"
-    for env in c.get("env") or []:
-        field_ref = ((env or {}).get("valueFrom") or {}).get("fieldRef")
-        if isinstance(field_ref, dict) and not field_ref.get("apiVersion"):
-            field_ref["apiVersion"] = "v1"
-    for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
-        _default_probe(c.get(probe))
-    for hook in ("postStart", "preStop"):
-        _default_http_get(((c.get("lifecycle") or {}).get(hook) or {}).get("httpGet"))
-
-
-def _default_volume(v: Obj) -> None:
-    if not any(k != "name" for k in v):
-        v["emptyDir"] = {}
-    for source in ("secret", "configMap", "downwardAPI", "projected"):
-        if isinstance(v.get(source), dict) and v[source].get("defaultMode") is None:
-            v[source]["defaultMode"] = DEFAULT_FILE_MODE
-    if isinstance(v.get("hostPath"), dict) and v["hostPath"].get("type") is None:
-        v["hostPath"]["type"] = ""
-    for src in (v.get("projected") or {}).get("sources") or []:
-        token = (src or {}).get("serviceAccountToken")
-        if isinstance(token, dict) and token.get("expirationSeconds") is None:
-            token["expirationSeconds"] = 3600
-
-
-def _all_containers(spec: Obj) -> list[Obj]:
-    out = []
-    for key in ("initContainers", "containers", "ephemeralContainers"):
-        out.extend(c for c in spec.get(key) or [] if isinstance(c, dict))
-    return out
-
-
-def default_pod_spec(spec: Obj) -> None:
-    """SetDefaults_PodSpec and what it reaches: containers, probes, volumes."""
-    if not spec.get("dnsPolicy"):
-        spec["dnsPolicy"] = "ClusterFirst"
-    if not spec.get("restartPolicy"):
-        spec["restartPolicy"] = "Always"
-    if spec.get("securityContext") is None:
-        spec["securityContext"] = {}
-    if spec.get("terminationGracePeriodSeconds") is None:
-        spec["terminationGracePeriodSeconds"] = 30
-    if not spec.get("schedulerName"):
-        spec["schedulerName"] = "default-scheduler"
-    for c in _all_containers(spec):
-        _default_container(c)
-    for v in spec.get("volumes") or []:
-        if isinstance(v, dict):
-            _default_volume(v)
-
-
-def _default_pod(pod: Obj) -> None:
-    spec = pod.setdefault("spec", {})
-    # SetDefaults_Pod: requests default to limits (pods only, not templates).
-    for c in (spec.get("containers") or []) + (spec.get("initContainers") or []):
-        resources = (c or {}).get("resources") or {}
-        if isinstance(resources.get("limits"), dict):
-            requests = resources.setdefault("requests", {})
-            for name, value in resources["limits"].items():
-                requests.setdefault(name, value)
-    default_pod_spec(spec)
-    if spec.get("enableServiceLinks") is None:
-        spec["enableServiceLinks"] = True
-    if spec.get("hostNetwork"):
-        for c in (spec.get("containers") or []) + (spec.get("initContainers") or []):
-            for port in (c or {}).get("ports") or []:
-                if not port.get("hostPort"):
-                    port["hostPort"] = port.get("containerPort")
-    # Admission: ServiceAccount and Priority (DefaultTolerationSeconds is api/admission.py).
-    if not spec.get("serviceAccountName"):
-        spec["serviceAccountName"] = spec.get("serviceAccount") or "default"
-    spec["serviceAccount"] = spec["serviceAccountName"]
-    if not spec.get("priorityClassName") and spec.get("priority") is None:
-        spec["priority"] = 0
-    if spec.get("preemptionPolicy") is None:
-        spec["preemptionPolicy"] = "PreemptLowerPriority"
-
-
-def _default_template(template: Obj | None) -> None:
-    if isinstance(template, dict):
-        default_pod_spec(template.setdefault("spec", {}))
 
 
 def _default_rolling_strategy(
@@ -205,14 +54,14 @@ def _default_deployment(d: Obj) -> None:
         spec["revisionHistoryLimit"] = 10
     if spec.get("progressDeadlineSeconds") is None:
         spec["progressDeadlineSeconds"] = 600
-    _default_template(spec.get("template"))
+    default_template(spec.get("template"))
 
 
 def _default_replicaset(rs: Obj) -> None:
     spec = rs.setdefault("spec", {})
     if spec.get("replicas") is None:
         spec["replicas"] = 1
-    _default_template(spec.get("template"))
+    default_template(spec.get("template"))
 
 
 def _default_daemonset(ds: Obj) -> None:
@@ -221,7 +70,7 @@ def _default_daemonset(ds: Obj) -> None:
     _default_rolling_strategy(spec, "updateStrategy", 1, 0, fill_nulls=False)
     if spec.get("revisionHistoryLimit") is None:
         spec["revisionHistoryLimit"] = 10
-    _default_template(spec.get("template"))
+    default_template(spec.get("template"))
 
 
 def _default_replicationcontroller(rc: Obj) -> None:
@@ -237,7 +86,7 @@ def _default_replicationcontroller(rc: Obj) -> None:
             meta["labels"] = dict(labels)
     if spec.get("replicas") is None:
         spec["replicas"] = 1
-    _default_template(template)
+    default_template(template)
 
 
 def _default_service(svc: Obj) -> None:
@@ -316,7 +165,7 @@ def _default_node(node: Obj) -> None:
         return
     if status.get("allocatable") is None and isinstance(status.get("capacity"), dict):
         status["allocatable"] = dict(status["capacity"])
-    _canonical_resources({"limits": status.get("capacity"), "requests": status.get("allocatable")})
+    canonical_resources({"limits": status.get("capacity"), "requests": status.get("allocatable")})
 
 
 def _default_endpoints(ep: Obj) -> None:
@@ -327,9 +176,9 @@ def _default_endpoints(ep: Obj) -> None:
 
 
 _DEFAULTERS: dict[str, Callable[[Obj], None]] = {
-    "StatefulSet": make_statefulset_defaulter(_default_template),
+    "StatefulSet": make_statefulset_defaulter(default_template),
     "PersistentVolumeClaim": default_claim,
-    "Pod": _default_pod,
+    "Pod": default_pod,
     "Deployment": _default_deployment,
     "ReplicaSet": _default_replicaset,
     "DaemonSet": _default_daemonset,

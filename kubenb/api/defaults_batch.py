@@ -12,6 +12,7 @@ Called from defaults.apply_defaults; validation_batch.py comes next.
 
 from __future__ import annotations
 
+from kubenb.api.defaults_pod import default_pod_spec
 from kubenb.api.objects import Obj
 
 CONTROLLER_UID = "batch.kubernetes.io/controller-uid"
@@ -23,8 +24,6 @@ MAX_INT32 = 2**31 - 1
 
 def default_job_spec(spec: Obj) -> None:
     """SetDefaults_Job for one spec (a Job's or a CronJob's jobTemplate's)."""
-    from kubenb.api.defaults import default_pod_spec  # defaults imports this module
-
     if spec.get("completions") is None and spec.get("parallelism") is None:
         spec["completions"] = 1
         spec["parallelism"] = 1
@@ -91,8 +90,6 @@ def default_cronjob(cj: Obj) -> None:
     if isinstance(job_spec, dict):
         template = job_spec.get("template")
         if isinstance(template, dict):
-            from kubenb.api.defaults import default_pod_spec
-
             default_pod_spec(template.setdefault("spec", {}))
     if not isinstance(cj.get("status"), dict):
         cj["status"] = {}

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from kubenb.api.defaults import apply_defaults, image_tag
+from kubenb.api.defaults import apply_defaults
+from kubenb.api.defaults_pod import image_tag
 from tests import builders
 
 Obj = dict[str, Any]

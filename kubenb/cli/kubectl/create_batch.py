@@ -18,6 +18,7 @@ from kubenb.cli.kubectl.app import Command, CommandError, Ctx
 from kubenb.cli.kubectl.create_generators import meta
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.resources import resolve
+from kubenb.cli.kubectl.writes import enforced_namespace, name_arg, require, submit
 
 MANUAL_ANNOTATION = "cronjob.kubernetes.io/instantiate"
 
@@ -87,7 +88,6 @@ def _source_cronjob(ctx: Ctx, source: str) -> Obj:
 
 
 def run_job(ctx: Ctx, args: list[str]) -> int:
-    from kubenb.cli.kubectl.commands.create import enforced_namespace, name_arg, submit
 
     name = name_arg(ctx)
     assert ctx.flags is not None
@@ -104,7 +104,6 @@ def run_job(ctx: Ctx, args: list[str]) -> int:
 
 
 def run_cronjob(ctx: Ctx, args: list[str]) -> int:
-    from kubenb.cli.kubectl.commands.create import enforced_namespace, name_arg, require, submit
 
     require(ctx, "image", "schedule")
     name = name_arg(ctx)

@@ -17,7 +17,6 @@ from kubenb.api.errors import ApiError, NotFound
 from kubenb.api.patch import three_way_strategic
 from kubenb.api.selectors import parse_label_selector
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
-from kubenb.cli.kubectl.commands.create import FILE_FLAGS, PRINT_FLAGS, usage_error
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.manifests import (
     LAST_APPLIED,
@@ -32,6 +31,7 @@ from kubenb.cli.kubectl.manifests import (
     with_last_applied,
 )
 from kubenb.cli.kubectl.output import render_objects
+from kubenb.cli.kubectl.writes import FILE_FLAGS, PRINT_FLAGS, usage_error
 
 FLAGS = PRINT_FLAGS + FILE_FLAGS + (
     Flag("dry-run", "string", "none"),

@@ -14,13 +14,6 @@ from __future__ import annotations
 from typing import Any
 
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
-from kubenb.cli.kubectl.commands.create import (
-    FILE_FLAGS,
-    WRITE_FLAGS,
-    enforced_namespace,
-    require,
-    usage_error,
-)
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.manifests import (
     dry_run_strategy,
@@ -30,6 +23,13 @@ from kubenb.cli.kubectl.manifests import (
     read_manifests,
 )
 from kubenb.cli.kubectl.resources import resolve
+from kubenb.cli.kubectl.writes import (
+    FILE_FLAGS,
+    WRITE_FLAGS,
+    enforced_namespace,
+    require,
+    usage_error,
+)
 
 SCALABLE = ("Deployment", "ReplicaSet", "StatefulSet", "ReplicationController")
 NO_RESOURCES = ("You must provide one or more resources by argument or filename.\nExample resource "

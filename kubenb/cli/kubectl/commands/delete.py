@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from kubenb.api.errors import ApiError, NotFound
 from kubenb.api.registry import ResourceType
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
-from kubenb.cli.kubectl.commands.create import FILE_FLAGS
 from kubenb.cli.kubectl.flags import Flag, parse_duration
 from kubenb.cli.kubectl.manifests import add_source, dry_run_strategy, read_manifests
 from kubenb.cli.kubectl.resources import resolve
+from kubenb.cli.kubectl.writes import FILE_FLAGS
 
 # kubectl ≤1.33 prints `pod "x" deleted`; 1.34 added the namespace: `pod "x" deleted from
 # default namespace`. The project's referee is 1.32, so the short form is the default.

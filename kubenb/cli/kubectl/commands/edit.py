@@ -12,10 +12,10 @@ import os
 
 from kubenb.api.errors import NotFound
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
-from kubenb.cli.kubectl.commands.create import FILE_FLAGS, PRINT_FLAGS
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.manifests import read_manifests
 from kubenb.cli.kubectl.resources import resolve
+from kubenb.cli.kubectl.writes import FILE_FLAGS, PRINT_FLAGS
 
 FLAGS = PRINT_FLAGS + FILE_FLAGS + (
     Flag("output-patch", "bool"),

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from kubenb.api.registry import ResourceType, UnknownResource
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
-from kubenb.cli.kubectl.explain_docs import SCHEMAS, Field, Schema
+from kubenb.cli.kubectl.explain_docs import SCHEMAS
+from kubenb.cli.kubectl.explain_schema import Field, Schema
 from kubenb.cli.kubectl.flags import Flag
 
 FLAGS = (

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
-from kubenb.cli.kubectl.commands.create import FILE_FLAGS, PRINT_FLAGS, usage_error
 from kubenb.cli.kubectl.create_generators import meta, parse_labels
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.manifests import (
@@ -24,6 +23,7 @@ from kubenb.cli.kubectl.manifests import (
     with_last_applied,
 )
 from kubenb.cli.kubectl.resources import resolve
+from kubenb.cli.kubectl.writes import FILE_FLAGS, PRINT_FLAGS, usage_error
 
 FLAGS = PRINT_FLAGS + FILE_FLAGS + (
     Flag("dry-run", "string", "none"),

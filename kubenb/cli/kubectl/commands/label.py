@@ -21,7 +21,6 @@ from kubenb.api.errors import ApiError, NotFound
 from kubenb.api.names import label_value_errors
 from kubenb.api.patch import merge_patch_diff
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
-from kubenb.cli.kubectl.commands.create import FILE_FLAGS, PRINT_FLAGS
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.manifests import (
     compact_json,
@@ -32,6 +31,7 @@ from kubenb.cli.kubectl.manifests import (
     read_manifests,
 )
 from kubenb.cli.kubectl.resources import resolve
+from kubenb.cli.kubectl.writes import FILE_FLAGS, PRINT_FLAGS
 
 MODIFIED_MESSAGE = False
 

@@ -15,7 +15,6 @@ import yaml
 from kubenb.api.errors import ApiError, NotFound
 from kubenb.api.patch import apply_patch
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
-from kubenb.cli.kubectl.commands.create import FILE_FLAGS, PRINT_FLAGS
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.manifests import (
     dry_run_strategy,
@@ -24,6 +23,7 @@ from kubenb.cli.kubectl.manifests import (
     read_manifests,
 )
 from kubenb.cli.kubectl.resources import resolve
+from kubenb.cli.kubectl.writes import FILE_FLAGS, PRINT_FLAGS
 
 FLAGS = PRINT_FLAGS + FILE_FLAGS + (
     Flag("patch", "string", short="p"),

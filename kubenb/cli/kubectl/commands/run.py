@@ -13,7 +13,6 @@ import re
 
 from kubenb.cli.kubectl import create_generators as gen
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
-from kubenb.cli.kubectl.commands.create import PRINT_FLAGS, require, usage_error
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.manifests import (
     dry_run_strategy,
@@ -22,6 +21,7 @@ from kubenb.cli.kubectl.manifests import (
     print_object,
     with_last_applied,
 )
+from kubenb.cli.kubectl.writes import PRINT_FLAGS, require, usage_error
 
 FLAGS = PRINT_FLAGS + (
     Flag("image", "string"),

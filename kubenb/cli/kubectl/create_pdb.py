@@ -1,6 +1,6 @@
 """`kubectl create poddisruptionbudget NAME --selector=SEL --min-available=N|--max-unavailable=N`
 (kubectl pkg/cmd/create/create_pdb.go): a policy/v1 PodDisruptionBudget, checked client-side
-with kubectl's words, then created through `create.submit` like the other builders.
+with kubectl's words, then created through `writes.submit` like the other builders.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import re
 from typing import Any
 
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
-from kubenb.cli.kubectl.commands.create import WRITE_FLAGS, enforced_namespace, name_arg, submit
 from kubenb.cli.kubectl.flags import Flag
+from kubenb.cli.kubectl.writes import WRITE_FLAGS, enforced_namespace, name_arg, submit
 
 _INT_OR_PERCENT = re.compile(r"^[0-9]+%?$")
 _SET_OP = re.compile(r"^\s*([^\s!=]+)\s+(in|notin)\s+\(([^)]*)\)\s*$")
