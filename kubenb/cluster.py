@@ -40,6 +40,7 @@ from kubenb.controllers.statefulset import StatefulSetController
 from kubenb.controllers.taint_eviction import TaintEvictionController
 from kubenb.controllers.ttlafterfinished import TTLAfterFinishedController
 from kubenb.net.addresses import AddressPlan
+from kubenb.net.nodeipam import CIDRNotAvailable, CIDRSet
 from kubenb.net.portforward import PortForwards
 from kubenb.net.proxy import KubeProxy
 from kubenb.net.services import ServiceAllocator
@@ -89,6 +90,9 @@ class Cluster:
         self.store.hooks += [DefaultTolerations(self.timings.toleration_seconds), self.services,
                              DaemonSetTemplateGeneration()]
         self.node_subnet = node_subnet
+        # kube-controller-manager's range allocator: one /24 of the cluster CIDR per node
+        self.node_cidrs = CIDRSet.for_plan(self.addresses)
+        self._cidr_of: dict[str, str] = {}
         # Cluster-wide parts that are neither controllers nor kubelets (kube-proxy, the
         # HTTP API server): started after the nodes, stopped before them (kubenb/component.py).
         self.components: list[Component] = []
@@ -269,26 +273,40 @@ class Cluster:
         """minikube's names: the profile, then `<profile>-m02`, `-m03`, …"""
         return self.name if index == 1 else f"{self.name}-m{index:02d}"
 
-    def make_runtime(self, node: str, index: int) -> Runtime:
+    def make_runtime(self, node: str, pod_cidr: str) -> Runtime:
         """The node's runtime (kubenb/node/runtime/__init__.py: imported on first use)."""
         cls: Any = runtime_class(self.runtime_name)
-        return cls(self.ctx, node, pod_cidr=self.addresses.pod_cidr(index),
+        return cls(self.ctx, node, pod_cidr=pod_cidr,
                    cluster=RuntimeCluster(self.name, self.state_dir, self.addresses))
 
+    @property
+    def node_capacity(self) -> int:
+        """How many more nodes the cluster CIDR has a pod range for."""
+        return self.node_cidrs.free
+
     async def _add_node(self) -> str:
+        name = self.node_name(self._node_seq + 1)
+        try:
+            pod_cidr = self.node_cidrs.allocate_next()
+        except CIDRNotAvailable:
+            # the range allocator's `RecordNodeStatusChange(…, "CIDRNotAvailable")`
+            self.ctx.recorder("cidrAllocator").event(
+                {"kind": "Node", "apiVersion": "v1", "metadata": {"name": name}}, "Normal",
+                "CIDRNotAvailable", f"Node {name} status is now: CIDRNotAvailable")
+            raise
         self._node_seq += 1
-        index = self._node_seq
-        name = self.node_name(index)
+        index = self.addresses.node_index(pod_cidr)
         kubelet = Kubelet(
             self.ctx,
             name,
-            self.make_runtime(name, index),
+            self.make_runtime(name, pod_cidr),
             shape=self.shape,
             address=self.addresses.node_ip(index),
-            pod_cidr=self.addresses.pod_cidr(index),
-            control_plane=index == 1,
+            pod_cidr=pod_cidr,
+            control_plane=self._node_seq == 1,
         )
         self.kubelets[name] = kubelet
+        self._cidr_of[name] = pod_cidr
         await kubelet.start()
         return name
 
@@ -313,6 +331,9 @@ class Cluster:
             await kubelet.kill()
             await kubelet.runtime.close()
             self.kubelets.pop(name, None)
+            cidr = self._cidr_of.pop(name, None)
+            if cidr is not None:
+                self.node_cidrs.release(cidr)
             if self.store.try_get("Node", None, name) is not None:
                 self.store.delete("Node", None, name)
 

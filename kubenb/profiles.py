@@ -33,6 +33,7 @@ from kubenb.clock import Clock, RealClock
 from kubenb.config import NodeShape, Timings
 from kubenb.kubeconfig import KubeConfig, default_path
 from kubenb.net import claims
+from kubenb.net.addresses import AddressPlan
 
 if TYPE_CHECKING:  # the control plane is imported when a first cluster is built
     from kubenb.cluster import Cluster
@@ -54,6 +55,28 @@ class NoCluster(Exception):
     def __init__(self) -> None:
         super().__init__("The connection to the server localhost:8080 was refused - did you "
                          "specify the right host or port?")
+
+
+class TooManyNodes(Exception):
+    """More nodes than the driver's address plan has addresses and pod CIDRs for
+    (kubenb/net/addresses.py); raised before anything is created."""
+
+    def __init__(self, driver: str, limit: int, message: str) -> None:
+        super().__init__(message)
+        self.driver, self.limit, self.message = driver, limit, message
+
+
+def node_limit(driver: str) -> int:
+    """The most nodes one profile of `driver` can have."""
+    return AddressPlan.for_runtime(driver).max_nodes
+
+
+def check_node_count(driver: str, nodes: int) -> None:
+    """TooManyNodes when a new `driver` profile cannot have `nodes` nodes."""
+    limit = node_limit(driver)
+    if nodes > limit:
+        raise TooManyNodes(driver, limit, f"--nodes={nodes} is more than the {driver} driver's "
+                           f"address plan holds: at most {limit} nodes per profile")
 
 
 class DriverError(Exception):
@@ -137,6 +160,13 @@ class Profile:
     # ---- machines (`minikube node …`) -----------------------------------------------------
 
     def add_node(self) -> str:
+        """A new worker; TooManyNodes when the cluster CIDR has no range left for it."""
+        if self.cluster.node_capacity == 0:
+            limit = node_limit(self.driver)
+            raise TooManyNodes(self.driver, limit, f'profile "{self.name}" already has '
+                               f"{len(self.cluster.kubelets)} nodes: the {self.driver} driver's "
+                               f"address plan has no pod CIDR left in "
+                               f"{self.cluster.addresses.cluster_cidr}")
         return self.cluster.add_node()
 
     def stop_node(self, machine: str) -> None:
@@ -216,7 +246,9 @@ class Profiles:
                seed: int | None = None, addons: dict[str, bool] | None = None,
                engine_version: str = "") -> Profile:
         """Build and start a new profile's cluster; wait until its nodes are Ready.
-        Raises ValueError when the driver's runtime refuses this cluster."""
+        Raises TooManyNodes (before anything is created) when the driver's address plan
+        has no room for `nodes`, ValueError when the driver's runtime refuses this cluster."""
+        check_node_count(driver, nodes)
         from kubenb.cluster import Cluster
         from kubenb.server import ApiServer
 

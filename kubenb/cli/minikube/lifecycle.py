@@ -23,7 +23,9 @@ from kubenb.profiles import (
     DriverError,
     Profile,
     Profiles,
+    TooManyNodes,
     check_driver,
+    check_node_count,
 )
 
 PROFILE = Flag("profile", "string", "minikube", short="p")
@@ -154,6 +156,10 @@ def cmd_start(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
     if prof is None:
         if f["nodes"] < 1:
             raise MinikubeExit("MK_USAGE", "--nodes must be at least 1", 14)
+        try:
+            check_node_count(driver, f["nodes"])
+        except TooManyNodes as err:
+            raise MinikubeExit("MK_USAGE", err.message, 14) from None
         if not re.fullmatch(r"v?\d+\.\d+\.\d+", f["kubernetes-version"]):
             raise MinikubeExit("MK_USAGE", f'Unable to parse "{f["kubernetes-version"]}": '
                                "No Major.Minor.Patch elements found", 14)

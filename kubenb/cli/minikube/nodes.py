@@ -16,12 +16,15 @@ from kubenb.api.errors import NotFound
 from kubenb.cli.kubectl.flags import Parsed
 from kubenb.cli.minikube.lifecycle import find_node, node_label, node_lines, running_profile
 from kubenb.cli.minikube.output import MinikubeExit, Out, table
-from kubenb.profiles import Profile, Profiles
+from kubenb.profiles import Profile, Profiles, TooManyNodes
 
 
 def cmd_node_add(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
     prof = running_profile(o, profiles, f)
-    machine = prof.add_node()
+    try:
+        machine = prof.add_node()
+    except TooManyNodes as err:
+        raise MinikubeExit("MK_USAGE", err.message, 14) from None
     label = node_label(prof, machine)
     o.step("happy", f"Adding node {label} to cluster {prof.name} as [worker]")
     profiles.wait_ready(prof)
