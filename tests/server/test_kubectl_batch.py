@@ -1,6 +1,7 @@
 """Jobs and CronJobs through real kubectl 1.32: its describe text (computed client-side from
 the objects and events our server returns) is the expected text for kubenb's own, and its
-`create job|cronjob --dry-run=client` objects are the expected objects of our builders.
+`create job|cronjob --dry-run=client` objects are the expected objects of our builders. Its
+typed creates (job, cronjob, poddisruptionbudget) send protobuf, which the server decodes.
 
 Goldens keep the recorded text with placeholders for what changes from run to run (times,
 uids, durations, pod-name suffixes); the live comparison with real kubectl is exact.
@@ -179,3 +180,12 @@ def test_real_kubectl_creates_jobs_and_cronjobs_in_protobuf(served: Served, bina
                           binary=binary)
     assert (made.rc, made.out) == (0, f"cronjob.batch/{cj} created\n"), made.err
     assert served.store.get("CronJob", "default", cj)["spec"]["schedule"] == "*/5 * * * *"
+
+
+def test_real_kubectl_creates_a_pod_disruption_budget_in_protobuf(served: Served) -> None:
+    """`create poddisruptionbudget` is typed (protobuf) too: the server decodes policy/v1."""
+    made = served.kubectl("create", "poddisruptionbudget", "pdb-132", "--selector=app=web",
+                          "--min-available=1", binary=KUBECTL_132)
+    assert (made.rc, made.out, made.err) == (0, "poddisruptionbudget.policy/pdb-132 created\n", "")
+    assert served.store.get("PodDisruptionBudget", "default", "pdb-132")["spec"] == {
+        "minAvailable": 1, "selector": {"matchLabels": {"app": "web"}}}
