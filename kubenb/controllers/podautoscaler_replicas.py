@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -134,9 +135,10 @@ def utilization_ratio(usage: dict[str, int], requests: dict[str, int], target: i
     return utilization / target, utilization, total // n
 
 
-def resource_replicas(current: int, target: int, resource: str, pods: list[Obj],
-                      metrics: list[Obj], now: datetime) -> Proposal:
-    """GetResourceReplicas."""
+def _measured(pods: list[Obj], metrics: list[Obj], resource: str,
+              now: datetime) -> tuple[dict[str, int], int, set[str], set[str]]:
+    """The usage of the pods that count (ready ones with metrics), the number of ready pods,
+    and the unready and missing pods: the start of both replica calculations."""
     usage = pod_usage(metrics, resource)
     if not pods:
         raise MetricError("no pods returned by selector while calculating replica count")
@@ -146,22 +148,29 @@ def resource_replicas(current: int, target: int, resource: str, pods: list[Obj],
         usage.pop(name, None)
     if not usage:
         raise MetricError("did not receive metrics for targeted pods (pods might be unready)")
-    requests = pod_requests(pods, resource)
-    ratio, utilization, raw = utilization_ratio(usage, requests, target)
+    return usage, ready, unready, missing
+
+
+def _propose(current: int, ready: int, ratio: float, usage: dict[str, int], unready: set[str],
+             missing: set[str], fill_missing: Callable[[str], int | None],
+             ratio_of: Callable[[dict[str, int]], float], utilization: int | None,
+             raw: int) -> Proposal:
+    """The shared rest: within tolerance nothing changes; missing pods are filled as the
+    metric type says (None: left out) and unready pods count as 0 on a scale-up; a change
+    that flips the direction or crosses back into tolerance is dropped."""
     up_with_unready = bool(unready) and ratio > 1.0
     if not up_with_unready and not missing:
         if abs(1.0 - ratio) <= TOLERANCE:
             return Proposal(current, utilization, raw)
         return Proposal(math.ceil(ratio * ready), utilization, raw)
-    if missing:
-        fallback = max(100, target) if ratio < 1.0 else 0
-        if ratio != 1.0:
-            for name in missing:
-                usage[name] = requests[name] * fallback // 100
+    for name in missing:
+        value = fill_missing(name)
+        if value is not None:
+            usage[name] = value
     if up_with_unready:
         for name in unready:
             usage[name] = 0
-    new_ratio, _, _ = utilization_ratio(usage, requests, target)
+    new_ratio = ratio_of(usage)
     if abs(1.0 - new_ratio) <= TOLERANCE or (ratio < 1.0 < new_ratio) or (ratio > 1.0 > new_ratio):
         return Proposal(current, utilization, raw)
     replicas = math.ceil(new_ratio * len(usage))
@@ -170,39 +179,32 @@ def resource_replicas(current: int, target: int, resource: str, pods: list[Obj],
     return Proposal(replicas, utilization, raw)
 
 
+def resource_replicas(current: int, target: int, resource: str, pods: list[Obj],
+                      metrics: list[Obj], now: datetime) -> Proposal:
+    """GetResourceReplicas: utilization of the pods' requests against a percentage target."""
+    usage, ready, unready, missing = _measured(pods, metrics, resource, now)
+    requests = pod_requests(pods, resource)
+    ratio, utilization, raw = utilization_ratio(usage, requests, target)
+    fallback = max(100, target) if ratio < 1.0 else 0
+
+    def fill(name: str) -> int | None:
+        return requests[name] * fallback // 100 if ratio != 1.0 else None
+
+    return _propose(current, ready, ratio, usage, unready, missing, fill,
+                    lambda u: utilization_ratio(u, requests, target)[0], utilization, raw)
+
+
 def raw_replicas(current: int, target: int, resource: str, pods: list[Obj], metrics: list[Obj],
                  now: datetime) -> Proposal:
     """GetRawResourceReplicas (calcPlainMetricReplicas): usage / target over the average
     value, milli-units, no requests needed; missing pods count as the target on a scale-down,
     as 0 on a scale-up."""
-    usage = pod_usage(metrics, resource)
-    if not pods:
-        raise MetricError("no pods returned by selector while calculating replica count")
-    ready, unready, missing, ignored = group_pods(pods, usage, resource, now,
-                                                  pod_samples(metrics, now))
-    for name in ignored | unready:
-        usage.pop(name, None)
-    if not usage:
-        raise MetricError("did not receive metrics for targeted pods (pods might be unready)")
+    usage, ready, unready, missing = _measured(pods, metrics, resource, now)
     raw = sum(usage.values()) // len(usage)
     ratio = raw / target
-    up_with_unready = bool(unready) and ratio > 1.0
-    if not up_with_unready and not missing:
-        if abs(1.0 - ratio) <= TOLERANCE:
-            return Proposal(current, None, raw)
-        return Proposal(math.ceil(ratio * ready), None, raw)
-    for name in missing:
-        usage[name] = target if ratio < 1.0 else 0
-    if up_with_unready:
-        for name in unready:
-            usage[name] = 0
-    new_ratio = (sum(usage.values()) // len(usage)) / target
-    if abs(1.0 - new_ratio) <= TOLERANCE or (ratio < 1.0 < new_ratio) or (ratio > 1.0 > new_ratio):
-        return Proposal(current, None, raw)
-    replicas = math.ceil(new_ratio * len(usage))
-    if (new_ratio < 1.0 and replicas > current) or (new_ratio > 1.0 and replicas < current):
-        return Proposal(current, None, raw)
-    return Proposal(replicas, None, raw)
+    return _propose(current, ready, ratio, usage, unready, missing,
+                    lambda _name: target if ratio < 1.0 else 0,
+                    lambda u: (sum(u.values()) // len(u)) / target, None, raw)
 
 
 # ---- bounds ----------------------------------------------------------------------------

@@ -9,9 +9,9 @@ import pytest
 
 from kubenb.api.objects import clone
 from kubenb.api.pods import get_condition
-from kubenb.clock import VirtualClock
 from kubenb.cluster import Cluster
 from tests import builders
+from tests.scenario.virtual import metrics_cluster
 
 CPU = "sim.kubenb.io/cpu-millicores"
 ABOVE = "New size: {}; reason: cpu resource utilization (percentage of request) above target"
@@ -19,13 +19,7 @@ ABOVE = "New size: {}; reason: cpu resource utilization (percentage of request) 
 
 @pytest.fixture
 def cluster() -> Iterator[Cluster]:
-    c = Cluster(nodes=2, clock=VirtualClock(), seed=7)
-    c.metrics_enabled = True
-    c.start()
-    c.wait_for(lambda: len(c.store.list("Node")) == 2, timeout=30)
-    yield c
-    c.stop()
-    c.clock.loop.close()
+    yield from metrics_cluster()
 
 
 def web(c: Cluster, replicas: int, usage_m: int, request: str | None = "100m") -> None:

@@ -8,23 +8,17 @@ from typing import Any
 import pytest
 
 from kubenb.api.tables.rows_autoscaling import hpa_row
-from kubenb.clock import VirtualClock
 from kubenb.cluster import Cluster
 from tests import builders
 from tests.scenario.test_hpa import events, hpa, ready, replicas
+from tests.scenario.virtual import metrics_cluster
 
 CPU, MEMORY = "sim.kubenb.io/cpu-millicores", "sim.kubenb.io/memory-mi"
 
 
 @pytest.fixture
 def cluster() -> Iterator[Cluster]:
-    c = Cluster(nodes=2, clock=VirtualClock(), seed=7)
-    c.metrics_enabled = True
-    c.start()
-    c.wait_for(lambda: len(c.store.list("Node")) == 2, timeout=30)
-    yield c
-    c.stop()
-    c.clock.loop.close()
+    yield from metrics_cluster()
 
 
 def web(c: Cluster, replicas_: int, cpu_m: int, memory_mi: int) -> None:

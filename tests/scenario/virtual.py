@@ -17,3 +17,15 @@ def ready_cluster(nodes: int, seed: int) -> Iterator[Cluster]:
     yield c
     c.stop()
     c.clock.loop.close()
+
+
+def metrics_cluster(nodes: int = 2, seed: int = 7) -> Iterator[Cluster]:
+    """Yield a started cluster with the metrics-server addon on, once its nodes exist (the
+    HPA scenarios; for `yield from` in a fixture)."""
+    c = Cluster(nodes=nodes, clock=VirtualClock(), seed=seed)
+    c.metrics_enabled = True
+    c.start()
+    c.wait_for(lambda: len(c.store.list("Node")) == nodes, timeout=30)
+    yield c
+    c.stop()
+    c.clock.loop.close()
