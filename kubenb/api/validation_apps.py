@@ -16,19 +16,16 @@ from kubenb.api.errors import ErrorList
 from kubenb.api.objects import Obj
 from kubenb.api.validation_meta import (
     as_dict,
-    name_is_dns_subdomain,
     selector_is_empty,
     selector_matches,
-    validate_immutable,
     validate_nonnegative,
-    validate_object_meta,
-    validate_object_meta_update,
 )
 from kubenb.api.validation_pod import validate_pod_template_spec
 from kubenb.api.validation_workload import (
     invalid_template_labels,
     validate_required_selector,
     validate_template_restart,
+    with_immutable_selector,
 )
 
 STRATEGY_TYPES = ["Recreate", "RollingUpdate"]
@@ -125,23 +122,7 @@ def validate_replicaset_spec(errs: ErrorList, spec: Any, path: str = "spec") -> 
     _validate_selector_and_template(errs, spec, path)
 
 
-def validate_deployment(errs: ErrorList, obj: Obj, old: Obj | None) -> None:
-    if old is None:
-        validate_object_meta(errs, obj.get("metadata"), True, name_is_dns_subdomain)
-        validate_deployment_spec(errs, obj.get("spec"))
-        return
-    validate_object_meta_update(errs, obj.get("metadata"), old.get("metadata"))
-    validate_deployment_spec(errs, obj.get("spec"))
-    validate_immutable(errs, as_dict(obj.get("spec")).get("selector"),
-                       as_dict(old.get("spec")).get("selector"), "spec.selector")
+validate_deployment = with_immutable_selector(validate_deployment_spec)
 
 
-def validate_replicaset(errs: ErrorList, obj: Obj, old: Obj | None) -> None:
-    if old is None:
-        validate_object_meta(errs, obj.get("metadata"), True, name_is_dns_subdomain)
-        validate_replicaset_spec(errs, obj.get("spec"))
-        return
-    validate_object_meta_update(errs, obj.get("metadata"), old.get("metadata"))
-    validate_replicaset_spec(errs, obj.get("spec"))
-    validate_immutable(errs, as_dict(obj.get("spec")).get("selector"),
-                       as_dict(old.get("spec")).get("selector"), "spec.selector")
+validate_replicaset = with_immutable_selector(validate_replicaset_spec)

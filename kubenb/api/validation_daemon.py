@@ -20,14 +20,17 @@ from kubenb.api.validation_meta import (
     name_is_dns_subdomain,
     selector_is_empty,
     selector_matches,
-    validate_immutable,
     validate_label_selector,
     validate_nonnegative,
     validate_object_meta,
     validate_object_meta_update,
 )
 from kubenb.api.validation_pod import validate_pod_template_spec
-from kubenb.api.validation_workload import invalid_template_labels, validate_template_restart
+from kubenb.api.validation_workload import (
+    invalid_template_labels,
+    validate_template_restart,
+    with_immutable_selector,
+)
 
 DAEMONSET_STRATEGY_TYPES = ["RollingUpdate", "OnDelete"]
 
@@ -87,15 +90,7 @@ def validate_daemonset_spec(errs: ErrorList, spec: Any, path: str = "spec") -> N
         validate_nonnegative(errs, spec["revisionHistoryLimit"], f"{path}.revisionHistoryLimit")
 
 
-def validate_daemonset(errs: ErrorList, obj: Obj, old: Obj | None) -> None:
-    if old is None:
-        validate_object_meta(errs, obj.get("metadata"), True, name_is_dns_subdomain)
-        validate_daemonset_spec(errs, obj.get("spec"))
-        return
-    validate_object_meta_update(errs, obj.get("metadata"), old.get("metadata"))
-    validate_daemonset_spec(errs, obj.get("spec"))
-    validate_immutable(errs, as_dict(obj.get("spec")).get("selector"),
-                       as_dict(old.get("spec")).get("selector"), "spec.selector")
+validate_daemonset = with_immutable_selector(validate_daemonset_spec)
 
 
 def validate_replicationcontroller_spec(errs: ErrorList, spec: Any, path: str = "spec") -> None:

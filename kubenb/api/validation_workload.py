@@ -4,18 +4,27 @@ Deployments, ReplicaSets, StatefulSets, DaemonSets, ReplicationControllers and J
 check their spec in the order of their own upstream function, so each keeps its own
 sequence; the steps they have in common live here, in the API server's words: a required,
 non-empty selector, the selector/template-labels mismatch, and the template's
-restartPolicy (with `activeDeadlineSeconds` forbidden where pods must keep running).
+restartPolicy (with `activeDeadlineSeconds` forbidden where pods must keep running), and
+the create/update frame of the kinds whose selector is immutable (`with_immutable_selector`).
 Called by validation_apps, validation_daemon, validation_stateful and validation_batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from kubenb.api.errors import ErrorList
 from kubenb.api.objects import Obj
-from kubenb.api.validation_meta import selector_is_empty, validate_label_selector
+from kubenb.api.validation_meta import (
+    as_dict,
+    name_is_dns_subdomain,
+    selector_is_empty,
+    validate_immutable,
+    validate_label_selector,
+    validate_object_meta,
+    validate_object_meta_update,
+)
 
 SELECTOR_MISMATCH = "`selector` does not match template `labels`"
 
@@ -49,3 +58,24 @@ def validate_template_restart(
     if deadline_kind is not None and template_spec.get("activeDeadlineSeconds") is not None:
         errs.forbidden(f"{template_path}.spec.activeDeadlineSeconds",
                        f"activeDeadlineSeconds in {deadline_kind} is not Supported")
+
+
+SpecCheck = Callable[[ErrorList, Any], None]
+ObjectCheck = Callable[[ErrorList, Obj, "Obj | None"], None]
+
+
+def with_immutable_selector(validate_spec: SpecCheck) -> ObjectCheck:
+    """ValidateDeployment / ValidateReplicaSet / ValidateDaemonSet and their Update forms:
+    the object's metadata, its spec, and on update an unchanged `spec.selector`."""
+
+    def validate(errs: ErrorList, obj: Obj, old: Obj | None) -> None:
+        if old is None:
+            validate_object_meta(errs, obj.get("metadata"), True, name_is_dns_subdomain)
+            validate_spec(errs, obj.get("spec"))
+            return
+        validate_object_meta_update(errs, obj.get("metadata"), old.get("metadata"))
+        validate_spec(errs, obj.get("spec"))
+        validate_immutable(errs, as_dict(obj.get("spec")).get("selector"),
+                           as_dict(old.get("spec")).get("selector"), "spec.selector")
+
+    return validate
