@@ -24,6 +24,7 @@ from kubenb.api.defaults_batch import default_cronjob, default_job
 from kubenb.api.defaults_pod import canonical_resources, default_pod, default_template
 from kubenb.api.defaults_stateful import default_claim, make_statefulset_defaulter
 from kubenb.api.objects import Obj
+from kubenb.api.validation_rbac import default_binding
 
 
 def _default_rolling_strategy(
@@ -192,6 +193,8 @@ _DEFAULTERS: dict[str, Callable[[Obj], None]] = {
     "CronJob": default_cronjob,
     "HorizontalPodAutoscaler": defaults_autoscaling.default_hpa,
     "PodDisruptionBudget": defaults_autoscaling.default_pdb,
+    "RoleBinding": default_binding,
+    "ClusterRoleBinding": default_binding,
 }
 
 

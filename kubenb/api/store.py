@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import collections
 import random
+import secrets
 import threading
 from collections.abc import Callable, Iterable
 from datetime import timedelta
@@ -67,6 +68,9 @@ class Store:
         self.registry = registry
         self.rng = random.Random(seed)
         self._seed = seed
+        # signs this cluster's ServiceAccount tokens (api/tokens.py): another cluster's
+        # tokens do not verify here
+        self.token_key = secrets.token_bytes(32)
         # generateName suffixes come from one generator per prefix (when seeded), so a
         # ReplicaSet's pod names do not shift with how many Events or UIDs came before.
         self._name_rngs: dict[str, random.Random] = {}

@@ -37,6 +37,12 @@ from kubenb.api.validation_core import (
 from kubenb.api.validation_daemon import validate_daemonset, validate_replicationcontroller
 from kubenb.api.validation_meta import as_dict, as_list
 from kubenb.api.validation_pod import validate_pod_create, validate_pod_update
+from kubenb.api.validation_rbac import (
+    validate_cluster_role,
+    validate_cluster_role_binding,
+    validate_role,
+    validate_role_binding,
+)
 from kubenb.api.validation_stateful import (
     validate_claim,
     validate_controller_revision,
@@ -72,6 +78,10 @@ _VALIDATORS: dict[str, Validator] = {
     "CronJob": validate_cronjob,
     "HorizontalPodAutoscaler": validate_hpa,
     "PodDisruptionBudget": validate_pdb,
+    "Role": validate_role,
+    "ClusterRole": validate_cluster_role,
+    "RoleBinding": validate_role_binding,
+    "ClusterRoleBinding": validate_cluster_role_binding,
 }
 
 

@@ -1,4 +1,4 @@
-"""The request handler base: bearer-token auth, body limits, decoding, Status error bodies.
+"""The request handler base: authentication and authorization (server/auth.py), body limits, decoding, Status error bodies.
 
 Every API handler derives from `ApiRequestHandler`. `prepare()` refuses requests without
 the server's bearer token (401 Status, as the apiserver words it); request bodies stream in
@@ -11,7 +11,6 @@ Kubernetes protobuf (`protobuf.decode`).
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 import tornado.web
 
 from kubenb.api.errors import ApiError, BadRequest, InternalError
-from kubenb.server import protobuf
+from kubenb.api.rbac import UserInfo
+from kubenb.server import auth, protobuf
 
 if TYPE_CHECKING:
     from kubenb.server.app import ApiServer
@@ -53,10 +53,18 @@ class AuthMixin:
     api: ApiServer
     request: Any
 
+    user: UserInfo | None = None
+
     def authorized(self) -> bool:
-        header = self.request.headers.get("Authorization", "")
-        want = f"Bearer {self.api.token}"
-        return hmac.compare_digest(header.encode("utf-8", "replace"), want.encode("utf-8"))
+        """Authenticate (`self.user`), apply impersonation and authorize the request:
+        False for no credentials (401), the authorizer's Forbidden for a refusal (403)."""
+        user = auth.authenticate(self.api, self.request.headers)
+        if user is None:
+            return False
+        self.user = auth.effective_user(self.api, user, self.request.headers)
+        watch = self.request.query_arguments.get("watch", [b""])[-1].lower() in (b"true", b"1")
+        auth.check(self.api, self.user, self.request.method, self.request.path, watch)
+        return True
 
 
 class ApiRequestHandler(AuthMixin, tornado.web.RequestHandler):

@@ -4,7 +4,7 @@
 
 DIR holds `<name>.proto` (k8s.io/api and k8s.io/apimachinery `generated.proto`) and
 `<name>.types.go` files side by side (core_v1, apps_v1, batch_v1, autoscaling_v2, policy_v1,
-meta_v1, intstr, resource). The .proto gives each message's field numbers and wire types; types.go gives
+rbac_v1, authentication_v1, authorization_v1, meta_v1, intstr, resource). The .proto gives each message's field numbers and wire types; types.go gives
 what JSON does with a zero value (a pointer or a field without `omitempty` keeps it) and
 which fields are inlined. Only messages reachable from `ROOTS` are written. Nothing reads
 .proto files at run time.
@@ -26,7 +26,12 @@ ROOTS = [
 ] + ["k8s.io.api.batch.v1.CronJob", "k8s.io.api.batch.v1.Job",
      "k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler",
      "k8s.io.api.policy.v1.Eviction", "k8s.io.api.policy.v1.PodDisruptionBudget",
-     "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions"]
+     "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions"
+] + ["k8s.io.api.rbac.v1." + k for k in ("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding")
+] + ["k8s.io.api.authentication.v1." + k for k in ("SelfSubjectReview", "TokenRequest", "TokenReview")
+] + ["k8s.io.api.authorization.v1." + k for k in (
+        "LocalSubjectAccessReview", "SelfSubjectAccessReview", "SelfSubjectRulesReview",
+        "SubjectAccessReview")]
 # Messages decoded by hand (protobuf.py), not walked into.
 SPECIAL = {
     "k8s.io.apimachinery.pkg.apis.meta.v1.Time",

@@ -174,6 +174,144 @@ MESSAGES: dict[str, dict[int, tuple[str, str, int]]] = {
         1: ('type', 'string', 0),
         2: ('rollingUpdate', 'k8s.io.api.apps.v1.RollingUpdateStatefulSetStrategy', 2),
     },
+    'k8s.io.api.authentication.v1.AttestationValue': {
+        1: ('items', 'string', 1),
+    },
+    'k8s.io.api.authentication.v1.BoundObjectReference': {
+        1: ('kind', 'string', 0),
+        2: ('apiVersion', 'string', 0),
+        3: ('name', 'string', 0),
+        4: ('uid', 'string', 0),
+    },
+    'k8s.io.api.authentication.v1.ExtraValue': {
+        1: ('items', 'string', 1),
+    },
+    'k8s.io.api.authentication.v1.SelfSubjectReview': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('status', 'k8s.io.api.authentication.v1.SelfSubjectReviewStatus', 0),
+    },
+    'k8s.io.api.authentication.v1.SelfSubjectReviewStatus': {
+        1: ('userInfo', 'k8s.io.api.authentication.v1.UserInfo', 0),
+    },
+    'k8s.io.api.authentication.v1.TokenRequest': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.authentication.v1.TokenRequestSpec', 2),
+        3: ('status', 'k8s.io.api.authentication.v1.TokenRequestStatus', 0),
+    },
+    'k8s.io.api.authentication.v1.TokenRequestSpec': {
+        1: ('audiences', 'string', 3),
+        3: ('boundObjectRef', 'k8s.io.api.authentication.v1.BoundObjectReference', 2),
+        4: ('expirationSeconds', 'int64', 2),
+        5: ('attestations', 'map:k8s.io.api.authentication.v1.AttestationValue', 0),
+    },
+    'k8s.io.api.authentication.v1.TokenRequestStatus': {
+        1: ('token', 'string', 2),
+        2: ('expirationTimestamp', 'k8s.io.apimachinery.pkg.apis.meta.v1.Time', 2),
+    },
+    'k8s.io.api.authentication.v1.TokenReview': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.authentication.v1.TokenReviewSpec', 2),
+        3: ('status', 'k8s.io.api.authentication.v1.TokenReviewStatus', 0),
+    },
+    'k8s.io.api.authentication.v1.TokenReviewSpec': {
+        1: ('token', 'string', 0),
+        2: ('audiences', 'string', 1),
+    },
+    'k8s.io.api.authentication.v1.TokenReviewStatus': {
+        1: ('authenticated', 'bool', 0),
+        2: ('user', 'k8s.io.api.authentication.v1.UserInfo', 0),
+        3: ('error', 'string', 0),
+        4: ('audiences', 'string', 1),
+    },
+    'k8s.io.api.authentication.v1.UserInfo': {
+        1: ('username', 'string', 0),
+        2: ('uid', 'string', 0),
+        3: ('groups', 'string', 1),
+        4: ('extra', 'map:k8s.io.api.authentication.v1.ExtraValue', 0),
+    },
+    'k8s.io.api.authorization.v1.ExtraValue': {
+        1: ('items', 'string', 1),
+    },
+    'k8s.io.api.authorization.v1.FieldSelectorAttributes': {
+        1: ('rawSelector', 'string', 0),
+        2: ('requirements', 'k8s.io.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement', 1),
+    },
+    'k8s.io.api.authorization.v1.LabelSelectorAttributes': {
+        1: ('rawSelector', 'string', 0),
+        2: ('requirements', 'k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement', 1),
+    },
+    'k8s.io.api.authorization.v1.LocalSubjectAccessReview': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.authorization.v1.SubjectAccessReviewSpec', 2),
+        3: ('status', 'k8s.io.api.authorization.v1.SubjectAccessReviewStatus', 0),
+    },
+    'k8s.io.api.authorization.v1.NonResourceAttributes': {
+        1: ('path', 'string', 0),
+        2: ('verb', 'string', 0),
+    },
+    'k8s.io.api.authorization.v1.NonResourceRule': {
+        1: ('verbs', 'string', 3),
+        2: ('nonResourceURLs', 'string', 1),
+    },
+    'k8s.io.api.authorization.v1.ResourceAttributes': {
+        1: ('namespace', 'string', 0),
+        2: ('verb', 'string', 0),
+        3: ('group', 'string', 0),
+        4: ('version', 'string', 0),
+        5: ('resource', 'string', 0),
+        6: ('subresource', 'string', 0),
+        7: ('name', 'string', 0),
+        8: ('fieldSelector', 'k8s.io.api.authorization.v1.FieldSelectorAttributes', 2),
+        9: ('labelSelector', 'k8s.io.api.authorization.v1.LabelSelectorAttributes', 2),
+    },
+    'k8s.io.api.authorization.v1.ResourceRule': {
+        1: ('verbs', 'string', 3),
+        2: ('apiGroups', 'string', 1),
+        3: ('resources', 'string', 1),
+        4: ('resourceNames', 'string', 1),
+    },
+    'k8s.io.api.authorization.v1.SelfSubjectAccessReview': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.authorization.v1.SelfSubjectAccessReviewSpec', 2),
+        3: ('status', 'k8s.io.api.authorization.v1.SubjectAccessReviewStatus', 0),
+    },
+    'k8s.io.api.authorization.v1.SelfSubjectAccessReviewSpec': {
+        1: ('resourceAttributes', 'k8s.io.api.authorization.v1.ResourceAttributes', 2),
+        2: ('nonResourceAttributes', 'k8s.io.api.authorization.v1.NonResourceAttributes', 2),
+    },
+    'k8s.io.api.authorization.v1.SelfSubjectRulesReview': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.authorization.v1.SelfSubjectRulesReviewSpec', 2),
+        3: ('status', 'k8s.io.api.authorization.v1.SubjectRulesReviewStatus', 0),
+    },
+    'k8s.io.api.authorization.v1.SelfSubjectRulesReviewSpec': {
+        1: ('namespace', 'string', 0),
+    },
+    'k8s.io.api.authorization.v1.SubjectAccessReview': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.authorization.v1.SubjectAccessReviewSpec', 2),
+        3: ('status', 'k8s.io.api.authorization.v1.SubjectAccessReviewStatus', 0),
+    },
+    'k8s.io.api.authorization.v1.SubjectAccessReviewSpec': {
+        1: ('resourceAttributes', 'k8s.io.api.authorization.v1.ResourceAttributes', 2),
+        2: ('nonResourceAttributes', 'k8s.io.api.authorization.v1.NonResourceAttributes', 2),
+        3: ('user', 'string', 0),
+        4: ('groups', 'string', 1),
+        5: ('extra', 'map:k8s.io.api.authorization.v1.ExtraValue', 0),
+        6: ('uid', 'string', 0),
+    },
+    'k8s.io.api.authorization.v1.SubjectAccessReviewStatus': {
+        1: ('allowed', 'bool', 2),
+        2: ('reason', 'string', 0),
+        3: ('evaluationError', 'string', 0),
+        4: ('denied', 'bool', 0),
+    },
+    'k8s.io.api.authorization.v1.SubjectRulesReviewStatus': {
+        1: ('resourceRules', 'k8s.io.api.authorization.v1.ResourceRule', 3),
+        2: ('nonResourceRules', 'k8s.io.api.authorization.v1.NonResourceRule', 3),
+        3: ('incomplete', 'bool', 2),
+        4: ('evaluationError', 'string', 0),
+    },
     'k8s.io.api.autoscaling.v2.ContainerResourceMetricSource': {
         1: ('name', 'string', 2),
         2: ('target', 'k8s.io.api.autoscaling.v2.MetricTarget', 2),
@@ -1613,6 +1751,46 @@ MESSAGES: dict[str, dict[int, tuple[str, str, int]]] = {
         6: ('expectedPods', 'int32', 2),
         7: ('conditions', 'k8s.io.apimachinery.pkg.apis.meta.v1.Condition', 1),
     },
+    'k8s.io.api.rbac.v1.AggregationRule': {
+        1: ('clusterRoleSelectors', 'k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector', 1),
+    },
+    'k8s.io.api.rbac.v1.ClusterRole': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('rules', 'k8s.io.api.rbac.v1.PolicyRule', 3),
+        3: ('aggregationRule', 'k8s.io.api.rbac.v1.AggregationRule', 2),
+    },
+    'k8s.io.api.rbac.v1.ClusterRoleBinding': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('subjects', 'k8s.io.api.rbac.v1.Subject', 1),
+        3: ('roleRef', 'k8s.io.api.rbac.v1.RoleRef', 2),
+    },
+    'k8s.io.api.rbac.v1.PolicyRule': {
+        1: ('verbs', 'string', 3),
+        2: ('apiGroups', 'string', 1),
+        3: ('resources', 'string', 1),
+        4: ('resourceNames', 'string', 1),
+        5: ('nonResourceURLs', 'string', 1),
+    },
+    'k8s.io.api.rbac.v1.Role': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('rules', 'k8s.io.api.rbac.v1.PolicyRule', 3),
+    },
+    'k8s.io.api.rbac.v1.RoleBinding': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('subjects', 'k8s.io.api.rbac.v1.Subject', 1),
+        3: ('roleRef', 'k8s.io.api.rbac.v1.RoleRef', 2),
+    },
+    'k8s.io.api.rbac.v1.RoleRef': {
+        1: ('apiGroup', 'string', 2),
+        2: ('kind', 'string', 2),
+        3: ('name', 'string', 2),
+    },
+    'k8s.io.api.rbac.v1.Subject': {
+        1: ('kind', 'string', 2),
+        2: ('apiGroup', 'string', 0),
+        3: ('name', 'string', 2),
+        4: ('namespace', 'string', 0),
+    },
     'k8s.io.api.scheduling.v1alpha3.TopologyConstraint': {
         1: ('key', 'string', 2),
     },
@@ -1656,6 +1834,11 @@ MESSAGES: dict[str, dict[int, tuple[str, str, int]]] = {
         4: ('propagationPolicy', 'string', 2),
         5: ('dryRun', 'string', 1),
         6: ('ignoreStoreReadErrorWithClusterBreakingPotential', 'bool', 2),
+    },
+    'k8s.io.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement': {
+        1: ('key', 'string', 2),
+        2: ('operator', 'string', 2),
+        3: ('values', 'string', 1),
     },
     'k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector': {
         1: ('matchLabels', 'map:string', 0),

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 import tornado.web
 
 from kubenb.api.errors import MethodNotAllowed, NotFound
-from kubenb.server import negotiate, resources, subresources
+from kubenb.api.reviews import REVIEW_KINDS
+from kubenb.server import negotiate, resources, reviews, subresources
 from kubenb.server.handler import ApiRequestHandler
 from kubenb.server.paths import NoRoute, parse
 from kubenb.server.pods import ExecHandler, serve_log
@@ -147,7 +148,10 @@ class ResourceHandler(ApiRequestHandler):
             raise NoRoute()
         method = self.request.method
         sub = t.subresource
-        if sub is None and t.name is None:
+        if t.kind in REVIEW_KINDS:
+            if method == "POST" and t.name is None:
+                return reviews.review(self, t)
+        elif sub is None and t.name is None:
             if method == "GET":
                 if self.flag("watch"):
                     await serve_watch(self, t)
@@ -180,6 +184,9 @@ class ResourceHandler(ApiRequestHandler):
         elif sub == "eviction" and t.kind == "Pod":
             if method == "POST":
                 return subresources.eviction(self, t)
+        elif sub == "token" and t.kind == "ServiceAccount":
+            if method == "POST":
+                return reviews.token(self, t)
         else:
             raise NoRoute()
         raise MethodNotAllowed("the server does not allow this method on the requested "

@@ -21,6 +21,7 @@ from . import (
     rows_core,
     rows_daemon,
     rows_pod,
+    rows_rbac,
     rows_stateful,
 )
 from .model import Column, Row, Table
@@ -105,6 +106,12 @@ COLUMNS: dict[str, tuple[list[Column], RowFunc]] = {
     "PodDisruptionBudget": ([
         _NAME, Column("Min Available"), Column("Max Unavailable"), _int("Allowed Disruptions"), _AGE,
     ], rows_autoscaling.pdb_row),
+    **{kind: ([_NAME, Column("Created At", type="date")], rows_rbac.role_row)
+       for kind in ("Role", "ClusterRole")},
+    **{kind: ([_NAME, Column("Role"), _AGE, Column("Users", priority=1),
+               Column("Groups", priority=1), Column("ServiceAccounts", priority=1)],
+              rows_rbac.rolebinding_row)
+       for kind in ("RoleBinding", "ClusterRoleBinding")},
 }
 
 DEFAULT: tuple[list[Column], RowFunc] = ([_NAME, _AGE], rows_core.default_row)
