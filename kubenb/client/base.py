@@ -139,6 +139,11 @@ class Client(Protocol):
         """POST pods/NAME/eviction: a delete a PodDisruptionBudget may refuse (TooManyRequests)."""
         ...
 
+    def request_token(self, namespace: str, name: str,
+                      request: dict[str, Any]) -> dict[str, Any]:
+        """POST serviceaccounts/NAME/token: the TokenRequest, answered with its token."""
+        ...
+
     def watch(
         self,
         kind: str,

@@ -272,6 +272,13 @@ class HttpClient:
                             query=_dry(dry_run), body=body, content_type="application/json",
                             what=("create", "pods", name))
 
+    def request_token(self, namespace: str, name: str,
+                      request: dict[str, Any]) -> dict[str, Any]:
+        return self.transport.json("POST", resource_path(self._rt("ServiceAccount"), namespace,
+                                                         name, "token"),
+                                   body=request, content_type="application/json",
+                                   what=("create", "serviceaccounts", name))
+
     # ---- streams ---------------------------------------------------------------------------
 
     def watch(

@@ -17,7 +17,9 @@ from kubenb.api.eviction import evict
 from kubenb.api.objects import WatchEvent, clone
 from kubenb.api.patch import apply_patch
 from kubenb.api.registry import Registry
+from kubenb.api.reviews import REVIEW_KINDS, review
 from kubenb.api.store import Store
+from kubenb.api.tokens import request_token
 from kubenb.api.watch import QueueWatch
 from kubenb.client.base import (
     NO_FORWARDING,
@@ -114,6 +116,8 @@ class InProcessClient:
         return [clone(o) for o in items], rv
 
     def create(self, obj: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
+        if obj.get("kind") in REVIEW_KINDS:  # answered for the kubeconfig's admin, not stored
+            return review(self.store, obj)
         return clone(self.store.create(obj, dry_run=dry_run))
 
     def update(
@@ -162,6 +166,10 @@ class InProcessClient:
               dry_run: bool = False) -> None:
         evict(self.store, namespace, name, grace_period_seconds=grace_period_seconds,
               dry_run=dry_run)
+
+    def request_token(self, namespace: str, name: str,
+                      request: dict[str, Any]) -> dict[str, Any]:
+        return request_token(self.store, namespace, name, request)
 
     def watch(
         self,

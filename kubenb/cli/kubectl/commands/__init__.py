@@ -10,6 +10,7 @@ from kubenb.cli.kubectl.app import Command
 from kubenb.cli.kubectl.commands import (
     api_resources,
     apply,
+    auth,
     autoscale,
     cluster_info,
     config,
@@ -46,5 +47,5 @@ def root() -> Command:
         scale.COMMAND, autoscale.COMMAND, set.COMMAND, rollout.COMMAND, wait.COMMAND, logs.COMMAND,
         exec.COMMAND, *nodes.COMMANDS, top.COMMAND, version.COMMAND, cluster_info.COMMAND,
         api_resources.COMMAND, config.COMMAND, explain.COMMAND, proxy.COMMAND,
-        port_forward.COMMAND,
+        port_forward.COMMAND, auth.COMMAND,
     )

@@ -1,0 +1,128 @@
+"""RBAC over HTTP: ServiceAccount tokens are authorized, admins are not limited, impersonation
+needs its verb, and kubenb's kubectl prints what real kubectl prints for the RBAC commands."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import Kube
+from tests.server.conftest import KUBECTL_132, Served
+
+
+@pytest.fixture
+def account(served: Served) -> Iterator[str]:
+    """A ServiceAccount `bot` in `default`, its token; bindings made by a test are removed."""
+    assert served.kubectl("create", "serviceaccount", "bot").rc == 0
+    token = served.kubectl("create", "token", "bot").out.strip()
+    try:
+        yield token
+    finally:
+        served.kubectl("delete", "rolebinding,role", "--all")
+        served.kubectl("delete", "serviceaccount", "bot")
+
+
+def test_a_token_without_bindings_is_refused_on_every_verb(served: Served, account: str) -> None:
+    for args in (("get", "pods"), ("get", "nodes"), ("create", "deployment", "x", "--image=nginx"),
+                 ("delete", "service", "kubernetes"), ("get", "pods", "-w")):
+        run = served.kubectl("--token", account, *args, binary=KUBECTL_132)
+        assert run.rc == 1, args
+        assert " is forbidden: User \"system:serviceaccount:default:bot\" cannot" in run.err, args
+    run = served.kubectl("--token", account, "get", "deploy", binary=KUBECTL_132)
+    assert run.err == ('Error from server (Forbidden): deployments.apps is forbidden: User '
+                       '"system:serviceaccount:default:bot" cannot list resource "deployments" in '
+                       'API group "apps" in the namespace "default"\n')
+    reply = served.request("GET", "/api/v1/namespaces/default/pods/web",
+                           headers={"Authorization": f"Bearer {account}"}, token=False)
+    assert reply.status == 403
+    assert reply.json() == {
+        "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+        "message": 'pods "web" is forbidden: User "system:serviceaccount:default:bot" cannot get '
+                   'resource "pods" in API group "" in the namespace "default"',
+        "reason": "Forbidden", "details": {"name": "web", "kind": "pods"}, "code": 403}
+    assert served.store.try_get("Deployment", "default", "x") is None
+
+
+def test_a_rolebinding_opens_exactly_its_rules(served: Served, account: str) -> None:
+    assert served.kubectl("create", "role", "reader", "--verb=get,list",
+                          "--resource=pods").out == "role.rbac.authorization.k8s.io/reader created\n"
+    assert served.kubectl("create", "rolebinding", "bot-reads", "--role=reader",
+                          "--serviceaccount=default:bot").rc == 0
+    assert served.kubectl("--token", account, "get", "pods").rc == 0
+    assert served.kubectl("--token", account, "get", "pods", "-n", "kube-system").rc == 1
+    assert served.kubectl("--token", account, "auth", "can-i", "list", "pods").out == "yes\n"
+    no = served.kubectl("--token", account, "auth", "can-i", "create", "pods")
+    assert (no.out, no.rc) == ("no\n", 1)
+    who = served.kubectl("--token", account, "auth", "whoami", binary=KUBECTL_132)
+    assert who.out.splitlines()[1] == "Username    system:serviceaccount:default:bot"
+
+
+def test_impersonation_needs_the_impersonate_verb(served: Served, account: str) -> None:
+    run = served.kubectl("--token", account, "get", "pods", "--as=jane")
+    assert run.err == ('Error from server (Forbidden): users "jane" is forbidden: User '
+                       '"system:serviceaccount:default:bot" cannot impersonate resource "users" '
+                       'in API group "" at the cluster scope\n')
+    assert served.kubectl("auth", "can-i", "get", "pods", "--as=jane").out == "no\n"
+    assert served.kubectl("create", "clusterrolebinding", "jane-view", "--clusterrole=view",
+                          "--user=jane").rc == 0
+    try:
+        served.cluster.wait_for(lambda: served.kubectl(
+            "auth", "can-i", "get", "pods", "--as=jane").out == "yes\n", 60)
+        assert served.kubectl("get", "pods", "--as=jane").rc == 0
+        assert served.kubectl("delete", "svc", "kubernetes", "--as=jane").rc == 1
+    finally:
+        served.kubectl("delete", "clusterrolebinding", "jane-view")
+
+
+def test_review_kinds_are_answered_not_stored(served: Served) -> None:
+    body = {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
+            "spec": {"resourceAttributes": {"verb": "delete", "resource": "nodes"}}}
+    reply = served.request("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", body)
+    assert reply.status == 201
+    assert reply.json()["status"] == {"allowed": True}
+    other = served.request("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", body,
+                           headers={"Impersonate-User": "jane"})
+    assert other.json()["status"] == {"allowed": False}
+
+
+@pytest.mark.parametrize("line", [
+    "get clusterrolebindings -o wide",
+    "get clusterroles",
+    "auth can-i list pods",
+    "auth can-i get nodes",
+    "auth can-i get /version",
+    "auth can-i frob widgets",
+    "auth whoami",
+    "create role r --verb=get --resource=deploy,pods,rs/scale --dry-run=server -o yaml",
+    "create role r --resource=pods",
+    "create role r --verb=get --resource=widgets",
+    "create rolebinding b --role=r --clusterrole=c",
+    "create rolebinding b --clusterrole=view --serviceaccount=bad --dry-run=server",
+    "create clusterrolebinding b --clusterrole=view --user=u --group=g "
+    "--serviceaccount=ns:sa -o yaml --dry-run=server",
+])
+def test_kubenb_kubectl_prints_what_kubectl_prints(served: Served, line: str) -> None:
+    ours = Kube(served.cluster)(line)
+    theirs = served.kubectl(*line.split(), binary=KUBECTL_132)
+    if "-o json" in line or "-o yaml" in line:
+        def strip(text: str) -> str:
+            return "\n".join(x for x in text.splitlines()
+                             if "creationTimestamp" not in x and '"uid"' not in x
+                             and "uid:" not in x)
+        assert strip(ours.out) == strip(theirs.out)
+    else:
+        assert re.sub(r"\d+s ", "AGE", ours.out) == re.sub(r"\d+s ", "AGE", theirs.out)
+    assert (ours.err, ours.rc) == (theirs.err, theirs.rc)
+
+
+def test_create_token_over_the_in_process_client_is_accepted_by_the_server(
+        served: Served, account: str) -> None:
+    token = Kube(served.cluster)("create token bot --duration=20m").out.strip()
+    claims = json.loads(__import__("base64").urlsafe_b64decode(token.split(".")[1] + "=="))
+    assert claims["exp"] - claims["iat"] == 1200
+    assert claims["sub"] == "system:serviceaccount:default:bot"
+    run = served.kubectl("--token", token, "auth", "whoami")
+    assert run.rc == 0 and "system:serviceaccount:default:bot" in run.out
