@@ -18,6 +18,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
 from kubenb.api.admission import DefaultTolerations
+from kubenb.api.apiservices import ensure_local
 from kubenb.api.rbac_bootstrap import ensure_policy
 from kubenb.api.store import Store
 from kubenb.api.strategy_daemon import DaemonSetTemplateGeneration
@@ -25,6 +26,7 @@ from kubenb.api.watch import to_loop
 from kubenb.clock import Clock, RealClock
 from kubenb.component import Component, ServedApi, StopHook
 from kubenb.config import Context, NodeShape, Timings, default_state_dir
+from kubenb.controllers.apiservice import APIServiceAvailabilityController
 from kubenb.controllers.base import ControllerRunner
 from kubenb.controllers.clusterroleaggregation import ClusterRoleAggregationController
 from kubenb.controllers.cronjob import CronJobController
@@ -125,7 +127,7 @@ class Cluster:
                     CronJobController, TTLAfterFinishedController,
                     DaemonSetController, ReplicationControllerController,
                     StatefulSetController, DisruptionController,
-                    ClusterRoleAggregationController):
+                    ClusterRoleAggregationController, APIServiceAvailabilityController):
             runner.add(cls(self.ctx))
         runner.add(HorizontalController(self.ctx, self.metrics))
         return runner
@@ -225,6 +227,7 @@ class Cluster:
     async def _astart(self) -> None:
         self.store.ensure_namespaces()
         ensure_policy(self.store)
+        ensure_local(self.store)
         self.services.bootstrap(self.addresses.node_ip(1))
         self.runner.start()
         if self.scraper is not None:

@@ -69,6 +69,8 @@ RESOURCES: tuple[ResourceType, ...] = (
     _rt("", "ServiceAccount", "serviceaccounts", short_names=("sa",), subresources=("token",)),
     _rt("", "Service", "services", short_names=("svc",), categories=("all",),
         subresources=("status",), has_status=True),
+    _rt("apiregistration.k8s.io", "APIService", "apiservices", False,
+        subresources=("status",), has_status=True),
     _rt("apps", "Deployment", "deployments", short_names=("deploy",), categories=("all",),
         subresources=("scale", "status"), has_status=True),
     _rt("apps", "ReplicaSet", "replicasets", short_names=("rs",), categories=("all",),

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from kubenb.api.apiservices import validate_apiservice
 from kubenb.api.errors import BadRequest, ErrorList, Invalid
 from kubenb.api.objects import Obj
 from kubenb.api.quantity import parse_quantity
@@ -78,6 +79,7 @@ _VALIDATORS: dict[str, Validator] = {
     "CronJob": validate_cronjob,
     "HorizontalPodAutoscaler": validate_hpa,
     "PodDisruptionBudget": validate_pdb,
+    "APIService": validate_apiservice,
     "Role": validate_role,
     "ClusterRole": validate_cluster_role,
     "RoleBinding": validate_role_binding,

@@ -126,3 +126,11 @@ def test_create_token_over_the_in_process_client_is_accepted_by_the_server(
     assert claims["sub"] == "system:serviceaccount:default:bot"
     run = served.kubectl("--token", token, "auth", "whoami")
     assert run.rc == 0 and "system:serviceaccount:default:bot" in run.out
+
+
+def test_apiservices_as_kubectl_lists_them(served: Served) -> None:
+    run = served.kubectl("get", "apiservices", binary=KUBECTL_132)
+    lines = run.out.splitlines()
+    assert lines[0].split() == ["NAME", "SERVICE", "AVAILABLE", "AGE"]
+    assert lines[1].split()[:3] == ["v1.", "Local", "True"]
+    assert Kube(served.cluster)("get apiservices").out.splitlines()[:2] == lines[:2]

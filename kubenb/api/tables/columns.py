@@ -15,6 +15,7 @@ from typing import Any
 from kubenb.api.registry import REGISTRY, UnknownResource
 
 from . import (
+    rows_apiservice,
     rows_apps,
     rows_autoscaling,
     rows_batch,
@@ -106,6 +107,8 @@ COLUMNS: dict[str, tuple[list[Column], RowFunc]] = {
     "PodDisruptionBudget": ([
         _NAME, Column("Min Available"), Column("Max Unavailable"), _int("Allowed Disruptions"), _AGE,
     ], rows_autoscaling.pdb_row),
+    "APIService": ([_NAME, Column("Service"), Column("Available"), _AGE],
+                   rows_apiservice.apiservice_row),
     **{kind: ([_NAME, Column("Created At", type="date")], rows_rbac.role_row)
        for kind in ("Role", "ClusterRole")},
     **{kind: ([_NAME, Column("Role"), _AGE, Column("Users", priority=1),
