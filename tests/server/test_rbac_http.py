@@ -56,6 +56,8 @@ def test_a_rolebinding_opens_exactly_its_rules(served: Served, account: str) -> 
     assert served.kubectl("--token", account, "auth", "can-i", "list", "pods").out == "yes\n"
     no = served.kubectl("--token", account, "auth", "can-i", "create", "pods")
     assert (no.out, no.rc) == ("no\n", 1)
+    listing = served.kubectl("--token", account, "auth", "can-i", "--list", binary=KUBECTL_132)
+    assert "pods                                            []                  []               [get list]" in listing.out
     who = served.kubectl("--token", account, "auth", "whoami", binary=KUBECTL_132)
     assert who.out.splitlines()[1] == "Username    system:serviceaccount:default:bot"
 
@@ -96,6 +98,9 @@ def test_review_kinds_are_answered_not_stored(served: Served) -> None:
     "auth can-i get /version",
     "auth can-i frob widgets",
     "auth whoami",
+    "auth can-i --list",
+    "auth can-i --list -n kube-system --no-headers",
+    "auth can-i --list pods",
     "create role r --verb=get --resource=deploy,pods,rs/scale --dry-run=server -o yaml",
     "create role r --resource=pods",
     "create role r --verb=get --resource=widgets",
@@ -134,3 +139,34 @@ def test_apiservices_as_kubectl_lists_them(served: Served) -> None:
     assert lines[0].split() == ["NAME", "SERVICE", "AVAILABLE", "AGE"]
     assert lines[1].split()[:3] == ["v1.", "Local", "True"]
     assert Kube(served.cluster)("get apiservices").out.splitlines()[:2] == lines[:2]
+
+
+@pytest.mark.parametrize("line", [
+    "describe clusterrole view", "describe clusterrole edit", "describe clusterrole cluster-admin",
+    "describe clusterrole system:discovery", "describe clusterrolebinding cluster-admin",
+    "describe clusterrolebinding minikube-rbac", "describe clusterrole mixed",
+    "describe role mixed -n kube-public", "describe rolebinding mixed -n kube-public",
+])
+def test_describe_rbac_as_kubectl(served: Served, line: str) -> None:
+    mixed = [{"apiGroups": ["", "apps"], "resources": ["pods", "deployments/scale"],
+              "verbs": ["get", "update"], "resourceNames": ["a", "b"]},
+             {"apiGroups": [""], "resources": ["pods"], "verbs": ["list"]},
+             {"apiGroups": [""], "resources": ["pods"], "verbs": ["watch", "list"]}]
+    store = served.store
+    for kind, ns in (("ClusterRole", None), ("Role", "kube-public")):
+        if store.try_get(kind, ns, "mixed") is None:
+            meta = {"name": "mixed", **({"namespace": ns} if ns else {})}
+            store.create({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": kind,
+                          "metadata": meta, "rules": mixed})
+    if store.try_get("RoleBinding", "kube-public", "mixed") is None:
+        store.create({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+                      "metadata": {"name": "mixed", "namespace": "kube-public",
+                                   "labels": {"a": "b"}},
+                      "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role",
+                                  "name": "mixed"},
+                      "subjects": [{"kind": "User", "name": "u"},
+                                   {"kind": "ServiceAccount", "name": "s", "namespace": "x"}]})
+    served.cluster.wait_for(lambda: bool(store.get("ClusterRole", None, "edit").get("rules")), 30)
+    ours = Kube(served.cluster)(line)
+    theirs = served.kubectl(*line.split(), binary=KUBECTL_132)
+    assert (ours.out, ours.err, ours.rc) == (theirs.out, theirs.err, theirs.rc)

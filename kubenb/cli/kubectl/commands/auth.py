@@ -12,6 +12,7 @@ from typing import Any
 
 from kubenb.api.registry import UnknownResource
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
+from kubenb.cli.kubectl.describe.rbac import access_rules
 from kubenb.cli.kubectl.flags import Flag
 
 _RESOURCE_VERBS = ("get", "list", "watch", "create", "update", "patch", "delete",
@@ -36,8 +37,9 @@ def _resource(ctx: Ctx, text: str) -> tuple[str, str, bool]:
 
 def run_can_i(ctx: Ctx, args: list[str]) -> int:
     if ctx.flag("list"):
-        raise CommandError("--list is not supported by kubenb's kubectl yet; "
-                           "real kubectl against the cluster's API server answers it")
+        if args:
+            raise CommandError("list option must be specified with no arguments")
+        return _list_rules(ctx)
     if len(args) != 2:
         raise CommandError("you must specify two arguments: verb resource or verb "
                            "resource/resourceName.\nSee 'kubectl auth can-i -h' for help and "
@@ -77,6 +79,30 @@ def run_can_i(ctx: Ctx, args: list[str]) -> int:
     return 0 if status.get("allowed") else 1
 
 
+def _layout(rows: list[tuple[str, ...]]) -> str:
+    """kubectl's printer tabwriter (minimum width 6, padding 3)."""
+    widths = [max(max(len(r[i]) for r in rows) + 3, 6) for i in range(len(rows[0]) - 1)]
+    return "".join("".join(c.ljust(w) for c, w in zip(r[:-1], widths, strict=True)) + r[-1] + "\n"
+                   for r in rows)
+
+
+def _list_rules(ctx: Ctx) -> int:
+    namespace = "" if ctx.flag("all-namespaces") else ctx.namespace
+    answer = ctx.client.create({"apiVersion": "authorization.k8s.io/v1",
+                                "kind": "SelfSubjectRulesReview", "metadata": {},
+                                "spec": {"namespace": namespace}})
+    status = answer.get("status") or {}
+    if status.get("incomplete"):
+        ctx.err.write(f"warning: the list may be incomplete: {status.get('evaluationError', '')}\n")
+    rules = list(status.get("resourceRules") or []) + list(status.get("nonResourceRules") or [])
+    rows: list[tuple[str, ...]] = [] if ctx.flag("no-headers") else [
+        ("Resources", "Non-Resource URLs", "Resource Names", "Verbs")]
+    rows += access_rules(rules)
+    if rows:
+        ctx.out.write(_layout(rows))
+    return 0
+
+
 def run_whoami(ctx: Ctx, args: list[str]) -> int:
     answer = ctx.client.create({"apiVersion": "authentication.k8s.io/v1",
                                 "kind": "SelfSubjectReview", "metadata": {}})
@@ -88,9 +114,7 @@ def run_whoami(ctx: Ctx, args: list[str]) -> int:
         rows.append(("Groups", "[" + " ".join(info["groups"]) + "]"))
     for key in sorted(info.get("extra") or {}):
         rows.append((f"Extra: {key}", "[" + " ".join(info["extra"][key]) + "]"))
-    width = max(len(r[0]) for r in rows) + 3
-    for attr, value in rows:
-        ctx.out.write(f"{attr.ljust(width)}{value}\n")
+    ctx.out.write(_layout(rows))
     return 0
 
 

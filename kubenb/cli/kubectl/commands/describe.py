@@ -23,6 +23,7 @@ from kubenb.cli.kubectl.commands.scale import find_targets
 from kubenb.cli.kubectl.describe.autoscaling import describe_hpa, describe_pdb
 from kubenb.cli.kubectl.describe.batch import describe_cronjob, describe_job
 from kubenb.cli.kubectl.describe.daemons import describe_daemonset, describe_replicationcontroller
+from kubenb.cli.kubectl.describe.rbac import describe_binding, describe_role
 from kubenb.cli.kubectl.describe.stateful import describe_pvc, describe_statefulset
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.resources import resolve
@@ -167,6 +168,9 @@ class Fetcher:
             "StatefulSet": self.statefulset, "PersistentVolumeClaim": self.pvc,
             "Job": self.job, "CronJob": self.cronjob,
             "HorizontalPodAutoscaler": self.simple(describe_hpa), "PodDisruptionBudget": self.simple(describe_pdb),
+            "Role": self.simple(describe_role), "ClusterRole": self.simple(describe_role),
+            "RoleBinding": self.simple(describe_binding),
+            "ClusterRoleBinding": self.simple(describe_binding),
         }
         if rt.kind not in table:
             raise CommandError(f"no description has been implemented for {rt.kind}")
