@@ -166,3 +166,24 @@ def authorize(store: Store, a: Attributes) -> None:
 
 def match_any(rules: Iterable[dict[str, Any]], a: Attributes) -> bool:
     return any(_rule_allows(r, a) for r in rules)
+
+
+def impersonate(store: Store, user: UserInfo, name: str, groups: tuple[str, ...] = (),
+                uid: str = "") -> UserInfo:
+    """Whom `user` becomes by impersonating `name` (and `groups`, `uid`), once RBAC allows
+    the `impersonate` verb on each (kube-apiserver's impersonation filter)."""
+    if name.startswith(SA_PREFIX) and name.count(":") == 3:
+        ns, account = name[len(SA_PREFIX):].split(":")
+        authorize(store, Attributes(user, "impersonate", ns, "", "serviceaccounts", name=account))
+        target_groups = groups or service_account_user(ns, account).groups
+    else:
+        authorize(store, Attributes(user, "impersonate", "", "", "users", name=name))
+        target_groups = groups
+    for group in groups:
+        authorize(store, Attributes(user, "impersonate", "", "", "groups", name=group))
+    if uid:
+        authorize(store, Attributes(user, "impersonate", "", "authentication.k8s.io", "uids",
+                                    name=uid))
+    if AUTHENTICATED not in target_groups and name != "system:anonymous":
+        target_groups = (*target_groups, AUTHENTICATED)
+    return UserInfo(name, tuple(target_groups), uid)

@@ -139,6 +139,10 @@ class Client(Protocol):
         """POST pods/NAME/eviction: a delete a PodDisruptionBudget may refuse (TooManyRequests)."""
         ...
 
+    def impersonating(self, name: str, groups: tuple[str, ...] = (), uid: str = "") -> Client:
+        """This client acting as `name` (kubectl --as/--as-group/--as-uid)."""
+        ...
+
     def request_token(self, namespace: str, name: str,
                       request: dict[str, Any]) -> dict[str, Any]:
         """POST serviceaccounts/NAME/token: the TokenRequest, answered with its token."""

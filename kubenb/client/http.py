@@ -79,6 +79,18 @@ class HttpClient:
     def close(self) -> None:
         self.transport.close()
 
+    def impersonating(self, name: str, groups: tuple[str, ...] = (), uid: str = "") -> HttpClient:
+        """A client whose requests carry kubectl's Impersonate-* headers."""
+        if len(groups) > 1:
+            raise NotSupported("kubenb's kubectl sends at most one --as-group over HTTP")
+        headers = {"Impersonate-User": name}
+        if groups:
+            headers["Impersonate-Group"] = groups[0]
+        if uid:
+            headers["Impersonate-Uid"] = uid
+        return HttpClient(self.transport.with_headers(headers), registry=self.registry,
+                          context=self.context, local=self.cluster)
+
     def __repr__(self) -> str:
         return f"HttpClient({self.server!r}, context={self.context!r})"
 

@@ -84,6 +84,13 @@ class Transport:
     def configuration(self) -> Any:
         return self.api.configuration
 
+    def with_headers(self, headers: dict[str, str]) -> Transport:
+        """A transport to the same server whose requests also carry `headers`."""
+        api = ApiClient(self.api.configuration)
+        for key, value in {**self.api.default_headers, **headers}.items():
+            api.set_default_header(key, value)
+        return Transport(api)
+
     def close(self) -> None:
         self.api.rest_client.close()
 

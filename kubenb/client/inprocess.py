@@ -16,6 +16,7 @@ from kubenb.api.errors import BadRequest, Conflict
 from kubenb.api.eviction import evict
 from kubenb.api.objects import WatchEvent, clone
 from kubenb.api.patch import apply_patch
+from kubenb.api.rbac import ADMIN, UserInfo, impersonate
 from kubenb.api.registry import Registry
 from kubenb.api.reviews import REVIEW_KINDS, review
 from kubenb.api.store import Store
@@ -42,6 +43,8 @@ class InProcessClient:
         self.registry: Registry = store.registry
         self.local_store: Store | None = store
         self.cluster_name: str | None = cluster.name if cluster is not None else None
+        # who asks: the kubeconfig's admin, as minikube's client certificate says
+        self.user: UserInfo = ADMIN
 
     @classmethod
     def for_cluster(cls, cluster: ClusterBackend) -> InProcessClient:
@@ -115,9 +118,15 @@ class InProcessClient:
             kind, namespace, label_selector=label_selector, field_selector=field_selector)
         return [clone(o) for o in items], rv
 
+    def impersonating(self, name: str, groups: tuple[str, ...] = (),
+                      uid: str = "") -> InProcessClient:
+        from kubenb.client.impersonating import ImpersonatingClient
+
+        return ImpersonatingClient(self, impersonate(self.store, self.user, name, groups, uid))
+
     def create(self, obj: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
-        if obj.get("kind") in REVIEW_KINDS:  # answered for the kubeconfig's admin, not stored
-            return review(self.store, obj)
+        if obj.get("kind") in REVIEW_KINDS:  # answered, not stored
+            return review(self.store, obj, self.user)
         return clone(self.store.create(obj, dry_run=dry_run))
 
     def update(

@@ -16,16 +16,7 @@ import hmac
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from kubenb.api.rbac import (
-    ADMIN,
-    AUTHENTICATED,
-    MASTERS,
-    SA_PREFIX,
-    Attributes,
-    UserInfo,
-    authorize,
-    service_account_user,
-)
+from kubenb.api.rbac import ADMIN, MASTERS, Attributes, UserInfo, authorize, impersonate
 from kubenb.api.tokens import user_for
 
 if TYPE_CHECKING:
@@ -79,27 +70,10 @@ def request_attributes(user: UserInfo, method: str, path: str, watch: bool) -> A
 def effective_user(api: ApiServer, user: UserInfo, headers: Any) -> UserInfo:
     """`user`, or whom it impersonates once RBAC has allowed the `impersonate` verb."""
     name = headers.get("Impersonate-User")
-    groups = tuple(headers.get_list("Impersonate-Group")) if hasattr(headers, "get_list") else ()
     if not name:
         return user
-    if name.startswith(SA_PREFIX) and name.count(":") == 3:
-        ns, account = name[len(SA_PREFIX):].split(":")
-        authorize(api.store, Attributes(user, "impersonate", ns, "", "serviceaccounts",
-                                        name=account))
-        target = service_account_user(ns, account)
-        target_groups = groups or target.groups
-    else:
-        authorize(api.store, Attributes(user, "impersonate", "", "", "users", name=name))
-        target_groups = groups
-    for group in groups:
-        authorize(api.store, Attributes(user, "impersonate", "", "", "groups", name=group))
-    uid = headers.get("Impersonate-Uid") or ""
-    if uid:
-        authorize(api.store, Attributes(user, "impersonate", "", "authentication.k8s.io",
-                                        "uids", name=uid))
-    if AUTHENTICATED not in target_groups and name != "system:anonymous":
-        target_groups = (*target_groups, AUTHENTICATED)
-    return UserInfo(name, tuple(target_groups), uid)
+    groups = tuple(headers.get_list("Impersonate-Group")) if hasattr(headers, "get_list") else ()
+    return impersonate(api.store, user, name, groups, headers.get("Impersonate-Uid") or "")
 
 
 def check(api: ApiServer, user: UserInfo, method: str, path: str, watch: bool) -> None:

@@ -170,3 +170,24 @@ def test_describe_rbac_as_kubectl(served: Served, line: str) -> None:
     ours = Kube(served.cluster)(line)
     theirs = served.kubectl(*line.split(), binary=KUBECTL_132)
     assert (ours.out, ours.err, ours.rc) == (theirs.out, theirs.err, theirs.rc)
+
+
+def test_kubenb_kubectl_over_http_impersonates_with_headers(served: Served) -> None:
+    import io
+
+    from kubenb.cli.kubectl.main import kubectl
+    from kubenb.client.http import HttpClient
+
+    client = HttpClient.from_kubeconfig(str(served.kubeconfig))
+    try:
+        out, err = io.StringIO(), io.StringIO()
+        rc = kubectl(["get", "pods", "--as=jane"], client, out, err)
+        assert (rc, err.getvalue()) == (1, (
+            'Error from server (Forbidden): pods is forbidden: User "jane" cannot list resource '
+            '"pods" in API group "" in the namespace "default"\n'))
+        out, err = io.StringIO(), io.StringIO()
+        assert kubectl(["auth", "whoami", "--as=jane", "--as-group=devs"], client, out, err) == 0
+        assert out.getvalue().splitlines()[1:] == ["Username    jane",
+                                                   "Groups      [devs system:authenticated]"]
+    finally:
+        client.close()

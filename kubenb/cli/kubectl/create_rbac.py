@@ -22,6 +22,13 @@ RBAC = "rbac.authorization.k8s.io"
 _VERBS = ("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection",
           "use", "bind", "escalate", "impersonate", "*")
 _NON_RESOURCE_VERBS = ("get", "put", "post", "head", "options", "delete", "patch", "*")
+# resources that exist only for a verb (kubectl's specialVerbs): no RESTMapper lookup
+_SPECIAL = {"use": {("policy", "podsecuritypolicies"), ("extensions", "podsecuritypolicies")},
+            "bind": {(RBAC, "roles"), (RBAC, "clusterroles")},
+            "escalate": {(RBAC, "roles"), (RBAC, "clusterroles")},
+            "impersonate": {("", "users"), ("", "serviceaccounts"), ("", "groups"),
+                            ("authentication.k8s.io", "userextras"),
+                            ("authentication.k8s.io", "uids")}}
 
 
 class _NoMatch(Exception):
@@ -43,7 +50,8 @@ def _resource_rules(ctx: Ctx, verbs: list[str], resources: list[str],
         resource, _, group = head.partition(".")
         if not resource:
             raise CommandError("resource must be specified if apiGroup/subresource specified")
-        if resource != "*":
+        special = any((group, resource) in _SPECIAL.get(v, ()) for v in verbs)
+        if resource != "*" and not special:
             try:
                 rt = ctx.client.registry.lookup(head)
             except UnknownResource:

@@ -1,7 +1,8 @@
 """Entry point of the kubectl CLI: `kubectl(argv, client, out, err)` returns the exit code.
 
 kubectl's connection flags are global: `--context`, `--kubeconfig`, `--server`/`-s`,
-`--token` and `--insecure-skip-tls-verify` may appear anywhere before `--`.
+`--token`, `--insecure-skip-tls-verify` and the impersonation flags `--as`, `--as-group`,
+`--as-uid` may appear anywhere before `--`.
 `connection_flags` picks them out into a `Target`; when the caller passes `connect`
 (the notebook session does), the command runs against `connect(target)` — the
 in-process cluster of a kubenb profile, or an HTTP client for any other context.
@@ -14,7 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from kubenb.cli.kubectl.app import Ctx, run
+from kubenb.api.errors import ApiError
+from kubenb.cli.kubectl.app import Ctx, run, server_error
 from kubenb.cli.kubectl.commands import root
 from kubenb.client.base import Client, DisconnectedClient
 
@@ -28,6 +30,9 @@ class Target:
     server: str = ""
     token: str = ""
     insecure: bool = False
+    as_user: str = ""  # --as, --as-group (repeatable), --as-uid: impersonation
+    as_groups: tuple[str, ...] = ()
+    as_uid: str = ""
 
     def overrides_server(self) -> bool:
         return bool(self.server or self.token or self.insecure)
@@ -37,7 +42,8 @@ class Target:
 Connect = Callable[[Target], "tuple[Client, str]"]
 
 _KEPT = {"--context": "context", "--kubeconfig": "kubeconfig"}  # the command tree parses these too
-_TAKEN = {"--server": "server", "-s": "server", "--token": "token"}
+_TAKEN = {"--server": "server", "-s": "server", "--token": "token", "--as": "as_user",
+          "--as-uid": "as_uid", "--as-group": "as_groups"}
 _TRUE = {"1", "t", "T", "TRUE", "true", "True"}
 
 
@@ -57,7 +63,9 @@ def connection_flags(argv: Sequence[str]) -> tuple[Target, list[str]]:
             key = _KEPT.get(name) or _TAKEN[name]
             if not eq and i + 1 < len(argv):
                 value = argv[i + 1]
-            if eq or i + 1 < len(argv):
+            if key == "as_groups":
+                found[key] = (*found.get(key, ()), value)
+            elif eq or i + 1 < len(argv):
                 found[key] = value
             if name in _KEPT:
                 rest += argv[i:i + (1 if eq else 2)]
@@ -112,5 +120,14 @@ def kubectl(
     if connect is not None:
         client, namespace = connect(target)
         client = _missing_context_words(client, argv)
+    if (target.as_groups or target.as_uid) and not target.as_user:
+        err.write("error: requesting uid or groups without impersonating a user\n")
+        return 1
+    if target.as_user:
+        try:
+            client = client.impersonating(target.as_user, target.as_groups, target.as_uid)
+        except ApiError as error:
+            err.write(server_error(error) + "\n")
+            return 1
     ctx = Ctx(client, out, err, default_namespace=namespace, stdin=stdin, kubeconfig=kubeconfig)
     return run(root(), argv, ctx)

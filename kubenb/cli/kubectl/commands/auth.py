@@ -30,6 +30,8 @@ def _resource(ctx: Ctx, text: str) -> tuple[str, str, bool]:
         return rt.group, rt.plural, rt.namespaced
     except UnknownResource:
         resource, _, group = text.lower().partition(".")
+        if text.lower() in ("users", "groups"):  # kubectl's nonStandardResourceNames
+            return group, resource, False
         where = f" in group '{group}'" if group else ""
         ctx.err.write(f"Warning: the server doesn't have a resource type '{resource}'{where}\n\n")
         return "", text, True
