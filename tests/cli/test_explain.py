@@ -68,6 +68,11 @@ def test_every_documented_type_resolves_or_is_a_known_leaf() -> None:
     ("explain_svc.spec.ports--recursive", "explain svc.spec.ports --recursive"),
     ("explain_node.status.nodeInfo.kubeletVersion", "explain node.status.nodeInfo.kubeletVersion"),
     ("explain_configmap", "explain configmap"),
+    # taken from kubectl 1.32 reading an OpenAPI v3 generated from the k8s.io/api v0.32.0 types
+    ("explain_role", "explain role"),
+    ("explain_rolebinding.subjects", "explain rolebinding.subjects"),
+    ("explain_clusterrole.rules", "explain clusterrole.rules"),
+    ("explain_selfsubjectaccessreview.spec", "explain selfsubjectaccessreview.spec"),
 ])
 def test_explain_golden(kube: Any, golden: Any, golden_name: str, line: str) -> None:
     r = kube(line)
