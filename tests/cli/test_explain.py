@@ -68,6 +68,11 @@ def test_every_documented_type_resolves_or_is_a_known_leaf() -> None:
     ("explain_svc.spec.ports--recursive", "explain svc.spec.ports --recursive"),
     ("explain_node.status.nodeInfo.kubeletVersion", "explain node.status.nodeInfo.kubeletVersion"),
     ("explain_configmap", "explain configmap"),
+    # taken from kubectl 1.32 reading an OpenAPI v3 generated from the k8s.io/api v0.32.0 types
+    ("explain_role", "explain role"),
+    ("explain_rolebinding.subjects", "explain rolebinding.subjects"),
+    ("explain_clusterrole.rules", "explain clusterrole.rules"),
+    ("explain_selfsubjectaccessreview.spec", "explain selfsubjectaccessreview.spec"),
 ])
 def test_explain_golden(kube: Any, golden: Any, golden_name: str, line: str) -> None:
     r = kube(line)
@@ -79,7 +84,7 @@ def test_layout_of_a_field_with_an_object_type(kube: Any) -> None:
     out = kube("explain pod.spec.containers").out
     head = out.split("FIELDS:\n")[0]
     assert head == (
-        "KIND:       Pod\nVERSION:    v1\n\nFIELD: containers <[]Container>\n\nDESCRIPTION:\n"
+        "KIND:       Pod\nVERSION:    v1\n\nFIELD: containers <[]Container>\n\n\nDESCRIPTION:\n"
         "    List of containers belonging to the pod. Containers cannot currently be\n"
         "    added or removed. There must be at least one container in a Pod. Cannot be\n"
         "    updated.\n"
@@ -116,10 +121,7 @@ def test_resource_forms(kube: Any, arg: str) -> None:
     ("explain", 'error: You must specify the type of resource to explain. Use "kubectl '
                 'api-resources" for a complete list of supported resources.\n'),
     ("explain pods svc", "error: We accept only this format: explain RESOURCE\n"),
-    ("explain foo", 'error: the server doesn\'t have a resource type "foo"\n'),
-    ("explain pods.spec.nope", 'error: field "nope" does not exist\n'),
-    ("explain pods.spec.nope.deeper", 'error: field "deeper" does not exist\n'),
-    ("explain pods.spec.restartPolicy.x", 'error: field "x" does not exist\n'),
+    ("explain foo", 'the server doesn\'t have a resource type "foo"\n'),
     ("explain pods -o yaml", "error: unrecognized format: yaml\n"),
     ("explain deploy --api-version=apps/v2",
      'error: couldn\'t find resource for "apps/v2, Resource=deployments"\n'),
@@ -127,6 +129,17 @@ def test_resource_forms(kube: Any, arg: str) -> None:
 def test_explain_errors(kube: Any, line: str, err: str) -> None:
     r = kube(line)
     assert (r.out, r.err, r.rc) == ("", err, 1)
+
+
+@pytest.mark.parametrize("line, err", [
+    ("explain pods.spec.nope", 'error: field "nope" does not exist\n'),
+    ("explain pods.spec.nope.deeper", 'error: field "deeper" does not exist\n'),
+    ("explain pods.spec.restartPolicy.x", 'error: field "x" does not exist\n'),
+])
+def test_a_missing_field_fails_after_the_header(kube: Any, line: str, err: str) -> None:
+    """kubectl's template has written GROUP/KIND/VERSION when it throws."""
+    r = kube(line)
+    assert (r.out, r.err, r.rc) == ("KIND:       Pod\nVERSION:    v1\n\n", err, 1)
 
 
 def test_api_version_matching_the_resource_is_accepted(kube: Any) -> None:

@@ -68,7 +68,7 @@ SCHEMAS: dict[str, Schema] = {
         "that relates the key and values.", {
             "key": R("string", "key is the label key that the selector applies to."),
             "operator": R("string", "operator represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists and DoesNotExist."),
-            "values": F("[]string", "values is an array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty."),
+            "values": F("[]string", "values is an array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. This array is replaced during a strategic merge patch."),
         }),
     "ObjectReference": Schema(
         "ObjectReference contains enough information to let you inspect or modify the referred object.", {
@@ -496,7 +496,8 @@ SCHEMAS.update({
 from kubenb.cli.kubectl.explain_autoscaling import SCHEMAS as _AUTOSCALING  # noqa: E402
 from kubenb.cli.kubectl.explain_batch import SCHEMAS as _BATCH  # noqa: E402
 from kubenb.cli.kubectl.explain_daemons import SCHEMAS as _DAEMONS  # noqa: E402
+from kubenb.cli.kubectl.explain_rbac import SCHEMAS as _RBAC  # noqa: E402
 from kubenb.cli.kubectl.explain_stateful import SCHEMAS as _STATEFUL  # noqa: E402
 
-for _more in (_AUTOSCALING, _BATCH, _DAEMONS, _STATEFUL):
+for _more in (_AUTOSCALING, _BATCH, _DAEMONS, _RBAC, _STATEFUL):
     SCHEMAS.update(_more)

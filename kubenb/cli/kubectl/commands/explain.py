@@ -14,6 +14,7 @@ from kubenb.cli.kubectl.app import Command, CommandError, Ctx
 from kubenb.cli.kubectl.explain_docs import SCHEMAS
 from kubenb.cli.kubectl.explain_schema import Field, Schema
 from kubenb.cli.kubectl.flags import Flag
+from kubenb.cli.kubectl.templates.errors import TemplateError
 
 FLAGS = (
     Flag("recursive", "bool"),
@@ -122,7 +123,8 @@ def explain(rt: ResourceType, path: list[str], recursive: bool) -> str:
         f"KIND:       {rt.kind}\nVERSION:    {rt.version}\n\n"
     schema = SCHEMAS.get(rt.kind)
     if schema is None:
-        raise CommandError(f"GVK {rt.api_version}, Kind={rt.kind} not found in OpenAPI schema")
+        gvk = f"map[group:{rt.group} kind:{rt.kind} version:{rt.version}]"
+        raise TemplateError(f"GVK {gvk} not found in OpenAPI schema", stdout=head)
     if not path:
         body = description_block(schema.description + "\n", schema, recursive,
                                  frozenset({rt.kind}))
@@ -131,14 +133,13 @@ def explain(rt: ResourceType, path: list[str], recursive: bool) -> str:
     current: Schema | None = schema
     for step in path:
         field = current.fields.get(step) if current is not None else None
-        if field is None:
-            raise CommandError(f'field "{path[-1]}" does not exist')
+        if field is None:  # the template has printed the header when it throws
+            raise TemplateError(f'field "{path[-1]}" does not exist', stdout=head)
         current = _schema_of(field.type)
     assert field is not None
-    text = f"FIELD: {path[-1]} <{field.type}>\n"
-    if field.enum:
-        text += _enum(field.enum, True) + "\n"
-    text += "\n"
+    # The template writes the FIELD line, the (possibly empty) ENUM block, then "\n" twice: a
+    # field without an enum is followed by two blank lines.
+    text = f"FIELD: {path[-1]} <{field.type}>\n" + _enum(field.enum, True) + "\n\n"
     desc = field.description + "\n" if field.description else ""
     if current is not None and current.description:
         desc += current.description + "\n"
@@ -147,12 +148,10 @@ def explain(rt: ResourceType, path: list[str], recursive: bool) -> str:
 
 
 def resolve(ctx: Ctx, arg: str) -> tuple[ResourceType, list[str]]:
-    """Split `deployments.apps.spec.strategy` into the resource type and the field path."""
+    """Split `deployments.apps.spec.strategy` into the resource type and the field path
+    (UnknownResource when the first part names no resource type)."""
     parts = arg.split(".")
-    try:
-        rt = ctx.client.registry.lookup(parts[0])
-    except UnknownResource:
-        raise CommandError(f'the server doesn\'t have a resource type "{parts[0]}"') from None
+    rt = ctx.client.registry.lookup(parts[0])
     for prefix in (f"{rt.plural}.{rt.group}", f"{rt.singular}.{rt.group}"):
         if rt.group and (arg == prefix or arg.startswith(prefix + ".")):
             rest = arg[len(prefix) + 1:]
@@ -167,7 +166,11 @@ def run(ctx: Ctx, args: list[str]) -> int:
     if len(args) > 1:
         raise CommandError("We accept only this format: explain RESOURCE")
     output = ctx.flag("output")
-    rt, path = resolve(ctx, args[0])
+    try:
+        rt, path = resolve(ctx, args[0])
+    except UnknownResource:  # a RESTMapper miss: kubectl prints it bare, without `error: `
+        ctx.err.write(f'the server doesn\'t have a resource type "{args[0].split(".")[0]}"\n')
+        return 1
     if any(p == "" for p in path):
         raise CommandError("invalid jsonpath syntax, first node must be field node")
     if output == "plaintext-openapiv2":
