@@ -226,8 +226,9 @@ class Cluster:
 
     async def _astart(self) -> None:
         self.store.ensure_namespaces()
-        ensure_policy(self.store)
-        ensure_local(self.store)
+        with self.store.side_stream("bootstrap"):
+            ensure_policy(self.store)
+            ensure_local(self.store)
         self.services.bootstrap(self.addresses.node_ip(1))
         self.runner.start()
         if self.scraper is not None:

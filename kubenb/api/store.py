@@ -12,10 +12,11 @@ and `clone()` before changing one. Writes always store a fresh copy.
 from __future__ import annotations
 
 import collections
+import contextlib
 import random
 import secrets
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 from typing import Any, Literal, Protocol
 
@@ -110,6 +111,19 @@ class Store:
             return self.registry.by_kind(kind)
         except UnknownResource:
             raise BadRequest(f'no kind "{kind}" is registered') from None
+
+    @contextlib.contextmanager
+    def side_stream(self, name: str) -> Iterator[None]:
+        """Draw UIDs from a stream of their own while inside: objects the cluster writes at
+        start (default roles, APIServices) leave a seeded cluster's later names, IPs and
+        ports as they were."""
+        with self._lock:
+            shared = self.rng
+            self.rng = random.Random(f"{self._seed}/{name}")
+            try:
+                yield
+            finally:
+                self.rng = shared
 
     def _new_uid(self) -> str:
         # str(uuid.UUID(int=bits, version=4)), without building the UUID object

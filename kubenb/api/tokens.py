@@ -63,7 +63,7 @@ def request_token(store: Store, namespace: str, name: str,
     issued = int(now.timestamp())
     claims = {
         "aud": audiences, "exp": issued + seconds, "iat": issued, "iss": ISSUER,
-        "jti": str(uuid.UUID(int=store.rng.getrandbits(128), version=4)),
+        "jti": str(uuid.uuid4()),
         "kubernetes.io": {"namespace": namespace, "serviceaccount": {
             "name": name, "uid": account["metadata"]["uid"]}},
         "nbf": issued, "sub": f"system:serviceaccount:{namespace}:{name}",

@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from kubenb.api.apiservices import group_priority
 from kubenb.api.registry import REGISTRY, Registry, ResourceType
 
 # Subresources the server serves beyond the registry's (pods' and services' proxy).
@@ -73,7 +74,8 @@ class Discovery:
         seen.append((SLICES_GROUP, "v1"))
         if metrics:
             seen.append((METRICS_GROUP, METRICS_VERSION))
-        return seen
+        # as kube-apiserver: by the group's APIService priority, highest first, then by name
+        return sorted(seen, key=lambda gv: (-group_priority(*gv), gv[0]))
 
     def of(self, group: str, version: str) -> list[ResourceType]:
         return [r for r in self.registry if r.group == group and r.version == version]
