@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: setup tutorial test lint bench clean
+.PHONY: setup tutorial test lint bench peer clean
 
 setup: $(VENV)/.installed
 
@@ -21,7 +21,7 @@ tutorial: setup
 	$(VENV)/bin/jupyter lab notebooks/en/00-quickstart.ipynb
 
 lint: setup
-	$(PY) -m ruff check kubenb tests benchmarks
+	$(PY) -m ruff check kubenb tests benchmarks tools
 	$(VENV)/bin/lint-imports
 
 test: lint
@@ -30,6 +30,10 @@ test: lint
 
 bench: setup
 	$(PY) benchmarks/bench_controlplane.py
+
+# The official Python client's e2e suite against a kubenb cluster (when ../shared/peer is there).
+peer: setup
+	$(PY) tools/python_client_e2e.py
 
 clean:
 	rm -rf $(VENV)
