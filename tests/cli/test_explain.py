@@ -73,6 +73,9 @@ def test_every_documented_type_resolves_or_is_a_known_leaf() -> None:
     ("explain_rolebinding.subjects", "explain rolebinding.subjects"),
     ("explain_clusterrole.rules", "explain clusterrole.rules"),
     ("explain_selfsubjectaccessreview.spec", "explain selfsubjectaccessreview.spec"),
+    # likewise, from the k8s.io/kube-aggregator v0.32.0 types
+    ("explain_apiservice", "explain apiservice"),
+    ("explain_apiservice.spec", "explain apiservice.spec"),
 ])
 def test_explain_golden(kube: Any, golden: Any, golden_name: str, line: str) -> None:
     r = kube(line)
