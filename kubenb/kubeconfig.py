@@ -162,11 +162,14 @@ class KubeConfig:
 
     def set_minikube_profile(self, profile: str, server: str, home: str, version: str,
                              when: datetime, namespace: str = "default", *,
-                             ca_data: bytes | None = None, token: str | None = None) -> None:
+                             ca_data: bytes | None = None, token: str | None = None,
+                             client_cert: tuple[bytes, bytes] | None = None) -> None:
         """Write a profile's entries the way `minikube start` does, and switch to it.
 
-        With `ca_data` and `token` (a running API server) the cluster embeds the CA and the
-        user authenticates with the token; otherwise they name minikube's certificate files."""
+        With `ca_data` (a running API server) the cluster embeds the CA, and the user embeds
+        its client certificate and key (`client_cert`, as `minikube start --embed-certs`
+        writes them) or else authenticates with `token`; otherwise they name minikube's
+        certificate files."""
 
         def extension(name: str) -> list[dict[str, Any]]:
             return [{"name": name, "extension": {"last-update": rfc1123(when),
@@ -180,11 +183,17 @@ class KubeConfig:
         prof_dir = os.path.join(home, "profiles", profile)
         self.users[profile] = {"client-certificate": os.path.join(prof_dir, "client.crt"),
                                "client-key": os.path.join(prof_dir, "client.key")}
-        if ca_data is not None and token is not None:
+        if ca_data is not None and (token is not None or client_cert is not None):
             cluster = self.clusters[profile]
             del cluster["certificate-authority"]
             cluster["certificate-authority-data"] = base64.b64encode(ca_data).decode("ascii")
-            self.users[profile] = {"token": token}
+            if client_cert is not None:
+                cert, key = client_cert
+                self.users[profile] = {
+                    "client-certificate-data": base64.b64encode(cert).decode("ascii"),
+                    "client-key-data": base64.b64encode(key).decode("ascii")}
+            else:
+                self.users[profile] = {"token": token}
         self.current_context = profile
         self.changed()
 

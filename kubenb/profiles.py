@@ -348,7 +348,7 @@ class Profiles:
         self.kubeconfig.set_minikube_profile(
             prof.name, prof.server, self.home, MINIKUBE_VERSION, prof.cluster.clock.now(),
             ca_data=api.ca_data if api is not None else None,
-            token=api.token if api is not None else None)
+            client_cert=api.client_cert if api is not None else None)
         if api is not None:
             path = self._file()
             self.kubeconfig.merge_into(path, prof.name)

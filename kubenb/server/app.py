@@ -116,6 +116,12 @@ class ApiServer:
         assert self.certs is not None, "the API server is not started"
         return self.certs.ca_data
 
+    @property
+    def client_cert(self) -> tuple[bytes, bytes]:
+        """The admin's client certificate and key (PEM), for the kubeconfig."""
+        assert self.certs is not None, "the API server is not started"
+        return self.certs.client_data
+
     # ---- Component ----------------------------------------------------------------------
 
     def start(self, cluster: Any = None) -> None:
@@ -166,6 +172,9 @@ class ApiServer:
         assert self.certs is not None
         ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ctx.load_cert_chain(self.certs.cert_file, self.certs.key_file)
+        # clients may present a certificate the cluster's CA signed (kubeconfig users do)
+        ctx.load_verify_locations(self.certs.ca_file)
+        ctx.verify_mode = ssl.CERT_OPTIONAL
         return ctx
 
     def _run(self, ready: threading.Event) -> None:

@@ -1,9 +1,10 @@
 """Who is asking, and may they: authentication, impersonation and authorization of API requests.
 
-`authenticate(api, headers)`: the server's own bearer token is the kubeconfig's admin
-(`minikube-user`, group `system:masters`, as minikube's client certificate says); any other
-bearer token must be a ServiceAccount token this cluster issued (api/tokens.py); else None
-(401). `effective_user` applies `Impersonate-User`/`-Group`/`-Uid` headers after checking the
+`authenticate(api, headers, cert)`: a client certificate the cluster's CA signed names its
+user (CN) and groups (O), as kube-apiserver's x509 authenticator reads them — the
+kubeconfig's admin is `minikube-user` in `system:masters`, as on minikube; the server's own
+bearer token stands for that admin too; any other bearer token must be a ServiceAccount token
+this cluster issued (api/tokens.py); else None (401). `effective_user` applies `Impersonate-User`/`-Group`/`-Uid` headers after checking the
 `impersonate` verb, as kube-apiserver's impersonation filter does. `request_attributes` is
 kube-apiserver's RequestInfoFactory: verb, namespace, group, resource, subresource, name of
 a path, or a non-resource URL. `check(api, user, method, path, query)` raises the RBAC
@@ -16,7 +17,15 @@ import hmac
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from kubenb.api.rbac import ADMIN, MASTERS, Attributes, UserInfo, authorize, impersonate
+from kubenb.api.rbac import (
+    ADMIN,
+    AUTHENTICATED,
+    MASTERS,
+    Attributes,
+    UserInfo,
+    authorize,
+    impersonate,
+)
 from kubenb.api.tokens import user_for
 
 if TYPE_CHECKING:
@@ -27,7 +36,28 @@ _STREAMS = ("exec", "attach", "portforward")
 _VERBS = {"POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}
 
 
-def authenticate(api: ApiServer, headers: Mapping[str, str]) -> UserInfo | None:
+def from_certificate(cert: dict[str, Any] | None) -> UserInfo | None:
+    """The user a verified client certificate names: CN the user, each O a group."""
+    if not cert:
+        return None
+    name, groups = "", []
+    for rdn in cert.get("subject") or ():
+        for key, value in rdn:
+            if key == "commonName":
+                name = value
+            elif key == "organizationName":
+                groups.append(value)
+    if not name:
+        return None
+    return UserInfo(name, (*groups, AUTHENTICATED))
+
+
+def authenticate(api: ApiServer, headers: Mapping[str, str],
+                 cert: dict[str, Any] | None = None) -> UserInfo | None:
+    """The requester: a verified client certificate, else a bearer token, else None."""
+    user = from_certificate(cert)
+    if user is not None:
+        return user
     header = headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return None

@@ -58,7 +58,11 @@ class AuthMixin:
     def authorized(self) -> bool:
         """Authenticate (`self.user`), apply impersonation and authorize the request:
         False for no credentials (401), the authorizer's Forbidden for a refusal (403)."""
-        user = auth.authenticate(self.api, self.request.headers)
+        try:
+            cert = self.request.get_ssl_certificate()
+        except (ValueError, AttributeError):  # plain HTTP, or no handshake information
+            cert = None
+        user = auth.authenticate(self.api, self.request.headers, cert)
         if user is None:
             return False
         self.user = auth.effective_user(self.api, user, self.request.headers)

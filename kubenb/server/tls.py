@@ -4,7 +4,8 @@ kubectl only sends its bearer token over TLS, so the API server speaks https wit
 certificate its kubeconfig trusts (`certificate-authority-data`). `make_certs(dir)` runs the
 `openssl` binary (the `cryptography` package is not a dependency) to write `ca.crt`,
 `ca.key`, `server.crt` and `server.key` (SANs IP:127.0.0.1, DNS:localhost) into `dir`, the
-way minikube keeps its CA under ~/.minikube. The keys never leave that private directory.
+way minikube keeps its CA under ~/.minikube, and the admin's `client.crt`/`client.key`
+(CN=minikube-user, O=system:masters), as minikube's profile holds them. The keys never leave that private directory.
 """
 
 from __future__ import annotations
@@ -20,11 +21,19 @@ class Certs:
     ca_file: str
     cert_file: str
     key_file: str
+    client_cert_file: str = ""  # the admin's client certificate (CN=minikube-user)
+    client_key_file: str = ""
 
     @property
     def ca_data(self) -> bytes:
         with open(self.ca_file, "rb") as fh:
             return fh.read()
+
+    @property
+    def client_data(self) -> tuple[bytes, bytes]:
+        """(certificate, key) PEM of the admin's client certificate."""
+        with open(self.client_cert_file, "rb") as cert, open(self.client_key_file, "rb") as key:
+            return cert.read(), key.read()
 
 
 def _openssl(*args: str, cwd: str) -> None:
@@ -55,7 +64,24 @@ def make_certs(directory: str, days: int = 365) -> Certs:
     _openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
              "-CAcreateserial", "-out", "server.crt", "-days", str(days),
              "-extfile", "server.ext", cwd=directory)
-    for name in ("ca.key", "server.key"):
+    issue_client_cert(directory, "client", "minikube-user", ("system:masters",), days)
+    for name in ("ca.key", "server.key", "client.key"):
         os.chmod(os.path.join(directory, name), 0o600)
     return Certs(os.path.join(directory, "ca.crt"), os.path.join(directory, "server.crt"),
-                 os.path.join(directory, "server.key"))
+                 os.path.join(directory, "server.key"), os.path.join(directory, "client.crt"),
+                 os.path.join(directory, "client.key"))
+
+
+def issue_client_cert(directory: str, stem: str, user: str, groups: tuple[str, ...],
+                      days: int = 365) -> None:
+    """Write `<stem>.crt`/`<stem>.key`: a client certificate the CA in `directory` signs, with
+    CN=user and one O per group — how kube-apiserver reads a user from a certificate."""
+    subject = "".join(f"/O={g}" for g in groups) + f"/CN={user}"
+    _openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+             "-keyout", f"{stem}.key", "-out", f"{stem}.csr", "-subj", subject, cwd=directory)
+    with open(os.path.join(directory, f"{stem}.ext"), "w", encoding="utf-8") as fh:
+        fh.write("basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
+                 "extendedKeyUsage=clientAuth\n")
+    _openssl("x509", "-req", "-in", f"{stem}.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+             "-CAcreateserial", "-out", f"{stem}.crt", "-days", str(days),
+             "-extfile", f"{stem}.ext", cwd=directory)

@@ -65,7 +65,9 @@ def test_start_merges_the_context_and_delete_removes_it(profiles: Profiles) -> N
 
     assert base64.b64decode(cluster["certificate-authority-data"]) == api.ca_data
     user = [u["user"] for u in doc["users"] if u["name"] == "minikube"][0]
-    assert user == {"token": api.token}
+    cert, key = api.client_cert
+    assert user == {"client-certificate-data": base64.b64encode(cert).decode(),
+                    "client-key-data": base64.b64encode(key).decode()}
     assert os.stat(path).st_mode & 0o777 == 0o600
     # a real kubectl in a cell (no flags, the exported KUBECONFIG) reaches the cluster
     env = {**os.environ, "HOME": str(Path(path).parent)}

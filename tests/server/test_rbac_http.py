@@ -4,8 +4,10 @@ needs its verb, and kubenb's kubectl prints what real kubectl prints for the RBA
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -191,3 +193,55 @@ def test_kubenb_kubectl_over_http_impersonates_with_headers(served: Served) -> N
                                                    "Groups      [devs system:authenticated]"]
     finally:
         client.close()
+
+
+def _cert_request(served: Served, path: str, cert: str, key: str) -> tuple[int, bytes]:
+    import http.client
+    import ssl
+
+    ctx = ssl.create_default_context(cafile=served.api.ca_file)
+    ctx.load_cert_chain(cert, key)
+    conn = http.client.HTTPSConnection("127.0.0.1", served.api.port, context=ctx, timeout=30)
+    try:
+        conn.request("POST", path, body=json.dumps({
+            "apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"}),
+            headers={"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
+        conn.close()
+
+
+def test_client_certificates_name_the_user_and_groups(served: Served, tmp_path: Any) -> None:
+    import shutil
+
+    from kubenb.server.tls import issue_client_cert
+
+    certs = served.api.certs
+    assert certs is not None
+    status, body = _cert_request(served, "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+                                 certs.client_cert_file, certs.client_key_file)
+    assert status == 201
+    assert json.loads(body)["status"]["userInfo"] == {
+        "username": "minikube-user", "groups": ["system:masters", "system:authenticated"]}
+    for name in ("ca.crt", "ca.key"):
+        shutil.copy(os.path.join(os.path.dirname(certs.ca_file), name), tmp_path / name)
+    issue_client_cert(str(tmp_path), "jane", "jane", ("devs", "qa"))
+    status, body = _cert_request(served, "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+                                 str(tmp_path / "jane.crt"), str(tmp_path / "jane.key"))
+    assert json.loads(body)["status"]["userInfo"] == {
+        "username": "jane", "groups": ["devs", "qa", "system:authenticated"]}
+    status, _ = _cert_request(served, "/api/v1/namespaces/default/pods",
+                              str(tmp_path / "jane.crt"), str(tmp_path / "jane.key"))
+    assert status == 403
+
+
+def test_a_certificate_from_another_ca_is_refused(served: Served, tmp_path: Any) -> None:
+    import ssl
+
+    from kubenb.server.tls import make_certs
+
+    other = make_certs(str(tmp_path / "other"))
+    with pytest.raises((ssl.SSLError, ConnectionError)):
+        _cert_request(served, "/api/v1/namespaces/default/pods", other.client_cert_file,
+                      other.client_key_file)

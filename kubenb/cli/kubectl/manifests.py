@@ -331,7 +331,7 @@ def last_applied(obj: dict[str, Any], sort: bool = True) -> str:
     annotation itself removed, JSON-encoded, plus a newline. Unstructured objects (`sort`)
     keep an empty `annotations: {}`; typed ones (dict order) omit it, as Go's omitempty does."""
     clean = copy.deepcopy(obj)
-    meta = clean.setdefault("metadata", {})
+    meta = clean["metadata"] = clean.get("metadata") or {}
     annotations = dict(meta.get("annotations") or {})
     annotations.pop(LAST_APPLIED, None)
     if annotations or sort:
@@ -345,7 +345,7 @@ def with_last_applied(obj: dict[str, Any], sort: bool = True) -> dict[str, Any]:
     """A copy of `obj` carrying its own last-applied-configuration annotation."""
     value = last_applied(obj, sort)
     new = copy.deepcopy(obj)
-    meta = new.setdefault("metadata", {})
+    meta = new["metadata"] = new.get("metadata") or {}
     meta["annotations"] = {**(meta.get("annotations") or {}), LAST_APPLIED: value}
     return new
 
