@@ -30,6 +30,7 @@ from kubenb.controllers.apiservice import APIServiceAvailabilityController
 from kubenb.controllers.base import ControllerRunner
 from kubenb.controllers.clusterroleaggregation import ClusterRoleAggregationController
 from kubenb.controllers.cronjob import CronJobController
+from kubenb.controllers.csrsigning import CSRSigningController
 from kubenb.controllers.daemonset import DaemonSetController
 from kubenb.controllers.deployment import DeploymentController
 from kubenb.controllers.disruption import DisruptionController
@@ -127,7 +128,8 @@ class Cluster:
                     CronJobController, TTLAfterFinishedController,
                     DaemonSetController, ReplicationControllerController,
                     StatefulSetController, DisruptionController,
-                    ClusterRoleAggregationController, APIServiceAvailabilityController):
+                    ClusterRoleAggregationController, APIServiceAvailabilityController,
+                    CSRSigningController):
             runner.add(cls(self.ctx))
         runner.add(HorizontalController(self.ctx, self.metrics))
         return runner

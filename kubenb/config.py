@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import random
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from kubenb.api.events import EventRecorder
@@ -90,6 +91,9 @@ class Context:
     timings: Timings = field(default_factory=Timings)
     rng: random.Random = field(default_factory=random.Random)
     kubernetes_version: str = "v1.32.0"
+    # signs approved client-certificate requests (PEM request, seconds) -> PEM certificate;
+    # the API server sets it, as it holds the cluster's CA
+    signer: Callable[[bytes, int], bytes] | None = None
 
     def recorder(self, component: str, host: str | None = None) -> EventRecorder:
         return EventRecorder(self.store, component, host)

@@ -97,6 +97,8 @@ RESOURCES: tuple[ResourceType, ...] = (
         verbs=("create",)),
     _rt("autoscaling", "HorizontalPodAutoscaler", "horizontalpodautoscalers", version="v2",
         short_names=("hpa",), categories=("all",), subresources=("status",), has_status=True),
+    _rt("certificates.k8s.io", "CertificateSigningRequest", "certificatesigningrequests", False,
+        short_names=("csr",), subresources=("approval", "status"), has_status=True),
     _rt("batch", "CronJob", "cronjobs", short_names=("cj",), categories=("all",),
         subresources=("status",), has_status=True),
     _rt("batch", "Job", "jobs", categories=("all",), subresources=("status",), has_status=True),

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from kubenb.api.apiservices import validate_apiservice
+from kubenb.api.csr import validate_csr
 from kubenb.api.errors import BadRequest, ErrorList, Invalid
 from kubenb.api.objects import Obj
 from kubenb.api.quantity import parse_quantity
@@ -80,6 +81,7 @@ _VALIDATORS: dict[str, Validator] = {
     "HorizontalPodAutoscaler": validate_hpa,
     "PodDisruptionBudget": validate_pdb,
     "APIService": validate_apiservice,
+    "CertificateSigningRequest": validate_csr,
     "Role": validate_role,
     "ClusterRole": validate_cluster_role,
     "RoleBinding": validate_role_binding,

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
+from kubenb.api.csr import with_requester, write_approval
 from kubenb.api.errors import BadRequest, Conflict
 from kubenb.api.eviction import evict
 from kubenb.api.objects import WatchEvent, clone
@@ -127,11 +128,15 @@ class InProcessClient:
     def create(self, obj: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
         if obj.get("kind") in REVIEW_KINDS:  # answered, not stored
             return review(self.store, obj, self.user)
+        if obj.get("kind") == "CertificateSigningRequest":
+            obj = with_requester(obj, self.user)
         return clone(self.store.create(obj, dry_run=dry_run))
 
     def update(
         self, obj: dict[str, Any], *, subresource: str | None = None, dry_run: bool = False
     ) -> dict[str, Any]:
+        if subresource == "approval":
+            return clone(write_approval(self.store, obj, dry_run=dry_run))
         return clone(self.store.update(obj, subresource=subresource, dry_run=dry_run))
 
     def patch(

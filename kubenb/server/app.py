@@ -15,6 +15,7 @@ watches and log streams, closes every connection and socket, and joins the threa
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import logging
 import secrets
@@ -33,7 +34,7 @@ import tornado.web
 from tornado.httpclient import AsyncHTTPClient
 
 from kubenb.server.discovery import Discovery
-from kubenb.server.tls import Certs, make_certs
+from kubenb.server.tls import Certs, make_certs, sign_request
 
 if TYPE_CHECKING:
     from kubenb.api.store import Store
@@ -138,6 +139,8 @@ class ApiServer:
                     self._dir = tempfile.mkdtemp(prefix="kubenb-apiserver-")
                     weakref.finalize(self, shutil.rmtree, self._dir, True)  # gone at exit
                 self.certs = make_certs(self._dir)
+            # the cluster's CA signs approved client-certificate requests
+            self.cluster.ctx.signer = functools.partial(sign_request, self._dir)
             try:  # a restarted server keeps its port, so kubeconfigs stay valid
                 self._sockets = tornado.netutil.bind_sockets(self.port, self.host)
             except OSError:

@@ -4,7 +4,8 @@
 
 DIR holds `<name>.proto` (k8s.io/api and k8s.io/apimachinery `generated.proto`) and
 `<name>.types.go` files side by side (core_v1, apps_v1, batch_v1, autoscaling_v2, policy_v1,
-rbac_v1, authentication_v1, authorization_v1, meta_v1, intstr, resource). The .proto gives each message's field numbers and wire types; types.go gives
+rbac_v1, authentication_v1, authorization_v1, certificates_v1, meta_v1, intstr, resource). The
+.proto gives each message's field numbers and wire types; types.go gives
 what JSON does with a zero value (a pointer or a field without `omitempty` keeps it) and
 which fields are inlined. Only messages reachable from `ROOTS` are written. Nothing reads
 .proto files at run time.
@@ -31,7 +32,8 @@ ROOTS = [
 ] + ["k8s.io.api.authentication.v1." + k for k in ("SelfSubjectReview", "TokenRequest", "TokenReview")
 ] + ["k8s.io.api.authorization.v1." + k for k in (
         "LocalSubjectAccessReview", "SelfSubjectAccessReview", "SelfSubjectRulesReview",
-        "SubjectAccessReview")]
+        "SubjectAccessReview")
+] + ["k8s.io.api.certificates.v1.CertificateSigningRequest"]
 # Messages decoded by hand (protobuf.py), not walked into.
 SPECIAL = {
     "k8s.io.apimachinery.pkg.apis.meta.v1.Time",

@@ -538,6 +538,36 @@ MESSAGES: dict[str, dict[int, tuple[str, str, int]]] = {
         1: ('succeeded', 'string', 1),
         2: ('failed', 'string', 1),
     },
+    'k8s.io.api.certificates.v1.CertificateSigningRequest': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.certificates.v1.CertificateSigningRequestSpec', 2),
+        3: ('status', 'k8s.io.api.certificates.v1.CertificateSigningRequestStatus', 0),
+    },
+    'k8s.io.api.certificates.v1.CertificateSigningRequestCondition': {
+        1: ('type', 'string', 2),
+        2: ('reason', 'string', 0),
+        3: ('message', 'string', 0),
+        4: ('lastUpdateTime', 'k8s.io.apimachinery.pkg.apis.meta.v1.Time', 0),
+        5: ('lastTransitionTime', 'k8s.io.apimachinery.pkg.apis.meta.v1.Time', 0),
+        6: ('status', 'string', 2),
+    },
+    'k8s.io.api.certificates.v1.CertificateSigningRequestSpec': {
+        1: ('request', 'bytes', 2),
+        2: ('username', 'string', 0),
+        3: ('uid', 'string', 0),
+        4: ('groups', 'string', 1),
+        5: ('usages', 'string', 1),
+        6: ('extra', 'map:k8s.io.api.certificates.v1.ExtraValue', 0),
+        7: ('signerName', 'string', 2),
+        8: ('expirationSeconds', 'int32', 2),
+    },
+    'k8s.io.api.certificates.v1.CertificateSigningRequestStatus': {
+        1: ('conditions', 'k8s.io.api.certificates.v1.CertificateSigningRequestCondition', 1),
+        2: ('certificate', 'bytes', 0),
+    },
+    'k8s.io.api.certificates.v1.ExtraValue': {
+        1: ('items', 'string', 1),
+    },
     'k8s.io.api.core.v1.AWSElasticBlockStoreVolumeSource': {
         1: ('volumeID', 'string', 2),
         2: ('fsType', 'string', 0),

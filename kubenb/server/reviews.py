@@ -1,4 +1,5 @@
-"""POST of the answered-not-stored kinds: access and token reviews, and `serviceaccounts/NAME/token`.
+"""Writes that depend on who asks: access and token reviews (answered, not stored),
+`serviceaccounts/NAME/token`, and CertificateSigningRequests (create and `approval`).
 
 `review(h, t)` answers a review kind (api/reviews.py) for the requesting user (after
 impersonation, so `kubectl auth can-i --as=jane` asks about jane); `token(h, t)` issues a
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kubenb.api.csr import with_requester, write_approval
 from kubenb.api.errors import BadRequest
 from kubenb.api.rbac import ADMIN
 from kubenb.api.reviews import review as answer
@@ -38,3 +40,19 @@ def token(h: ApiRequestHandler, t: Target) -> None:
     if not isinstance(body, dict):
         raise BadRequest("the body of the request was not a TokenRequest object")
     h.send_json(request_token(h.api.store, t.namespace, t.name, body), 201)
+
+
+def create_csr(h: ApiRequestHandler, t: Target) -> None:
+    """POST a CertificateSigningRequest: its spec names the requester, whatever the body said."""
+    body = h.body_object()
+    if not isinstance(body, dict):
+        raise BadRequest("the body of the request was not a CertificateSigningRequest object")
+    created = h.api.store.create(with_requester(body, h.user or ADMIN), dry_run=h.dry_run())
+    h.send_json(created, 201)
+
+
+def approval(h: ApiRequestHandler, t: Target) -> None:
+    body = h.body_object()
+    if not isinstance(body, dict):
+        raise BadRequest("the body of the request was not a CertificateSigningRequest object")
+    h.send_json(write_approval(h.api.store, body, dry_run=h.dry_run()))

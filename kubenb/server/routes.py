@@ -151,6 +151,11 @@ class ResourceHandler(ApiRequestHandler):
         if t.kind in REVIEW_KINDS:
             if method == "POST" and t.name is None:
                 return reviews.review(self, t)
+        elif t.kind == "CertificateSigningRequest" and method == "POST" and t.name is None:
+            return reviews.create_csr(self, t)
+        elif sub == "approval" and t.kind == "CertificateSigningRequest":
+            if method == "PUT":
+                return reviews.approval(self, t)
         elif sub is None and t.name is None:
             if method == "GET":
                 if self.flag("watch"):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 
 
@@ -85,3 +86,19 @@ def issue_client_cert(directory: str, stem: str, user: str, groups: tuple[str, .
     _openssl("x509", "-req", "-in", f"{stem}.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
              "-CAcreateserial", "-out", f"{stem}.crt", "-days", str(days),
              "-extfile", f"{stem}.ext", cwd=directory)
+
+
+def sign_request(directory: str, request_pem: bytes, seconds: int) -> bytes:
+    """Sign a PEM certificate request with the CA in `directory` for `seconds` (at least one
+    day, as openssl counts) as a client certificate; returns the certificate's PEM."""
+    with tempfile.TemporaryDirectory(dir=directory) as work:
+        with open(os.path.join(work, "req.csr"), "wb") as fh:
+            fh.write(request_pem)
+        with open(os.path.join(work, "req.ext"), "w", encoding="utf-8") as fh:
+            fh.write("basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,"
+                     "keyEncipherment\nextendedKeyUsage=clientAuth\n")
+        _openssl("x509", "-req", "-in", "req.csr", "-CA", os.path.join("..", "ca.crt"),
+                 "-CAkey", os.path.join("..", "ca.key"), "-CAcreateserial", "-out", "req.crt",
+                 "-days", str(max(1, seconds // 86400)), "-extfile", "req.ext", cwd=work)
+        with open(os.path.join(work, "req.crt"), "rb") as fh:
+            return fh.read()

@@ -107,6 +107,9 @@ COLUMNS: dict[str, tuple[list[Column], RowFunc]] = {
     "PodDisruptionBudget": ([
         _NAME, Column("Min Available"), Column("Max Unavailable"), _int("Allowed Disruptions"), _AGE,
     ], rows_autoscaling.pdb_row),
+    "CertificateSigningRequest": ([
+        _NAME, _AGE, Column("SignerName"), Column("Requestor"), Column("RequestedDuration"),
+        Column("Condition")], rows_apiservice.csr_row),
     "APIService": ([_NAME, Column("Service"), Column("Available"), _AGE],
                    rows_apiservice.apiservice_row),
     **{kind: ([_NAME, Column("Created At", type="date")], rows_rbac.role_row)

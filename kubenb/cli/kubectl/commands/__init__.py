@@ -12,6 +12,7 @@ from kubenb.cli.kubectl.commands import (
     apply,
     auth,
     autoscale,
+    certificate,
     cluster_info,
     config,
     create,
@@ -47,5 +48,5 @@ def root() -> Command:
         scale.COMMAND, autoscale.COMMAND, set.COMMAND, rollout.COMMAND, wait.COMMAND, logs.COMMAND,
         exec.COMMAND, *nodes.COMMANDS, top.COMMAND, version.COMMAND, cluster_info.COMMAND,
         api_resources.COMMAND, config.COMMAND, explain.COMMAND, proxy.COMMAND,
-        port_forward.COMMAND, auth.COMMAND,
+        port_forward.COMMAND, auth.COMMAND, certificate.COMMAND,
     )
