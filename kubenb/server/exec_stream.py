@@ -1,0 +1,189 @@
+"""`pods/NAME/exec` and `pods/NAME/attach` over WebSocket (`v5.channel.k8s.io`, v4).
+
+exec: before the upgrade the kubelet resolves the command (`Kubelet.exec_start`, on the
+control-plane loop): no command, no pod, no node or a container that is not running is a
+plain Status error. After it, the command starts on this server's loop (runtime
+exec_session.py) with stdin only if `stdin=true`, on a terminal if `tty=true`. Channel 0
+from the client is its stdin, channel 4 a terminal size (`{"Width":…,"Height":…}`), and
+with v5 a frame on channel 255 naming channel 0 closes stdin (the command reads EOF).
+stdout and stderr go out on channels 1 and 2 as the command writes them, bytes as they
+are; once the command has exited and its output is sent, channel 3 carries the exit Status
+(channels.py `exit_status`) and the connection closes normally. A command that cannot start
+(no such executable) is a Failure Status on channel 3. If the client goes first, the
+command is killed with its process group.
+
+attach: the container's own output from now on (the kubelet's log follow), on channel 1,
+until the container stops (Success on channel 3) or the client leaves; the containers
+here read no stdin, so what the client sends is dropped, as a kubelet does for a
+container without `stdin: true`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from typing import Any
+
+from kubenb.api.errors import ApiError, BadRequest, InternalError
+from kubenb.node.runtime.exec_session import ExecSession, ExecStart
+from kubenb.server.channels import (
+    CLOSE,
+    ERROR,
+    RESIZE,
+    STDERR,
+    STDIN,
+    STDOUT,
+    V5,
+    ChannelSocket,
+    error_status,
+    exit_status,
+)
+from kubenb.server.paths import parse
+from kubenb.server.pods import kubelet_of, on_cluster
+
+DRAIN_SECONDS = 5.0  # output still open this long after the command exited is cut off
+
+
+class ExecHandler(ChannelSocket):
+    """One exec session."""
+
+    def initialize(self, api: Any) -> None:
+        super().initialize(api)
+        self.start: ExecStart | None = None
+        self.failure: ApiError | None = None
+        self.session: ExecSession | None = None
+        self.task: asyncio.Task[None] | None = None
+
+    async def check_request(self) -> None:
+        t = parse(self.request.path)
+        assert t is not None and t.name is not None and t.namespace is not None
+        self.argv = self.get_query_arguments("command")
+        if not self.argv:
+            raise BadRequest("you must specify at least 1 command")
+        self.stdin, self.tty = self.flag("stdin"), self.flag("tty")
+        self.stdout, self.stderr = self.flag("stdout"), self.flag("stderr") and not self.tty
+        if not (self.stdin or self.stdout or self.flag("stderr")):
+            raise BadRequest("you must specify at least 1 of stdin, stdout, stderr")
+        kubelet = kubelet_of(self.api, t.namespace, t.name)
+        container = self.get_query_argument("container", None)
+        try:
+            self.start = await on_cluster(self.api, kubelet.exec_start(
+                t.namespace, t.name, container, self.argv))
+        except InternalError as e:  # the upgrade happens; the Status says why
+            self.failure = e
+
+    async def opened(self) -> None:
+        if self.failure is not None or self.start is None:
+            self.task = asyncio.ensure_future(self._fail())
+            return
+        try:
+            self.session = await self.start.start(self.stdin, self.tty)
+        except OSError as err:
+            self.failure = InternalError(f"Internal error occurred: error executing command "
+                                         f"in container: {err}")
+            self.task = asyncio.ensure_future(self._fail())
+            return
+        self.task = asyncio.ensure_future(self._run(self.session))
+
+    async def _fail(self) -> None:
+        assert self.failure is not None
+        await self.send(ERROR, error_status(self.failure))
+        self.close(1000)
+
+    async def _pump(self, read: Any, channel: int | None) -> None:
+        while data := await read():
+            if channel is not None:
+                await self.send(channel, data)
+
+    async def _run(self, session: ExecSession) -> None:
+        pumps = [asyncio.ensure_future(self._pump(session.read_stdout,
+                                                  STDOUT if self.stdout else None)),
+                 asyncio.ensure_future(self._pump(session.read_stderr,
+                                                  STDERR if self.stderr else None))]
+        try:
+            code = await session.wait()
+            _, slow = await asyncio.wait(pumps, timeout=DRAIN_SECONDS)
+            for p in slow:
+                p.cancel()
+            await self.send(ERROR, exit_status(code, self.argv))
+            self.close(1000)
+        finally:
+            for p in pumps:
+                p.cancel()
+            session.kill()
+
+    def on_message(self, message: str | bytes) -> None:
+        session = self.session
+        if session is None or not isinstance(message, bytes) or not message:
+            return
+        channel, data = message[0], message[1:]
+        if channel == STDIN and self.stdin:
+            session.write_stdin(data)
+        elif channel == RESIZE:
+            with contextlib.suppress(ValueError, TypeError, AttributeError):
+                size = json.loads(data)
+                session.resize(int(size.get("Width") or 0), int(size.get("Height") or 0))
+        elif channel == CLOSE and self.selected_subprotocol == V5 and data[:1] == bytes([STDIN]):
+            session.close_stdin()
+
+    def ended(self) -> None:
+        if self.session is not None:
+            self.session.kill()
+        if self.task is not None and not self.task.done():
+            self.task.cancel()
+
+
+class AttachHandler(ChannelSocket):
+    """`kubectl attach`: the container's output as it is written."""
+
+    def initialize(self, api: Any) -> None:
+        super().initialize(api)
+        self.task: asyncio.Task[None] | None = None
+
+    async def check_request(self) -> None:
+        t = parse(self.request.path)
+        assert t is not None and t.name is not None and t.namespace is not None
+        self.namespace, self.pod = t.namespace, t.name
+        self.container = self.get_query_argument("container", None)
+        self.kubelet = kubelet_of(self.api, t.namespace, t.name)
+        # a container that is not running refuses the upgrade, as for exec
+        await on_cluster(self.api, self.kubelet._running_id(t.namespace, t.name,
+                                                             self.container))
+
+    async def opened(self) -> None:
+        self.task = asyncio.ensure_future(self._run())
+
+    async def _run(self) -> None:
+        it = self.kubelet.follow_logs(self.namespace, self.pod, self.container).__aiter__()
+
+        async def step() -> Any:
+            return await it.__anext__()
+
+        try:
+            while True:
+                try:
+                    chunk = await on_cluster(self.api, step())
+                except StopAsyncIteration:
+                    break
+                except ApiError as e:
+                    await self.send(ERROR, error_status(e))
+                    self.close(1000)
+                    return
+                data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+                if self.flag("stdout") and not await self.send(STDOUT, data):
+                    return
+            await self.send(ERROR, exit_status(0, []))
+            self.close(1000)
+        finally:
+            aclose = getattr(it, "aclose", None)
+            if aclose is not None:
+                with contextlib.suppress(Exception):
+                    await on_cluster(self.api, aclose())
+
+    def on_message(self, message: str | bytes) -> None:
+        pass  # no container here reads stdin
+
+    def ended(self) -> None:
+        if self.task is not None and not self.task.done():
+            self.task.cancel()
