@@ -115,7 +115,9 @@ class ExecHandler(ChannelSocket):
 
     def on_message(self, message: str | bytes) -> None:
         session = self.session
-        if session is None or not isinstance(message, bytes) or not message:
+        if isinstance(message, str):  # a text frame carries the same bytes (wsstream)
+            message = message.encode("utf-8")
+        if session is None or not message:
             return
         channel, data = message[0], message[1:]
         if channel == STDIN and self.stdin:

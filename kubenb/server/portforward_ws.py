@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from typing import Any
 
 import tornado.websocket
@@ -85,7 +86,9 @@ class PortForwardHandler(ChannelSocket):
             await self.mode.start()
 
     def on_message(self, message: str | bytes) -> None:
-        if self.mode is not None and isinstance(message, bytes):
+        if isinstance(message, str):  # a text frame carries the same bytes (wsstream)
+            message = message.encode("utf-8")
+        if self.mode is not None and message:
             self.mode.received(message)
 
     def ended(self) -> None:
@@ -107,7 +110,7 @@ class PortForwardHandler(ChannelSocket):
 
     def failure(self, port: int, err: OSError) -> bytes:
         """The kubelet's words for a connection the pod refused."""
-        reason = (err.strerror or str(err)) if err.errno else str(err)
+        reason = os.strerror(err.errno) if err.errno else str(err)
         reason = reason[:1].lower() + reason[1:]
         return (f"error forwarding port {port} to pod {self.uid}, uid : failed to connect to "
                 f'localhost:{port} inside namespace "{self.uid}", IPv4: dial tcp4 '
