@@ -35,7 +35,7 @@ from kubenb.server.pods import kubelet_of
 from kubenb.server.spdy import GOAWAY, PING, RST_STREAM, SYN_STREAM, ProtocolError, SpdyFramer
 
 TUNNEL = "SPDY/3.1+portforward.k8s.io"
-CHUNK = 256 * 1024
+CHUNK = 1024 * 1024
 HALF_CLOSED_GRACE = 1.0  # containerd: the other direction gets a second once one has ended
 
 
@@ -262,7 +262,14 @@ class SpdyForwarder:
             fw.task = asyncio.ensure_future(self._forward(rid, fw))
 
     async def _send(self, sid: int, data: bytes, fin: bool = False) -> bool:
-        sent = self.h.emit(self.framer.data(sid, data, fin))
+        """One data frame; the header and a large payload go as two messages (the tunnel is
+        one byte stream), which spares copying the payload once more."""
+        if len(data) > 4096:
+            if self.h.emit(self.framer.data_header(sid, len(data), fin)) is None:
+                return False
+            sent = self.h.emit(data)
+        else:
+            sent = self.h.emit(self.framer.data(sid, data, fin))
         if sent is None:
             return False
         try:

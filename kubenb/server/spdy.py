@@ -147,8 +147,13 @@ class SpdyFramer:
 
     @staticmethod
     def data(stream_id: int, data: bytes, fin: bool = False) -> bytes:
+        return SpdyFramer.data_header(stream_id, len(data), fin) + data
+
+    @staticmethod
+    def data_header(stream_id: int, length: int, fin: bool = False) -> bytes:
+        """The 8 bytes before a data frame's payload."""
         return struct.pack(">II", stream_id & 0x7FFFFFFF,
-                           ((FLAG_FIN if fin else 0) << 24) | len(data)) + data
+                           ((FLAG_FIN if fin else 0) << 24) | length)
 
     @classmethod
     def ping(cls, ping_id: int) -> bytes:

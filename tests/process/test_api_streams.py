@@ -216,3 +216,33 @@ def test_python_client_port_forward_channels(served: Api) -> None:
 
 def _uid(served: Api, name: str) -> str:
     return str(served.cluster.store.get("Pod", "default", name)["metadata"]["uid"])
+
+
+def test_exec_with_a_terminal_sees_the_clients_window_size(served: Api) -> None:
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: kubectl on a terminal of 40 rows, 100 columns
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
+        os.execve(KUBECTL_132, ["kubectl", "exec", "-it", "web", "--", "sh", "-c",
+                                "stty size; tty >/dev/null && echo on-a-tty; exit 4"], served.env)
+    out = b""
+    try:
+        while True:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:  # EIO: kubectl has exited
+                break
+            if not data:
+                break
+            out += data
+    finally:
+        os.close(fd)
+        _, status = os.waitpid(pid, 0)
+    assert b"40 100\r\non-a-tty\r\n" in out
+    assert out.endswith(b"command terminated with exit code 4\r\n")
+    assert os.waitstatus_to_exitcode(status) == 4
