@@ -246,3 +246,20 @@ def test_exec_with_a_terminal_sees_the_clients_window_size(served: Api) -> None:
     assert b"40 100\r\non-a-tty\r\n" in out
     assert out.endswith(b"command terminated with exit code 4\r\n")
     assert os.waitstatus_to_exitcode(status) == 4
+
+
+def test_a_client_that_leaves_ends_the_command(served: Api) -> None:
+    import psutil
+    from kubernetes.stream import stream
+
+    def sleeping() -> list[psutil.Process]:
+        return [p for p in psutil.Process().children(recursive=True)
+                if p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+                and p.cmdline()[1:] == ["987"] and p.cmdline()[0].endswith("sleep")]
+
+    resp = stream(_python_api(served).connect_get_namespaced_pod_exec, "web", "default",
+                  command=["sleep", "987"], stdin=True, stdout=True, stderr=True, tty=False,
+                  _preload_content=False)
+    served.cluster.wait_for(lambda: bool(sleeping()), 30)
+    resp.close()
+    served.cluster.wait_for(lambda: not sleeping(), 30)
