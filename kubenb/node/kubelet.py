@@ -218,7 +218,10 @@ class Kubelet:
                 return
             await self.clock.sleep(FOLLOW_POLL)
 
-    async def _running_id(self, namespace: str, pod_name: str, container: str | None) -> str:
+    async def running_container(self, namespace: str, pod_name: str,
+                                container: str | None) -> str:
+        """The id of the named (or only) container if it runs; BadRequest as the kubelet
+        refuses an exec or attach upgrade otherwise."""
         pod, name = self._container(namespace, pod_name, container)
         recs = [r for r in await self.runtime.list_containers(pod["metadata"]["uid"])
                 if r.name == name and r.state == "running"]
@@ -229,7 +232,7 @@ class Kubelet:
     async def exec(self, namespace: str, pod_name: str, container: str | None,
                    argv: list[str]) -> tuple[int, str]:
         """`kubectl exec`: (exit code, combined output)."""
-        cid = await self._running_id(namespace, pod_name, container)
+        cid = await self.running_container(namespace, pod_name, container)
         try:
             return await self.runtime.exec(cid, argv)
         except ExecError as err:
@@ -239,7 +242,7 @@ class Kubelet:
                          argv: list[str]) -> ExecStart:
         """A streaming `kubectl exec` (exec_session.py): BadRequest before any upgrade
         when the container is not running, InternalError when the command cannot start."""
-        cid = await self._running_id(namespace, pod_name, container)
+        cid = await self.running_container(namespace, pod_name, container)
         try:
             return await self.runtime.exec_start(cid, argv)
         except ExecError as err:

@@ -3,8 +3,8 @@
 `ChannelSocket` is the base of `pods/exec`, `pods/attach` and `pods/portforward`
 (exec_stream.py, portforward_ws.py). Before the upgrade it checks the bearer token and
 lets the subclass check the request (`check_request`, which may reach the kubelet); a
-problem found there is an ordinary Status response with its code — kubectl prints it as
-`error: unable to upgrade connection: …`. After the upgrade every binary message is one
+problem found there is an ordinary Status response with its code. kubectl then retries
+with SPDY (a POST), and prints what the POST answers: the same check's Status. After the upgrade every binary message is one
 channel byte and that channel's bytes (k8s.io/apimachinery wsstream). `exit_status` is the
 metav1.Status a kubelet writes on the error channel when a command ends.
 """
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from kubenb.server.app import ApiServer
 
 V5, V4 = "v5.channel.k8s.io", "v4.channel.k8s.io"
+UPGRADE_FAILED = "unable to upgrade connection: "  # what kubectl prints before a kubelet's text
 STDIN, STDOUT, STDERR, ERROR, RESIZE, CLOSE = 0, 1, 2, 3, 4, 255
 
 
@@ -62,14 +63,30 @@ class ChannelSocket(AuthMixin, tornado.websocket.WebSocketHandler):
             if not self.authorized():
                 raise Unauthorized("Unauthorized")
             await self.check_request()
+            await self.prepare_stream()
         except ApiError as e:
             self._refuse(e)
             return
         await super().get(*args, **kwargs)
 
-    def post(self, *args: Any, **kwargs: Any) -> None:
-        # clients fall back to SPDY (a POST asking for `Upgrade: SPDY/3.1`) when the
-        # WebSocket upgrade fails; this server speaks WebSockets only
+    async def post(self, *args: Any, **kwargs: Any) -> None:
+        """kubectl falls back to SPDY (a POST asking for `Upgrade: SPDY/3.1`) when the
+        WebSocket upgrade is refused, and prints what this answer says: the request's own
+        problem (`container x is not valid for pod y`; a container that is not running is
+        the kubelet's plain `container not found ("x")`, which kubectl prefixes with
+        `unable to upgrade connection:`). This server speaks WebSockets only."""
+        try:
+            if not self.authorized():
+                raise Unauthorized("Unauthorized")
+            await self.check_request()
+        except ApiError as e:
+            if e.message.startswith(UPGRADE_FAILED):
+                self.set_status(e.code)
+                self.set_header("Content-Type", "text/plain; charset=utf-8")
+                self.finish(e.message[len(UPGRADE_FAILED):].encode("utf-8"))
+                return
+            self._refuse(e)
+            return
         self._refuse(BadRequest("Upgrade request required"))
 
     def _refuse(self, e: ApiError) -> None:
@@ -78,7 +95,10 @@ class ChannelSocket(AuthMixin, tornado.websocket.WebSocketHandler):
         self.finish(dumps(e.status()))
 
     async def check_request(self) -> None:
-        """Raise an ApiError to refuse the upgrade."""
+        """Raise an ApiError to refuse the upgrade (no side effects: a POST runs it too)."""
+
+    async def prepare_stream(self) -> None:
+        """What the upgrade needs before it happens (raise an ApiError to refuse it)."""
 
     def flag(self, name: str) -> bool:
         return (self.get_query_argument(name, "") or "").lower() in ("true", "1")

@@ -3,7 +3,8 @@
 exec: before the upgrade the kubelet resolves the command (`Kubelet.exec_start`, on the
 control-plane loop): no command, no pod, no node or a container that is not running is a
 plain Status error. After it, the command starts on this server's loop (runtime
-exec_session.py) with stdin only if `stdin=true`, on a terminal if `tty=true`. Channel 0
+exec_session.py) with stdin only if `stdin=true`, on a terminal if `tty=true` (once the
+client's first terminal size has come, so the command sees it from the start). Channel 0
 from the client is its stdin, channel 4 a terminal size (`{"Width":…,"Height":…}`), and
 with v5 a frame on channel 255 naming channel 0 closes stdin (the command reads EOF).
 stdout and stderr go out on channels 1 and 2 as the command writes them, bytes as they
@@ -43,6 +44,7 @@ from kubenb.server.paths import parse
 from kubenb.server.pods import kubelet_of, on_cluster
 
 DRAIN_SECONDS = 5.0  # output still open this long after the command exited is cut off
+SIZE_WAIT = 1.0  # seconds a terminal's command waits for the client's first size
 
 
 class ExecHandler(ChannelSocket):
@@ -54,6 +56,9 @@ class ExecHandler(ChannelSocket):
         self.failure: ApiError | None = None
         self.session: ExecSession | None = None
         self.task: asyncio.Task[None] | None = None
+        self.sized = asyncio.Event()
+        self.size: tuple[int, int] | None = None
+        self.early: list[bytes] = []
 
     async def check_request(self) -> None:
         t = parse(self.request.path)
@@ -65,20 +70,41 @@ class ExecHandler(ChannelSocket):
         self.stdout, self.stderr = self.flag("stdout"), self.flag("stderr") and not self.tty
         if not (self.stdin or self.stdout or self.flag("stderr")):
             raise BadRequest("you must specify at least 1 of stdin, stdout, stderr")
-        kubelet = kubelet_of(self.api, t.namespace, t.name)
-        container = self.get_query_argument("container", None)
+        self.target = t
+        self.kubelet = kubelet_of(self.api, t.namespace, t.name)
+        self.container = self.get_query_argument("container", None)
+        await on_cluster(self.api, self.kubelet.running_container(t.namespace, t.name,
+                                                                   self.container))
+
+    async def prepare_stream(self) -> None:
+        t = self.target
         try:
-            self.start = await on_cluster(self.api, kubelet.exec_start(
-                t.namespace, t.name, container, self.argv))
+            self.start = await on_cluster(self.api, self.kubelet.exec_start(
+                t.namespace, t.name, self.container, self.argv))
         except InternalError as e:  # the upgrade happens; the Status says why
             self.failure = e
 
     async def opened(self) -> None:
         if self.failure is not None or self.start is None:
             self.task = asyncio.ensure_future(self._fail())
-            return
+        elif self.tty:  # the command starts on a terminal of the client's size
+            self.task = asyncio.ensure_future(self._start_when_sized(self.start))
+        else:
+            await self._start(self.start, None)
+
+    async def _start_when_sized(self, start: ExecStart) -> None:
+        """kubectl sends its terminal's size first thing; a client that sends none gets
+        a terminal without a size after `SIZE_WAIT`."""
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self.sized.wait(), SIZE_WAIT)
+        await self._start(start, self.size)
+        for data in self.early:
+            self.on_message(data)
+        self.early = []
+
+    async def _start(self, start: ExecStart, size: tuple[int, int] | None) -> None:
         try:
-            self.session = await self.start.start(self.stdin, self.tty)
+            self.session = await start.start(self.stdin, self.tty, size)
         except OSError as err:
             self.failure = InternalError(f"Internal error occurred: error executing command "
                                          f"in container: {err}")
@@ -117,15 +143,20 @@ class ExecHandler(ChannelSocket):
         session = self.session
         if isinstance(message, str):  # a text frame carries the same bytes (wsstream)
             message = message.encode("utf-8")
-        if session is None or not message:
+        if not message:
             return
         channel, data = message[0], message[1:]
-        if channel == STDIN and self.stdin:
-            session.write_stdin(data)
-        elif channel == RESIZE:
+        if channel == RESIZE:
             with contextlib.suppress(ValueError, TypeError, AttributeError):
                 size = json.loads(data)
-                session.resize(int(size.get("Width") or 0), int(size.get("Height") or 0))
+                self.size = (int(size.get("Width") or 0), int(size.get("Height") or 0))
+                self.sized.set()
+                if session is not None:
+                    session.resize(*self.size)
+        elif session is None:
+            self.early.append(message)  # stdin before the terminal's command started
+        elif channel == STDIN and self.stdin:
+            session.write_stdin(data)
         elif channel == CLOSE and self.selected_subprotocol == V5 and data[:1] == bytes([STDIN]):
             session.close_stdin()
 
@@ -150,8 +181,8 @@ class AttachHandler(ChannelSocket):
         self.container = self.get_query_argument("container", None)
         self.kubelet = kubelet_of(self.api, t.namespace, t.name)
         # a container that is not running refuses the upgrade, as for exec
-        await on_cluster(self.api, self.kubelet._running_id(t.namespace, t.name,
-                                                             self.container))
+        await on_cluster(self.api, self.kubelet.running_container(t.namespace, t.name,
+                                                                   self.container))
 
     async def opened(self) -> None:
         self.task = asyncio.ensure_future(self._run())

@@ -64,7 +64,8 @@ class ExecSession:
 class ExecStart(Protocol):
     """What to run; `start()` runs it on the caller's loop (stdin: the client sends one)."""
 
-    async def start(self, stdin: bool, tty: bool) -> ExecSession: ...
+    async def start(self, stdin: bool, tty: bool,
+                    size: tuple[int, int] | None = None) -> ExecSession: ...
 
 
 class ReplaySession(ExecSession):
@@ -88,8 +89,14 @@ class BufferedStart:
     code: int
     output: bytes
 
-    async def start(self, stdin: bool, tty: bool) -> ExecSession:
+    async def start(self, stdin: bool, tty: bool,
+                    size: tuple[int, int] | None = None) -> ExecSession:
         return ReplaySession(self.code, self.output)
+
+
+def _set_size(fd: int, width: int, height: int) -> None:
+    with contextlib.suppress(OSError, struct.error):
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0))
 
 
 def _exit_code(returncode: int) -> int:
@@ -110,10 +117,11 @@ class ProcessStart:
     env: dict[str, str]
     cwd: str
 
-    async def start(self, stdin: bool, tty: bool) -> ExecSession:
+    async def start(self, stdin: bool, tty: bool,
+                    size: tuple[int, int] | None = None) -> ExecSession:
         cwd = self.cwd if os.path.isdir(self.cwd) else None
         if tty:
-            return await PtySession.spawn(self.program, self.argv, self.env, cwd)
+            return await PtySession.spawn(self.program, self.argv, self.env, cwd, size)
         proc = await asyncio.create_subprocess_exec(
             self.program, *self.argv[1:], stdin=asyncio.subprocess.PIPE if stdin
             else asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
@@ -168,8 +176,11 @@ class PtySession(ExecSession):
 
     @classmethod
     async def spawn(cls, program: str, argv: list[str], env: dict[str, str],
-                    cwd: str | None) -> PtySession:
+                    cwd: str | None, size: tuple[int, int] | None = None) -> PtySession:
+        """The command on a new terminal of `size` (width, height) from its first byte."""
         master, slave = pty.openpty()
+        if size is not None:
+            _set_size(master, *size)
         try:
             proc = await asyncio.create_subprocess_exec(
                 program, *argv[1:], stdin=slave, stdout=slave, stderr=slave,
@@ -226,9 +237,7 @@ class PtySession(ExecSession):
 
     def resize(self, width: int, height: int) -> None:
         if self.master >= 0:
-            with contextlib.suppress(OSError):
-                fcntl.ioctl(self.master, termios.TIOCSWINSZ,
-                            struct.pack("HHHH", height, width, 0, 0))
+            _set_size(self.master, width, height)
 
     async def wait(self) -> int:
         return _exit_code(await self.proc.wait())
