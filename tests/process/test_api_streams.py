@@ -263,3 +263,28 @@ def test_a_client_that_leaves_ends_the_command(served: Api) -> None:
     served.cluster.wait_for(lambda: bool(sleeping()), 30)
     resp.close()
     served.cluster.wait_for(lambda: not sleeping(), 30)
+
+
+def test_exec_refusals_are_kubectls_words(served: Api) -> None:
+    from tests import builders
+
+    manifest = builders.pod("two", namespace="default", labels={"app": "two"}, restart="Never",
+                            containers=[builders.container("a", "nginx"),
+                                        builders.container("b", "busybox",
+                                                           command=["sh", "-c", "exit 0"])])
+    served.cluster.store.create(manifest)
+
+    def b_done() -> bool:
+        pod = served.cluster.store.get("Pod", "default", "two")
+        states = {s["name"]: s.get("state") or {} for s in
+                  (pod.get("status") or {}).get("containerStatuses") or []}
+        return "running" in states.get("a", {}) and "terminated" in states.get("b", {})
+
+    served.cluster.wait_for(b_done, 30)
+    run = served.kubectl("exec", "two", "-c", "nope", "--", "true")
+    assert (run.returncode, run.stderr) == (
+        1, b"Error from server (BadRequest): container nope is not valid for pod two\n")
+    run = served.kubectl("exec", "two", "-c", "b", "--", "true")
+    assert (run.returncode, run.stderr) == (
+        1, b'error: unable to upgrade connection: container not found ("b")\n')
+    assert served.kubectl("exec", "two", "-c", "a", "--", "true").returncode == 0
