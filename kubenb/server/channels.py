@@ -59,35 +59,40 @@ class ChannelSocket(AuthMixin, tornado.websocket.WebSocketHandler):
         self.api = api
 
     async def get(self, *args: Any, **kwargs: Any) -> None:
-        try:
-            if not self.authorized():
-                raise Unauthorized("Unauthorized")
-            await self.check_request()
-            await self.prepare_stream()
-        except ApiError as e:
-            self._refuse(e)
-            return
-        await super().get(*args, **kwargs)
+        if await self.accepted(self._refuse, prepare=True):
+            await super().get(*args, **kwargs)
 
     async def post(self, *args: Any, **kwargs: Any) -> None:
         """kubectl falls back to SPDY (a POST asking for `Upgrade: SPDY/3.1`) when the
         WebSocket upgrade is refused, and prints what this answer says: the request's own
         problem (`container x is not valid for pod y`; a container that is not running is
         the kubelet's plain `container not found ("x")`, which kubectl prefixes with
-        `unable to upgrade connection:`). This server speaks WebSockets only."""
+        `unable to upgrade connection:`). Subclasses that speak SPDY serve it instead."""
+        if await self.accepted(self.refuse_upgrade):
+            self._refuse(BadRequest("Upgrade request required"))
+
+    async def accepted(self, refuse: Any, prepare: bool = False) -> bool:
+        """The token and the request checked (and the stream prepared); False once
+        `refuse(error)` has answered."""
         try:
             if not self.authorized():
                 raise Unauthorized("Unauthorized")
             await self.check_request()
+            if prepare:
+                await self.prepare_stream()
         except ApiError as e:
-            if e.message.startswith(UPGRADE_FAILED):
-                self.set_status(e.code)
-                self.set_header("Content-Type", "text/plain; charset=utf-8")
-                self.finish(e.message[len(UPGRADE_FAILED):].encode("utf-8"))
-                return
-            self._refuse(e)
+            refuse(e)
+            return False
+        return True
+
+    def refuse_upgrade(self, e: ApiError) -> None:
+        """A SPDY upgrade refused: a Status, or the kubelet's plain text."""
+        if e.message.startswith(UPGRADE_FAILED):
+            self.set_status(e.code)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(e.message[len(UPGRADE_FAILED):].encode("utf-8"))
             return
-        self._refuse(BadRequest("Upgrade request required"))
+        self._refuse(e)
 
     def _refuse(self, e: ApiError) -> None:
         self.set_status(e.code)

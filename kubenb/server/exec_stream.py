@@ -11,7 +11,8 @@ stdout and stderr go out on channels 1 and 2 as the command writes them, bytes a
 are; once the command has exited and its output is sent, channel 3 carries the exit Status
 (channels.py `exit_status`) and the connection closes normally. A command that cannot start
 (no such executable) is a Failure Status on channel 3. If the client goes first, the
-command is killed with its process group.
+command is killed with its process group. A client speaking plain SPDY (a POST asking for
+`Upgrade: SPDY/3.1`) gets the same session on SPDY streams: exec_spdy.py.
 
 attach: the container's own output from now on (the kubelet's log follow), on channel 1,
 until the container stops (Success on channel 3) or the client leaves; the containers
@@ -42,9 +43,35 @@ from kubenb.server.channels import (
 )
 from kubenb.server.paths import parse
 from kubenb.server.pods import kubelet_of, on_cluster
+from kubenb.server.spdy_upgrade import serve_spdy, wants_spdy
 
 DRAIN_SECONDS = 5.0  # output still open this long after the command exited is cut off
 SIZE_WAIT = 1.0  # seconds a terminal's command waits for the client's first size
+
+
+async def _pump(read: Any, send: Any, channel: int | None) -> None:
+    while data := await read():
+        if channel is not None:
+            await send(channel, data)
+
+
+async def drive(session: ExecSession, send: Any, stdout: bool, stderr: bool,
+                argv: list[str]) -> None:
+    """Copy the command's output to `send(channel, data)` as it comes; once it has exited
+    and its output is sent, its exit Status on the error channel. The command is killed
+    (with its process group) whatever happens."""
+    pumps = [asyncio.ensure_future(_pump(session.read_stdout, send, STDOUT if stdout else None)),
+             asyncio.ensure_future(_pump(session.read_stderr, send, STDERR if stderr else None))]
+    try:
+        code = await session.wait()
+        _, slow = await asyncio.wait(pumps, timeout=DRAIN_SECONDS)
+        for p in slow:
+            p.cancel()
+        await send(ERROR, exit_status(code, argv))
+    finally:
+        for p in pumps:
+            p.cancel()
+        session.kill()
 
 
 class ExecHandler(ChannelSocket):
@@ -84,6 +111,17 @@ class ExecHandler(ChannelSocket):
         except InternalError as e:  # the upgrade happens; the Status says why
             self.failure = e
 
+    async def post(self, *args: Any, **kwargs: Any) -> None:
+        """Plain SPDY (kubectl < 1.30, client-go's SPDY executor): exec_spdy.py."""
+        from kubenb.server.exec_spdy import SpdyExec, choose_protocol
+
+        proto = choose_protocol(self.request.headers)
+        if proto is None or not wants_spdy(self.request.headers, proto):
+            await super().post(*args, **kwargs)
+            return
+        if await self.accepted(self.refuse_upgrade, prepare=True):
+            await serve_spdy(self, proto, lambda link: SpdyExec(link, self))
+
     async def opened(self) -> None:
         if self.failure is not None or self.start is None:
             self.task = asyncio.ensure_future(self._fail())
@@ -117,27 +155,9 @@ class ExecHandler(ChannelSocket):
         await self.send(ERROR, error_status(self.failure))
         self.close(1000)
 
-    async def _pump(self, read: Any, channel: int | None) -> None:
-        while data := await read():
-            if channel is not None:
-                await self.send(channel, data)
-
     async def _run(self, session: ExecSession) -> None:
-        pumps = [asyncio.ensure_future(self._pump(session.read_stdout,
-                                                  STDOUT if self.stdout else None)),
-                 asyncio.ensure_future(self._pump(session.read_stderr,
-                                                  STDERR if self.stderr else None))]
-        try:
-            code = await session.wait()
-            _, slow = await asyncio.wait(pumps, timeout=DRAIN_SECONDS)
-            for p in slow:
-                p.cancel()
-            await self.send(ERROR, exit_status(code, self.argv))
-            self.close(1000)
-        finally:
-            for p in pumps:
-                p.cancel()
-            session.kill()
+        await drive(session, self.send, self.stdout, self.stderr, self.argv)
+        self.close(1000)
 
     def on_message(self, message: str | bytes) -> None:
         session = self.session

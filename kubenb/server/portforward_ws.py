@@ -15,7 +15,8 @@ Two ways to speak it, chosen by the WebSocket subprotocol:
   endian). A refused connection is reported on its error channel; when every port is done
   the connection closes.
 
-The pod's address is its `status.podIP` (the process runtime: a loopback address; Docker:
+Plain SPDY (no WebSocket; older kubectl, client-go's SPDY dialer) is the same session on the
+HTTP connection itself (spdy_upgrade.py). The pod's address is its `status.podIP` (the process runtime: a loopback address; Docker:
 the container's IP). Connections are closed when the WebSocket goes, either side.
 """
 
@@ -27,14 +28,17 @@ import os
 from typing import Any
 
 import tornado.websocket
+from tornado.iostream import StreamClosedError
 
 from kubenb.api.errors import BadRequest
 from kubenb.server.channels import V4, ChannelSocket
 from kubenb.server.paths import parse
 from kubenb.server.pods import kubelet_of
 from kubenb.server.spdy import GOAWAY, PING, RST_STREAM, SYN_STREAM, ProtocolError, SpdyFramer
+from kubenb.server.spdy_upgrade import RawLink, serve_spdy, wants_spdy
 
-TUNNEL = "SPDY/3.1+portforward.k8s.io"
+PROTOCOL = "portforward.k8s.io"
+TUNNEL = "SPDY/3.1+" + PROTOCOL
 CHUNK = 1024 * 1024
 HALF_CLOSED_GRACE = 1.0  # containerd: the other direction gets a second once one has ended
 
@@ -73,10 +77,19 @@ class PortForwardHandler(ChannelSocket):
         self.pod_ip = (pod.get("status") or {}).get("podIP") or ""
         offered = self.request.headers.get("Sec-WebSocket-Protocol", "")
         self.ports: list[int] = []
-        if TUNNEL not in [p.strip() for p in offered.split(",")]:
+        spdy = wants_spdy(self.request.headers, PROTOCOL)  # ports come with each stream
+        if not spdy and TUNNEL not in [p.strip() for p in offered.split(",")]:
             self.ports = parse_ports(self.get_query_arguments("ports"))
             if not self.ports:
                 raise BadRequest('query parameter "port" is required')
+
+    async def post(self, *args: Any, **kwargs: Any) -> None:
+        """Plain SPDY (kubectl < 1.31, client-go's SPDY dialer): spdy_upgrade.py."""
+        if not wants_spdy(self.request.headers, PROTOCOL):
+            await super().post(*args, **kwargs)
+            return
+        if await self.accepted(self.refuse_upgrade):
+            await serve_spdy(self, PROTOCOL, SpdyForwarder)
 
     async def opened(self) -> None:
         if self.selected_subprotocol == TUNNEL:
@@ -214,8 +227,8 @@ class SpdyForward:
 class SpdyForwarder:
     """`SPDY/3.1+portforward.k8s.io`: kubectl's connections as pairs of SPDY streams."""
 
-    def __init__(self, h: PortForwardHandler) -> None:
-        self.h = h
+    def __init__(self, h: PortForwardHandler | RawLink) -> None:
+        self.h = h  # the WebSocket tunnel, or a plain SPDY connection (spdy_upgrade.py)
         self.framer = SpdyFramer()
         self.requests: dict[str, SpdyForward] = {}
         self.by_stream: dict[int, SpdyForward] = {}
@@ -274,7 +287,7 @@ class SpdyForwarder:
             return False
         try:
             await sent
-        except tornado.websocket.WebSocketClosedError:
+        except (tornado.websocket.WebSocketClosedError, StreamClosedError):
             return False
         return True
 

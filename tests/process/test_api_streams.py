@@ -120,18 +120,22 @@ def _forwarded_port(proc: subprocess.Popen[bytes]) -> int:
     return int(found.group(1))
 
 
+def assert_nginx_answers(port: int) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", "/")
+        resp = conn.getresponse()
+        assert resp.status == 200 and b"Welcome to nginx!" in resp.read()
+    finally:
+        conn.close()
+
+
 def test_port_forward_through_the_api_serves_http(served: Api) -> None:
     proc = served.popen("port-forward", "pod/web", ":80")
     try:
         port = _forwarded_port(proc)
         for _ in range(3):  # one tunnel, several connections
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            try:
-                conn.request("GET", "/")
-                resp = conn.getresponse()
-                assert resp.status == 200 and b"Welcome to nginx!" in resp.read()
-            finally:
-                conn.close()
+            assert_nginx_answers(port)
     finally:
         proc.terminate()
         proc.communicate(timeout=30)
