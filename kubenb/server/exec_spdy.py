@@ -123,7 +123,11 @@ class SpdyExec:
             self.session = await h.start.start(h.stdin, h.tty, h.size)
             for sid, data, fin in self.early:
                 self._data(sid, data, fin)
-            await drive(self.session, self._send, h.stdout, h.stderr, h.argv)
+            untie = h.tie(self.session)
+            try:
+                await drive(self.session, self._send, h.stdout, h.stderr, h.argv)
+            finally:
+                untie()
             for name in ("stdout", "stderr", "error"):
                 if name in self.streams:
                     await self._send(CHANNELS[name], b"", True)

@@ -10,8 +10,9 @@ with v5 a frame on channel 255 naming channel 0 closes stdin (the command reads 
 stdout and stderr go out on channels 1 and 2 as the command writes them, bytes as they
 are; once the command has exited and its output is sent, channel 3 carries the exit Status
 (channels.py `exit_status`) and the connection closes normally. A command that cannot start
-(no such executable) is a Failure Status on channel 3. If the client goes first, the
-command is killed with its process group. A client speaking plain SPDY (a POST asking for
+(no such executable) is a Failure Status on channel 3. If the client goes first, or the
+container stops or its pod goes (a watch on the pod), the command is killed with its
+process group. A client speaking plain SPDY (a POST asking for
 `Upgrade: SPDY/3.1`) gets the same session on SPDY streams: exec_spdy.py.
 
 attach: the container's own output from now on (the kubelet's log follow), on channel 1,
@@ -28,6 +29,7 @@ import json
 from typing import Any
 
 from kubenb.api.errors import ApiError, BadRequest, InternalError
+from kubenb.api.watch import to_loop
 from kubenb.node.runtime.exec_session import ExecSession, ExecStart
 from kubenb.server.channels import (
     CLOSE,
@@ -47,6 +49,15 @@ from kubenb.server.spdy_upgrade import serve_spdy, wants_spdy
 
 DRAIN_SECONDS = 5.0  # output still open this long after the command exited is cut off
 SIZE_WAIT = 1.0  # seconds a terminal's command waits for the client's first size
+
+
+def _container_running(pod: dict[str, Any], name: str | None) -> bool:
+    status = pod.get("status") or {}
+    for s in (status.get("containerStatuses") or []) + (status.get("initContainerStatuses")
+                                                         or []):
+        if s.get("name") == name:
+            return "running" in (s.get("state") or {})
+    return True  # no status yet: nothing says it stopped
 
 
 async def _pump(read: Any, send: Any, channel: int | None) -> None:
@@ -156,8 +167,31 @@ class ExecHandler(ChannelSocket):
         self.close(1000)
 
     async def _run(self, session: ExecSession) -> None:
-        await drive(session, self.send, self.stdout, self.stderr, self.argv)
+        untie = self.tie(session)
+        try:
+            await drive(session, self.send, self.stdout, self.stderr, self.argv)
+        finally:
+            untie()
         self.close(1000)
+
+    def tie(self, session: ExecSession) -> Any:
+        """Kill the command when its container stops or its pod goes, as a container takes
+        the processes exec'd in it along (exit 137). Returns the watch's stop."""
+        t = self.target
+        pod = self.api.store.try_get("Pod", t.namespace, t.name) or {"metadata": {}}
+        uid = pod["metadata"].get("uid")
+        name = self.container or ((pod.get("spec") or {}).get("containers") or [{}])[0].get("name")
+
+        def changed(event: Any) -> None:
+            obj = event["object"]
+            if event["type"] == "DELETED" or obj["metadata"].get("uid") != uid \
+                    or not _container_running(obj, name):
+                session.kill()
+
+        watcher = self.api.store.watch("Pod", to_loop(asyncio.get_running_loop(), changed),
+                                       namespace=t.namespace,
+                                       field_selector=f"metadata.name={t.name}")
+        return watcher.stop
 
     def on_message(self, message: str | bytes) -> None:
         session = self.session

@@ -15,7 +15,7 @@ import pytest
 
 from kubenb.cluster import Cluster
 from kubenb.server import ApiServer
-from kubenb.server.exec_stream import AttachHandler
+from kubenb.server.exec_stream import AttachHandler, ExecHandler
 from tests.process.conftest import FAST, leftovers, listening
 from tests.process.util import REQUIRES_LOOPBACK, SUBNET, pod, run_pod
 from tests.server.conftest import KUBECTL_132, write_kubeconfig
@@ -292,3 +292,18 @@ def test_exec_refusals_are_kubectls_words(served: Api) -> None:
     assert (run.returncode, run.stderr) == (
         1, b'error: unable to upgrade connection: container not found ("b")\n')
     assert served.kubectl("exec", "two", "-c", "a", "--", "true").returncode == 0
+
+
+def test_a_command_ends_with_its_pod(served: Api) -> None:
+    run_pod(served.cluster, pod("victim", "busybox", command=["sleep", "3600"]), timeout=30)
+    proc = served.popen("exec", "victim", "--", "sleep", "986")
+    try:
+        served.cluster.wait_for(lambda: any(isinstance(ws, ExecHandler) and ws.session
+                                            for ws in list(served.api.websockets)), 30)
+        served.kubectl("delete", "pod", "victim", "--grace-period=0", "--force")
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert (proc.returncode, err) == (137, b"command terminated with exit code 137\n")
