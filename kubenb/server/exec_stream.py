@@ -147,9 +147,11 @@ class ExecHandler(ChannelSocket):
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self.sized.wait(), SIZE_WAIT)
         await self._start(start, self.size)
-        for data in self.early:
-            self.on_message(data)
-        self.early = []
+        early, self.early = self.early, []
+        for data in early:
+            pending = self.on_message(data)
+            if pending is not None:
+                await pending
 
     async def _start(self, start: ExecStart, size: tuple[int, int] | None) -> None:
         try:
@@ -193,12 +195,13 @@ class ExecHandler(ChannelSocket):
                                        field_selector=f"metadata.name={t.name}")
         return watcher.stop
 
-    def on_message(self, message: str | bytes) -> None:
+    def on_message(self, message: str | bytes) -> Any:
+        """Returns the stdin drain: tornado reads the next message once it is done."""
         session = self.session
         if isinstance(message, str):  # a text frame carries the same bytes (wsstream)
             message = message.encode("utf-8")
         if not message:
-            return
+            return None
         channel, data = message[0], message[1:]
         if channel == RESIZE:
             with contextlib.suppress(ValueError, TypeError, AttributeError):
@@ -211,8 +214,10 @@ class ExecHandler(ChannelSocket):
             self.early.append(message)  # stdin before the terminal's command started
         elif channel == STDIN and self.stdin:
             session.write_stdin(data)
+            return session.drain()
         elif channel == CLOSE and self.selected_subprotocol == V5 and data[:1] == bytes([STDIN]):
             session.close_stdin()
+        return None
 
     def ended(self) -> None:
         if self.session is not None:

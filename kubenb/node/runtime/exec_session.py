@@ -47,6 +47,9 @@ class ExecSession:
     def write_stdin(self, data: bytes) -> None:
         """Queue bytes for the command's stdin (ignored without one)."""
 
+    async def drain(self) -> None:
+        """Wait until queued stdin is down to the pipe's limit (the client's pace)."""
+
     def close_stdin(self) -> None:
         """End of input (the command reads EOF)."""
 
@@ -146,6 +149,12 @@ class PipeSession(ExecSession):
         stdin = self.proc.stdin
         if stdin is not None and not stdin.is_closing():
             stdin.write(data)
+
+    async def drain(self) -> None:
+        stdin = self.proc.stdin
+        if stdin is not None and not stdin.is_closing():
+            with contextlib.suppress(ConnectionError):
+                await stdin.drain()
 
     def close_stdin(self) -> None:
         stdin = self.proc.stdin
