@@ -33,7 +33,7 @@ from kubenb.node.kubelet_images import ImageManager
 from kubenb.node.kubelet_node import NodeAgent
 from kubenb.node.podworker import NodeServices, PodWorker
 from kubenb.node.prober import ProbeManager
-from kubenb.node.runtime.base import ContainerNotFound, ExecError, Runtime
+from kubenb.node.runtime.base import ContainerNotFound, ExecError, ExecStart, Runtime
 
 log = logging.getLogger("kubenb.kubelet")
 FOLLOW_POLL = 0.1  # seconds between looks at a followed log (`tail -f` looks every second)
@@ -218,17 +218,38 @@ class Kubelet:
                 return
             await self.clock.sleep(FOLLOW_POLL)
 
-    async def exec(self, namespace: str, pod_name: str, container: str | None,
-                   argv: list[str]) -> tuple[int, str]:
-        """`kubectl exec`: (exit code, combined output)."""
+    async def running_container(self, namespace: str, pod_name: str,
+                                container: str | None) -> str:
+        """The id of the named (or only) container if it runs; BadRequest as the kubelet
+        refuses an exec or attach upgrade otherwise."""
         pod, name = self._container(namespace, pod_name, container)
         recs = [r for r in await self.runtime.list_containers(pod["metadata"]["uid"])
                 if r.name == name and r.state == "running"]
         if not recs:
             raise BadRequest(f'unable to upgrade connection: container not found ("{name}")')
+        return recs[0].id
+
+    async def exec(self, namespace: str, pod_name: str, container: str | None,
+                   argv: list[str]) -> tuple[int, str]:
+        """`kubectl exec`: (exit code, combined output)."""
+        cid = await self.running_container(namespace, pod_name, container)
         try:
-            return await self.runtime.exec(recs[0].id, argv)
+            return await self.runtime.exec(cid, argv)
         except ExecError as err:
-            raise InternalError(
-                "Internal error occurred: error executing command in container: failed to exec "
-                f'in container: failed to start exec "{recs[0].id}": {err.message}') from None
+            raise _exec_failed(cid, err) from None
+
+    async def exec_start(self, namespace: str, pod_name: str, container: str | None,
+                         argv: list[str]) -> ExecStart:
+        """A streaming `kubectl exec` (exec_session.py): BadRequest before any upgrade
+        when the container is not running, InternalError when the command cannot start."""
+        cid = await self.running_container(namespace, pod_name, container)
+        try:
+            return await self.runtime.exec_start(cid, argv)
+        except ExecError as err:
+            raise _exec_failed(cid, err) from None
+
+
+def _exec_failed(container_id: str, err: ExecError) -> InternalError:
+    return InternalError(
+        "Internal error occurred: error executing command in container: failed to exec "
+        f'in container: failed to start exec "{container_id}": {err.message}')

@@ -81,7 +81,7 @@ class ApiServer:
         self.follow_interval = follow_interval
         # open streams (watches, log follows): how to end each, and when it has ended
         self._streams: dict[asyncio.Future[None], Callable[[], None]] = {}
-        self.websockets: set[Any] = set()  # open exec sessions, closed on stop()
+        self.websockets: set[Any] = set()  # open exec, attach, port-forward links; stop() closes them
         self.http_client: Any = None
         self.discovery = Discovery()
         self.certs: Certs | None = None

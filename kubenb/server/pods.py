@@ -1,6 +1,6 @@
-"""The pods' kubelet-backed subresources: `log` (with follow) and `exec` over WebSocket.
+"""The pods' kubelet-backed `log` subresource (with follow), and how to reach a kubelet.
 
-Both reach the pod's kubelet, which lives on the control-plane loop: the handler (on the
+Streams reach the pod's kubelet, which lives on the control-plane loop: the handler (on the
 server's own IOLoop) schedules the kubelet coroutine there with `run_coroutine_threadsafe`
 and awaits the future, so neither loop ever blocks on the other.
 
@@ -10,33 +10,24 @@ and awaits the future, so neither loop ever blocks on the other.
   kubelet offering `follow_logs(namespace, pod, container, …)` (an async iterator of text)
   is streamed directly; otherwise the log is re-read whenever the pod changes or
   `follow_interval` passes, and only the new text is sent.
-- `GET …/pods/NAME/exec` upgrades to a WebSocket speaking `v5.channel.k8s.io` (or v4):
-  the command's output on channel 1, then on channel 3 the Status kubectl reads the exit
-  code from, then a normal close. Problems found before the upgrade (no pod, no node,
-  container not running) are a plain Status error, which kubectl prints.
+- `exec`, `attach` and `portforward` are WebSockets: exec_stream.py, portforward_ws.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
-import tornado.websocket
 from tornado.iostream import StreamClosedError
 
 from kubenb.api.errors import ApiError, BadRequest
 from kubenb.api.watch import to_loop
-from kubenb.server.handler import AuthMixin, Unauthorized, dumps
 from kubenb.server.paths import Target
 
 if TYPE_CHECKING:
     from kubenb.server.app import ApiServer
     from kubenb.server.handler import ApiRequestHandler
-
-EXEC_PROTOCOLS = ("v5.channel.k8s.io", "v4.channel.k8s.io")
-STDOUT, STDERR, STATUS = 1, 2, 3
 
 
 def kubelet_of(api: ApiServer, namespace: str, name: str) -> Any:
@@ -173,89 +164,3 @@ async def _follow_by_rereading(h: ApiRequestHandler, kubelet: Any, ns: str, name
                 return
     finally:
         watcher.stop()
-
-
-class ExecHandler(AuthMixin, tornado.websocket.WebSocketHandler):
-    """`pods/NAME/exec` over WebSocket (channel framing of k8s.io/apimachinery wsstream)."""
-
-    def initialize(self, api: ApiServer) -> None:
-        self.api = api
-        self.target: Target | None = None
-
-    async def get(self, *args: Any, **kwargs: Any) -> None:
-        try:
-            if not self.authorized():
-                raise Unauthorized("Unauthorized")
-            self._check()
-        except ApiError as e:
-            self.set_status(e.code)
-            self.set_header("Content-Type", "application/json")
-            self.finish(dumps(e.status()))
-            return
-        await super().get(*args, **kwargs)
-
-    def post(self, *args: Any, **kwargs: Any) -> None:
-        # kubectl falls back to SPDY with a POST when the WebSocket upgrade fails
-        e = BadRequest("Upgrade request required")
-        self.set_status(e.code)
-        self.set_header("Content-Type", "application/json")
-        self.finish(dumps(e.status()))
-
-    def _check(self) -> None:
-        from kubenb.server.paths import parse
-
-        t = parse(self.request.path)
-        assert t is not None and t.name is not None and t.namespace is not None
-        self.target = t
-        if not self.get_query_arguments("command"):
-            raise BadRequest("you must specify at least 1 command")
-        kubelet = kubelet_of(self.api, t.namespace, t.name)
-        kubelet._container(t.namespace, t.name, self.get_query_argument("container", None))
-
-    def select_subprotocol(self, subprotocols: list[str]) -> str | None:
-        for proto in EXEC_PROTOCOLS:
-            if proto in subprotocols:
-                return proto
-        return None
-
-    def check_origin(self, origin: str) -> bool:
-        return True  # the bearer token, not the origin, authenticates
-
-    async def open(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
-        t = self.target
-        assert t is not None and t.name is not None and t.namespace is not None
-        self.api.websockets.add(self)
-        argv = self.get_query_arguments("command")
-        container = self.get_query_argument("container", None)
-        try:
-            kubelet = kubelet_of(self.api, t.namespace, t.name)
-            code, output = await on_cluster(self.api, kubelet.exec(t.namespace, t.name,
-                                                                  container, argv))
-        except ApiError as e:
-            status = {"metadata": {}, "status": "Failure", "message": e.message,
-                      "reason": e.reason, "code": e.code}
-            await self._send(STATUS, json.dumps(status).encode())
-            self.close(1000)
-            return
-        if output:
-            await self._send(STDOUT, output.encode("utf-8"))
-        if code == 0:
-            status = {"metadata": {}, "status": "Success"}
-        else:
-            status = {"metadata": {}, "status": "Failure", "reason": "NonZeroExitCode",
-                      "message": f"command terminated with non-zero exit code: {code}",
-                      "details": {"causes": [{"reason": "ExitCode", "message": str(code)}]}}
-        await self._send(STATUS, json.dumps(status).encode())
-        self.close(1000)
-
-    async def _send(self, channel: int, data: bytes) -> None:
-        try:
-            await self.write_message(bytes([channel]) + data, binary=True)
-        except tornado.websocket.WebSocketClosedError:
-            pass
-
-    def on_close(self) -> None:
-        self.api.websockets.discard(self)
-
-    def on_message(self, message: str | bytes) -> None:
-        pass  # stdin and resize: the runtimes' exec takes no input

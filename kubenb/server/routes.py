@@ -14,9 +14,11 @@ import tornado.web
 from kubenb.api.errors import MethodNotAllowed, NotFound
 from kubenb.api.reviews import REVIEW_KINDS
 from kubenb.server import negotiate, resources, reviews, subresources
+from kubenb.server.exec_stream import AttachHandler, ExecHandler
 from kubenb.server.handler import ApiRequestHandler
 from kubenb.server.paths import NoRoute, parse
-from kubenb.server.pods import ExecHandler, serve_log
+from kubenb.server.pods import serve_log
+from kubenb.server.portforward_ws import PortForwardHandler
 from kubenb.server.proxy import forward
 from kubenb.server.watching import serve_watch
 
@@ -216,6 +218,8 @@ def routes(api: ApiServer) -> list[tuple[str, type, dict[str, Any]]]:
         (r"/apis/discovery\.k8s\.io/v1/(?:namespaces/([^/]+)/)?endpointslices(?:/([^/]+))?/?",
          EndpointSliceHandler, kw),
         (r"/api/v1/namespaces/[^/]+/pods/[^/]+/exec/?", ExecHandler, kw),
+        (r"/api/v1/namespaces/[^/]+/pods/[^/]+/attach/?", AttachHandler, kw),
+        (r"/api/v1/namespaces/[^/]+/pods/[^/]+/portforward/?", PortForwardHandler, kw),
         (r"/(api|apis)/(.*)", ResourceHandler, kw),
         (r"(.*)", FallbackHandler, kw),
     ]

@@ -23,7 +23,9 @@ Containers (ids are opaque strings; the API shows `<runtime>://<id>`)
   `wait_container(id)` waits for the exit and returns the final status.
 Streams
   `logs(id, tail=None, timestamps=False)` → text; `exec(id, argv)` → (exit code, output)
-  or raises `ExecError` when the executable does not exist.
+  or raises `ExecError` when the executable does not exist; `exec_start(id, argv)` → an
+  `ExecStart` for a streaming session (exec_session.py) whose `start()` runs on the loop
+  that drives it — by default the command runs to completion here and is replayed.
 Stats
   `container_stats(id)` → `ContainerStats | None` (CRI ContainerStats): cumulative CPU
   time and the memory working set of a running container, or None when the runtime measures
@@ -46,6 +48,8 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
+
+from kubenb.node.runtime.exec_session import BufferedStart, ExecStart
 
 ContainerStateName = Literal["created", "running", "exited", "unknown"]
 K = TypeVar("K", bound=Hashable)
@@ -287,6 +291,11 @@ class Runtime(abc.ABC):
 
     @abc.abstractmethod
     async def exec(self, container_id: str, argv: list[str]) -> tuple[int, str]: ...
+
+    async def exec_start(self, container_id: str, argv: list[str]) -> ExecStart:
+        """A streaming exec; runtimes without one run the command now and replay it."""
+        code, output = await self.exec(container_id, argv)
+        return BufferedStart(code, output.encode("utf-8"))
 
     # -- stats
     async def container_stats(self, container_id: str) -> ContainerStats | None:

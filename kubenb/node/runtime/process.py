@@ -54,6 +54,7 @@ from kubenb.node.runtime.base import (
     ContainerStats,
     ContainerStatus,
     ExecError,
+    ExecStart,
     ImageInfo,
     PodIPs,
     Runtime,
@@ -72,7 +73,7 @@ from kubenb.node.runtime.process_env import (
     plan,
     prepare_root,
 )
-from kubenb.node.runtime.process_exec import run_exec
+from kubenb.node.runtime.process_exec import exec_start, run_exec
 from kubenb.node.runtime.process_images import ImageStore
 from kubenb.node.runtime.process_stats import measure
 
@@ -414,6 +415,12 @@ class ProcessRuntime(Runtime):
         if c.status.state != "running":
             raise ExecError("container not running (" + container_id + ")")
         return await run_exec(argv, c.launch.env, c.launch.cwd)
+
+    async def exec_start(self, container_id: str, argv: list[str]) -> ExecStart:
+        c = self._get(container_id)
+        if c.status.state != "running":
+            raise ExecError("container not running (" + container_id + ")")
+        return exec_start(argv, c.launch.env, c.launch.cwd)
 
     async def container_stats(self, container_id: str) -> ContainerStats | None:
         """Measured with psutil (process_stats.py: what is measured for each kind)."""

@@ -4,7 +4,9 @@ The command runs from the kernel with the container's environment (so the shims 
 kubenb/apps/shims/ come first on PATH and `localhost` means the pod) and in its working
 directory, in a session of its own, stdin closed, stdout and stderr combined as the kubelet
 returns them. A command still running after `timeout` seconds is killed with its process
-group (exit 137) and what it printed so far is returned.
+group (exit 137) and what it printed so far is returned. `exec_start` resolves the same
+command for a streaming session (exec_session.py `ProcessStart`: stdin, separate stdout and
+stderr, a terminal) that the API server's exec WebSocket runs.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import os
 import signal
 
 from kubenb.node.runtime.base import ExecError
+from kubenb.node.runtime.exec_session import ProcessStart
 from kubenb.node.runtime.process_env import find_executable
 
 EXEC_TIMEOUT = 25.0  # below the 30 s a Cluster.call waits for an answer
@@ -26,13 +29,19 @@ def exec_error(name: str) -> ExecError:
                      f'exec: "{name}": executable file not found in $PATH: unknown')
 
 
-async def run_exec(argv: list[str], env: dict[str, str], cwd: str,
-                   timeout: float = EXEC_TIMEOUT) -> tuple[int, str]:
+def exec_start(argv: list[str], env: dict[str, str], cwd: str) -> ProcessStart:
+    """The command resolved in the container's view (raises ExecError if it cannot run)."""
     if not argv:
         raise exec_error("")
     program = find_executable(argv[0], env, cwd)
     if program is None:
         raise exec_error(argv[0])
+    return ProcessStart(program, list(argv), dict(env), cwd)
+
+
+async def run_exec(argv: list[str], env: dict[str, str], cwd: str,
+                   timeout: float = EXEC_TIMEOUT) -> tuple[int, str]:
+    program = exec_start(argv, env, cwd).program
     try:
         proc = await asyncio.create_subprocess_exec(
             program, *argv[1:], stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
