@@ -45,6 +45,11 @@ def state_style(state: str, ready: str = "1/1") -> tuple[str, str]:
     return BAD, "solid"  # CrashLoopBackOff, Error, ImagePullBackOff, Init:Error, …
 
 
+def finished_mark(pod: Mapping[str, Any]) -> str:
+    """The glyph a finished pod's chip carries: ✓ Succeeded (drawn faded), ✗ Failed."""
+    return {"Succeeded": "✓", "Failed": "✗"}.get(pod.get("phase") or "", "")
+
+
 def _meta(obj: Mapping[str, Any]) -> Mapping[str, Any]:
     return obj.get("metadata") or {}
 

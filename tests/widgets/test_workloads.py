@@ -3,6 +3,7 @@ the kube-system toggle — on a virtual cluster, through the deltas a front end 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -256,3 +257,35 @@ def test_a_pod_seen_before_its_replicaset_moves_to_the_deployment() -> None:
     (pod,) = delta["upsert"]["pods"]
     assert (pod["workload"], pod["owner"]) == ("deployment/default/web", "default/web")
     assert pod["color"] == delta["upsert"]["deployments"][0]["color"]
+
+
+def test_static_renderings_draw_workloads_and_finished_pods(busy: Any) -> None:
+    kube, view, fe = busy
+    pods = by_name(fe)
+    pi = next(r for n, r in pods.items() if n.startswith("pi-"))
+    bad = next(r for n, r in pods.items() if n.startswith("bad-"))
+    bundle = view._repr_mimebundle_()
+    html = bundle["text/html"]
+    chips = dict(re.findall(r'<span class="kubenb-pod" data-state="([^"]+)" style="[^"]*'
+                            r'opacity:\.55" title="[^"]*">(.)</span>', html))
+    assert chips == {"Completed": "✓"}                     # only finished pods are faded
+    assert re.search(r'data-state="Error" style="[^"]*border-color:#d62728;[^"]*" '
+                     r'title="[^"]*">✗</span>', html)
+    legend = re.findall(r'<tr data-key="([^"]+)"><td><span class="cv-swatch" style="background:'
+                        r'(#[0-9a-f]+)"></span>([^<]+)</td><td>([^<]+)</td>', html)
+    assert ("job/default/pi", "job/pi", "Complete 1/1") in [(k, lab, s) for k, _, lab, s in legend]
+    fill = {k: c for k, c, _, _ in legend}["daemonset/default/fluentd"]
+    fluentd = next(r for n, r in pods.items() if n.startswith("fluentd-"))
+    assert re.search(f'style="background:{fill};[^"]*" title="default/{fluentd["name"]}', html)
+    assert "deployment/web" in html
+    text = bundle["text/plain"]
+    assert "  job/pi: Complete 1/1" in text.splitlines() and "  ds/fluentd: 2/2 ready" in text
+
+    fig = view.figure()
+    patches = {p.get_gid(): p for p in fig.axes[0].patches if p.get_gid()}
+    assert "workload:job/default/pi" in patches and "workload:deployment/default/web" in patches
+    assert patches[f"pod:{pi['uid']}"].get_alpha() == pytest.approx(0.45)
+    assert patches[f"pod:{bad['uid']}"].get_alpha() is None
+    marks = [t.get_text() for t in fig.axes[0].texts if t.get_text() in ("✓", "✗")]
+    assert sorted(marks).count("✓") >= 2 and marks.count("✗") == 1   # pi and hello's pods
+    assert not any(g.startswith("workload:") and "/kube-system/" in g for g in patches)
