@@ -26,7 +26,8 @@ from kubenb.clock import rfc3339
 from . import kernel
 from .actions import ActionRunner, MinikubeRunner
 from .feed import LoopTimer, ThreadTimer, make_feed, virtual_loop
-from .state import DEFAULT_AGGREGATE_ABOVE, ClusterState, ViewOptions
+from .options import DEFAULT_AGGREGATE_ABOVE, ViewOptions
+from .state import ClusterState
 
 log = logging.getLogger(__name__)
 

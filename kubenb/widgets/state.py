@@ -16,12 +16,12 @@ from __future__ import annotations
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from kubenb.api.pods import is_pod_active
 from kubenb.api.selectors import Selector, parse_label_selector
 
+from .options import SYSTEM_NAMESPACE, ViewOptions
 from .owners import INTERMEDIATE, OwnerIndex, Touched, split_key, workload_key
 from .records import (
     Record,
@@ -39,33 +39,10 @@ WORKLOAD_KINDS = ("ReplicaSet", "Job", "CronJob", "DaemonSet", "StatefulSet",
 KINDS = ("Node", *WORKLOAD_KINDS, "HorizontalPodAutoscaler", "Pod", "Deployment", "Endpoints",
          "Service", "Event")
 WIRE = ("nodes", "pods", "deployments", "workloads", "services")
-SYSTEM_NAMESPACE = "kube-system"
+
 EVENTS_SHOWN = 20
 EVENTS_KEPT = 500
 UNSCHEDULED_CAP = 200
-DEFAULT_AGGREGATE_ABOVE = 2000
-
-
-@dataclass
-class ViewOptions:
-    """What the view shows: `options` on the wire (PROTOCOL.md §1). `show_system`: also the
-    pods (and workloads, services, events) of `kube-system`; off by default."""
-
-    namespace: str | None = None
-    selector: str | None = None
-    aggregate_above: int = DEFAULT_AGGREGATE_ABOVE
-    show_system: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        return {"namespace": self.namespace, "selector": self.selector,
-                "aggregate_above": self.aggregate_above, "show_system": self.show_system}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ViewOptions:
-        above = data.get("aggregate_above")
-        return cls(data.get("namespace") or None, data.get("selector") or None,
-                   DEFAULT_AGGREGATE_ABOVE if above is None else int(above),
-                   bool(data.get("show_system", False)))
 
 
 class ClusterState:

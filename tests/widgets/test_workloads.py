@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from kubenb.cluster import Cluster
-from kubenb.widgets.state import ClusterState, ViewOptions
+from kubenb.widgets.options import ViewOptions
+from kubenb.widgets.state import ClusterState
 from tests import builders
 from tests.conftest import Kube
 from tests.scenario.virtual import metrics_cluster
