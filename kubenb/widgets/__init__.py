@@ -36,7 +36,8 @@ def __getattr__(name: str) -> Any:
 def show(client: Any = None, namespace: str | None = None, selector: str | None = None,
          **options: Any) -> Any:
     """A ClusterView of `client` (default: the current minikube profile), returned so a
-    notebook cell displays it."""
+    notebook cell displays it. `kube-system` is hidden unless `show_system=True` (or the
+    widget's checkbox)."""
     from .clusterview import ClusterView
 
     return ClusterView(client, namespace, selector, **options)
