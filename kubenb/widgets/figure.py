@@ -141,5 +141,6 @@ def _draw_card(ax: Any, x: float, y: float, h: float, node: dict[str, Any] | Non
         chip.set_gid(f"pod:{pod['uid']}")
         ax.add_artist(chip)  # no data-limit update per chip: the limits are set
         if mark:
-            ax.text(cx + _CHIP / 2, cy + _CHIP / 2, mark, fontsize=7, color="#ffffff",
+            ax.text(cx + _CHIP / 2, cy + _CHIP / 2, mark, fontsize=7,
+                    color="#1f2328" if mark == "✓" else "#ffffff",
                     ha="center", va="center", fontweight="bold")

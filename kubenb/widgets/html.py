@@ -88,7 +88,7 @@ def _chip(pod: dict[str, Any], colors: dict[str, str]) -> str:
     border, style = state_style(pod["state"], pod["ready"])
     fill = pod_fill(pod, colors)
     mark = finished_mark(pod)
-    faded = ";opacity:.55" if mark == "✓" else ""
+    faded = ";opacity:.55;color:#1f2328" if mark == "✓" else ""
     tip = (f"{pod['namespace']}/{pod['name']}\n{pod['state']} {pod['ready']}  restarts "
            f"{pod['restarts']}\nIP {pod['ip'] or '<none>'}\nimage {pod['image']}\n"
            f"node {pod['node'] or '<none>'}")

@@ -268,7 +268,7 @@ def test_static_renderings_draw_workloads_and_finished_pods(busy: Any) -> None:
     bundle = view._repr_mimebundle_()
     html = bundle["text/html"]
     chips = dict(re.findall(r'<span class="kubenb-pod" data-state="([^"]+)" style="[^"]*'
-                            r'opacity:\.55" title="[^"]*">(.)</span>', html))
+                            r'opacity:\.55;color:#1f2328" title="[^"]*">(.)</span>', html))
     assert chips == {"Completed": "✓"}                     # only finished pods are faded
     assert re.search(r'data-state="Error" style="[^"]*border-color:#d62728;[^"]*" '
                      r'title="[^"]*">✗</span>', html)

@@ -255,6 +255,7 @@
 /* Finished pods stay where \`kubectl get pods\` lists them: Succeeded faded with ✓, Failed ✗. */
 .kubenb-pod.kubenb-finished-succeeded {
   opacity: 0.5;
+  color: #1f2328;
 }
 
 .kubenb-pod.kubenb-enter {
