@@ -32,6 +32,9 @@ def system_pods(c: Cluster) -> None:
                                       namespace="kube-system"))
     c.store.create(builders.deployment("coredns", "nginx",
                                        1, namespace="kube-system"))
+    if c.store.try_get("Service", "kube-system", "kube-dns") is None:
+        c.store.create(builders.service("kube-dns", namespace="kube-system",
+                                        selector={"k8s-app": "kube-dns"}, port=53))
     node = c.store.get("Node", None, "minikube")
     etcd = builders.pod("etcd-minikube", "nginx",
                         namespace="kube-system")
@@ -199,6 +202,8 @@ def test_kube_system_is_hidden_until_the_toggle_shows_it(busy: Any) -> None:
     assert not [r for r in fe.state["pods"].values() if r["namespace"] == "kube-system"]
     assert not [k for k in fe.state["workloads"] if "/kube-system/" in k]
     assert "kube-system/coredns" not in fe.state["deployments"]
+    assert "kube-system/kube-dns" not in fe.state["services"]
+    assert not [e for e in fe.state["events"] if e["namespace"] == "kube-system"]
     # Node cards still count every pod bound to them, as `kubectl describe node` does.
     on_node = [p for p in view.client.list("Pod")[0] if p["spec"].get("nodeName") == "minikube"
                and p["status"].get("phase") not in ("Succeeded", "Failed")]
@@ -219,6 +224,7 @@ def test_kube_system_is_hidden_until_the_toggle_shows_it(busy: Any) -> None:
     assert fe.state["deployments"]["kube-system/coredns"]["label"] == (
         "kube-system/deployment/coredns")
     assert "etcd-minikube" in view._repr_mimebundle_()["text/html"]
+    assert "kube-system/kube-dns" in fe.state["services"]
     fe.matches_view()
     view.options = {**view.options, "show_system": False}
     fe.catch_up()
