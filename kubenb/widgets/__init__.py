@@ -2,6 +2,8 @@
 JupyterLab extension in `labextension/`), its static renderings and a pod timeline.
 
     records.py   objects → protocol records        state.py   events → snapshot / deltas
+    records_workload.py  workloads, HPAs → records owners.py  pod → top workload index
+    options.py   namespace / selector / kube-system filters
     feed.py      list + watch, flush timers        actions.py clicks → kubectl / minikube
     kernel.py    clicks handled while a cell runs  clusterview.py  the widget
     html.py      text/html + text/plain            figure.py  matplotlib topology
@@ -34,7 +36,8 @@ def __getattr__(name: str) -> Any:
 def show(client: Any = None, namespace: str | None = None, selector: str | None = None,
          **options: Any) -> Any:
     """A ClusterView of `client` (default: the current minikube profile), returned so a
-    notebook cell displays it."""
+    notebook cell displays it. `kube-system` is hidden unless `show_system=True` (or the
+    widget's checkbox)."""
     from .clusterview import ClusterView
 
     return ClusterView(client, namespace, selector, **options)

@@ -26,7 +26,8 @@ from kubenb.clock import rfc3339
 from . import kernel
 from .actions import ActionRunner, MinikubeRunner
 from .feed import LoopTimer, ThreadTimer, make_feed, virtual_loop
-from .state import DEFAULT_AGGREGATE_ABOVE, ClusterState, ViewOptions
+from .options import DEFAULT_AGGREGATE_ABOVE, ViewOptions
+from .state import ClusterState
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +55,13 @@ class ClusterView(widgets.DOMWidget):
 
     def __init__(self, client: Any = None, namespace: str | None = None,
                  selector: str | None = None, *, aggregate_above: int = DEFAULT_AGGREGATE_ABOVE,
-                 interval: float = 0.1, theme: str = "auto", cluster_name: str | None = None,
+                 show_system: bool = False, interval: float = 0.1, theme: str = "auto",
+                 cluster_name: str | None = None,
                  minikube: MinikubeRunner | None = None, kubeconfig: Any = None,
                  feed: str = "auto", watch_timeout: float = 1.0, **kwargs: Any) -> None:
         """`feed`: "auto" (store callbacks for an in-process client, else watch threads),
-        "store" or "client". `minikube` runs `minikube node stop|start` for node actions."""
+        "store" or "client". `minikube` runs `minikube node stop|start` for node actions.
+        `show_system`: also draw `kube-system` (hidden by default; the widget has a toggle)."""
         if client is None:
             client, cluster_name, minikube, kubeconfig = _current_session(cluster_name)
         self.client = client
@@ -68,7 +71,8 @@ class ClusterView(widgets.DOMWidget):
         self._started = False
         self._seq = 0
         self.deltas_sent = 0
-        self._state = ClusterState(ViewOptions(namespace, selector, aggregate_above))
+        self._state = ClusterState(ViewOptions(namespace, selector, aggregate_above,
+                                              show_system))
         self._feed = make_feed(client, self._on_event, self._on_relist, self._on_error,
                                feed=feed, timeout=watch_timeout)
         loop = virtual_loop(self._feed)

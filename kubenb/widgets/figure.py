@@ -3,8 +3,10 @@
 `topology_figure(state)` draws what `html.render_html` draws, from the same
 `snapshot`-shaped dict: one rounded card per node (red edge when not Ready, dashed when
 cordoned) with CPU and memory bars and a grid of pod chips (fill = owner colour, edge =
-state), then a Pending card. Every patch carries a `gid` (`node:<name>`, `pod:<uid>`,
-`pending`) so callers and tests can find them. Uses `matplotlib.figure.Figure` directly, so
+state; finished pods faded with ✓, failed ones ✗), then a Pending card, then a legend of
+the workloads (`deployment/web`, `job/pi`, `ds/fluentd` … with their HPA). Every patch
+carries a `gid` (`node:<name>`, `pod:<uid>`, `pending`, `workload:<key>`) so callers and
+tests can find them. Uses `matplotlib.figure.Figure` directly, so
 no pyplot state is touched.
 """
 
@@ -16,10 +18,12 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
-from .html import owner_colors
-from .records import BAD, NO_OWNER, WAIT, node_status_text, state_style
+from .html import owner_colors, pod_fill
+from .records import BAD, PALETTE, WAIT, finished_mark, node_status_text, state_style
+from .records_workload import hpa_text
 
 _CARD_W, _CHIP, _GAP, _PER_ROW = 4.0, 0.32, 0.08, 10
+_LEGEND_H = 0.32
 _TEXT, _GRID = "#57606a", "#8c959f"  # mid greys: readable on light and dark backgrounds
 
 
@@ -46,7 +50,9 @@ def topology_figure(state: dict[str, Any], *, columns: int | None = None,
     columns = max(1, min(columns, len(cards) or 1))
     rows = [cards[i:i + columns] for i in range(0, len(cards), columns)]
     heights = [max(_card_height(len(p)) for _, p in row) for row in rows] or [1.0]
-    width, height = columns * (_CARD_W + 0.3), sum(heights) + 0.3 * len(heights) + 0.6
+    legend = _legend(state)
+    width = columns * (_CARD_W + 0.3)
+    height = sum(heights) + 0.3 * len(heights) + 0.6 + _LEGEND_H * len(legend)
     if dpi is None:
         dpi = max(40, min(100, int(2000 / (width * 0.9))))
     fig = Figure(figsize=(width * 0.9, height * 0.9), dpi=dpi)
@@ -63,7 +69,29 @@ def topology_figure(state: dict[str, Any], *, columns: int | None = None,
             _draw_card(ax, 0.15 + col * (_CARD_W + 0.3), top - row_h, row_h, node, pods,
                        colors, state)
         top -= row_h + 0.3
+    for i, (gid, color, text) in enumerate(legend):
+        y = top - (i + 1) * _LEGEND_H
+        swatch = Rectangle((0.15, y), 0.2, 0.2, facecolor=PALETTE[color % len(PALETTE)],
+                           linewidth=0)
+        swatch.set_gid(gid)
+        ax.add_artist(swatch)
+        ax.text(0.45, y + 0.1, text, fontsize=7, color=_TEXT, va="center")
     return fig
+
+
+def _legend(state: dict[str, Any]) -> list[tuple[str, int, str]]:
+    """(gid, colour, text) per workload: the deployments, then the other workloads."""
+    out = []
+    for d in state.get("deployments", []):
+        hpa = hpa_text(d.get("hpa"))
+        text = f"{d.get('label', d['key'])}  {d['ready']}/{d['desired']} ready"
+        out.append((f"workload:deployment/{d['key']}", d["color"],
+                    text + (f"  {hpa}" if hpa else "")))
+    for w in state.get("workloads", []):
+        hpa = hpa_text(w.get("hpa"))
+        out.append((f"workload:{w['key']}", w["color"],
+                    f"{w['label']}  {w['summary']}" + (f"  {hpa}" if hpa else "")))
+    return out
 
 
 def _draw_card(ax: Any, x: float, y: float, h: float, node: dict[str, Any] | None,
@@ -105,8 +133,14 @@ def _draw_card(ax: Any, x: float, y: float, h: float, node: dict[str, Any] | Non
     for i, pod in enumerate(pods):
         r, c = divmod(i, _PER_ROW)
         border, line = state_style(pod["state"], pod["ready"])
-        chip = Rectangle((x + 0.15 + c * (_CHIP + _GAP), y + h - 1.45 - r * (_CHIP + _GAP)),
-                         _CHIP, _CHIP, facecolor=colors.get(pod.get("owner") or "", NO_OWNER),
-                         edgecolor=border, linewidth=1.6, linestyle=line)
+        cx, cy = x + 0.15 + c * (_CHIP + _GAP), y + h - 1.45 - r * (_CHIP + _GAP)
+        mark = finished_mark(pod)
+        chip = Rectangle((cx, cy), _CHIP, _CHIP, facecolor=pod_fill(pod, colors),
+                         edgecolor=border, linewidth=1.6, linestyle=line,
+                         alpha=0.45 if mark == "✓" else None)
         chip.set_gid(f"pod:{pod['uid']}")
         ax.add_artist(chip)  # no data-limit update per chip: the limits are set
+        if mark:
+            ax.text(cx + _CHIP / 2, cy + _CHIP / 2, mark, fontsize=7,
+                    color="#1f2328" if mark == "✓" else "#ffffff",
+                    ha="center", va="center", fontweight="bold")

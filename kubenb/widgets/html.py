@@ -17,7 +17,8 @@ from typing import Any
 from kubenb.api.tables.duration import age
 from kubenb.clock import parse_time
 
-from .records import NO_OWNER, PALETTE, node_status_text, state_style
+from .records import NO_OWNER, PALETTE, finished_mark, node_status_text, state_style
+from .records_workload import hpa_text
 
 _CSS = """
 .kubenb-cv{--cv-fg:var(--jp-ui-font-color1,#1f2328);--cv-muted:var(--jp-ui-font-color2,#59636e);
@@ -40,7 +41,8 @@ min-width:180px;max-width:280px;background:var(--cv-card)}
 .kubenb-cv .cv-bar>span{display:block;height:5px;border-radius:3px;background:#4e79a7}
 .kubenb-cv .cv-chips{display:flex;flex-wrap:wrap;gap:3px;margin-top:4px}
 .kubenb-cv .kubenb-pod{display:inline-block;width:14px;height:14px;border-radius:3px;
-border:2px solid;box-sizing:border-box}
+border:2px solid;box-sizing:border-box;font:bold 9px/10px sans-serif;text-align:center;
+color:#fff;vertical-align:top;overflow:hidden}
 .kubenb-cv .cv-pending{border-style:dashed}
 .kubenb-cv table{border-collapse:collapse;margin-top:6px;font:inherit;color:inherit}
 .kubenb-cv td,.kubenb-cv th{padding:1px 8px 1px 0;text-align:left;vertical-align:top;
@@ -70,17 +72,33 @@ def owner_colors(state: dict[str, Any]) -> dict[str, str]:
     return {d["key"]: PALETTE[d["color"] % len(PALETTE)] for d in state.get("deployments", [])}
 
 
+def pod_fill(pod: dict[str, Any], colors: dict[str, str]) -> str:
+    """A chip's fill: its workload's colour (`color`; snapshots from before workloads
+    carried only the deployment `owner`), neutral for a bare pod."""
+    if pod.get("color") is not None:
+        return PALETTE[pod["color"] % len(PALETTE)]
+    return colors.get(pod.get("owner") or "", NO_OWNER)
+
+
+def _swatch(color: int) -> str:
+    return f'<span class="cv-swatch" style="background:{PALETTE[color % len(PALETTE)]}"></span>'
+
+
 def _chip(pod: dict[str, Any], colors: dict[str, str]) -> str:
     border, style = state_style(pod["state"], pod["ready"])
-    fill = colors.get(pod.get("owner") or "", NO_OWNER)
+    fill = pod_fill(pod, colors)
+    mark = finished_mark(pod)
+    faded = ";opacity:.55;color:#1f2328" if mark == "✓" else ""
     tip = (f"{pod['namespace']}/{pod['name']}\n{pod['state']} {pod['ready']}  restarts "
            f"{pod['restarts']}\nIP {pod['ip'] or '<none>'}\nimage {pod['image']}\n"
            f"node {pod['node'] or '<none>'}")
+    if pod.get("workload"):
+        tip += f"\n{pod['workload']}"
     if pod.get("reason"):
         tip += f"\n{pod['reason']}"
     return (f'<span class="kubenb-pod" data-state="{escape(pod["state"])}" '
-            f'style="background:{fill};border-color:{border};border-style:{style}" '
-            f'title="{escape(tip)}"></span>')
+            f'style="background:{fill};border-color:{border};border-style:{style}{faded}" '
+            f'title="{escape(tip)}">{mark}</span>')
 
 
 def _node_card(node: dict[str, Any], pods: list[dict[str, Any]], colors: dict[str, str]) -> str:
@@ -140,11 +158,18 @@ def render_html(state: dict[str, Any]) -> str:
             revs = ", ".join(f'{r["hash"]}: {r["pods"]}{" (new)" if r["current"] else ""}'
                              for r in d["revisions"])
             rows.append(
-                f'<tr><td><span class="cv-swatch" style="background:{colors[d["key"]]}"></span>'
-                f'{escape(d["key"])}</td><td>{d["ready"]}/{d["desired"]} ready, {d["updated"]} '
+                f'<tr><td>{_swatch(d["color"])}{escape(d.get("label", d["key"]))}</td>'
+                f'<td>{d["ready"]}/{d["desired"]} ready, {d["updated"]} '
                 f'up-to-date, {d["available"]} available</td><td>{escape(d["image"])}</td>'
-                f'<td class="cv-muted">{escape(revs)}</td></tr>')
+                f'<td class="cv-muted">{escape(revs)}</td>'
+                f'<td>{escape(hpa_text(d.get("hpa")))}</td></tr>')
         parts.append('<table class="cv-deployments">' + "".join(rows) + "</table>")
+    if state.get("workloads"):
+        rows = [f'<tr data-key="{escape(w["key"])}"><td>{_swatch(w["color"])}'
+                f'{escape(w["label"])}</td><td>{escape(w["summary"])}</td>'
+                f'<td class="cv-muted">{w["pods"]} pod{"" if w["pods"] == 1 else "s"}</td>'
+                f'<td>{escape(hpa_text(w.get("hpa")))}</td></tr>' for w in state["workloads"]]
+        parts.append('<table class="cv-workloads">' + "".join(rows) + "</table>")
     if state.get("services"):
         rows = [f'<tr><td>{escape(s["key"])}</td><td>{escape(s["type"])}</td>'
                 f'<td>{escape(str(s["clusterIP"]))}</td><td>{len(s["endpoints"])} endpoints</td></tr>'
@@ -182,6 +207,10 @@ def render_text(state: dict[str, Any]) -> str:
     if state.get("unscheduled"):
         lines.append(f"  Pending (unscheduled): {state['unscheduled']}")
     for d in state.get("deployments", []):
+        hpa = hpa_text(d.get("hpa"))
         lines.append(f"  deployment {d['key']}: {d['ready']}/{d['desired']} ready, "
-                     f"{d['updated']} up-to-date")
+                     f"{d['updated']} up-to-date" + (f", {hpa}" if hpa else ""))
+    for w in state.get("workloads", []):
+        hpa = hpa_text(w.get("hpa"))
+        lines.append(f"  {w['label']}: {w['summary']}" + (f", {hpa}" if hpa else ""))
     return "\n".join(lines)

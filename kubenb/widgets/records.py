@@ -19,6 +19,8 @@ from kubenb.api.quantity import cpu_millis, to_bytes
 from kubenb.api.tables.rows_core import node_roles
 from kubenb.api.tables.rows_pod import pod_status
 
+from .owners import workload_key, workload_label
+
 Record = dict[str, Any]
 
 # Owner colours (PROTOCOL.md §7): readable on light and dark backgrounds.
@@ -41,6 +43,11 @@ def state_style(state: str, ready: str = "1/1") -> tuple[str, str]:
     if state in ("Completed", "Succeeded"):
         return DONE, "solid"
     return BAD, "solid"  # CrashLoopBackOff, Error, ImagePullBackOff, Init:Error, …
+
+
+def finished_mark(pod: Mapping[str, Any]) -> str:
+    """The glyph a finished pod's chip carries: ✓ Succeeded (drawn faded), ✗ Failed."""
+    return {"Succeeded": "✓", "Failed": "✗"}.get(pod.get("phase") or "", "")
 
 
 def _meta(obj: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -111,8 +118,10 @@ def node_record(node: Mapping[str, Any], pods: Iterable[Mapping[str, Any]],
 # ---- pods -------------------------------------------------------------------------------
 
 
-def pod_record(pod: Mapping[str, Any], owner: str | None) -> Record:
-    """A pod chip; `owner` is the deployment key the pod belongs to (or None)."""
+def pod_record(pod: Mapping[str, Any], owner: str | None, workload: str | None = None,
+               color: int | None = None) -> Record:
+    """A pod chip; `owner` is the deployment key the pod belongs to (or None), `workload`
+    the key of its top workload (`owners.py`) and `color` that workload's palette index."""
     meta, spec = _meta(pod), pod.get("spec") or {}
     status = pod.get("status") or {}
     ready, state, restarts, _ = pod_status(dict(pod))
@@ -135,6 +144,8 @@ def pod_record(pod: Mapping[str, Any], owner: str | None) -> Record:
         "ip": status.get("podIP") or None,
         "image": containers[0].get("image", ""),
         "owner": owner,
+        "workload": workload,
+        "color": color,
         "revision": (meta.get("labels") or {}).get("pod-template-hash"),
         "created": meta.get("creationTimestamp"),
         "reason": reason,
@@ -159,12 +170,13 @@ def _image(template_holder: Mapping[str, Any]) -> str:
 
 
 def deployment_record(dep: Mapping[str, Any], replicasets: Iterable[Mapping[str, Any]],
-                      pods_per_rs: Mapping[str, tuple[int, int]], color: int) -> Record:
+                      pods_per_rs: Mapping[str, tuple[int, int]], color: int,
+                      hpa: Mapping[str, Any] | None = None) -> Record:
     """A deployment and its rollout: one entry per ReplicaSet that matters (PROTOCOL.md §2).
 
     `pods_per_rs`: ReplicaSet uid -> (live pods, pods being deleted). The current ReplicaSet
     is the one with the highest revision (the deployment controller gives the new one max+1,
-    and `rollout undo` moves an old one to max+1)."""
+    and `rollout undo` moves an old one to max+1). `hpa`: the record of the HPA scaling it."""
     meta, spec, status = _meta(dep), dep.get("spec") or {}, dep.get("status") or {}
     rss = sorted(replicasets, key=revision_of)
     newest = revision_of(rss[-1]) if rss else None
@@ -194,8 +206,11 @@ def deployment_record(dep: Mapping[str, Any], replicasets: Iterable[Mapping[str,
         "ready": status.get("readyReplicas") or 0,
         "available": status.get("availableReplicas") or 0,
         "image": _image(dep),
+        "label": workload_label(workload_key("Deployment", meta.get("namespace", ""),
+                                             meta.get("name", ""))),
         "color": color,
         "revisions": revisions,
+        "hpa": dict(hpa) if hpa else None,
     }
 
 

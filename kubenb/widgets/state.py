@@ -3,9 +3,11 @@
 `feed.py` hands every watch event to `ClusterState.apply` (cheap: store the object, update
 a few indexes, mark the affected records dirty — it runs inside the store's fan-out, so it
 never calls the store). The coalescer in `clusterview.py` later calls `take_delta()`, which
-recomputes only the dirty records (`records.py`), compares them with what the front end
-already has, and returns the upserts/removes that differ — or None when nothing visible
-changed. `take_snapshot()` recomputes everything (first display, resync, option change,
+recomputes only the dirty records (`records.py`, `records_workload.py`), compares them with
+what the front end already has, and returns the upserts/removes that differ — or None when
+nothing visible changed. Which workload owns each pod is `owners.py`'s index. Pods, workloads,
+services and events in `kube-system` are left out unless `show_system` is set (or the view's
+namespace is `kube-system`); node cards still count every pod. `take_snapshot()` recomputes everything (first display, resync, option change,
 aggregation switch). Callers serialise access with their own lock.
 """
 
@@ -14,12 +16,13 @@ from __future__ import annotations
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from kubenb.api.pods import is_pod_active, owner_of
+from kubenb.api.pods import is_pod_active
 from kubenb.api.selectors import Selector, parse_label_selector
 
+from .options import SYSTEM_NAMESPACE, ViewOptions
+from .owners import INTERMEDIATE, OwnerIndex, Touched, split_key, workload_key
 from .records import (
     Record,
     deployment_record,
@@ -29,32 +32,17 @@ from .records import (
     pod_record,
     service_record,
 )
+from .records_workload import hpa_record, hpa_target, workload_record
 
-KINDS = ("Node", "ReplicaSet", "Pod", "Deployment", "Endpoints", "Service", "Event")
-WIRE = ("nodes", "pods", "deployments", "services")
+WORKLOAD_KINDS = ("ReplicaSet", "Job", "CronJob", "DaemonSet", "StatefulSet",
+                  "ReplicationController")
+KINDS = ("Node", *WORKLOAD_KINDS, "HorizontalPodAutoscaler", "Pod", "Deployment", "Endpoints",
+         "Service", "Event")
+WIRE = ("nodes", "pods", "deployments", "workloads", "services")
+
 EVENTS_SHOWN = 20
 EVENTS_KEPT = 500
 UNSCHEDULED_CAP = 200
-DEFAULT_AGGREGATE_ABOVE = 2000
-
-
-@dataclass
-class ViewOptions:
-    """What the view shows: `options` on the wire (PROTOCOL.md §1)."""
-
-    namespace: str | None = None
-    selector: str | None = None
-    aggregate_above: int = DEFAULT_AGGREGATE_ABOVE
-
-    def to_json(self) -> dict[str, Any]:
-        return {"namespace": self.namespace, "selector": self.selector,
-                "aggregate_above": self.aggregate_above}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ViewOptions:
-        above = data.get("aggregate_above")
-        return cls(data.get("namespace") or None, data.get("selector") or None,
-                   DEFAULT_AGGREGATE_ABOVE if above is None else int(above))
 
 
 class ClusterState:
@@ -65,18 +53,17 @@ class ClusterState:
         self.nodes: dict[str, dict[str, Any]] = {}
         self.pods: dict[str, dict[str, Any]] = {}            # by uid
         self.replicasets: dict[str, dict[str, Any]] = {}     # by uid
+        self.workload_objs: dict[str, dict[str, Any]] = {}   # WORKLOAD_KINDS by workload key
+        self.hpas: dict[str, dict[str, Any]] = {}            # by ns/name
         self.deployments: dict[str, dict[str, Any]] = {}     # by ns/name
         self.services: dict[str, dict[str, Any]] = {}
         self.endpoints: dict[str, dict[str, Any]] = {}
         self.events: dict[str, Record] = {}                  # event records by uid
         self._event_order: dict[str, int] = {}
         self._arrivals = itertools.count()
-        # pod uid -> (node, ReplicaSet uid); the reverse indexes
-        self._pod_place: dict[str, tuple[str | None, str | None]] = {}
-        self._pods_by_node: dict[str, set[str]] = defaultdict(set)
-        self._pods_by_rs: dict[str, set[str]] = defaultdict(set)
-        self._rs_owner: dict[str, str | None] = {}          # ReplicaSet uid -> deployment key
-        self._rs_by_dep: dict[str, set[str]] = defaultdict(set)
+        self.owners = OwnerIndex()
+        self._hpa_target: dict[str, str] = {}                # HPA ns/name -> workload key
+        self._hpas_by_target: dict[str, set[str]] = defaultdict(set)
         self._visible: set[str] = set()                      # pod uids passing the filters
         self._pod_recs: dict[str, Record] = {}               # current records of visible pods
         self._dirty: dict[str, set[str]] = {w: set() for w in WIRE}
@@ -98,7 +85,9 @@ class ClusterState:
         self._visible = {uid for uid, pod in self.pods.items() if self._pod_visible(pod)}
 
     def _ns_visible(self, namespace: str | None) -> bool:
-        return self.options.namespace is None or namespace == self.options.namespace
+        if self.options.namespace is not None:
+            return namespace == self.options.namespace
+        return self.options.show_system or namespace != SYSTEM_NAMESPACE
 
     def _pod_visible(self, pod: dict[str, Any]) -> bool:
         meta = pod["metadata"]
@@ -123,8 +112,10 @@ class ClusterState:
         meta = obj["metadata"]
         if kind == "Pod":
             self._apply_pod(meta["uid"], None if gone else obj)
-        elif kind == "ReplicaSet":
-            self._apply_rs(meta["uid"], None if gone else obj)
+        elif kind in WORKLOAD_KINDS:
+            self._apply_workload(obj, gone)
+        elif kind == "HorizontalPodAutoscaler":
+            self._apply_hpa(key_of(obj), None if gone else obj)
         elif kind == "Node":
             self._put(self.nodes, meta["name"], None if gone else obj)
             self._dirty["nodes"].add(meta["name"])
@@ -142,10 +133,14 @@ class ClusterState:
         """Replace every object of `kind` with a fresh list (start, or a watch that expired)."""
         items = list(items)
         fresh = {o["metadata"].get("uid") for o in items}
-        table: dict[str, Any] = {
-            "Node": self.nodes, "Pod": self.pods, "ReplicaSet": self.replicasets,
-            "Deployment": self.deployments, "Service": self.services,
-            "Endpoints": self.endpoints, "Event": self.events}[kind]
+        if kind in WORKLOAD_KINDS:
+            table: dict[str, Any] = {k: o for k, o in self.workload_objs.items()
+                                     if o.get("kind") == kind}
+        else:
+            table = {
+                "Node": self.nodes, "Pod": self.pods, "Deployment": self.deployments,
+                "HorizontalPodAutoscaler": self.hpas, "Service": self.services,
+                "Endpoints": self.endpoints, "Event": self.events}[kind]
         for held in list(table.values()):
             uid = held["uid"] if kind == "Event" else held["metadata"].get("uid")
             if uid not in fresh:
@@ -154,7 +149,7 @@ class ClusterState:
                 else:
                     self.apply("DELETED", held)
         for obj in items:
-            self.apply("ADDED", obj)
+            self.apply("ADDED", {"kind": kind, **obj})
 
     @staticmethod
     def _put(table: dict[str, Any], key: str, obj: dict[str, Any] | None) -> None:
@@ -163,56 +158,53 @@ class ClusterState:
         else:
             table[key] = obj
 
+    def _mark(self, touched: Touched) -> None:
+        """Records whose content depends on what `owners` changed."""
+        self._dirty["nodes"].update(touched.nodes)
+        self._dirty["pods"].update(touched.pods)
+        for top in touched.tops:
+            self._dirty_top(top)
+
+    def _dirty_top(self, top: str) -> None:
+        kind, namespace, name = split_key(top)
+        if kind == "Deployment":
+            self._dirty["deployments"].add(f"{namespace}/{name}")
+        else:
+            self._dirty["workloads"].add(top)
+
     def _apply_pod(self, uid: str, pod: dict[str, Any] | None) -> None:
-        old_node, old_rs = self._pod_place.pop(uid, (None, None))
-        if old_node:
-            self._pods_by_node[old_node].discard(uid)
-            self._dirty["nodes"].add(old_node)
-        if old_rs:
-            self._pods_by_rs[old_rs].discard(uid)
-            self._dirty_owner(old_rs)
-        self._dirty["pods"].add(uid)
+        self._mark(self.owners.set_pod(uid, pod))
         if pod is None:
             self.pods.pop(uid, None)
             self._visible.discard(uid)
             return
         self.pods[uid] = pod
-        node = (pod.get("spec") or {}).get("nodeName") or None
-        ref = owner_of(pod, "ReplicaSet")
-        rs = ref.get("uid") if ref else None
-        self._pod_place[uid] = (node, rs)
-        if node:
-            self._pods_by_node[node].add(uid)
-            self._dirty["nodes"].add(node)
-        if rs:
-            self._pods_by_rs[rs].add(uid)
-            self._dirty_owner(rs)
         if self._pod_visible(pod):
             self._visible.add(uid)
         else:
             self._visible.discard(uid)
 
-    def _dirty_owner(self, rs_uid: str) -> None:
-        dep = self._rs_owner.get(rs_uid)
-        if dep:
-            self._dirty["deployments"].add(dep)
+    def _apply_workload(self, obj: dict[str, Any], gone: bool) -> None:
+        meta = obj["metadata"]
+        key = workload_key(obj["kind"], meta.get("namespace", ""), meta.get("name", ""))
+        self._put(self.workload_objs, key, None if gone else obj)
+        self._dirty["workloads"].add(key)
+        if obj["kind"] == "ReplicaSet":
+            self._put(self.replicasets, meta["uid"], None if gone else obj)
+        if obj["kind"] in INTERMEDIATE:
+            self._mark(self.owners.set_parent(meta["uid"], None if gone else obj))
 
-    def _apply_rs(self, uid: str, rs: dict[str, Any] | None) -> None:
-        old = self._rs_owner.pop(uid, None)
+    def _apply_hpa(self, key: str, hpa: dict[str, Any] | None) -> None:
+        old = self._hpa_target.pop(key, None)
         if old:
-            self._rs_by_dep[old].discard(uid)
-            self._dirty["deployments"].add(old)
-        self._dirty["pods"].update(self._pods_by_rs.get(uid, ()))  # their owner may change
-        if rs is None:
-            self.replicasets.pop(uid, None)
-            return
-        self.replicasets[uid] = rs
-        ref = owner_of(rs, "Deployment")
-        dep = f"{rs['metadata'].get('namespace', '')}/{ref['name']}" if ref else None
-        self._rs_owner[uid] = dep
-        if dep:
-            self._rs_by_dep[dep].add(uid)
-            self._dirty["deployments"].add(dep)
+            self._hpas_by_target[old].discard(key)
+            self._dirty_top(old)
+        self._put(self.hpas, key, hpa)
+        target = hpa_target(hpa) if hpa is not None else None
+        if target:
+            self._hpa_target[key] = target
+            self._hpas_by_target[target].add(key)
+            self._dirty_top(target)
 
     def _apply_event(self, uid: str, ev: dict[str, Any] | None) -> None:
         if ev is None:
@@ -230,20 +222,27 @@ class ClusterState:
     # ---- records ------------------------------------------------------------------------
 
     def owner(self, pod_uid: str) -> str | None:
-        rs = self._pod_place.get(pod_uid, (None, None))[1]
-        return self._rs_owner.get(rs) if rs else None
+        """The deployment key (`ns/name`) of a pod's Deployment, else None."""
+        kind, namespace, name = split_key(self.owners.top_of.get(pod_uid) or "//")
+        return f"{namespace}/{name}" if kind == "Deployment" else None
 
-    def color(self, dep_key: str) -> int:
-        """Palette index, fixed per deployment in order of first appearance."""
-        if dep_key not in self._colors:
-            self._colors[dep_key] = len(self._colors) % 10
-        return self._colors[dep_key]
+    def color(self, workload: str) -> int:
+        """Palette index, fixed per workload key in order of first appearance."""
+        if workload not in self._colors:
+            self._colors[workload] = len(self._colors) % 10
+        return self._colors[workload]
+
+    def _hpa_of(self, workload: str) -> Record | None:
+        names = sorted(self._hpas_by_target.get(workload, ()))
+        return hpa_record(self.hpas[names[0]]) if names else None
 
     def _pod_rec(self, uid: str) -> Record | None:
         if uid not in self._visible:
             self._pod_recs.pop(uid, None)
             return None
-        rec = pod_record(self.pods[uid], self.owner(uid))
+        top = self.owners.top_of.get(uid)
+        rec = pod_record(self.pods[uid], self.owner(uid), top,
+                         None if top is None else self.color(top))
         self._pod_recs[uid] = rec
         return rec
 
@@ -251,7 +250,7 @@ class ClusterState:
         node = self.nodes.get(name)
         if node is None:
             return None
-        on_node = self._pods_by_node.get(name, ())
+        on_node = self.owners.pods_by_node.get(name, ())
         states = None
         if self.aggregated if aggregated is None else aggregated:
             states = Counter(self._pod_recs[u]["state"] for u in on_node if u in self._pod_recs)
@@ -261,11 +260,12 @@ class ClusterState:
         dep = self.deployments.get(key)
         if dep is None or not self._ns_visible(dep["metadata"].get("namespace")):
             return None
-        rss = [self.replicasets[u] for u in self._rs_by_dep.get(key, ()) if u in self.replicasets]
+        top = workload_key("Deployment", *key.split("/", 1))
+        rs_uids = [u for u in self.owners.parents_by_top.get(top, ()) if u in self.replicasets]
         counts: dict[str, tuple[int, int]] = {}
-        for u in self._rs_by_dep.get(key, ()):
+        for u in rs_uids:
             live = leaving = 0
-            for p in self._pods_by_rs.get(u, ()):
+            for p in self.owners.pods_by_parent.get(u, ()):
                 if p not in self._visible:
                     continue
                 if is_pod_active(self.pods[p]):
@@ -273,7 +273,18 @@ class ClusterState:
                 elif self.pods[p]["metadata"].get("deletionTimestamp"):
                     leaving += 1
             counts[u] = (live, leaving)
-        return deployment_record(dep, rss, counts, self.color(key))
+        return deployment_record(dep, [self.replicasets[u] for u in rs_uids], counts,
+                                 self.color(top), self._hpa_of(top))
+
+    def _workload_rec(self, key: str) -> Record | None:
+        obj = self.workload_objs.get(key)
+        if obj is None or not self._ns_visible(obj["metadata"].get("namespace")):
+            return None
+        if obj["kind"] in INTERMEDIATE and self.owners.parent_top.get(obj["metadata"]["uid"],
+                                                                        key) != key:
+            return None  # a Deployment's ReplicaSet, a CronJob's Job: drawn with their owner
+        pods = sum(1 for u in self.owners.pods_by_top.get(key, ()) if u in self._visible)
+        return workload_record(obj, pods, self.color(key), self._hpa_of(key))
 
     def _svc_rec(self, key: str) -> Record | None:
         svc = self.services.get(key)
@@ -293,10 +304,12 @@ class ClusterState:
         """The full current state (PROTOCOL.md §3 without seq/time/cluster/error), leaving
         what was sent and the dirty marks alone (static renderings use this)."""
         aggregated = self.wants_aggregation
-        for uid in self._visible:
-            self._pod_rec(uid)
-        pods = sorted((self._pod_recs[u] for u in self._visible),
-                      key=lambda r: (r["namespace"], r["name"]))
+        # Workloads first, then pods by name: colours go out in the same order every time.
+        deployments = [r for k in sorted(self.deployments) if (r := self._dep_rec(k)) is not None]
+        workloads = [r for k in sorted(self.workload_objs)
+                     if (r := self._workload_rec(k)) is not None]
+        pods = [r for u in sorted(self._visible, key=self._pod_sort_key)
+                if (r := self._pod_rec(u)) is not None]
         unscheduled = sum(1 for r in pods if r["node"] is None)
         if aggregated:
             pods = [r for r in pods if r["node"] is None][:UNSCHEDULED_CAP]
@@ -307,8 +320,8 @@ class ClusterState:
             "nodes": [r for n in sorted(self.nodes)
                       if (r := self._node_rec(n, aggregated)) is not None],
             "pods": pods,
-            "deployments": [r for k in sorted(self.deployments)
-                            if (r := self._dep_rec(k)) is not None],
+            "deployments": deployments,
+            "workloads": workloads,
             "services": [r for k in sorted(self.services) if (r := self._svc_rec(k)) is not None],
             "events": [self.events[u] for u in sorted(visible, key=self._event_key)[-EVENTS_SHOWN:]],
         }
@@ -322,6 +335,7 @@ class ClusterState:
             "nodes": {r["name"]: r for r in out["nodes"]},
             "pods": {r["uid"]: r for r in out["pods"]},
             "deployments": {r["key"]: r for r in out["deployments"]},
+            "workloads": {r["key"]: r for r in out["workloads"]},
             "services": {r["key"]: r for r in out["services"]},
         }
         for marks in self._dirty.values():
@@ -335,6 +349,10 @@ class ClusterState:
         Call `take_snapshot()` instead when `wants_aggregation != aggregated`."""
         upsert: dict[str, list[Record]] = {w: [] for w in WIRE}
         remove: dict[str, list[str]] = {w: [] for w in WIRE}
+        for key in sorted(self._dirty["deployments"]):  # workloads first: colour order
+            self._diff("deployments", key, self._dep_rec(key), upsert, remove)
+        for key in sorted(self._dirty["workloads"]):
+            self._diff("workloads", key, self._workload_rec(key), upsert, remove)
         for uid in sorted(self._dirty["pods"], key=self._pod_sort_key):
             rec = self._pod_rec(uid)
             if self.aggregated and rec is not None and (
@@ -345,8 +363,6 @@ class ClusterState:
             self._diff("pods", uid, rec, upsert, remove)
         for name in sorted(self._dirty["nodes"]):
             self._diff("nodes", name, self._node_rec(name), upsert, remove)
-        for key in sorted(self._dirty["deployments"]):
-            self._diff("deployments", key, self._dep_rec(key), upsert, remove)
         for key in sorted(self._dirty["services"]):
             self._diff("services", key, self._svc_rec(key), upsert, remove)
         fresh = [u for u in dict.fromkeys(self._new_events) if u in self.events]

@@ -8,11 +8,13 @@
 
 import { h, setData, setText } from './dom';
 import { NodeCard, PodChip, StateCount, UsageBar } from './layout';
+import { FINISHED_MARK } from './workloads';
 
 export const CHIP_CLASS = 'kubenb-pod';
 export const CARD_CLASS = 'kubenb-node';
 
-/** A chip: a small keyed box, fill = owner colour, border = state. */
+/** A chip: a small keyed box, fill = workload colour, border = state; a finished pod is
+ * marked ✓ (Succeeded, faded) or ✗ (Failed). */
 export function createChip(chip: PodChip): HTMLElement {
   const el = h('div', CHIP_CLASS);
   el.dataset.uid = chip.uid;
@@ -29,12 +31,15 @@ export function updateChip(el: HTMLElement, chip: PodChip): void {
   el.className = [
     CHIP_CLASS,
     `kubenb-state-${chip.stateClass}`,
-    chip.color === null ? 'kubenb-owner-none' : `kubenb-owner-${chip.color}`,
+    chip.color === null ? 'kubenb-owner-none' : `kubenb-owner-${chip.color % 10}`,
+    ...(chip.finished ? [`kubenb-finished-${chip.finished}`] : []),
     ...Array.from(el.classList).filter(c => c === 'kubenb-highlight' || c === 'kubenb-selected' || c === 'kubenb-enter')
   ].join(' ');
   setData(el, 'state', chip.state);
   setData(el, 'name', chip.name);
   setData(el, 'namespace', chip.namespace);
+  setData(el, 'workload', chip.workload ?? '');
+  setText(el, chip.finished ? FINISHED_MARK[chip.finished] : '');
   el.setAttribute('aria-label', `pod ${chip.namespace}/${chip.name}: ${chip.state}`);
 }
 

@@ -1,6 +1,7 @@
 /**
  * Pure functions from the cluster state (state.ts) to what the view draws: node cards with
- * their pod chips, the Pending lane, rollout bars, the service legend and the events feed.
+ * their pod chips, the Pending lane, rollout bars, the workload legend (with HPAs), the
+ * service legend and the events feed.
  *
  * Data flow: `layout(state, options)` → `ClusterLayout`, a tree of plain records with stable
  * keys (node name, pod uid, deployment/service key) in a deterministic order; view.ts turns
@@ -16,6 +17,7 @@ import {
   PodRecord
 } from './protocol';
 import { formatCpu, formatMemory, humanDuration } from './format';
+import { Finished, finishedOf, hpaText, WorkloadItem, workloadItem, workloadLabel } from './workloads';
 import { ClusterState } from './state';
 
 /** The border class of a chip (PROTOCOL.md §7). */
@@ -88,9 +90,11 @@ export interface PodChip {
   node: string | null;
   state: string;
   stateClass: StateClass;
-  /** Palette index 0–9 of the owning deployment, null without owner. */
+  /** Palette index 0–9 of the owning workload, null without one. */
   color: number | null;
   owner: string | null;
+  workload: string | null;
+  finished: Finished;
   revision: string | null;
   /** Changes whenever anything drawn for the chip changes (keyed DOM updates compare it). */
   sig: string;
@@ -139,6 +143,10 @@ export interface RolloutBar {
   available: number;
   image: string;
   segments: RolloutSegment[];
+  /** `deployment/web` */
+  label: string;
+  /** `hpa …` (hpaText) or '' */
+  hpa: string;
   /** `3/6 ready, 3 up-to-date, 5 available` */
   summary: string;
   rollingOut: boolean;
@@ -161,6 +169,7 @@ export interface ClusterLayout {
   nodes: NodeCard[];
   pending: { chips: PodChip[]; total: number };
   deployments: RolloutBar[];
+  workloads: WorkloadItem[];
   services: ServiceItem[];
   events: EventRecord[];
   totals: { nodes: number; readyNodes: number; pods: number };
@@ -168,6 +177,8 @@ export interface ClusterLayout {
 
 export interface LayoutOptions {
   aggregate_above?: number;
+  /** Whether kube-system is shown (the kernel filters; the toggle reflects it). */
+  show_system?: boolean;
 }
 
 export function compareNames(a: string, b: string): number {
@@ -181,7 +192,9 @@ function podOrder(a: PodRecord, b: PodRecord): number {
 }
 
 export function podChip(p: PodRecord, colors: Map<string, number>): PodChip {
-  const color = p.owner !== null ? (colors.get(p.owner) ?? null) : null;
+  // Older snapshots carry only the deployment `owner`: colour from the deployment then.
+  const color = p.color ?? (p.owner !== null ? (colors.get(p.owner) ?? null) : null);
+  const finished = finishedOf(p);
   return {
     uid: p.uid,
     name: p.name,
@@ -191,8 +204,10 @@ export function podChip(p: PodRecord, colors: Map<string, number>): PodChip {
     stateClass: stateClass(p.state, p.ready),
     color,
     owner: p.owner,
+    workload: p.workload ?? null,
+    finished,
     revision: p.revision,
-    sig: `${p.state}|${p.ready}|${color}|${p.restarts}|${p.ip}|${p.image}|${p.reason}|${p.node}`,
+    sig: `${p.state}|${p.ready}|${color}|${finished}|${p.restarts}|${p.ip}|${p.image}|${p.reason}|${p.node}`,
     pod: p
   };
 }
@@ -248,6 +263,8 @@ function rolloutBar(d: DeploymentRecord): RolloutBar {
     segments: d.revisions
       .filter(r => r.pods > 0)
       .map(r => ({ ...r, fraction: r.pods / width })),
+    label: d.label ?? workloadLabel(`deployment/${d.key}`),
+    hpa: hpaText(d.hpa),
     summary: `${d.ready}/${d.desired} ready, ${d.updated} up-to-date, ${d.available} available`,
     rollingOut: d.revisions.some(r => !r.current && r.pods > 0) || d.updated < d.desired
   };
@@ -315,6 +332,9 @@ export function layout(state: ClusterState, options: LayoutOptions = {}): Cluste
   const deployments = Array.from(state.deployments.values())
     .sort((a, b) => compareNames(a.key, b.key))
     .map(rolloutBar);
+  const workloads = Array.from(state.workloads.values())
+    .sort((a, b) => compareNames(a.key, b.key))
+    .map(workloadItem);
   const services = Array.from(state.services.values())
     .sort((a, b) => compareNames(a.key, b.key))
     .map(s => ({
@@ -353,6 +373,7 @@ export function layout(state: ClusterState, options: LayoutOptions = {}): Cluste
       total: Math.max(pending.length, state.unscheduled)
     },
     deployments,
+    workloads,
     services,
     events: state.events.slice().reverse(),
     totals: { nodes: state.nodes.size, readyNodes, pods: podTotal }
@@ -363,6 +384,7 @@ export function layout(state: ClusterState, options: LayoutOptions = {}): Cluste
 export function tooltipLines(p: PodRecord, clusterNowMs: number | null): string[] {
   const lines = [
     `${p.namespace}/${p.name}`,
+    ...(p.workload ? [`workload: ${workloadLabel(p.workload)}`] : []),
     `status: ${p.state}  ready: ${p.ready}`,
     `node: ${p.node ?? '<none>'}`,
     `IP: ${p.ip ?? '<none>'}`,

@@ -49,7 +49,7 @@ export class ClusterViewModel extends DOMWidgetModel {
       _view_module: ClusterViewModel.view_module,
       _view_module_version: ClusterViewModel.view_module_version,
       snapshot: {},
-      options: { namespace: null, selector: null, aggregate_above: DEFAULT_AGGREGATE_ABOVE },
+      options: { namespace: null, selector: null, aggregate_above: DEFAULT_AGGREGATE_ABOVE, show_system: false },
       theme_hint: 'auto'
     };
   }
@@ -69,8 +69,15 @@ export class ClusterViewModel extends DOMWidgetModel {
     return {
       namespace: o.namespace ?? null,
       selector: o.selector ?? null,
-      aggregate_above: o.aggregate_above ?? DEFAULT_AGGREGATE_ABOVE
+      aggregate_above: o.aggregate_above ?? DEFAULT_AGGREGATE_ABOVE,
+      show_system: o.show_system ?? false
     };
+  }
+
+  /** Changes one view option; the kernel answers with a new snapshot (PROTOCOL.md §1). */
+  setOption<K extends keyof ViewOptions>(name: K, value: ViewOptions[K]): void {
+    this.set('options', { ...this.viewOptions, [name]: value });
+    this.save_changes();
   }
 
   /** Sends a control's action; the tracker shows it as queued until the kernel answers. */

@@ -1,6 +1,6 @@
 /**
  * Drawing of the panels beside the nodes: rollout bars with the deployment controls, the
- * service legend, the events feed, the actions log and the selected pod's details.
+ * workload legend (kind/name, kubectl's summary, the HPA), the service legend, the events feed, the actions log and the selected pod's details.
  *
  * Data flow: view.ts passes the matching part of the ClusterLayout (layout.ts) or the
  * ActionTracker entries (actions.ts); controls carry `data-verb` and `data-key` attributes and
@@ -12,6 +12,7 @@ import { h, placeChildren, setData, setText } from './dom';
 import { humanDuration } from './format';
 import { RolloutBar, ServiceItem, tooltipLines } from './layout';
 import { EventRecord, PodRecord } from './protocol';
+import { WorkloadItem } from './workloads';
 
 function button(verb: string, label: string, title: string): HTMLButtonElement {
   const b = h('button', `kubenb-btn kubenb-btn-${verb}`, label);
@@ -32,9 +33,10 @@ function createDeployment(d: RolloutBar, interactive: boolean): HTMLElement {
   const head = h('div', 'kubenb-deploy-head');
   head.append(
     h('span', `kubenb-swatch kubenb-owner-${d.color}`),
-    h('span', 'kubenb-deploy-name', d.namespace === 'default' ? d.name : `${d.namespace}/${d.name}`),
+    h('span', 'kubenb-deploy-name', d.label),
     h('span', 'kubenb-deploy-image'),
-    h('span', 'kubenb-deploy-summary')
+    h('span', 'kubenb-deploy-summary'),
+    h('span', 'kubenb-hpa')
   );
   const track = h('div', 'kubenb-rollout');
   el.append(head, track);
@@ -70,6 +72,7 @@ function updateDeployment(el: HTMLElement, d: RolloutBar): void {
   el.classList.toggle('kubenb-rolling', d.rollingOut);
   setText(el.querySelector('.kubenb-deploy-image') as HTMLElement, d.image);
   setText(el.querySelector('.kubenb-deploy-summary') as HTMLElement, d.summary);
+  setText(el.querySelector('.kubenb-hpa') as HTMLElement, d.hpa);
   const track = el.querySelector('.kubenb-rollout') as HTMLElement;
   const segs = d.segments.map(s => {
     let seg = track.querySelector(`[data-hash="${s.hash}"]`) as HTMLElement | null;
@@ -111,6 +114,25 @@ export function drawDeployments(parent: HTMLElement, items: RolloutBar[], intera
     return el;
   });
   placeChildren(parent, els);
+  parent.hidden = items.length === 0;
+}
+
+/** The legend of the workloads that are not Deployments: swatch, `job/pi`, summary, HPA. */
+export function drawWorkloads(parent: HTMLElement, items: WorkloadItem[]): void {
+  const els = items.map(w => {
+    const el = h('div', 'kubenb-workload');
+    el.dataset.key = w.key;
+    el.dataset.kind = w.kind;
+    el.append(
+      h('span', `kubenb-swatch kubenb-owner-${w.color % 10}`),
+      h('span', 'kubenb-workload-name', w.label),
+      h('span', 'kubenb-workload-summary', w.summary),
+      h('span', 'kubenb-workload-pods', `${w.pods} pod${w.pods === 1 ? '' : 's'}`),
+      h('span', 'kubenb-hpa', w.hpa)
+    );
+    return el;
+  });
+  parent.replaceChildren(...els);
   parent.hidden = items.length === 0;
 }
 

@@ -13,15 +13,25 @@ import { ActionEntry } from './actions';
 import { CARD_CLASS, CHIP_CLASS } from './cards';
 import { EXIT_CLASS, h, setData, setText } from './dom';
 import { ClusterLayout, layout, LayoutOptions, tooltipLines } from './layout';
-import { drawActions, drawDeployments, drawEvents, drawSelection, drawServices, sliderMax } from './panels';
+import {
+  drawActions,
+  drawDeployments,
+  drawEvents,
+  drawSelection,
+  drawServices,
+  drawWorkloads,
+  sliderMax
+} from './panels';
 import { ActionVerb } from './protocol';
 import { ClusterState } from './state';
 import { Topology } from './topology';
 
-/** What the picture needs from its owner; a read-only picture has no `act`. */
+/** What the picture needs from its owner; a read-only picture has no `act` (nor toggles). */
 export interface PictureHost {
   act?(verb: ActionVerb, target: Record<string, string>, args?: Record<string, unknown>): void;
   actions?(): ActionEntry[];
+  /** Changes a view option (the kube-system toggle); the kernel sends a new snapshot. */
+  setOption?(name: 'show_system', value: boolean): void;
 }
 
 export class ClusterPicture {
@@ -29,6 +39,8 @@ export class ClusterPicture {
   private readonly header: HTMLElement;
   private readonly topology: Topology;
   private readonly deploymentsEl: HTMLElement;
+  private readonly workloadsEl: HTMLElement;
+  private readonly systemToggle: HTMLInputElement | null = null;
   private readonly servicesEl: HTMLElement;
   private readonly selectionEl: HTMLElement;
   private readonly actionsEl: HTMLElement;
@@ -47,11 +59,21 @@ export class ClusterPicture {
     root.classList.toggle('kubenb-readonly', !host.act);
     this.header = h('div', 'kubenb-header');
     this.header.append(h('span', 'kubenb-title'), h('span', 'kubenb-summary'), h('span', 'kubenb-error'));
+    if (host.setOption) {
+      const label = h('label', 'kubenb-system-toggle');
+      label.title = 'show the pods of the kube-system namespace';
+      this.systemToggle = h('input', 'kubenb-system-input');
+      this.systemToggle.type = 'checkbox';
+      this.systemToggle.dataset.option = 'show_system';
+      label.append(this.systemToggle, document.createTextNode(' kube-system'));
+      this.header.append(label);
+    }
     const main = h('div', 'kubenb-main');
     this.topology = new Topology(!!host.act);
     main.append(this.topology.nodesEl, this.topology.pendingEl);
     this.servicesEl = h('div', 'kubenb-services');
     this.deploymentsEl = h('div', 'kubenb-deployments');
+    this.workloadsEl = h('div', 'kubenb-workloads');
     this.selectionEl = h('div', 'kubenb-selection');
     this.actionsEl = h('div', 'kubenb-actions');
     this.eventsEl = h('div', 'kubenb-events');
@@ -64,6 +86,7 @@ export class ClusterPicture {
       main,
       this.servicesEl,
       this.deploymentsEl,
+      this.workloadsEl,
       this.selectionEl,
       this.actionsEl,
       this.eventsEl,
@@ -104,6 +127,10 @@ export class ClusterPicture {
     this.topology.draw(lay, !first);
     drawServices(this.servicesEl, lay.services);
     drawDeployments(this.deploymentsEl, lay.deployments, !!this.host.act);
+    drawWorkloads(this.workloadsEl, lay.workloads);
+    if (this.systemToggle) {
+      this.systemToggle.checked = !!options.show_system;
+    }
     drawEvents(this.eventsEl, lay.events, this.clusterNow());
     if (this.selected !== null && !this.topology.data.has(this.selected)) {
       this.selected = null;
@@ -249,6 +276,10 @@ export class ClusterPicture {
 
   private readonly onChange = (ev: Event): void => {
     const slider = ev.target as HTMLInputElement;
+    if (slider.dataset?.option === 'show_system') {
+      this.host.setOption?.('show_system', slider.checked);
+      return;
+    }
     if (slider.dataset?.verb !== 'scale-slider') {
       return;
     }

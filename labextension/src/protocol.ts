@@ -43,10 +43,42 @@ export interface PodRecord {
   restarts: number;
   ip: string | null;
   image: string;
+  /** The deployment key (`ns/name`) of a Deployment's pod, else null. */
   owner: string | null;
+  /** Key of the top workload (`deployment/default/web`, `cronjob/default/hello`), null for a bare pod. */
+  workload?: string | null;
+  /** Palette index of that workload (§7), null without one. */
+  color?: number | null;
   revision: string | null;
   created: string;
   reason: string | null;
+}
+
+/** The HorizontalPodAutoscaler scaling a workload. */
+export interface HpaRecord {
+  name: string;
+  min: number;
+  max: number;
+  current: number;
+  desired: number;
+  /** The TARGETS cell of `kubectl get hpa`: `cpu: 45%/50%`. */
+  targets: string;
+}
+
+/** A top workload other than a Deployment: Job, CronJob, DaemonSet, StatefulSet, RC, bare RS. */
+export interface WorkloadRecord {
+  key: string;
+  kind: string;
+  name: string;
+  namespace: string;
+  /** `job/pi`, `ds/fluentd` (namespace first outside `default`). */
+  label: string;
+  color: number;
+  /** In kubectl's words: `Complete 1/1`, `2/2 ready`, `@hourly, 1 active` (schedule, ACTIVE). */
+  summary: string;
+  /** Its pods in the view, any phase. */
+  pods: number;
+  hpa: HpaRecord | null;
 }
 
 export interface RevisionRecord {
@@ -68,6 +100,9 @@ export interface DeploymentRecord {
   image: string;
   color: number;
   revisions: RevisionRecord[];
+  /** `deployment/web` (namespace first outside `default`). */
+  label?: string;
+  hpa?: HpaRecord | null;
 }
 
 export interface ServicePort {
@@ -109,6 +144,8 @@ export interface Snapshot {
   nodes: NodeRecord[];
   pods: PodRecord[];
   deployments: DeploymentRecord[];
+  /** Absent in snapshots saved before workloads existed. */
+  workloads?: WorkloadRecord[];
   services: ServiceRecord[];
   events: EventRecord[];
 }
@@ -117,6 +154,7 @@ export interface RecordLists {
   nodes: NodeRecord[];
   pods: PodRecord[];
   deployments: DeploymentRecord[];
+  workloads: WorkloadRecord[];
   services: ServiceRecord[];
 }
 
@@ -124,6 +162,7 @@ export interface RemovedKeys {
   nodes: string[];
   pods: string[];
   deployments: string[];
+  workloads: string[];
   services: string[];
 }
 
@@ -178,6 +217,8 @@ export interface ViewOptions {
   namespace: string | null;
   selector: string | null;
   aggregate_above: number;
+  /** Also show the kube-system namespace (off by default). */
+  show_system: boolean;
 }
 
 export const DEFAULT_AGGREGATE_ABOVE = 2000;

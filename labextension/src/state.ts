@@ -16,7 +16,8 @@ import {
   NodeRecord,
   PodRecord,
   ServiceRecord,
-  Snapshot
+  Snapshot,
+  WorkloadRecord
 } from './protocol';
 
 export interface ClusterState {
@@ -30,6 +31,7 @@ export interface ClusterState {
   nodes: Map<string, NodeRecord>;
   pods: Map<string, PodRecord>;
   deployments: Map<string, DeploymentRecord>;
+  workloads: Map<string, WorkloadRecord>;
   services: Map<string, ServiceRecord>;
   /** Latest events, oldest first, at most MAX_EVENTS. */
   events: EventRecord[];
@@ -48,6 +50,7 @@ export function emptyState(): ClusterState {
     nodes: new Map(),
     pods: new Map(),
     deployments: new Map(),
+    workloads: new Map(),
     services: new Map(),
     events: [],
     loaded: false
@@ -83,6 +86,7 @@ export function stateFromSnapshot(s: Snapshot): ClusterState {
     nodes: byKey(s.nodes, n => n.name),
     pods: byKey(s.pods, p => p.uid),
     deployments: byKey(s.deployments, d => d.key),
+    workloads: byKey(s.workloads, w => w.key),
     services: byKey(s.services, v => v.key),
     events: mergeEvents([], s.events ?? []),
     loaded: true
@@ -124,6 +128,9 @@ export function applyDelta(state: ClusterState, delta: DeltaMessage): void {
   for (const key of remove.deployments) {
     state.deployments.delete(key);
   }
+  for (const key of remove.workloads ?? []) {
+    state.workloads.delete(key);
+  }
   for (const key of remove.services) {
     state.services.delete(key);
   }
@@ -135,6 +142,9 @@ export function applyDelta(state: ClusterState, delta: DeltaMessage): void {
   }
   for (const d of upsert.deployments) {
     state.deployments.set(d.key, d);
+  }
+  for (const w of upsert.workloads ?? []) {
+    state.workloads.set(w.key, w);
   }
   for (const s of upsert.services) {
     state.services.set(s.key, s);

@@ -22,7 +22,8 @@ export class ClusterViewView extends DOMWidgetView {
     const model = this.model as ClusterViewModel;
     this.picture = new ClusterPicture(this.el, {
       act: (verb, target, args) => model.act(verb, target, args ?? {}),
-      actions: () => model.actions.recent()
+      actions: () => model.actions.recent(),
+      setOption: (name, value) => model.setOption(name, value)
     });
     this.applyTheme();
     this.listenTo(model, 'kubenb:changed', this.onModelChange);

@@ -7,7 +7,8 @@ import {
   NodeRecord,
   PodRecord,
   ServiceRecord,
-  Snapshot
+  Snapshot,
+  WorkloadRecord
 } from '../src/protocol';
 
 export function node(name: string, extra: Partial<NodeRecord> = {}): NodeRecord {
@@ -60,6 +61,23 @@ export function deployment(name: string, extra: Partial<DeploymentRecord> = {}):
   };
 }
 
+export function workload(key: string, extra: Partial<WorkloadRecord> = {}): WorkloadRecord {
+  const [kind, namespace, name] = key.split('/');
+  const short: Record<string, string> = { job: 'job', daemonset: 'ds', statefulset: 'sts', cronjob: 'cronjob' };
+  return {
+    key,
+    kind: { job: 'Job', daemonset: 'DaemonSet', statefulset: 'StatefulSet', cronjob: 'CronJob' }[kind] ?? kind,
+    name,
+    namespace,
+    label: `${short[kind] ?? kind}/${name}`,
+    color: 1,
+    summary: '1/1 ready',
+    pods: 1,
+    hpa: null,
+    ...extra
+  };
+}
+
 export function service(name: string, endpoints: string[]): ServiceRecord {
   return {
     key: `default/${name}`,
@@ -97,6 +115,7 @@ export function snapshot(extra: Partial<Snapshot> = {}): Snapshot {
     nodes: [node('minikube'), node('minikube-m02'), node('minikube-m03')],
     pods: [],
     deployments: [],
+    workloads: [],
     services: [],
     events: [],
     ...extra
@@ -111,8 +130,8 @@ export function delta(seq: number, extra: Partial<Omit<DeltaMessage, 'upsert' | 
     type: 'delta',
     seq,
     time: extra.time ?? '2026-11-26T19:41:01Z',
-    upsert: { nodes: [], pods: [], deployments: [], services: [], ...extra.upsert },
-    remove: { nodes: [], pods: [], deployments: [], services: [], ...extra.remove },
+    upsert: { nodes: [], pods: [], deployments: [], workloads: [], services: [], ...extra.upsert },
+    remove: { nodes: [], pods: [], deployments: [], workloads: [], services: [], ...extra.remove },
     events: extra.events ?? []
   };
 }

@@ -25,7 +25,7 @@ class MockComm {
 
 function makeModel(initial: Record<string, unknown> = {}) {
   const comm = new MockComm();
-  const manager = { get_model: () => undefined, resolveUrl: (u: string) => Promise.resolve(u) };
+  const manager = { get_model: () => undefined, resolveUrl: (u: string) => Promise.resolve(u), callbacks: () => ({}) };
   const model = new ClusterViewModel(initial, { model_id: 'm1', comm, widget_manager: manager } as any);
   const changes: string[] = [];
   model.on('kubenb:changed', (kind: string) => changes.push(kind));
@@ -55,6 +55,17 @@ describe('ClusterViewModel', () => {
     model.set('snapshot', snapshot({ seq: 3 }));
     expect(model.cluster.state.pods.size).toBe(0);
     expect(changes).toEqual(['state', 'state']);
+  });
+
+  it('sends a changed option to the kernel (the kube-system toggle)', () => {
+    const { model, comm } = makeModel();
+    expect(model.viewOptions.show_system).toBe(false);
+    model.setOption('show_system', true);
+    expect(model.viewOptions).toEqual({ namespace: null, selector: null, aggregate_above: 2000, show_system: true });
+    const updates = comm.sent
+      .map(m => m as { method: string; state?: Record<string, unknown> })
+      .filter(m => m.method === 'update' && m.state && 'options' in m.state);
+    expect(updates[updates.length - 1]?.state?.options).toMatchObject({ show_system: true });
   });
 
   it('sends resync on a sequence gap', () => {

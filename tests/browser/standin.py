@@ -95,7 +95,7 @@ class ProtocolWidget(widgets.DOMWidget):
         return {"seq": self.seq, "time": T0, "cluster": "standin", "error": None,
                 "aggregated": self.aggregate, "unscheduled": 0, "nodes": self._node_records(),
                 "pods": [] if self.aggregate else pods, "deployments": self._deployments(),
-                "services": [], "events": []}
+                "workloads": [], "services": [], "events": []}
 
     def _on_msg(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
         if content.get("type") == "resync":
@@ -144,9 +144,10 @@ class ProtocolWidget(widgets.DOMWidget):
         self.send({"type": "delta", "seq": self.seq, "time": T0,
                    "upsert": {"nodes": self._node_records(),
                               "pods": [] if self.aggregate else upserts,
-                              "deployments": self._deployments(), "services": []},
+                              "deployments": self._deployments(), "workloads": [],
+                              "services": []},
                    "remove": {"nodes": [], "pods": [] if self.aggregate else removed,
-                              "deployments": [], "services": []},
+                              "deployments": [], "workloads": [], "services": []},
                    "events": [{"uid": f"ev-{self.seq}", "time": T0, "type": "Normal",
                                "reason": "Churn", "object": "deployment/app-0",
                                "namespace": "default", "message": f"{changes} pods changed",

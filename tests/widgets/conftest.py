@@ -100,6 +100,7 @@ class FrontEnd:
             "nodes": {r["name"]: r for r in snap["nodes"]},
             "pods": {r["uid"]: r for r in snap["pods"]},
             "deployments": {r["key"]: r for r in snap["deployments"]},
+            "workloads": {r["key"]: r for r in snap["workloads"]},
             "services": {r["key"]: r for r in snap["services"]},
             "events": list(snap["events"]),
         }
@@ -118,7 +119,7 @@ class FrontEnd:
                 d = msg["content"]
                 assert d["seq"] == self.seq + 1, f"gap: {self.seq} -> {d['seq']}"
                 self.seq = d["seq"]
-                for wire, key in (("nodes", "name"), ("pods", "uid"),
+                for wire, key in (("nodes", "name"), ("pods", "uid"), ("workloads", "key"),
                                   ("deployments", "key"), ("services", "key")):
                     for rec in d["upsert"][wire]:
                         self.state[wire][rec[key]] = rec
@@ -134,7 +135,7 @@ class FrontEnd:
         self.catch_up()
         now = self.view.current()
         for wire, key in (("nodes", "name"), ("pods", "uid"), ("deployments", "key"),
-                          ("services", "key")):
+                          ("workloads", "key"), ("services", "key")):
             assert self.state[wire] == {r[key]: r for r in now[wire]}, wire
 
 

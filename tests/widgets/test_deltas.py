@@ -63,7 +63,8 @@ def test_initial_snapshot_has_the_nodes(ready_view: Any) -> None:
     first = snap["nodes"][0]
     assert first["roles"] == ["control-plane"] and first["ready"] == "Ready"
     assert first["cpu"]["allocatable"] == 2000 and first["unschedulable"] is False
-    assert view.options == {"namespace": None, "selector": None, "aggregate_above": 2000}
+    assert view.options == {"namespace": None, "selector": None, "aggregate_above": 2000,
+                            "show_system": False}
     fe.matches_view()
 
 
@@ -96,6 +97,7 @@ def test_create_deployment_sends_the_new_pods_and_the_rollout(cluster3: Cluster,
     dep = fe.state["deployments"]["default/web"]
     assert dep == {"key": "default/web", "name": "web", "namespace": "default", "desired": 2,
                    "updated": 2, "ready": 2, "available": 2, "image": "nginx", "color": 0,
+                   "label": "deployment/web", "hpa": None,
                    "revisions": [{"hash": rs["metadata"]["labels"]["pod-template-hash"],
                                   "revision": 1, "image": "nginx", "pods": 2, "terminating": 0,
                                   "current": True}]}

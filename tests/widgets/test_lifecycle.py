@@ -12,6 +12,7 @@ from kubenb.api.store import Store
 from kubenb.client.inprocess import InProcessClient
 from kubenb.clock import VirtualClock
 from kubenb.cluster import Cluster
+from kubenb.widgets.state import KINDS
 from tests.builders import pod
 from tests.conftest import Kube, run_cluster
 from tests.widgets.conftest import FrontEnd, front_end, wait_until
@@ -65,7 +66,7 @@ def test_close_stops_watches_timer_and_sends_nothing_more(cluster: Cluster, comm
     watchers = watcher_count(cluster.store)
     view = ClusterView(kube.client)
     comm = view.comm
-    assert watcher_count(cluster.store) == watchers + 7
+    assert watcher_count(cluster.store) == watchers + len(KINDS)
     view.close()
     assert watcher_count(cluster.store) == watchers
     assert not view._timer.alive and not view_threads()
@@ -87,7 +88,7 @@ def test_thread_feed_and_timer_with_a_plain_client(comms: Any) -> None:
     client = InProcessClient(store)  # no kubelets: its watch blocks on a queue, in real time
     view = ClusterView(client, feed="client", watch_timeout=0.2)
     try:
-        assert len([t for t in view_threads() if "watch" in t.name]) == 7
+        assert len([t for t in view_threads() if "watch" in t.name]) == len(KINDS)
         sent = threading.Event()
         comm = view.comm
         original = comm.send

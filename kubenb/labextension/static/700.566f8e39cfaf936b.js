@@ -1,4 +1,4 @@
-"use strict";(self.rspackChunkkubenb_clusterview=self.rspackChunkkubenb_clusterview||[]).push([[700],{646(e,n,r){var b=r(601),o=r.n(b),a=r(314),t=(r.n(a))()(o());t.push([e.id,`/*
+"use strict";(self.rspackChunkkubenb_clusterview=self.rspackChunkkubenb_clusterview||[]).push([[700],{532(e,n,r){var o=r(763),b=r.n(o),a=r(700),t=(r.n(a))()(b());t.push([e.id,`/*
  * ClusterView styles. Layout and text use JupyterLab theme variables so the light and dark
  * themes both read well; owner and state colours are the shared palette of PROTOCOL.md \xa77.
  */
@@ -241,10 +241,21 @@
   border-radius: 3px;
   background: #8c8c8c;
   cursor: pointer;
+  color: #fff;
+  font: bold 9px/10px sans-serif;
+  text-align: center;
+  overflow: hidden;
+  user-select: none;
   transition:
     transform 0.35s ease,
     opacity 0.35s ease,
     border-color 0.35s ease;
+}
+
+/* Finished pods stay where \`kubectl get pods\` lists them: Succeeded faded with ✓, Failed ✗. */
+.kubenb-pod.kubenb-finished-succeeded {
+  opacity: 0.5;
+  color: #1f2328;
 }
 
 .kubenb-pod.kubenb-enter {
@@ -346,6 +357,7 @@
 
 .kubenb-services[hidden],
 .kubenb-deployments[hidden],
+.kubenb-workloads[hidden],
 .kubenb-actions[hidden],
 .kubenb-selection[hidden],
 .kubenb-tooltip[hidden] {
@@ -368,6 +380,43 @@
   margin-left: 5px;
   color: var(--kubenb-fg-dim);
   font-size: var(--jp-ui-font-size0, 11px);
+}
+
+/* Workloads other than Deployments: a legend entry each, with the HPA */
+.kubenb-workloads {
+  margin-top: 8px;
+  display: flex;
+  flex-wrap: wrap;
+  gap: 4px 14px;
+}
+
+.kubenb-workload {
+  display: flex;
+  gap: 6px;
+  align-items: center;
+}
+
+.kubenb-workload-name {
+  font-weight: 600;
+}
+
+.kubenb-workload-summary,
+.kubenb-workload-pods,
+.kubenb-hpa {
+  color: var(--kubenb-fg-dim);
+  font-size: var(--jp-ui-font-size0, 11px);
+}
+
+.kubenb-hpa:empty {
+  display: none;
+}
+
+.kubenb-system-toggle {
+  margin-left: auto;
+  color: var(--kubenb-fg-dim);
+  font-size: var(--jp-ui-font-size0, 11px);
+  cursor: pointer;
+  white-space: nowrap;
 }
 
 /* Deployments: rollout bars and controls */
@@ -550,4 +599,4 @@
     transition: none !important;
   }
 }
-`,""]),r.d(n,{},{A:t})},314(e){e.exports=function(e){var n=[];return n.toString=function(){return this.map(function(n){var r="",b=void 0!==n[5];return n[4]&&(r+="@supports (".concat(n[4],") {")),n[2]&&(r+="@media ".concat(n[2]," {")),b&&(r+="@layer".concat(n[5].length>0?" ".concat(n[5]):""," {")),r+=e(n),b&&(r+="}"),n[2]&&(r+="}"),n[4]&&(r+="}"),r}).join("")},n.i=function(e,r,b,o,a){"string"==typeof e&&(e=[[null,e,void 0]]);var t={};if(b)for(var i=0;i<this.length;i++){var u=this[i][0];null!=u&&(t[u]=!0)}for(var d=0;d<e.length;d++){var s=[].concat(e[d]);b&&t[s[0]]||(void 0!==a&&(void 0===s[5]||(s[1]="@layer".concat(s[5].length>0?" ".concat(s[5]):""," {").concat(s[1],"}")),s[5]=a),r&&(s[2]&&(s[1]="@media ".concat(s[2]," {").concat(s[1],"}")),s[2]=r),o&&(s[4]?(s[1]="@supports (".concat(s[4],") {").concat(s[1],"}"),s[4]=o):s[4]="".concat(o)),n.push(s))}},n}},601(e){e.exports=function(e){return e[1]}},72(e){var n=[];function r(e){for(var r=-1,b=0;b<n.length;b++)if(n[b].identifier===e){r=b;break}return r}function b(e,b){for(var o={},a=[],t=0;t<e.length;t++){var i=e[t],u=b.base?i[0]+b.base:i[0],d=o[u]||0,s="".concat(u," ").concat(d);o[u]=d+1;var p=r(s),l={css:i[1],media:i[2],sourceMap:i[3],supports:i[4],layer:i[5]};if(-1!==p)n[p].references++,n[p].updater(l);else{var c=function(e,n){var r=n.domAPI(n);return r.update(e),function(n){n?(n.css!==e.css||n.media!==e.media||n.sourceMap!==e.sourceMap||n.supports!==e.supports||n.layer!==e.layer)&&r.update(e=n):r.remove()}}(l,b);b.byIndex=t,n.splice(t,0,{identifier:s,updater:c,references:1})}a.push(s)}return a}e.exports=function(e,o){var a=b(e=e||[],o=o||{});return function(e){e=e||[];for(var t=0;t<a.length;t++){var i=r(a[t]);n[i].references--}for(var u=b(e,o),d=0;d<a.length;d++){var s=r(a[d]);0===n[s].references&&(n[s].updater(),n.splice(s,1))}a=u}}},659(e){var n={};e.exports=function(e,r){var b=function(e){if(void 0===n[e]){var r=document.querySelector(e);if(window.HTMLIFrameElement&&r instanceof window.HTMLIFrameElement)try{r=r.contentDocument.head}catch(e){r=null}n[e]=r}return n[e]}(e);if(!b)throw Error("Couldn't find a style target. This probably means that the value for the 'insert' parameter is invalid.");b.appendChild(r)}},540(e){e.exports=function(e){var n=document.createElement("style");return e.setAttributes(n,e.attributes),e.insert(n,e.options),n}},56(e,n,r){e.exports=function(e){var n=r.nc;n&&e.setAttribute("nonce",n)}},825(e){e.exports=function(e){if("u"<typeof document)return{update:function(){},remove:function(){}};var n=e.insertStyleElement(e);return{update:function(r){var b,o,a;b="",r.supports&&(b+="@supports (".concat(r.supports,") {")),r.media&&(b+="@media ".concat(r.media," {")),(o=void 0!==r.layer)&&(b+="@layer".concat(r.layer.length>0?" ".concat(r.layer):""," {")),b+=r.css,o&&(b+="}"),r.media&&(b+="}"),r.supports&&(b+="}"),(a=r.sourceMap)&&"u">typeof btoa&&(b+="\n/*# sourceMappingURL=data:application/json;base64,".concat(btoa(unescape(encodeURIComponent(JSON.stringify(a))))," */")),e.styleTagTransform(b,n,e.options)},remove:function(){var e;null===(e=n).parentNode||e.parentNode.removeChild(e)}}}},113(e){e.exports=function(e,n){if(n.styleSheet)n.styleSheet.cssText=e;else{for(;n.firstChild;)n.removeChild(n.firstChild);n.appendChild(document.createTextNode(e))}}},959(e,n,r){var b=r(72),o=r.n(b),a=r(825),t=r.n(a),i=r(659),u=r.n(i),d=r(56),s=r.n(d),p=r(540),l=r.n(p),c=r(113),k=r.n(c),f=r(646),g={};g.styleTagTransform=k(),g.setAttributes=s(),g.insert=u().bind(null,"head"),g.domAPI=t(),g.insertStyleElement=l(),o()(f.A,g),f.A&&f.A.locals&&f.A.locals}}]);
+`,""]),r.d(n,{},{A:t})},700(e){e.exports=function(e){var n=[];return n.toString=function(){return this.map(function(n){var r="",o=void 0!==n[5];return n[4]&&(r+="@supports (".concat(n[4],") {")),n[2]&&(r+="@media ".concat(n[2]," {")),o&&(r+="@layer".concat(n[5].length>0?" ".concat(n[5]):""," {")),r+=e(n),o&&(r+="}"),n[2]&&(r+="}"),n[4]&&(r+="}"),r}).join("")},n.i=function(e,r,o,b,a){"string"==typeof e&&(e=[[null,e,void 0]]);var t={};if(o)for(var i=0;i<this.length;i++){var u=this[i][0];null!=u&&(t[u]=!0)}for(var d=0;d<e.length;d++){var s=[].concat(e[d]);o&&t[s[0]]||(void 0!==a&&(void 0===s[5]||(s[1]="@layer".concat(s[5].length>0?" ".concat(s[5]):""," {").concat(s[1],"}")),s[5]=a),r&&(s[2]&&(s[1]="@media ".concat(s[2]," {").concat(s[1],"}")),s[2]=r),b&&(s[4]?(s[1]="@supports (".concat(s[4],") {").concat(s[1],"}"),s[4]=b):s[4]="".concat(b)),n.push(s))}},n}},763(e){e.exports=function(e){return e[1]}},658(e){var n=[];function r(e){for(var r=-1,o=0;o<n.length;o++)if(n[o].identifier===e){r=o;break}return r}function o(e,o){for(var b={},a=[],t=0;t<e.length;t++){var i=e[t],u=o.base?i[0]+o.base:i[0],d=b[u]||0,s="".concat(u," ").concat(d);b[u]=d+1;var p=r(s),l={css:i[1],media:i[2],sourceMap:i[3],supports:i[4],layer:i[5]};if(-1!==p)n[p].references++,n[p].updater(l);else{var c=function(e,n){var r=n.domAPI(n);return r.update(e),function(n){n?(n.css!==e.css||n.media!==e.media||n.sourceMap!==e.sourceMap||n.supports!==e.supports||n.layer!==e.layer)&&r.update(e=n):r.remove()}}(l,o);o.byIndex=t,n.splice(t,0,{identifier:s,updater:c,references:1})}a.push(s)}return a}e.exports=function(e,b){var a=o(e=e||[],b=b||{});return function(e){e=e||[];for(var t=0;t<a.length;t++){var i=r(a[t]);n[i].references--}for(var u=o(e,b),d=0;d<a.length;d++){var s=r(a[d]);0===n[s].references&&(n[s].updater(),n.splice(s,1))}a=u}}},713(e){var n={};e.exports=function(e,r){var o=function(e){if(void 0===n[e]){var r=document.querySelector(e);if(window.HTMLIFrameElement&&r instanceof window.HTMLIFrameElement)try{r=r.contentDocument.head}catch(e){r=null}n[e]=r}return n[e]}(e);if(!o)throw Error("Couldn't find a style target. This probably means that the value for the 'insert' parameter is invalid.");o.appendChild(r)}},486(e){e.exports=function(e){var n=document.createElement("style");return e.setAttributes(n,e.attributes),e.insert(n,e.options),n}},850(e,n,r){e.exports=function(e){var n=r.nc;n&&e.setAttribute("nonce",n)}},947(e){e.exports=function(e){if("u"<typeof document)return{update:function(){},remove:function(){}};var n=e.insertStyleElement(e);return{update:function(r){var o,b,a;o="",r.supports&&(o+="@supports (".concat(r.supports,") {")),r.media&&(o+="@media ".concat(r.media," {")),(b=void 0!==r.layer)&&(o+="@layer".concat(r.layer.length>0?" ".concat(r.layer):""," {")),o+=r.css,b&&(o+="}"),r.media&&(o+="}"),r.supports&&(o+="}"),(a=r.sourceMap)&&"u">typeof btoa&&(o+="\n/*# sourceMappingURL=data:application/json;base64,".concat(btoa(unescape(encodeURIComponent(JSON.stringify(a))))," */")),e.styleTagTransform(o,n,e.options)},remove:function(){var e;null===(e=n).parentNode||e.parentNode.removeChild(e)}}}},147(e){e.exports=function(e,n){if(n.styleSheet)n.styleSheet.cssText=e;else{for(;n.firstChild;)n.removeChild(n.firstChild);n.appendChild(document.createTextNode(e))}}},959(e,n,r){var o=r(658),b=r.n(o),a=r(947),t=r.n(a),i=r(713),u=r.n(i),d=r(850),s=r.n(d),p=r(486),l=r.n(p),c=r(147),k=r.n(c),f=r(532),g={};g.styleTagTransform=k(),g.setAttributes=s(),g.insert=u().bind(null,"head"),g.domAPI=t(),g.insertStyleElement=l(),b()(f.A,g),f.A&&f.A.locals&&f.A.locals}}]);
