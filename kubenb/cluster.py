@@ -18,6 +18,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
 from kubenb.api.admission import DefaultTolerations
+from kubenb.api.storage import DefaultStorageClass
 from kubenb.api.store import Store
 from kubenb.api.strategy_daemon import DaemonSetTemplateGeneration
 from kubenb.api.watch import to_loop
@@ -34,11 +35,17 @@ from kubenb.controllers.gc import GarbageCollector
 from kubenb.controllers.job import JobController
 from kubenb.controllers.namespace import NamespaceController
 from kubenb.controllers.nodelifecycle import NodeLifecycleController
+from kubenb.controllers.persistentvolume import PersistentVolumeController
 from kubenb.controllers.podautoscaler import HorizontalController
 from kubenb.controllers.replicaset import ReplicaSetController, ReplicationControllerController
 from kubenb.controllers.statefulset import StatefulSetController
 from kubenb.controllers.taint_eviction import TaintEvictionController
 from kubenb.controllers.ttlafterfinished import TTLAfterFinishedController
+from kubenb.controllers.volume_hostpath import (
+    HostPathProvisioner,
+    ensure_default_class,
+    volume_root,
+)
 from kubenb.net.addresses import AddressPlan
 from kubenb.net.nodeipam import CIDRNotAvailable, CIDRSet
 from kubenb.net.portforward import PortForwards
@@ -88,7 +95,7 @@ class Cluster:
         self.state_dir = state_dir or default_state_dir(name)
         self.services = ServiceAllocator(self.store, service_cidr=self.addresses.service_cidr)
         self.store.hooks += [DefaultTolerations(self.timings.toleration_seconds), self.services,
-                             DaemonSetTemplateGeneration()]
+                             DaemonSetTemplateGeneration(), DefaultStorageClass(self.store)]
         self.node_subnet = node_subnet
         # kube-controller-manager's range allocator: one /24 of the cluster CIDR per node
         self.node_cidrs = CIDRSet.for_plan(self.addresses)
@@ -122,8 +129,11 @@ class Cluster:
                     TaintEvictionController, Scheduler, JobController,
                     CronJobController, TTLAfterFinishedController,
                     DaemonSetController, ReplicationControllerController,
-                    StatefulSetController, DisruptionController):
+                    StatefulSetController, DisruptionController, PersistentVolumeController):
             runner.add(cls(self.ctx))
+        # minikube's storage-provisioner addon; the sim runtime runs no programs: no directories
+        runner.add(HostPathProvisioner(self.ctx, volume_root(self.state_dir), node=self.node_name(1),
+                                       make_dirs=self.runtime_name != "sim"))
         runner.add(HorizontalController(self.ctx, self.metrics))
         return runner
 
@@ -221,6 +231,7 @@ class Cluster:
 
     async def _astart(self) -> None:
         self.store.ensure_namespaces()
+        ensure_default_class(self.store)
         self.services.bootstrap(self.addresses.node_ip(1))
         self.runner.start()
         if self.scraper is not None:

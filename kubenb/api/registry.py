@@ -75,6 +75,8 @@ RESOURCES: tuple[ResourceType, ...] = (
         subresources=("scale", "status"), has_status=True),
     _rt("", "PersistentVolumeClaim", "persistentvolumeclaims", short_names=("pvc",),
         subresources=("status",), has_status=True),
+    _rt("", "PersistentVolume", "persistentvolumes", False, short_names=("pv",),
+        subresources=("status",), has_status=True),
     _rt("", "ReplicationController", "replicationcontrollers", short_names=("rc",),
         categories=("all",), subresources=("scale", "status"), has_status=True),
     _rt("apps", "ControllerRevision", "controllerrevisions"),
@@ -89,6 +91,7 @@ RESOURCES: tuple[ResourceType, ...] = (
     _rt("batch", "Job", "jobs", categories=("all",), subresources=("status",), has_status=True),
     _rt("policy", "PodDisruptionBudget", "poddisruptionbudgets", short_names=("pdb",),
         subresources=("status",), has_status=True),
+    _rt("storage.k8s.io", "StorageClass", "storageclasses", False, short_names=("sc",)),
 )
 
 

@@ -339,7 +339,7 @@ class Store:
             obj["status"] = {"loadBalancer": {}}
         elif kind == "StatefulSet":
             obj["status"] = {"replicas": 0, "availableReplicas": 0}
-        elif kind == "PersistentVolumeClaim":
+        elif kind in ("PersistentVolumeClaim", "PersistentVolume"):
             obj["status"] = {"phase": "Pending"}
 
     def update(
