@@ -264,6 +264,13 @@ class Cluster:
             if not self.loop.is_running():
                 self._cancel_all()
 
+    def discard_volumes(self) -> None:
+        """Remove the directories of every volume the hostpath provisioner made (the
+        cluster is being deleted: `minikube delete` takes the node's disk with it)."""
+        import shutil
+
+        shutil.rmtree(volume_root(self.state_dir), ignore_errors=True)
+
     async def _astop(self) -> None:
         self.runner.stop()
         if self.scraper is not None:

@@ -13,6 +13,8 @@ every Pending claim. `reconcile(key)` is syncClaim or syncVolume:
   `volume.kubernetes.io/storage-provisioner` and an ExternalProvisioning event (the
   provisioner — controllers/volume_hostpath.py — takes it from there); no class gives
   FailedBinding, a missing class ProvisioningFailed, WaitForFirstConsumer its event.
+  An unbound claim is synced again every 15 s (the binder's resync period), which is how a
+  volume created later finds a waiting claim.
 - a bound claim whose volume is gone turns Lost (ClaimLost).
 - a volume without a claim reference is Available; one whose claim is gone (or was
   replaced: another uid) turns Released, and then its reclaim policy acts: Retain keeps it,
@@ -42,6 +44,7 @@ from kubenb.clock import rfc3339
 from kubenb.controllers.base import Controller, Watch, own_key
 
 Obj = dict[str, Any]
+SYNC_PERIOD = 15.0  # --pvclaimbinder-sync-period: unbound claims are looked at again this often
 NO_DELETER = 'error getting deleter volume plugin for volume "{}": no deletable volume plugin matched'
 EXTERNAL_PROVISIONING = ("Waiting for a volume to be created either by the external provisioner '{}' or "
                          "manually by the system administrator. If volume creation is delayed, please "
@@ -148,9 +151,9 @@ class PersistentVolumeController(Controller):
             return None
         if ANN_BIND_COMPLETED in (claim["metadata"].get("annotations") or {}):
             self.sync_bound_claim(claim)
-        else:
-            self.sync_unbound_claim(claim)
-        return None
+            return None
+        self.sync_unbound_claim(claim)
+        return SYNC_PERIOD  # the periodic resync finds volumes made by hand later
 
     # ---- claims --------------------------------------------------------------------------
 

@@ -154,7 +154,7 @@ def test_api_resources_sorted_by_group_then_name(kube: Any) -> None:
     groups = [kube.client.registry.lookup(n).group for n in rows]
     assert groups == sorted(groups)
     assert rows[:2] == ["configmaps", "endpoints"]
-    assert rows[-2:] == ["jobs", "poddisruptionbudgets"]
+    assert rows[-2:] == ["poddisruptionbudgets", "storageclasses"]
 
 
 APPS = ("controllerrevisions.apps\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\n"
@@ -162,7 +162,8 @@ APPS = ("controllerrevisions.apps\ndaemonsets.apps\ndeployments.apps\nreplicaset
 
 
 @pytest.mark.parametrize("line, want", [
-    ("api-resources -o name --namespaced=false", "namespaces\nnodes\n"),
+    ("api-resources -o name --namespaced=false",
+     "namespaces\nnodes\npersistentvolumes\nstorageclasses.storage.k8s.io\n"),
     ("api-resources -o name --api-group=apps", APPS),
     ("api-resources -o name --categories=all",
      "pods\nreplicationcontrollers\nservices\ndaemonsets.apps\ndeployments.apps\n"

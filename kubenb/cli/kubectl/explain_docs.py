@@ -497,6 +497,7 @@ from kubenb.cli.kubectl.explain_autoscaling import SCHEMAS as _AUTOSCALING  # no
 from kubenb.cli.kubectl.explain_batch import SCHEMAS as _BATCH  # noqa: E402
 from kubenb.cli.kubectl.explain_daemons import SCHEMAS as _DAEMONS  # noqa: E402
 from kubenb.cli.kubectl.explain_stateful import SCHEMAS as _STATEFUL  # noqa: E402
+from kubenb.cli.kubectl.explain_storage import SCHEMAS as _STORAGE  # noqa: E402
 
-for _more in (_AUTOSCALING, _BATCH, _DAEMONS, _STATEFUL):
+for _more in (_AUTOSCALING, _BATCH, _DAEMONS, _STATEFUL, _STORAGE):
     SCHEMAS.update(_more)
