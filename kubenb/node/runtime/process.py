@@ -275,7 +275,7 @@ class ProcessRuntime(Runtime):
                       state_dir=self.state_dir, marker=self.marker, shim_dirs=self._prepare_state())
         prepare_root(root, launch.cwd, img, config.hostname)
         if config.mounts:
-            launch.mounts = process_mounts.mount_plan(config.mounts, sb.dir)
+            launch.mounts = process_mounts.plan(config.mounts, sb.dir)
             if not process_mounts.available():
                 log.warning("no mount namespaces here (unshare --mount --user failed): %s/%s runs "
                             "without its volumes", meta.get("namespace"), meta["name"])

@@ -10,8 +10,8 @@ host directory that lacks one is shadowed by a tmpfs holding binds of its entrie
 host is never written), binds each volume's directory there (read-only when asked),
 `chroot`s into it, changes to the working directory and execs the program. So
 `cat /data/f` and a Python `open("/data/f")` both reach the volume, and nothing of it is
-visible outside. emptyDir volumes are directories of the pod (`<pod dir>/volumes/
-kubernetes.io~empty-dir/<name>`), shared by its containers and removed with it.
+visible outside. emptyDir volumes are directories of the pod (volumes.py), shared by its
+containers and removed with it.
 
 `available()` checks once whether unprivileged mount namespaces work here (they do not in
 many unprivileged containers: Docker's default seccomp profile refuses `unshare`); without
@@ -27,6 +27,9 @@ import shutil
 import subprocess
 import sys
 from typing import Any
+
+if __name__ != "__main__":  # run as a script inside the namespace, it needs only the stdlib
+    from kubenb.node.runtime.volumes import binds
 
 MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC = 1, 32, 4096, 16384
 _available: bool | None = None
@@ -46,29 +49,16 @@ def available() -> bool:
     return _available
 
 
-def empty_dir(pod_dir: str, volume: str) -> str:
-    return os.path.join(pod_dir, "volumes", "kubernetes.io~empty-dir", volume)
+def plan(mounts: Any, pod_dir: str) -> list[dict[str, Any]]:
+    """The container's mounts as the script's JSON (volumes.py: the host directories)."""
+    return [{"source": b.source, "target": b.target, "ro": b.read_only} for b in binds(mounts, pod_dir)]
 
 
-def mount_plan(mounts: Any, pod_dir: str) -> list[dict[str, Any]]:
-    """The runtime's Mounts as the script's JSON: source directories made to exist."""
-    plan = []
-    for m in mounts:
-        source = m.source or empty_dir(pod_dir, m.volume)
-        if m.sub_path:
-            source = os.path.join(source, m.sub_path)
-        os.makedirs(source, mode=0o777, exist_ok=True)
-        if not m.source:
-            os.chmod(source, 0o777)
-        plan.append({"source": source, "target": m.container_path, "ro": m.read_only})
-    return plan
-
-
-def wrap(argv: list[str], plan: list[dict[str, Any]], pod_dir: str, cwd: str) -> list[str]:
-    """argv run inside a mount namespace with `plan`'s volumes (argv[0]: an absolute path)."""
+def wrap(argv: list[str], mounts: list[dict[str, Any]], pod_dir: str, cwd: str) -> list[str]:
+    """argv run inside a mount namespace with `mounts` (from `plan`; argv[0]: an absolute path)."""
     newroot = os.path.join(pod_dir, ".ns")
     os.makedirs(newroot, exist_ok=True)
-    spec = json.dumps({"root": newroot, "cwd": cwd, "mounts": plan})
+    spec = json.dumps({"root": newroot, "cwd": cwd, "mounts": mounts})
     return [shutil.which("unshare") or "unshare", "--mount", "--user", "--map-root-user",
             sys.executable, "-I", "-S", os.path.abspath(__file__), spec, "--", *argv]
 
