@@ -18,7 +18,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
 from kubenb.api.admission import DefaultTolerations
-from kubenb.api.storage import DefaultStorageClass
+from kubenb.api.storage import DefaultStorageClass, StorageObjectInUseProtection
 from kubenb.api.store import Store
 from kubenb.api.strategy_daemon import DaemonSetTemplateGeneration
 from kubenb.api.watch import to_loop
@@ -46,6 +46,7 @@ from kubenb.controllers.volume_hostpath import (
     ensure_default_class,
     volume_root,
 )
+from kubenb.controllers.volume_protection import VolumeProtectionController
 from kubenb.net.addresses import AddressPlan
 from kubenb.net.nodeipam import CIDRNotAvailable, CIDRSet
 from kubenb.net.portforward import PortForwards
@@ -95,7 +96,8 @@ class Cluster:
         self.state_dir = state_dir or default_state_dir(name)
         self.services = ServiceAllocator(self.store, service_cidr=self.addresses.service_cidr)
         self.store.hooks += [DefaultTolerations(self.timings.toleration_seconds), self.services,
-                             DaemonSetTemplateGeneration(), DefaultStorageClass(self.store)]
+                             DaemonSetTemplateGeneration(), DefaultStorageClass(self.store),
+                             StorageObjectInUseProtection()]
         self.node_subnet = node_subnet
         # kube-controller-manager's range allocator: one /24 of the cluster CIDR per node
         self.node_cidrs = CIDRSet.for_plan(self.addresses)
@@ -129,7 +131,8 @@ class Cluster:
                     TaintEvictionController, Scheduler, JobController,
                     CronJobController, TTLAfterFinishedController,
                     DaemonSetController, ReplicationControllerController,
-                    StatefulSetController, DisruptionController, PersistentVolumeController):
+                    StatefulSetController, DisruptionController, PersistentVolumeController,
+                    VolumeProtectionController):
             runner.add(cls(self.ctx))
         # minikube's storage-provisioner addon; the sim runtime runs no programs: no directories
         runner.add(HostPathProvisioner(self.ctx, volume_root(self.state_dir), node=self.node_name(1),

@@ -8,7 +8,8 @@ A PV gets reclaim policy Retain, volumeMode Filesystem, status.phase Pending and
 `type: ""`; a StorageClass reclaim policy Delete and binding mode Immediate. The admission
 plugin gives a new claim without `spec.storageClassName` the cluster's default class (the
 newest of those annotated `storageclass.kubernetes.io/is-default-class: "true"`); a claim
-that says `storageClassName: ""` asks for no class and keeps it.
+that says `storageClassName: ""` asks for no class and keeps it. StorageObjectInUseProtection
+puts the protection finalizers on new claims and volumes.
 """
 
 from __future__ import annotations
@@ -106,6 +107,26 @@ class DefaultStorageClass:
         sc = default_class(self.store)
         if sc is not None:
             spec["storageClassName"] = sc["metadata"]["name"]
+
+    def release(self, obj: dict[str, Any]) -> None:
+        return None
+
+
+class StorageObjectInUseProtection:
+    """The StorageObjectInUseProtection admission plugin: every new claim gets the
+    `kubernetes.io/pvc-protection` finalizer and every new volume `kubernetes.io/pv-protection`
+    (controllers/volume_protection.py removes them once nothing uses the object)."""
+
+    FINALIZERS = {"PersistentVolumeClaim": PVC_PROTECTION, "PersistentVolume": PV_PROTECTION}
+
+    def admit(self, op: Op, obj: dict[str, Any], old: dict[str, Any] | None) -> None:
+        finalizer = self.FINALIZERS.get(obj.get("kind", ""))
+        if finalizer is None or op != "CREATE":
+            return
+        meta = obj.setdefault("metadata", {})
+        finalizers = meta.get("finalizers") or []
+        if finalizer not in finalizers:
+            meta["finalizers"] = [*finalizers, finalizer]
 
     def release(self, obj: dict[str, Any]) -> None:
         return None

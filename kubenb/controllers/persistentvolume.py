@@ -271,8 +271,6 @@ class PersistentVolumeController(Controller):
     # ---- volumes -------------------------------------------------------------------------
 
     def sync_volume(self, volume: Obj) -> None:
-        if volume["metadata"].get("deletionTimestamp"):
-            return
         ref = (volume.get("spec") or {}).get("claimRef")
         if not ref:
             self._volume_phase(volume, "Available")

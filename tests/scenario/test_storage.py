@@ -180,3 +180,31 @@ def test_an_invalid_claim_is_refused_in_the_api_servers_words(cluster: Cluster) 
     assert str(err.value) == 'StorageClass.storage.k8s.io "bad" is invalid: provisioner: Required value'
     assert cluster.store.try_get("PersistentVolumeClaim", "default", "bad") is None
     assert os.path.isdir(cluster.state_dir)
+
+
+def test_a_claim_in_use_stays_terminating_until_its_pod_is_gone(cluster: Cluster) -> None:
+    cluster.store.create(builders.pvc("used"))
+    cluster.wait_for(lambda: phase(claim(cluster, "used")) == "Bound", timeout=30)
+    assert claim(cluster, "used")["metadata"]["finalizers"] == ["kubernetes.io/pvc-protection"]
+    name = claim(cluster, "used")["spec"]["volumeName"]
+    assert cluster.store.get("PersistentVolume", None, name)["metadata"]["finalizers"] == [
+        "kubernetes.io/pv-protection"]
+    cluster.store.create(pod_with_claim("p", "used"))
+    cluster.wait_for(lambda: phase(cluster.store.get("Pod", "default", "p")) == "Running", timeout=60)
+    cluster.store.delete("PersistentVolumeClaim", "default", "used")
+    cluster.advance(30)
+    assert claim(cluster, "used")["metadata"].get("deletionTimestamp")  # Terminating
+    cluster.store.delete("Pod", "default", "p")
+    cluster.wait_for(lambda: cluster.store.try_get("PersistentVolumeClaim", "default", "used") is None, timeout=60)
+    cluster.wait_for(lambda: cluster.store.try_get("PersistentVolume", None, name) is None, timeout=60)
+
+
+def test_a_bound_volume_deleted_by_hand_waits_for_its_claim(cluster: Cluster) -> None:
+    cluster.store.create(builders.pv("disk", storageClassName="manual"))
+    cluster.store.create(builders.pvc("mine", storageClassName="manual"))
+    cluster.wait_for(lambda: phase(claim(cluster, "mine")) == "Bound", timeout=30)
+    cluster.store.delete("PersistentVolume", None, "disk")
+    cluster.advance(30)
+    assert cluster.store.get("PersistentVolume", None, "disk")["metadata"].get("deletionTimestamp")
+    cluster.store.delete("PersistentVolumeClaim", "default", "mine")
+    cluster.wait_for(lambda: cluster.store.try_get("PersistentVolume", None, "disk") is None, timeout=60)
