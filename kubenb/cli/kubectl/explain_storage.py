@@ -66,6 +66,22 @@ SCHEMAS: dict[str, Schema] = {
     "VolumeNodeAffinity": Schema("VolumeNodeAffinity defines constraints that limit what nodes this volume can be accessed from.", {
         "required": F("NodeSelector", "required specifies hard node constraints that must be met."),
     }),
+    "NodeSelector": Schema("A node selector represents the union of the results of one or more label queries over a set of nodes; that is, it represents the OR of the selectors represented by the node selector terms.", {
+        "nodeSelectorTerms": R("[]NodeSelectorTerm", "Required. A list of node selector terms. The terms are ORed."),
+    }),
+    "NodeSelectorTerm": Schema("A null or empty node selector term matches no objects. The requirements of them are ANDed. The TopologySelectorTerm type implements a subset of the NodeSelectorTerm.", {
+        "matchExpressions": F("[]NodeSelectorRequirement", "A list of node selector requirements by node's labels."),
+        "matchFields": F("[]NodeSelectorRequirement", "A list of node selector requirements by node's fields."),
+    }),
+    "NodeSelectorRequirement": Schema("A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values.", {
+        "key": R("string", "The label key that the selector applies to."),
+        "operator": R("string", "Represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.", "DoesNotExist", "Exists", "Gt", "In", "Lt", "NotIn"),
+        "values": F("[]string", "An array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. If the operator is Gt or Lt, the values array must have a single element, which will be interpreted as an integer. This array is replaced during a strategic merge patch."),
+    }),
+    "TopologySelectorLabelRequirement": Schema("A topology selector requirement is a selector that matches given label. This is an alpha feature and may change in the future.", {
+        "key": R("string", "The label key that the selector applies to."),
+        "values": R("[]string", "An array of string values. One value must match the label to be selected. Each entry in Values is ORed."),
+    }),
     "StorageClass": Schema(
         "StorageClass describes the parameters for a class of storage for which PersistentVolumes can "
         "be dynamically provisioned.\n\nStorageClasses are non-namespaced; the name of the storage "
