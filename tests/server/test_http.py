@@ -111,7 +111,7 @@ def test_aggregated_discovery_when_asked(served: Served) -> None:
 def test_legacy_discovery(served: Served) -> None:
     assert served.request("GET", "/api").json()["versions"] == ["v1"]
     groups = served.request("GET", "/apis").json()["groups"]
-    assert [g["name"] for g in groups] == ["apps", "autoscaling", "batch", "policy",
+    assert [g["name"] for g in groups] == ["apps", "autoscaling", "batch", "policy", "storage.k8s.io",
                                            "discovery.k8s.io"]
     v1 = served.request("GET", "/api/v1").json()
     names = {r["name"]: r for r in v1["resources"]}
@@ -128,7 +128,7 @@ def test_metrics_group_appears_with_the_addon(served: Served) -> None:
     served.cluster.metrics_enabled = True
     try:
         groups = [g["name"] for g in served.request("GET", "/apis").json()["groups"]]
-        assert groups == ["apps", "autoscaling", "batch", "policy", "discovery.k8s.io",
+        assert groups == ["apps", "autoscaling", "batch", "policy", "storage.k8s.io", "discovery.k8s.io",
                           "metrics.k8s.io"]
         nodes = served.request("GET", "/apis/metrics.k8s.io/v1beta1/nodes").json()
         assert nodes["kind"] == "NodeMetricsList" and len(nodes["items"]) == 2
