@@ -19,26 +19,19 @@ from kubenb.api.tables.model import format_labels
 from kubenb.api.tables.rows_stateful import access_modes_string
 from kubenb.cli.kubectl.describe.common import labels_and_annotations
 from kubenb.cli.kubectl.describe.events import write_events_if_shown
+from kubenb.cli.kubectl.describe.volumes import write_shared_source
 from kubenb.cli.kubectl.describe.writer import DEFAULT_KUBECTL_MINOR, DescribeWriter, meta
 
 Obj = dict[str, Any]
 
 
-def _source(w: DescribeWriter, spec: Obj) -> None:
-    if isinstance(spec.get("hostPath"), dict):
-        hp = spec["hostPath"]
-        kind = hp.get("type")
-        w.write(2, "Type:\tHostPath (bare host directory volume)\n"
-                   f"    Path:\t{hp.get('path', '')}\n"
-                   f"    HostPathType:\t{'<none>' if kind is None else kind}\n")
-    elif isinstance(spec.get("local"), dict):
+def _source(w: DescribeWriter, spec: Obj, minor: int) -> None:
+    for key in ("hostPath", "nfs"):
+        if isinstance(spec.get(key), dict) and write_shared_source(w, key, spec[key], minor):
+            return
+    if isinstance(spec.get("local"), dict):
         w.write(2, "Type:\tLocalVolume (a persistent volume backed by local storage on a node)\n"
                    f"    Path:\t{spec['local'].get('path', '')}\n")
-    elif isinstance(spec.get("nfs"), dict):
-        nfs = spec["nfs"]
-        w.write(2, "Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n"
-                   f"    Server:\t{nfs.get('server', '')}\n    Path:\t{nfs.get('path', '')}\n"
-                   f"    ReadOnly:\t{'true' if nfs.get('readOnly') else 'false'}\n")
     elif isinstance(spec.get("csi"), dict):
         csi = spec["csi"]
         w.write(2, "Type:\tCSI (a Container Storage Interface (CSI) volume source)\n"
@@ -86,7 +79,7 @@ def describe_pv(pv: Obj, events: list[Obj] | None, now: datetime, *,
             w.write(2, f"Term {i}:\t{', '.join(exprs)}\n")
     w.write(0, f"Message:\t{status.get('message', '')}\n")
     w.write(0, "Source:\n")
-    _source(w, spec)
+    _source(w, spec, kubectl_minor)
     write_events_if_shown(w, events, now, kubectl_minor)
     return w.render()
 
