@@ -12,7 +12,9 @@ every Pending claim. `reconcile(key)` is syncClaim or syncVolume:
   match, a class with a provisioner and Immediate binding gets the claim annotated
   `volume.kubernetes.io/storage-provisioner` and an ExternalProvisioning event (the
   provisioner — controllers/volume_hostpath.py — takes it from there); no class gives
-  FailedBinding, a missing class ProvisioningFailed, WaitForFirstConsumer its event.
+  FailedBinding, a missing class ProvisioningFailed. A claim of a WaitForFirstConsumer class
+  gets its event and waits until the scheduler annotates it `volume.kubernetes.io/
+  selected-node`; then it is matched or provisioned like any other.
   An unbound claim is synced again every 15 s (the binder's resync period), which is how a
   volume created later finds a waiting claim.
 - a bound claim whose volume is gone turns Lost (ClaimLost).
@@ -36,6 +38,7 @@ from kubenb.api.storage import (
     ANN_BIND_COMPLETED,
     ANN_BOUND_BY_CONTROLLER,
     ANN_DYNAMICALLY_PROVISIONED,
+    ANN_SELECTED_NODE,
     ANN_STORAGE_PROVISIONER,
     claim_class,
     volume_class,
@@ -97,8 +100,9 @@ def volume_fits(volume: Obj, claim: Obj) -> bool:
     return capacity_of(volume) >= request_of(claim)
 
 
-def find_best_match(volumes: list[Obj], claim: Obj) -> Obj | None:
-    """findBestMatchForClaim: a volume pre-bound to the claim, else the smallest that fits."""
+def find_best_match(volumes: list[Obj], claim: Obj, *, pre_bound_only: bool = False) -> Obj | None:
+    """findBestMatchForClaim: a volume pre-bound to the claim, else the smallest that fits
+    (not for a claim whose binding waits for its first consumer)."""
     best: Obj | None = None
     for v in volumes:
         ref = (v.get("spec") or {}).get("claimRef")
@@ -106,7 +110,7 @@ def find_best_match(volumes: list[Obj], claim: Obj) -> Obj | None:
             if claim_ref_matches(v, claim) and volume_fits(v, claim):
                 return v
             continue
-        if (v.get("status") or {}).get("phase") not in ("Available", "Pending", None):
+        if pre_bound_only or (v.get("status") or {}).get("phase") not in ("Available", "Pending", None):
             continue
         if volume_fits(v, claim) and (best is None or capacity_of(v) < capacity_of(best)):
             best = v
@@ -171,7 +175,8 @@ class PersistentVolumeController(Controller):
                 return
             self.bind(volume, claim)
             return
-        volume = find_best_match(self.store.list("PersistentVolume"), claim)
+        delayed = self._delayed(claim)
+        volume = find_best_match(self.store.list("PersistentVolume"), claim, pre_bound_only=delayed)
         if volume is not None:
             self.bind(volume, claim)
             return
@@ -189,7 +194,7 @@ class PersistentVolumeController(Controller):
             self.recorder.event(claim, "Warning", "ProvisioningFailed",
                                 f'storageclass.storage.k8s.io "{klass}" not found')
             return
-        if sc.get("volumeBindingMode") == "WaitForFirstConsumer":
+        if self._delayed(claim):
             self.recorder.event(claim, "Normal", "WaitForFirstConsumer",
                                 "waiting for first consumer to be created before binding")
             return
@@ -205,6 +210,12 @@ class PersistentVolumeController(Controller):
             anns[ANN_STORAGE_PROVISIONER] = anns[ANN_BETA_STORAGE_PROVISIONER] = provisioner
             self.store.update(new)
         self.recorder.event(claim, "Normal", "ExternalProvisioning", EXTERNAL_PROVISIONING.format(provisioner))
+
+    def _delayed(self, claim: Obj) -> bool:
+        """IsDelayBindingMode and no node chosen yet: the scheduler picks the volume's node."""
+        sc = self.store.try_get("StorageClass", None, claim_class(claim)) if claim_class(claim) else None
+        return (sc is not None and sc.get("volumeBindingMode") == "WaitForFirstConsumer"
+                and ANN_SELECTED_NODE not in (claim["metadata"].get("annotations") or {}))
 
     def sync_bound_claim(self, claim: Obj) -> None:
         name = (claim.get("spec") or {}).get("volumeName") or ""

@@ -41,7 +41,7 @@ from kubenb.scheduler.filters import (
 )
 from kubenb.scheduler.preemption import evict, preempt
 from kubenb.scheduler.scores import score_nodes
-from kubenb.scheduler.volumebinding import volume_prefilter
+from kubenb.scheduler.volumebinding import select_node, volume_prefilter
 
 log = logging.getLogger("kubenb.scheduler")
 
@@ -151,6 +151,9 @@ class Scheduler(Controller):
             if outcome.node:
                 evict(self.store, self.recorder, pod, outcome.node, outcome.victims)
             self._fail(key, pod, fit_error(diag), outcome.node)
+            return self.ctx.timings.scheduler_retry
+        if select_node(self.store, pod, host):  # WaitForFirstConsumer claims: bind once bound
+            self._unschedulable[key] = int(pod["metadata"].get("generation") or 0)
             return self.ctx.timings.scheduler_retry
         self.store.bind(key.namespace, key.name, host)
         self._unschedulable.pop(key, None)

@@ -4,15 +4,18 @@ A pod's persistentVolumeClaim volumes must name claims that exist, are not being
 are not Lost and — for classes with Immediate binding — are already bound; otherwise the
 pod is UnschedulableAndUnresolvable on every node with upstream's message
 (`persistentvolumeclaim "x" not found`, `pod has unbound immediate PersistentVolumeClaims`).
-Claims of a WaitForFirstConsumer class do not hold the pod here (kubenb does not provision
-for a chosen node: see the README). The scheduler retries such pods on every claim change.
+Claims of a WaitForFirstConsumer class do not hold the pod here: once a node is chosen,
+`select_node` annotates them `volume.kubernetes.io/selected-node` (the binder then binds or
+provisions them) and the scheduler binds the pod only when they are bound (PreBind). The
+scheduler retries waiting pods on every claim change.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from kubenb.api.storage import claim_class
+from kubenb.api.objects import clone
+from kubenb.api.storage import ANN_SELECTED_NODE, claim_class
 from kubenb.api.store import Store
 
 UNBOUND_IMMEDIATE = "pod has unbound immediate PersistentVolumeClaims"
@@ -47,3 +50,20 @@ def volume_prefilter(store: Store, pod: dict[str, Any]) -> str | None:
         if sc is None or sc.get("volumeBindingMode") != "WaitForFirstConsumer":
             unbound = True
     return UNBOUND_IMMEDIATE if unbound else None
+
+
+def select_node(store: Store, pod: dict[str, Any], node: str) -> bool:
+    """PreBind for WaitForFirstConsumer claims: True when the pod must wait for some claim
+    to be bound (each unbound one is annotated with the chosen node first)."""
+    namespace = pod["metadata"].get("namespace") or ""
+    waiting = False
+    for name in claim_names(pod):
+        pvc = store.try_get("PersistentVolumeClaim", namespace, name)
+        if pvc is None or (pvc.get("status") or {}).get("phase") == "Bound":
+            continue
+        waiting = True
+        if (pvc["metadata"].get("annotations") or {}).get(ANN_SELECTED_NODE) != node:
+            new = clone(pvc)
+            new["metadata"].setdefault("annotations", {})[ANN_SELECTED_NODE] = node
+            store.update(new)
+    return waiting

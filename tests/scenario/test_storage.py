@@ -208,3 +208,18 @@ def test_a_bound_volume_deleted_by_hand_waits_for_its_claim(cluster: Cluster) ->
     assert cluster.store.get("PersistentVolume", None, "disk")["metadata"].get("deletionTimestamp")
     cluster.store.delete("PersistentVolumeClaim", "default", "mine")
     cluster.wait_for(lambda: cluster.store.try_get("PersistentVolume", None, "disk") is None, timeout=60)
+
+
+def test_wait_for_first_consumer_binds_when_a_pod_is_scheduled(cluster: Cluster) -> None:
+    cluster.store.create({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+                          "metadata": {"name": "late"}, "provisioner": "k8s.io/minikube-hostpath",
+                          "volumeBindingMode": "WaitForFirstConsumer"})
+    cluster.store.create(builders.pvc("lazy", storageClassName="late"))
+    cluster.advance(20)
+    assert phase(claim(cluster, "lazy")) == "Pending"
+    assert "WaitForFirstConsumer" in reasons(cluster, "lazy")
+    cluster.store.create(pod_with_claim("first", "lazy"))
+    cluster.wait_for(lambda: phase(cluster.store.get("Pod", "default", "first")) == "Running", timeout=60)
+    pvc = claim(cluster, "lazy")
+    assert phase(pvc) == "Bound"
+    assert pvc["metadata"]["annotations"]["volume.kubernetes.io/selected-node"] == "minikube"
