@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from kubenb.api.admission import DefaultTolerations
 from kubenb.api.apiservices import ensure_local
 from kubenb.api.rbac_bootstrap import ensure_policy
+from kubenb.api.storage import DefaultStorageClass, StorageObjectInUseProtection
 from kubenb.api.store import Store
 from kubenb.api.strategy_daemon import DaemonSetTemplateGeneration
 from kubenb.api.watch import to_loop
@@ -39,11 +40,18 @@ from kubenb.controllers.gc import GarbageCollector
 from kubenb.controllers.job import JobController
 from kubenb.controllers.namespace import NamespaceController
 from kubenb.controllers.nodelifecycle import NodeLifecycleController
+from kubenb.controllers.persistentvolume import PersistentVolumeController
 from kubenb.controllers.podautoscaler import HorizontalController
 from kubenb.controllers.replicaset import ReplicaSetController, ReplicationControllerController
 from kubenb.controllers.statefulset import StatefulSetController
 from kubenb.controllers.taint_eviction import TaintEvictionController
 from kubenb.controllers.ttlafterfinished import TTLAfterFinishedController
+from kubenb.controllers.volume_hostpath import (
+    HostPathProvisioner,
+    ensure_default_class,
+    volume_root,
+)
+from kubenb.controllers.volume_protection import VolumeProtectionController
 from kubenb.net.addresses import AddressPlan
 from kubenb.net.nodeipam import CIDRNotAvailable, CIDRSet
 from kubenb.net.portforward import PortForwards
@@ -93,7 +101,8 @@ class Cluster:
         self.state_dir = state_dir or default_state_dir(name)
         self.services = ServiceAllocator(self.store, service_cidr=self.addresses.service_cidr)
         self.store.hooks += [DefaultTolerations(self.timings.toleration_seconds), self.services,
-                             DaemonSetTemplateGeneration()]
+                             DaemonSetTemplateGeneration(), DefaultStorageClass(self.store),
+                             StorageObjectInUseProtection()]
         self.node_subnet = node_subnet
         # kube-controller-manager's range allocator: one /24 of the cluster CIDR per node
         self.node_cidrs = CIDRSet.for_plan(self.addresses)
@@ -127,10 +136,13 @@ class Cluster:
                     TaintEvictionController, Scheduler, JobController,
                     CronJobController, TTLAfterFinishedController,
                     DaemonSetController, ReplicationControllerController,
-                    StatefulSetController, DisruptionController,
-                    ClusterRoleAggregationController, APIServiceAvailabilityController,
-                    CSRSigningController):
+                    StatefulSetController, DisruptionController, PersistentVolumeController,
+                    VolumeProtectionController, ClusterRoleAggregationController,
+                    APIServiceAvailabilityController, CSRSigningController):
             runner.add(cls(self.ctx))
+        # minikube's storage-provisioner addon; the sim runtime runs no programs: no directories
+        runner.add(HostPathProvisioner(self.ctx, volume_root(self.state_dir), node=self.node_name(1),
+                                       make_dirs=self.runtime_name != "sim"))
         runner.add(HorizontalController(self.ctx, self.metrics))
         return runner
 
@@ -231,6 +243,7 @@ class Cluster:
         with self.store.side_stream("bootstrap"):
             ensure_policy(self.store)
             ensure_local(self.store)
+        ensure_default_class(self.store)
         self.services.bootstrap(self.addresses.node_ip(1))
         self.runner.start()
         if self.scraper is not None:
@@ -262,6 +275,13 @@ class Cluster:
                 self._thread = None
             if not self.loop.is_running():
                 self._cancel_all()
+
+    def discard_volumes(self) -> None:
+        """Remove the directories of every volume the hostpath provisioner made (the
+        cluster is being deleted: `minikube delete` takes the node's disk with it)."""
+        import shutil
+
+        shutil.rmtree(volume_root(self.state_dir), ignore_errors=True)
 
     async def _astop(self) -> None:
         self.runner.stop()

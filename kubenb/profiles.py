@@ -315,6 +315,7 @@ class Profiles:
             return False
         _shutdown(prof.cluster)
         _release(prof.cluster)
+        prof.cluster.discard_volumes()
         return True
 
     def close(self) -> None:

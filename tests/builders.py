@@ -28,7 +28,7 @@ from typing import Any
 Obj = dict[str, Any]
 
 __all__ = ["condition", "configmap", "container", "cronjob", "daemonset", "deployment", "job",
-           "hpa", "node", "pdb", "pod", "replicaset", "replicationcontroller", "service",
+           "hpa", "node", "pdb", "pod", "pv", "pvc", "replicaset", "replicationcontroller", "service",
            "statefulset"]
 
 
@@ -292,3 +292,28 @@ def hpa(name: str, target: str | None = None, *, kind: str = "Deployment", min_r
             "name": "cpu", "target": {"type": "Utilization", "averageUtilization": cpu}}}]
     return {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
             "metadata": {"name": name, "namespace": namespace}, "spec": body}
+
+
+def pvc(name: str, storage: str | None = "1Gi", *, namespace: str | None = "default",
+        access_modes: Sequence[str] = ("ReadWriteOnce",), labels: Mapping[str, str] | None = None,
+        meta: Mapping[str, Any] | None = None, **spec: Any) -> Obj:
+    """A PersistentVolumeClaim asking for `storage` (None: no request); `spec` as given
+    (storageClassName, volumeName, selector …)."""
+    s: Obj = {"accessModes": list(access_modes)}
+    if storage is not None:
+        s["resources"] = {"requests": {"storage": storage}}
+    s.update(spec)
+    return _fresh({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+                   "metadata": _metadata(name, namespace, labels, None, meta), "spec": s})
+
+
+def pv(name: str, storage: str = "1Gi", *, path: str = "/mnt/data",
+       access_modes: Sequence[str] = ("ReadWriteOnce",), labels: Mapping[str, str] | None = None,
+       meta: Mapping[str, Any] | None = None, **spec: Any) -> Obj:
+    """A hostPath PersistentVolume of `storage`; `spec` as given (storageClassName,
+    persistentVolumeReclaimPolicy, claimRef …)."""
+    s: Obj = {"capacity": {"storage": storage}, "accessModes": list(access_modes),
+              "hostPath": {"path": path}}
+    s.update(spec)
+    return _fresh({"apiVersion": "v1", "kind": "PersistentVolume",
+                   "metadata": _metadata(name, None, labels, None, meta), "spec": s})

@@ -28,6 +28,8 @@ _PRIORITIES: dict[tuple[str, str], tuple[int, int]] = {
     ("apps", "v1"): (17800, 15), ("authentication.k8s.io", "v1"): (17700, 15),
     ("authorization.k8s.io", "v1"): (17600, 15), ("autoscaling", "v1"): (17500, 15),
     ("autoscaling", "v2"): (17500, 30), ("batch", "v1"): (17400, 15),
+    ("certificates.k8s.io", "v1"): (17300, 15), ("networking.k8s.io", "v1"): (17200, 15),
+    ("events.k8s.io", "v1"): (17750, 15),
     ("policy", "v1"): (17100, 15), ("rbac.authorization.k8s.io", "v1"): (17000, 15),
     ("storage.k8s.io", "v1"): (16800, 15), ("coordination.k8s.io", "v1"): (16500, 15),
     ("discovery.k8s.io", "v1"): (16200, 15),

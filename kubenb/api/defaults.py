@@ -24,6 +24,7 @@ from kubenb.api.defaults_batch import default_cronjob, default_job
 from kubenb.api.defaults_pod import canonical_resources, default_pod, default_template
 from kubenb.api.defaults_stateful import default_claim, make_statefulset_defaulter
 from kubenb.api.objects import Obj
+from kubenb.api.storage import default_persistent_volume, default_storage_class
 from kubenb.api.validation_rbac import default_binding
 
 
@@ -179,6 +180,8 @@ def _default_endpoints(ep: Obj) -> None:
 _DEFAULTERS: dict[str, Callable[[Obj], None]] = {
     "StatefulSet": make_statefulset_defaulter(default_template),
     "PersistentVolumeClaim": default_claim,
+    "PersistentVolume": default_persistent_volume,
+    "StorageClass": default_storage_class,
     "Pod": default_pod,
     "Deployment": _default_deployment,
     "ReplicaSet": _default_replicaset,

@@ -6,8 +6,8 @@ idempotent. A StatefulSet gets podManagementPolicy OrderedReady, updateStrategy
 RollingUpdate with partition 0, persistentVolumeClaimRetentionPolicy Retain/Retain,
 replicas 1, revisionHistoryLimit 10, its pod template the defaults every template gets,
 and each volumeClaimTemplate the claim defaults (volumeMode Filesystem, status.phase
-Pending). Not done: the DefaultStorageClass admission plugin (no StorageClass kind is
-served yet) and the pvc-protection finalizer (nothing here would ever remove it).
+Pending). The DefaultStorageClass admission plugin is in storage.py. Not done: the
+pvc-protection finalizer.
 """
 
 from __future__ import annotations

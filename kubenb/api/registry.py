@@ -77,6 +77,8 @@ RESOURCES: tuple[ResourceType, ...] = (
         subresources=("scale", "status"), has_status=True),
     _rt("", "PersistentVolumeClaim", "persistentvolumeclaims", short_names=("pvc",),
         subresources=("status",), has_status=True),
+    _rt("", "PersistentVolume", "persistentvolumes", False, short_names=("pv",),
+        subresources=("status",), has_status=True),
     _rt("", "ReplicationController", "replicationcontrollers", short_names=("rc",),
         categories=("all",), subresources=("scale", "status"), has_status=True),
     _rt("apps", "ControllerRevision", "controllerrevisions"),
@@ -108,6 +110,7 @@ RESOURCES: tuple[ResourceType, ...] = (
     _rt("rbac.authorization.k8s.io", "ClusterRole", "clusterroles", False),
     _rt("rbac.authorization.k8s.io", "RoleBinding", "rolebindings"),
     _rt("rbac.authorization.k8s.io", "Role", "roles"),
+    _rt("storage.k8s.io", "StorageClass", "storageclasses", False, short_names=("sc",)),
 )
 
 

@@ -288,9 +288,11 @@ class Store:
     # ---- writes ------------------------------------------------------------------------
 
     def create(self, obj: dict[str, Any], *, dry_run: bool = False,
-               adopt: bool = False) -> dict[str, Any]:
+               adopt: bool = False, uid: str | None = None) -> dict[str, Any]:
         """Create an object. `adopt`: the caller built `obj` just for this call and never
-        touches it again (controllers, event recorders), so it is stored without a copy."""
+        touches it again (controllers, event recorders), so it is stored without a copy.
+        `uid`: an addon's bootstrap object brings its own, so that adding one does not shift
+        the seeded uids of everything created after it."""
         rt = self.resource(obj.get("kind", ""))
         if not isinstance(obj.get("metadata", {}), dict):
             raise BadRequest(f"{rt.kind} in version \"{rt.version}\" cannot be handled as a "
@@ -335,7 +337,7 @@ class Store:
                     hook.release(new)
                 raise AlreadyExists(rt.qualified, meta["name"])
             if rt.kind not in _UID_BEFORE_ADMISSION:
-                meta["uid"] = self._new_uid()
+                meta["uid"] = uid or self._new_uid()
             meta["creationTimestamp"] = stamp(self.clock.now())
             if rt.kind in _GENERATION_KINDS:
                 meta["generation"] = 1
@@ -357,7 +359,7 @@ class Store:
             obj["status"] = {"loadBalancer": {}}
         elif kind == "StatefulSet":
             obj["status"] = {"replicas": 0, "availableReplicas": 0}
-        elif kind == "PersistentVolumeClaim":
+        elif kind in ("PersistentVolumeClaim", "PersistentVolume"):
             obj["status"] = {"phase": "Pending"}
 
     def update(

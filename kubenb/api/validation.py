@@ -50,6 +50,7 @@ from kubenb.api.validation_stateful import (
     validate_controller_revision,
     validate_statefulset,
 )
+from kubenb.api.validation_storage import validate_persistent_volume, validate_storage_class
 
 Validator = Callable[[ErrorList, Obj, "Obj | None"], None]
 
@@ -70,6 +71,8 @@ _VALIDATORS: dict[str, Validator] = {
     "StatefulSet": validate_statefulset,
     "ControllerRevision": validate_controller_revision,
     "PersistentVolumeClaim": validate_claim,
+    "PersistentVolume": validate_persistent_volume,
+    "StorageClass": validate_storage_class,
     "Service": validate_service,
     "ConfigMap": validate_config_map,
     "Secret": validate_secret,
@@ -107,6 +110,8 @@ def _quantities(obj: Obj) -> Iterator[Any]:
     kind = obj.get("kind")
     if kind == "Pod":
         yield from _pod_spec_quantities(obj.get("spec"))
+    elif kind == "PersistentVolume":
+        yield from as_dict(as_dict(obj.get("spec")).get("capacity")).values()
     elif kind == "PersistentVolumeClaim":
         yield from as_dict(as_dict(as_dict(obj.get("spec")).get("resources")).get("requests")).values()
     elif kind in ("Deployment", "ReplicaSet", "Job", "DaemonSet", "ReplicationController",

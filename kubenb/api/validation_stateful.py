@@ -175,6 +175,10 @@ def validate_claim(errs: ErrorList, obj: Obj, old: Obj | None) -> None:
     validate_object_meta_update(errs, obj.get("metadata"), old.get("metadata"))
     validate_claim_spec(errs, obj.get("spec"))
     new_spec, old_spec = dict(as_dict(obj.get("spec"))), dict(as_dict(old.get("spec")))
+    if not old_spec.get("volumeName"):  # the PV controller sets volumeName once
+        old_spec["volumeName"] = new_spec.get("volumeName")
+        if old_spec["volumeName"] is None:
+            del old_spec["volumeName"]
     if (as_dict(old.get("status")).get("phase") == "Bound"):
         for spec in (new_spec, old_spec):
             spec.pop("volumeAttributesClassName", None)

@@ -46,6 +46,7 @@ from kubenb.node.kubelet_backoff import Backoff, go_duration
 from kubenb.node.kubelet_env import ConfigError, command_line, container_env
 from kubenb.node.kubelet_images import ImageManager
 from kubenb.node.kubelet_status import PodView, by_name, generate_pod_status, should_restart
+from kubenb.node.kubelet_volumes import MountError, container_mounts
 from kubenb.node.prober import EventFn, ProbeManager
 from kubenb.node.runtime.base import (
     ContainerConfig,
@@ -285,12 +286,19 @@ class PodWorker:
             self.reasons[name] = ("CreateContainerConfigError", str(err))
             self.wake_after(n.timings.pod_error_resync)
             return
+        try:
+            mounts = container_mounts(n.store, pod, c)
+        except MountError as err:
+            n.event(pod, "Warning", "FailedMount", str(err))
+            self.reasons[name] = ("ContainerCreating", "")
+            self.wake_after(n.timings.pod_error_resync)
+            return
         command, args = command_line(c, dict(env))
         attempt = prev.attempt + 1 if prev else self._attempt_from_api(name)
         config = ContainerConfig(
             name=name, image=image, command=command, args=args, env=tuple(env),
             working_dir=c.get("workingDir") or "", hostname=pod["metadata"]["name"][:63],
-            attempt=attempt, annotations=dict(pod["metadata"].get("annotations") or {}))
+            attempt=attempt, annotations=dict(pod["metadata"].get("annotations") or {}), mounts=mounts)
         try:
             cid = await n.runtime.create_container(pod, c, config)
         except RuntimeError_ as err:

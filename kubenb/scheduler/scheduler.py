@@ -4,8 +4,9 @@ Watches Pods and Nodes. A pod is queued when it is unbound, asks for "default-sc
 is not being deleted, has no scheduling gates, and changed since its last failed attempt
 (its own status write does not bring it back). Pods that failed are queued again when the
 cluster changes in a way that could help — a node appears or its labels, taints,
-cordon, allocatable or readiness change; a bound pod is deleted or finishes — and at least
-every `timings.scheduler_retry` seconds.
+cordon, allocatable or readiness change; a bound pod is deleted or finishes; a claim
+changes — and at least every `timings.scheduler_retry` seconds. Pods whose claims are
+missing or unbound fail VolumeBinding's PreFilter (volumebinding.py) before any filter.
 
 `reconcile(key)` reads the pod from the store, brings the node cache up to date
 (cache.py), runs the filters (filters.py), scores the nodes that pass (scores.py), picks the
@@ -40,6 +41,7 @@ from kubenb.scheduler.filters import (
 )
 from kubenb.scheduler.preemption import evict, preempt
 from kubenb.scheduler.scores import score_nodes
+from kubenb.scheduler.volumebinding import select_node, volume_prefilter
 
 log = logging.getLogger("kubenb.scheduler")
 
@@ -91,7 +93,8 @@ class Scheduler(Controller):
     # ---- watches: only enqueue ---------------------------------------------------------
 
     def watches(self) -> list[Watch]:
-        return [Watch("Pod", self._pod_keys), Watch("Node", self._node_keys)]
+        return [Watch("Pod", self._pod_keys), Watch("Node", self._node_keys),
+                Watch("PersistentVolumeClaim", lambda _ev: self._retry_unschedulable())]
 
     def _retry_unschedulable(self) -> list[Hashable]:
         return list(self._unschedulable)
@@ -149,6 +152,9 @@ class Scheduler(Controller):
                 evict(self.store, self.recorder, pod, outcome.node, outcome.victims)
             self._fail(key, pod, fit_error(diag), outcome.node)
             return self.ctx.timings.scheduler_retry
+        if select_node(self.store, pod, host):  # WaitForFirstConsumer claims: bind once bound
+            self._unschedulable[key] = int(pod["metadata"].get("generation") or 0)
+            return self.ctx.timings.scheduler_retry
         self.store.bind(key.namespace, key.name, host)
         self._unschedulable.pop(key, None)
         self.recorder.event(pod, "Normal", "Scheduled",
@@ -158,6 +164,11 @@ class Scheduler(Controller):
     def find_host(self, facts: PodFacts, nodes: list[NodeInfo]) -> tuple[str | None, Diagnosis]:
         """Filter, score, select: the chosen node's name, or None and why not."""
         diag = Diagnosis(len(nodes))
+        claims_msg = volume_prefilter(self.store, facts.pod)
+        if claims_msg is not None:  # VolumeBinding PreFilter: no node can help
+            diag.prefilter_msg = claims_msg
+            diag.absent = (UNRESOLVABLE, (claims_msg,))
+            return None, diag
         nominated = (facts.pod.get("status") or {}).get("nominatedNodeName")
         if nominated:
             info = self.cache.get(nominated)

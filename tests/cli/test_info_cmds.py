@@ -154,7 +154,7 @@ def test_api_resources_sorted_by_group_then_name(kube: Any) -> None:
     groups = [kube.client.registry.lookup(n).group for n in rows]
     assert groups == sorted(groups)
     assert rows[:2] == ["configmaps", "endpoints"]
-    assert rows[-2:] == ["rolebindings", "roles"]
+    assert rows[-2:] == ["roles", "storageclasses"]
 
 
 APPS = ("controllerrevisions.apps\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\n"
@@ -163,12 +163,13 @@ APPS = ("controllerrevisions.apps\ndaemonsets.apps\ndeployments.apps\nreplicaset
 
 @pytest.mark.parametrize("line, want", [
     ("api-resources -o name --namespaced=false",
-     "namespaces\nnodes\napiservices.apiregistration.k8s.io\n"
+     "namespaces\nnodes\npersistentvolumes\napiservices.apiregistration.k8s.io\n"
      "selfsubjectreviews.authentication.k8s.io\n"
      "tokenreviews.authentication.k8s.io\nselfsubjectaccessreviews.authorization.k8s.io\n"
      "selfsubjectrulesreviews.authorization.k8s.io\nsubjectaccessreviews.authorization.k8s.io\n"
      "certificatesigningrequests.certificates.k8s.io\n"
-     "clusterrolebindings.rbac.authorization.k8s.io\nclusterroles.rbac.authorization.k8s.io\n"),
+     "clusterrolebindings.rbac.authorization.k8s.io\nclusterroles.rbac.authorization.k8s.io\n"
+     "storageclasses.storage.k8s.io\n"),
     ("api-resources -o name --api-group=apps", APPS),
     ("api-resources -o name --categories=all",
      "pods\nreplicationcontrollers\nservices\ndaemonsets.apps\ndeployments.apps\n"

@@ -37,11 +37,15 @@ def web(kube: Any, vcluster: Any) -> Any:
     ("get_pvc_wide", "get persistentvolumeclaims -o wide"),
     ("describe_statefulset", "describe statefulset web"),
     ("describe_pvc", "describe pvc www-web-0"),
+    ("get_pv_pvc_sc", "get pv,pvc,sc"),
+    ("get_pv_wide", "get pv -o wide"),
+    ("describe_pv", "describe pv"),
+    ("describe_sc", "describe sc standard"),
 ])
-def test_statefulset_goldens(web: Any, golden: Any, name: str, line: str) -> None:
+def test_statefulset_goldens(web: Any, vcluster: Any, golden: Any, name: str, line: str) -> None:
     r = web(line)
     assert (r.err, r.rc) == ("", 0)
-    golden(name, r.out)
+    golden(name, r.out.replace(vcluster.state_dir, "<state-dir>"))
 
 
 def test_scale_and_rollout_messages(web: Any, vcluster: Any) -> None:

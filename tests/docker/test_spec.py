@@ -71,3 +71,19 @@ def test_offline_means_no_registry_probe(monkeypatch: pytest.MonkeyPatch) -> Non
     images = Images.__new__(Images)
     images._probes = {}
     assert images._reachable("nginx") is False and images._probes == {}
+
+
+def test_volumes_become_bind_mounts_and_empty_dirs_live_with_the_pod(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from kubenb.node.runtime.base import Mount
+    from kubenb.node.runtime.docker_spec import container_params
+    from kubenb.node.runtime.volumes import binds
+
+    pod = {"metadata": {"name": "p", "namespace": "default", "uid": "u1"}, "spec": {}}
+    vol = tmp_path / "vol"
+    made = binds([Mount("data", "/data", str(vol)), Mount("cache", "/cache", read_only=True),
+                  Mount("cache", "/logs", sub_path="logs")], str(tmp_path / "pod"))
+    params = container_params(pod, {}, _config(), "busybox", "sb", {}, made)
+    empty = tmp_path / "pod" / "volumes" / "kubernetes.io~empty-dir" / "cache"
+    assert params["host_config"]["binds"] == [
+        f"{vol}:/data:rw", f"{empty}:/cache:ro", f"{empty}/logs:/logs:rw"]
+    assert empty.is_dir() and (empty / "logs").is_dir()

@@ -53,7 +53,7 @@ def test_ordered_ready_waits_for_each_pod_and_scales_down_in_reverse(cluster: Cl
     assert deleted == ["web-2", "web-1", "web-0"]
     claims = sorted(p["metadata"]["name"] for p in cluster.store.list("PersistentVolumeClaim", "default"))
     assert claims == ["www-web-0", "www-web-1", "www-web-2"]  # Retain: the claims outlive the pods
-    assert all(p["status"]["phase"] == "Pending" for p in cluster.store.list("PersistentVolumeClaim", "default"))
+    assert all(p["status"]["phase"] == "Bound" for p in cluster.store.list("PersistentVolumeClaim", "default"))
 
 
 def test_parallel_starts_all_pods_together_and_a_deleted_pod_returns(cluster: Cluster) -> None:

@@ -45,15 +45,21 @@ def test_statefulset_texts_match_real_kubectl(served: Served) -> None:
     assert "Waiting for" in status.splitlines()[0]
     assert served.store.get("Pod", "default", "web-1")["spec"]["subdomain"] == "nginx"
 
+    served.cluster.wait_for(lambda: all(c["status"]["phase"] == "Bound"
+                                for c in served.store.list("PersistentVolumeClaim", "default")))
     for args in (["describe", "statefulset", "web"], ["describe", "pvc", "www-web-0"],
+                 ["describe", "pv"], ["describe", "sc", "standard"],
                  ["rollout", "status", "sts/web"], ["rollout", "history", "sts/web"],
                  ["rollout", "history", "sts/web", "--revision=1"]):
         assert same(ours(served, *args), k132(served, *args)), args
 
-    assert words(k132(served, "get", "pvc")) == [
+    volume = served.store.get("PersistentVolumeClaim", "default", "www-web-0")["spec"]["volumeName"]
+    assert words(k132(served, "get", "pvc"))[:2] == [
         ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS", "MODES", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE"],
-        ["www-web-0", "Pending", "<unset>", "AGE"], ["www-web-1", "Pending", "<unset>", "AGE"]]
+        ["www-web-0", "Bound", volume, "1Gi", "RWO", "standard", "<unset>", "AGE"]]
     assert words(k132(served, "get", "pvc", "-o", "wide"))[0][-1] == "VOLUMEMODE"
+    for args in (["get", "pv,pvc,sc"], ["get", "pv", "-o", "wide"], ["get", "sc"]):
+        assert words(k132(served, *args)) == words(ours(served, *args)), args
     assert words(k132(served, "get", "sts", "-o", "wide")) == [
         ["NAME", "READY", "AGE", "CONTAINERS", "IMAGES"], ["web", "2/2", "AGE", "nginx", "nginx"]]
     assert words(k132(served, "get", "sts")) == words(ours(served, "get", "sts"))

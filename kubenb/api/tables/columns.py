@@ -24,6 +24,7 @@ from . import (
     rows_pod,
     rows_rbac,
     rows_stateful,
+    rows_storage,
 )
 from .model import Column, Row, Table
 
@@ -65,6 +66,15 @@ COLUMNS: dict[str, tuple[list[Column], RowFunc]] = {
         _NAME, Column("Status"), Column("Volume"), Column("Capacity"), Column("Access Modes"),
         Column("StorageClass"), Column("VolumeAttributesClass"), _AGE, Column("VolumeMode", priority=1),
     ], rows_stateful.pvc_row),
+    "PersistentVolume": ([
+        _NAME, Column("Capacity"), Column("Access Modes"), Column("Reclaim Policy"),
+        Column("Status"), Column("Claim"), Column("StorageClass"), Column("VolumeAttributesClass"),
+        Column("Reason"), _AGE, Column("VolumeMode", priority=1),
+    ], rows_storage.pv_row),
+    "StorageClass": ([
+        _NAME, Column("Provisioner"), Column("ReclaimPolicy"), Column("VolumeBindingMode"),
+        Column("AllowVolumeExpansion"), _AGE,
+    ], rows_storage.storage_class_row),
     "DaemonSet": ([
         _NAME, _int("Desired"), _int("Current"), _int("Ready"), _int("Up-to-date"),
         _int("Available"), Column("Node Selector"), _AGE, _CONTAINERS, _IMAGES, _SELECTOR,

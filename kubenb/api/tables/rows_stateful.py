@@ -12,25 +12,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from kubenb.api.storage import claim_class
+
 from .duration import age
 
 _ACCESS_MODES = (("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"),
                  ("ReadWriteOncePod", "RWOP"))
-STORAGE_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
 
 
 def access_modes_string(modes: list[str] | None) -> str:
     """GetAccessModesAsString: the short forms in a fixed order, each once."""
     modes = modes or []
     return ",".join(short for long, short in _ACCESS_MODES if long in modes)
-
-
-def claim_class(pvc: dict[str, Any]) -> str:
-    """GetPersistentVolumeClaimClass: the beta annotation first, then spec.storageClassName."""
-    annotations = (pvc.get("metadata") or {}).get("annotations") or {}
-    if STORAGE_CLASS_ANNOTATION in annotations:
-        return str(annotations[STORAGE_CLASS_ANNOTATION])
-    return str((pvc.get("spec") or {}).get("storageClassName") or "")
 
 
 def pvc_row(obj: dict[str, Any], now: datetime) -> list[str]:

@@ -106,6 +106,19 @@ class ImageInfo:
 
 
 @dataclass(frozen=True)
+class Mount:
+    """A volume mount the kubelet resolved: `source` is a directory on the host (hostPath,
+    the directory of a claim's volume) or, for an emptyDir, empty — the runtime keeps that
+    directory with the pod (`volume` names it) and removes it with the pod."""
+
+    volume: str
+    container_path: str
+    source: str = ""
+    read_only: bool = False
+    sub_path: str = ""
+
+
+@dataclass(frozen=True)
 class ContainerConfig:
     """What the kubelet decided about a container before creating it (CRI ContainerConfig)."""
 
@@ -118,6 +131,7 @@ class ContainerConfig:
     hostname: str = ""
     attempt: int = 0
     annotations: dict[str, str] = field(default_factory=dict)
+    mounts: tuple[Mount, ...] = ()
 
 
 @dataclass(frozen=True)

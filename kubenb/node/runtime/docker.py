@@ -28,6 +28,8 @@ import asyncio
 import atexit
 import ipaddress
 import logging
+import os
+import shutil
 import uuid
 import weakref
 from datetime import datetime, timezone
@@ -51,6 +53,7 @@ from kubenb.node.runtime.base import (
 )
 from kubenb.node.runtime.docker_pull import Images
 from kubenb.node.runtime.docker_state import EventWatch, NodeState, Rec, Sandbox
+from kubenb.node.runtime.volumes import binds
 
 log = logging.getLogger("kubenb.docker")
 check_engine = de.check_engine
@@ -250,6 +253,11 @@ class DockerRuntime(Runtime):
         ids = [r.status.id for r in self.state.newest_first(pod_uid)]
         ids += [sb.container_id for sb in self.state.sandboxes.pop(pod_uid, [])]
         await asyncio.gather(*(self._remove(cid) for cid in ids))
+        shutil.rmtree(self._pod_dir(pod_uid), ignore_errors=True)  # its emptyDir volumes
+
+    def _pod_dir(self, pod_uid: str) -> str:
+        """The pod's files on this machine (emptyDir volumes)."""
+        return os.path.join(self.cluster.state_dir, "docker-pods", pod_uid)
 
     async def _remove(self, container_id: str) -> None:
         rec = self.state.recs.pop(container_id, None)
@@ -278,8 +286,12 @@ class DockerRuntime(Runtime):
             raise ExecError(f"pod sandbox for {uid} is not ready")
         labels = self._pod_labels(pod, config.name, **{de.L_ATTEMPT: str(config.attempt),
                                                         de.L_SANDBOX: sb.container_id})
+        try:
+            mounts = binds(config.mounts, self._pod_dir(uid)) if config.mounts else []
+        except OSError as err:
+            raise RuntimeError_("CreateContainerError", str(err)) from err
         params = spec.container_params(pod, container, config, self._image_name(config.image.ref),
-                                       sb.container_id, labels)
+                                       sb.container_id, labels, mounts)
         try:
             attrs = await self.engine.run(de.create, self.engine.client, params, False,
                                          f"_{self.profile}_{self.id}")

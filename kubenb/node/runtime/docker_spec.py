@@ -19,6 +19,7 @@ from typing import Any
 
 from kubenb.api.quantity import parse_quantity
 from kubenb.node.runtime.base import ContainerConfig, ContainerStateName
+from kubenb.node.runtime.volumes import Bind
 
 DOCKER_ZERO = "0001-01-01T00:00:00Z"
 
@@ -110,11 +111,15 @@ def sandbox_params(pod: dict[str, Any], labels: dict[str, str], attempt: int, ne
 
 
 def container_params(pod: dict[str, Any], container: dict[str, Any], config: ContainerConfig,
-                     image: str, sandbox_id: str, labels: dict[str, str]) -> dict[str, Any]:
+                     image: str, sandbox_id: str, labels: dict[str, str],
+                     binds: list[Bind] | None = None) -> dict[str, Any]:
+    """`binds`: the volumes (volumes.py) as Docker bind mounts at their mountPaths."""
     meta = pod["metadata"]
     entrypoint, cmd = entry_and_cmd(config)
     host = {"network_mode": f"container:{sandbox_id}", "ipc_mode": f"container:{sandbox_id}",
             "restart_policy": {"Name": "no"}, **resources(container)}
+    if binds:
+        host["binds"] = [f"{b.source}:{b.target}:{'ro' if b.read_only else 'rw'}" for b in binds]
     if (pod.get("spec") or {}).get("shareProcessNamespace"):
         host["pid_mode"] = f"container:{sandbox_id}"
     params: dict[str, Any] = {

@@ -47,7 +47,7 @@ from typing import Any
 from kubenb.apps.logfile import read_log
 from kubenb.config import Context
 from kubenb.node.images import CATALOG, Catalog, ResolvedImage
-from kubenb.node.runtime import reaper
+from kubenb.node.runtime import process_mounts, reaper
 from kubenb.node.runtime.base import (
     ContainerConfig,
     ContainerNotFound,
@@ -73,7 +73,7 @@ from kubenb.node.runtime.process_env import (
     plan,
     prepare_root,
 )
-from kubenb.node.runtime.process_exec import exec_start, run_exec
+from kubenb.node.runtime.process_exec import exec_error, exec_start, run_exec
 from kubenb.node.runtime.process_images import ImageStore
 from kubenb.node.runtime.process_stats import measure
 
@@ -275,6 +275,11 @@ class ProcessRuntime(Runtime):
         launch = plan(img, config, pod=pod, pod_ip=sb.status.ip, root=root,
                       state_dir=self.state_dir, marker=self.marker, shim_dirs=self._prepare_state())
         prepare_root(root, launch.cwd, img, config.hostname)
+        if config.mounts:
+            launch.mounts = process_mounts.plan(config.mounts, sb.dir)
+            if not process_mounts.available():
+                log.warning("no mount namespaces here (unshare --mount --user failed): %s/%s runs "
+                            "without its volumes", meta.get("namespace"), meta["name"])
         log_path = os.path.join(self.state_dir, "logs", f"{meta.get('namespace', '')}_{meta['name']}_{uid}",
                                 config.name, f"{config.attempt}.log")
         cid = self._new_id()
@@ -302,8 +307,8 @@ class ProcessRuntime(Runtime):
                 if program is None:
                     raise AgentStartFailed(not_found_message(launch.argv[0] if launch.argv else ""))
                 c.pid = await self.agent.run({"id": c.status.id, "log": c.log_path, "kind": "command",
-                                              "argv": [program, *launch.argv[1:]], "env": launch.env,
-                                              "cwd": launch.cwd})
+                                              "argv": self._in_pod([program, *launch.argv[1:]], c),
+                                              "env": launch.env, "cwd": launch.cwd})
         except (AgentStartFailed, OSError) as err:
             message = ("failed to create containerd task: failed to create shim task: OCI runtime "
                        "create failed: runc create failed: unable to start container process: "
@@ -414,13 +419,25 @@ class ProcessRuntime(Runtime):
         c = self._get(container_id)
         if c.status.state != "running":
             raise ExecError("container not running (" + container_id + ")")
+        if c.launch.mounts and argv:
+            program = find_executable(argv[0], c.launch.env, c.launch.cwd)
+            if program is None:
+                raise exec_error(argv[0])
+            argv = self._in_pod([program, *argv[1:]], c)
         return await run_exec(argv, c.launch.env, c.launch.cwd)
 
     async def exec_start(self, container_id: str, argv: list[str]) -> ExecStart:
         c = self._get(container_id)
         if c.status.state != "running":
             raise ExecError("container not running (" + container_id + ")")
-        return exec_start(argv, c.launch.env, c.launch.cwd)
+        return exec_start(self._in_pod(argv, c), c.launch.env, c.launch.cwd)
+
+    def _in_pod(self, argv: list[str], c: _Container) -> list[str]:
+        """argv in a mount namespace with the pod's volumes (process_mounts.py), if any."""
+        if not c.launch.mounts or not process_mounts.available():
+            return argv
+        pod_dir = os.path.dirname(c.launch.root)
+        return process_mounts.wrap(argv, c.launch.mounts, pod_dir, c.launch.cwd)
 
     async def container_stats(self, container_id: str) -> ContainerStats | None:
         """Measured with psutil (process_stats.py: what is measured for each kind)."""

@@ -47,6 +47,7 @@ class Launch:
     cwd: str
     app: dict[str, Any] = field(default_factory=dict)
     ignores_sigterm: bool = False  # the image's own program runs as a PID 1 without a handler
+    mounts: list[dict[str, Any]] = field(default_factory=list)  # process_mounts.plan()
 
 
 def install_shims(state_dir: str) -> tuple[str, str]:

@@ -111,7 +111,7 @@ def reap(state_dir: str, *, force: bool = False) -> list[int]:
                     ", ".join(map(str, sorted(others))), state_dir)
     if shared:  # a live kernel runs this profile: its files are not stale
         return [p.pid for p in procs]
-    for sub in ("pods", "logs"):
+    for sub in ("pods", "logs", "hostpath-provisioner"):  # the dead kernel's volumes too
         with contextlib.suppress(OSError):
             shutil.rmtree(os.path.join(state_dir, sub))
     return [p.pid for p in procs]

@@ -25,6 +25,7 @@ from kubenb.cli.kubectl.describe.batch import describe_cronjob, describe_job
 from kubenb.cli.kubectl.describe.daemons import describe_daemonset, describe_replicationcontroller
 from kubenb.cli.kubectl.describe.rbac import describe_binding, describe_role
 from kubenb.cli.kubectl.describe.stateful import describe_pvc, describe_statefulset
+from kubenb.cli.kubectl.describe.storage import describe_pv, describe_storage_class
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.resources import resolve
 
@@ -166,6 +167,7 @@ class Fetcher:
             "Endpoints": self.endpoints, "DaemonSet": self.daemonset,
             "ReplicationController": self.replicationcontroller,
             "StatefulSet": self.statefulset, "PersistentVolumeClaim": self.pvc,
+            "PersistentVolume": self.simple(describe_pv), "StorageClass": self.simple(describe_storage_class),
             "Job": self.job, "CronJob": self.cronjob,
             "HorizontalPodAutoscaler": self.simple(describe_hpa), "PodDisruptionBudget": self.simple(describe_pdb),
             "Role": self.simple(describe_role), "ClusterRole": self.simple(describe_role),

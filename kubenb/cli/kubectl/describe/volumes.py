@@ -169,6 +169,15 @@ _SOURCES = (
 )
 
 
+def write_shared_source(w: DescribeWriter, key: str, src: dict[str, Any], minor: int) -> bool:
+    """The sources pods and PersistentVolumes print alike (hostPath, nfs); False: not one."""
+    printer = {"hostPath": _host_path, "nfs": _nfs}.get(key)
+    if printer is None:
+        return False
+    printer(w, src, minor)
+    return True
+
+
 def write_volumes(w: DescribeWriter, volumes: list[dict[str, Any]] | None, space: str, minor: int) -> None:
     """`Volumes:\\t<none>` or the `Volumes:` block (`space` is the pod-template indent)."""
     if not volumes:

@@ -1,0 +1,136 @@
+"""Volume mounts for the process runtime: each container command (and each `kubectl exec`)
+starts in a mount namespace of its own where the pod's volumes sit at their mountPaths.
+
+A process container has no image filesystem: it sees the host's files. `wrap(argv, …)`
+prefixes a command with `unshare --mount --user --map-root-user` and this file, run as a
+script (stdlib only, same pid all the way: signals and exit codes stay the program's). In
+the new namespace it builds a root that is the host's root — a tmpfs at `<pod dir>/.ns`
+with every top-level entry of `/` bound in — makes the mount points (on tmpfs: an existing
+host directory that lacks one is shadowed by a tmpfs holding binds of its entries, so the
+host is never written), binds each volume's directory there (read-only when asked),
+`chroot`s into it, changes to the working directory and execs the program. So
+`cat /data/f` and a Python `open("/data/f")` both reach the volume, and nothing of it is
+visible outside. emptyDir volumes are directories of the pod (volumes.py), shared by its
+containers and removed with it.
+
+`available()` checks once whether unprivileged mount namespaces work here (they do not in
+many unprivileged containers: Docker's default seccomp profile refuses `unshare`); without
+them containers run without their volumes and the README says so.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import shutil
+import subprocess
+import sys
+from typing import Any
+
+if __name__ != "__main__":  # run as a script inside the namespace, it needs only the stdlib
+    from kubenb.node.runtime.volumes import binds
+
+MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC = 1, 32, 4096, 16384
+_available: bool | None = None
+
+
+def available() -> bool:
+    """Can this process make user + mount namespaces (`unshare --mount --user`)?"""
+    global _available
+    if _available is None:
+        unshare = shutil.which("unshare")
+        try:
+            _available = unshare is not None and subprocess.run(
+                [unshare, "--mount", "--user", "--map-root-user", "true"], capture_output=True,
+                timeout=10, check=False).returncode == 0
+        except (OSError, subprocess.SubprocessError):
+            _available = False
+    return _available
+
+
+def plan(mounts: Any, pod_dir: str) -> list[dict[str, Any]]:
+    """The container's mounts as the script's JSON (volumes.py: the host directories)."""
+    return [{"source": b.source, "target": b.target, "ro": b.read_only} for b in binds(mounts, pod_dir)]
+
+
+def wrap(argv: list[str], mounts: list[dict[str, Any]], pod_dir: str, cwd: str) -> list[str]:
+    """argv run inside a mount namespace with `mounts` (from `plan`; argv[0]: an absolute path)."""
+    newroot = os.path.join(pod_dir, ".ns")
+    os.makedirs(newroot, exist_ok=True)
+    spec = json.dumps({"root": newroot, "cwd": cwd, "mounts": mounts})
+    return [shutil.which("unshare") or "unshare", "--mount", "--user", "--map-root-user",
+            sys.executable, "-I", "-S", os.path.abspath(__file__), spec, "--", *argv]
+
+
+# ---- the script: runs inside the new namespaces ------------------------------------------
+
+def _mount(libc: Any, source: str | None, target: str, fstype: str | None, flags: int,
+           data: str | None = None) -> None:
+    def enc(s: str | None) -> bytes | None:
+        return s.encode() if s is not None else None
+
+    if libc.mount(enc(source), enc(target), enc(fstype), flags, enc(data)) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"mount {source or fstype} on {target}: {os.strerror(err)}")
+
+
+def _shadow(libc: Any, root: str, host_dir: str) -> None:
+    """root+host_dir becomes a tmpfs that holds binds of every entry of host_dir."""
+    target = root + host_dir.rstrip("/") if host_dir != "/" else root
+    _mount(libc, "tmpfs", target, "tmpfs", 0, "mode=755")
+    for name in os.listdir(host_dir):
+        src, dst = os.path.join(host_dir, name), os.path.join(target, name)
+        if os.path.islink(src):
+            os.symlink(os.readlink(src), dst)
+        elif os.path.isdir(src):
+            os.mkdir(dst)
+            _mount(libc, src, dst, None, MS_BIND | MS_REC)
+        elif os.path.exists(src):
+            open(dst, "w").close()  # noqa: SIM115 - an empty mount point
+            _mount(libc, src, dst, None, MS_BIND)
+
+
+def _mount_point(libc: Any, root: str, path: str, ours: set[str]) -> None:
+    """Make root+path exist without writing to the host: below a tmpfs of ours."""
+    parts = [p for p in path.split("/") if p]
+    existing = "/"
+    for i in range(len(parts)):
+        nxt = "/" + "/".join(parts[: i + 1])
+        if not os.path.isdir(root + nxt):
+            break
+        existing = nxt
+    if existing == path.rstrip("/") or (existing == "/" and not parts):
+        return
+    if existing not in ours:
+        _shadow(libc, root, existing)
+        ours.add(existing)
+    os.makedirs(root + "/" + "/".join(parts), exist_ok=True)
+    for i in range(len(parts)):
+        ours.add("/" + "/".join(parts[: i + 1]))
+
+
+def main(args: list[str]) -> int:
+    spec, argv = json.loads(args[0]), args[2:]
+    libc = ctypes.CDLL(None, use_errno=True)
+    root = spec["root"]
+    try:
+        _shadow(libc, root, "/")
+        ours = {"/"}
+        for m in spec["mounts"]:
+            target = os.path.normpath("/" + m["target"])
+            _mount_point(libc, root, target, ours)
+            _mount(libc, m["source"], root + target, None, MS_BIND | MS_REC)
+            if m["ro"]:
+                _mount(libc, None, root + target, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
+        os.chroot(root)
+        os.chdir(spec["cwd"] if os.path.isdir(spec["cwd"]) else "/")
+        os.execve(argv[0], argv, dict(os.environ))
+    except OSError as err:
+        sys.stderr.write(f"kubenb: volume mounts failed: {err}\n")
+        return 128
+    return 0  # not reached: execve replaced this program
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

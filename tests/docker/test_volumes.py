@@ -1,0 +1,42 @@
+"""Volumes on Docker: a claim's directory is bind-mounted, so what one pod writes the next
+reads; an emptyDir is shared by a pod's containers."""
+
+from __future__ import annotations
+
+import pytest
+
+from kubenb.cluster import Cluster
+from tests import builders
+from tests.docker.conftest import pod
+
+pytestmark = pytest.mark.docker
+
+
+def phase(c: Cluster, name: str) -> str:
+    p = c.store.try_get("Pod", "default", name)
+    return str(((p or {}).get("status") or {}).get("phase"))
+
+
+def test_data_written_to_a_claim_is_read_by_the_next_pod(dcluster: Cluster) -> None:
+    dcluster.store.create(builders.pvc("data"))
+    dcluster.wait_for(lambda: dcluster.store.get("PersistentVolumeClaim", "default", "data")
+                      ["status"].get("phase") == "Bound", timeout=30)
+    vols = [{"name": "d", "persistentVolumeClaim": {"claimName": "data"}}]
+    mounts = [{"name": "d", "mountPath": "/data"}]
+    pod(dcluster, "writer", [{"name": "c", "image": "busybox", "command": ["sh", "-c", "echo kept > /data/f"],
+                              "volumeMounts": mounts}], volumes=vols, restartPolicy="Never")
+    dcluster.wait_for(lambda: phase(dcluster, "writer") == "Succeeded", timeout=60)
+    pod(dcluster, "reader", [{"name": "c", "image": "busybox", "command": ["sleep", "3600"],
+                              "volumeMounts": mounts},
+                             {"name": "side", "image": "busybox", "command": ["sleep", "3600"],
+                              "volumeMounts": [{"name": "tmp", "mountPath": "/shared"}]}],
+        volumes=[*vols, {"name": "tmp", "emptyDir": {}}])
+    dcluster.wait_for(lambda: phase(dcluster, "reader") == "Running", timeout=60)
+    assert dcluster.pod_exec("default", "reader", "c", ["cat", "/data/f"]) == (0, "kept\n")
+    assert dcluster.pod_exec("default", "reader", "side", ["sh", "-c", "echo hi > /shared/x && cat /shared/x"]) \
+        == (0, "hi\n")
+    for name in ("writer", "reader"):
+        dcluster.store.delete("Pod", "default", name, grace_period_seconds=0)
+    dcluster.store.delete("PersistentVolumeClaim", "default", "data")
+    dcluster.wait_for(lambda: not dcluster.store.list("PersistentVolume"), timeout=60)
+    dcluster.wait_for(lambda: not dcluster.store.list("Pod", "default"), timeout=60)

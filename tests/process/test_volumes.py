@@ -1,0 +1,90 @@
+"""Volumes with programs: the hostpath provisioner makes a real directory per claim, and
+`minikube delete` takes every volume directory of the profile with it."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from kubenb.node.runtime import process_mounts
+from kubenb.profiles import Profiles
+from tests import builders
+from tests.process.util import REQUIRES_LOOPBACK, pod, run_pod, status
+
+pytestmark = REQUIRES_LOOPBACK
+
+
+def bound(cluster: Any, name: str) -> bool:
+    pvc = cluster.store.try_get("PersistentVolumeClaim", "default", name)
+    return pvc is not None and pvc["status"].get("phase") == "Bound"
+
+
+def test_minikube_delete_leaves_no_volume_directories(tmp_path: Any) -> None:
+    profiles = Profiles(home=str(tmp_path / "home"), register_atexit=False)
+    try:
+        cluster = profiles.create("pvdel", driver="process").cluster
+        cluster.store.create(builders.pvc("data"))
+        cluster.wait_for(lambda: bound(cluster, "data"), timeout=60)
+        pv = cluster.store.get("PersistentVolume", None, cluster.store.get(
+            "PersistentVolumeClaim", "default", "data")["spec"]["volumeName"])
+        path = pv["spec"]["hostPath"]["path"]
+        assert path == os.path.join(cluster.state_dir, "hostpath-provisioner", "default", "data")
+        assert os.path.isdir(path)
+        assert profiles.delete("pvdel")
+        assert not os.path.exists(os.path.join(cluster.state_dir, "hostpath-provisioner"))
+    finally:
+        profiles.close()
+
+
+needs_mount_ns = pytest.mark.skipif(not process_mounts.available(),
+                                    reason="no user + mount namespaces here (unshare --mount --user)")
+
+
+def succeeded(cluster: Any, name: str) -> bool:
+    return status(cluster, name).get("phase") == "Succeeded"
+
+
+@needs_mount_ns
+def test_data_written_to_a_claim_is_read_by_the_next_pod(cluster: Any) -> None:
+    cluster.store.create(builders.pvc("data"))
+    cluster.wait_for(lambda: bound(cluster, "data"), timeout=60)
+    volumes = [{"name": "d", "persistentVolumeClaim": {"claimName": "data"}}]
+    mounts = [{"name": "d", "mountPath": "/data"}]
+    writer = pod("writer", "busybox", command=["sh", "-c", "echo kept > /data/f"], restart="Never",
+                 volumeMounts=mounts)
+    writer["spec"]["volumes"] = volumes
+    cluster.store.create(writer)
+    cluster.wait_for(lambda: succeeded(cluster, "writer"), timeout=60)
+    reader = pod("reader", "python:3.12", command=["python", "-c", "import time; time.sleep(300)"],
+                 volumeMounts=mounts)
+    reader["spec"]["volumes"] = volumes
+    run_pod(cluster, reader, timeout=60)
+    assert cluster.pod_exec("default", "reader", None, ["cat", "/data/f"]) == (0, "kept\n")
+    code, out = cluster.pod_exec("default", "reader", None,
+                                 ["python", "-c", "print(open('/data/f').read().strip())"])
+    assert (code, out) == (0, "kept\n")
+    assert not os.path.exists("/data/f")  # the host's / is untouched
+
+
+@needs_mount_ns
+def test_an_empty_dir_is_shared_by_the_pods_containers_and_goes_with_the_pod(cluster: Any) -> None:
+    manifest = builders.pod("two", containers=[
+        builders.container("a", "busybox", command=["sh", "-c", "echo from-a > /cache/x; sleep 300"],
+                           volumeMounts=[{"name": "cache", "mountPath": "/cache"}]),
+        builders.container("b", "busybox", command=["sleep", "300"],
+                           volumeMounts=[{"name": "cache", "mountPath": "/scratch/cache", "readOnly": True}])],
+        volumes=[{"name": "cache", "emptyDir": {}}])
+    cluster.store.create(manifest)
+    cluster.wait_for(lambda: all(s.get("state", {}).get("running") for s in
+                                 status(cluster, "two").get("containerStatuses") or [{}]), timeout=60)
+    cluster.wait_for(lambda: cluster.pod_exec("default", "two", "b", ["cat", "/scratch/cache/x"]) == (0, "from-a\n"),
+                     timeout=30)
+    code, _ = cluster.pod_exec("default", "two", "b", ["sh", "-c", "echo no > /scratch/cache/y"])
+    assert code != 0  # readOnly
+    uid = cluster.store.get("Pod", "default", "two")["metadata"]["uid"]
+    pod_dir = os.path.join(cluster.state_dir, "pods", uid)
+    assert os.path.isfile(os.path.join(pod_dir, "volumes", "kubernetes.io~empty-dir", "cache", "x"))
+    cluster.store.delete("Pod", "default", "two", grace_period_seconds=0)
+    cluster.wait_for(lambda: not os.path.exists(pod_dir), timeout=60)
