@@ -6,7 +6,8 @@
   `uid`, `groups`, `extra` of whoever created it, whatever the body said.
 - `approval_update(old, new)`: the `approval` subresource: only the Approved/Denied
   conditions change, and they may not be removed or both be set.
-- `condition_text(csr)`: the CONDITION column (`Pending`, `Approved,Issued`, …).
+- `condition_text(csr)`: the CONDITION column and describe's Status (`Pending`,
+  `Approved,Issued`, `Approved,Failed`, …).
 The signing controller (controllers/csrsigning.py) issues approved requests' certificates.
 """
 
@@ -138,11 +139,15 @@ def write_approval(store: Store, new: Obj, *, dry_run: bool = False) -> Obj:
 
 
 def condition_text(csr: Obj) -> str:
-    """printCertificateSigningRequest's CONDITION cell."""
-    types = [t for t in _types(csr) if t]
+    """extractCSRStatus (the CONDITION cell, describe's Status): Denied, else Approved, else
+    Pending; then `,Failed` and `,Issued` when they apply. Other condition types are not shown."""
+    types = _types(csr)
+    text = "Denied" if "Denied" in types else "Approved" if "Approved" in types else "Pending"
+    if "Failed" in types:
+        text += ",Failed"
     if as_dict(csr.get("status")).get("certificate"):
-        types.append("Issued")
-    return ",".join(types) if types else "Pending"
+        text += ",Issued"
+    return text
 
 
 def requester_text(csr: Obj) -> str:

@@ -22,6 +22,7 @@ from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
 from kubenb.cli.kubectl.commands.scale import find_targets
 from kubenb.cli.kubectl.describe.autoscaling import describe_hpa, describe_pdb
 from kubenb.cli.kubectl.describe.batch import describe_cronjob, describe_job
+from kubenb.cli.kubectl.describe.certificates import CSRParseError, describe_csr
 from kubenb.cli.kubectl.describe.daemons import describe_daemonset, describe_replicationcontroller
 from kubenb.cli.kubectl.describe.rbac import describe_binding, describe_role
 from kubenb.cli.kubectl.describe.stateful import describe_pvc, describe_statefulset
@@ -173,6 +174,7 @@ class Fetcher:
             "Role": self.simple(describe_role), "ClusterRole": self.simple(describe_role),
             "RoleBinding": self.simple(describe_binding),
             "ClusterRoleBinding": self.simple(describe_binding),
+            "CertificateSigningRequest": self.simple(describe_csr),
         }
         if rt.kind not in table:
             raise CommandError(f"no description has been implemented for {rt.kind}")
@@ -211,18 +213,23 @@ def run(ctx: Ctx, args: list[str]) -> int:
     if errors and not found and len(args) == 2 and "/" not in args[0]:
         return describe_prefix(ctx, fetcher, args[0], args[1], errors[0])
     texts: list[str] = []
+    failures: list[str] = []  # a describer's own error (kubectl prints `error: ...`)
     for rt, obj in found:
         try:
             texts.append(fetcher.describe(rt, obj))
         except NotFound as err:  # deleted between the list and the describe
             errors.append(err)
+        except CSRParseError as err:
+            failures.append(str(err))
     ctx.out.write("\n\n".join(texts))
     if not found and not errors:
         ctx.err.write("No resources found\n" if ctx.flag("all-namespaces")
                       else f"No resources found in {ctx.namespace} namespace.\n")
     for err in errors:
         ctx.err.write(server_error(err) + "\n")
-    return 1 if errors else 0
+    for failure in failures:
+        ctx.err.write(f"error: {failure}\n")
+    return 1 if errors or failures else 0
 
 
 FLAGS = (
