@@ -2,8 +2,8 @@
 
 A handler has already parsed the path into a `Target`; these functions turn the request
 into store calls and the store's answer (or its `ApiError`) into the apiserver's response:
-a List (with `limit`/`continue` paging), a Table when asked, 201 on create, the deleted
-object or a Success Status on delete. `dryRun=All` reaches every write as `dry_run=True`
+a List (with `limit`/`continue` paging), a Table when asked, 201 on create (DELETE is
+`deletion`). `dryRun=All` reaches every write as `dry_run=True`
 (nothing stored; the answer is what would have been). PATCH maps the Content-Type onto
 `kubenb.api.patch` and retries on write races as the apiserver does; `apply-patch+yaml`
 (server-side apply) goes to `apply.server_side_apply`.
@@ -20,7 +20,7 @@ from kubenb.api.objects import clone
 from kubenb.api.patch import CONTENT_TYPES, UnsupportedMediaType, apply_patch
 from kubenb.server import negotiate
 from kubenb.server.apply import server_side_apply
-from kubenb.server.handler import status_success
+from kubenb.server.decoding import patch_body
 from kubenb.server.paths import Target
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ def patch(h: ApiRequestHandler, t: Target) -> None:
     store = h.api.store
     dry = h.dry_run()
     sub = "status" if t.subresource == "status" else None
-    body = h.body_object() if ctype == APPLY_PATCH else h.body
+    body = h.body_object() if ctype == APPLY_PATCH else patch_body(h.body, CONTENT_TYPES[ctype])
     for _ in range(16):
         current = store.try_get(t.kind, t.namespace, t.name)
         if ctype == APPLY_PATCH:
@@ -183,83 +183,3 @@ def patch(h: ApiRequestHandler, t: Target) -> None:
         h.send_json(updated)
         return
     raise Conflict(t.resource.qualified, t.name)
-
-
-def _delete_options(h: ApiRequestHandler) -> dict[str, Any]:
-    opts: dict[str, Any] = {}
-    if h.body:
-        body = h.body_object()
-        if not isinstance(body, dict):
-            raise BadRequest("the body of the request was not a JSON object")
-        opts.update(body)
-    for name in ("gracePeriodSeconds", "propagationPolicy", "orphanDependents"):
-        value = h.query(name)
-        if value is not None:
-            opts[name] = value
-    grace = opts.get("gracePeriodSeconds")
-    if grace is not None:
-        try:
-            opts["gracePeriodSeconds"] = int(grace)
-        except (TypeError, ValueError):
-            raise BadRequest(f'invalid gracePeriodSeconds "{grace}"') from None
-    if opts.get("orphanDependents") in (True, "true") and not opts.get("propagationPolicy"):
-        opts["propagationPolicy"] = "Orphan"
-    policy = opts.get("propagationPolicy")
-    if policy not in (None, "Background", "Foreground", "Orphan"):
-        raise BadRequest(f'propagationPolicy: Unsupported value: "{policy}": supported '
-                         'values: "Foreground", "Background", "Orphan"')
-    if "All" in (opts.get("dryRun") or []):
-        opts["dry"] = True
-    return opts
-
-
-def delete_one(h: ApiRequestHandler, t: Target, name: str, opts: dict[str, Any],
-               dry: bool) -> tuple[dict[str, Any], bool]:
-    """Delete one object; (the answer, whether the object is gone)."""
-    store = h.api.store
-    pre = opts.get("preconditions") or {}
-    if pre.get("resourceVersion"):
-        current = store.get(t.kind, t.namespace, name)
-        if current["metadata"]["resourceVersion"] != pre["resourceVersion"]:
-            raise Conflict(t.resource.qualified, name, (
-                "Precondition failed: ResourceVersion in precondition: "
-                f"{pre['resourceVersion']}, ResourceVersion in object meta: "
-                f"{current['metadata']['resourceVersion']}"))
-    obj = store.delete(t.kind, t.namespace, name,
-                       grace_period_seconds=opts.get("gracePeriodSeconds"),
-                       propagation=opts.get("propagationPolicy"), uid=pre.get("uid"),
-                       dry_run=dry)
-    gone = dry or store.try_get(t.kind, t.namespace, name) is None
-    return obj, gone and not obj["metadata"].get("deletionTimestamp")
-
-
-def delete(h: ApiRequestHandler, t: Target) -> None:
-    assert t.name is not None
-    opts = _delete_options(h)
-    dry = h.dry_run() or bool(opts.get("dry"))
-    obj, gone = delete_one(h, t, t.name, opts, dry)
-    if not gone or t.kind == "Pod":
-        h.send_json(obj)
-        return
-    rt = t.resource
-    details = {"name": t.name, "kind": rt.plural, "uid": obj["metadata"].get("uid")}
-    if rt.group:
-        details["group"] = rt.group
-    h.send_json(status_success(details))
-
-
-def delete_collection(h: ApiRequestHandler, t: Target) -> None:
-    opts = _delete_options(h)
-    dry = h.dry_run() or bool(opts.get("dry"))
-    items = h.api.store.list(t.kind, t.namespace, label_selector=h.query("labelSelector"),
-                             field_selector=h.query("fieldSelector"))
-    deleted = []
-    for obj in items:
-        try:
-            deleted.append(delete_one(h, t, obj["metadata"]["name"], opts, dry)[0])
-        except NotFound:
-            continue
-    rt = t.resource
-    h.send_json({"kind": f"{rt.kind}List", "apiVersion": rt.api_version,
-                 "metadata": {"resourceVersion": str(h.api.store.resource_version)},
-                 "items": deleted})

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import tornado.web
 
 from kubenb.api.errors import MethodNotAllowed, NotFound
-from kubenb.server import negotiate, resources, subresources
+from kubenb.server import deletion, negotiate, resources, subresources
 from kubenb.server.handler import ApiRequestHandler
 from kubenb.server.paths import NoRoute, parse
 from kubenb.server.pods import ExecHandler, serve_log
@@ -157,12 +157,12 @@ class ResourceHandler(ApiRequestHandler):
             if method == "POST":
                 return resources.create(self, t)
             if method == "DELETE":
-                return resources.delete_collection(self, t)
+                return deletion.delete_collection(self, t)
         elif sub is None or sub == "status":
             if sub == "status" and "status" not in t.resource.subresources:
                 raise NoRoute()
             action = {"GET": resources.get_item, "PUT": resources.replace,
-                      "PATCH": resources.patch, "DELETE": resources.delete if sub is None
+                      "PATCH": resources.patch, "DELETE": deletion.delete if sub is None
                       else None}.get(method or "")
             if action is not None:
                 return action(self, t)
