@@ -176,7 +176,8 @@ class Invalid(ApiError):
         details: dict[str, Any] = {"name": name} if name else {}  # omitempty
         if group:
             details["group"] = group
-        details["kind"] = kind
+        if kind:
+            details["kind"] = kind
         details["causes"] = [e.cause() for e in errors]
         super().__init__(f'{qualified} "{name}" is invalid: {agg}', details=details)
         self.kind, self.name, self.errors = kind, name, errors

@@ -11,8 +11,6 @@ a List (with `limit`/`continue` paging), a Table when asked, 201 on create (DELE
 
 from __future__ import annotations
 
-import base64
-import json
 from typing import TYPE_CHECKING, Any
 
 from kubenb.api.errors import BadRequest, Conflict, NotFound
@@ -21,6 +19,7 @@ from kubenb.api.patch import CONTENT_TYPES, UnsupportedMediaType, apply_patch
 from kubenb.server import negotiate
 from kubenb.server.apply import server_side_apply
 from kubenb.server.decoding import patch_body
+from kubenb.server.fields import check_body, check_patched
 from kubenb.server.paths import Target
 
 if TYPE_CHECKING:
@@ -43,53 +42,6 @@ def respond_object(h: ApiRequestHandler, t: Target, obj: dict[str, Any], code: i
 def get_item(h: ApiRequestHandler, t: Target) -> None:
     assert t.name is not None
     respond_object(h, t, h.api.store.get(t.kind, t.namespace, t.name))
-
-
-def _continue_key(token: str) -> tuple[str, str]:
-    try:
-        data = json.loads(base64.urlsafe_b64decode(token.encode()).decode())
-        return str(data["ns"]), str(data["name"])
-    except (ValueError, KeyError, TypeError):
-        raise BadRequest("continue key is not valid: incorrect encoded start resourceVersion "
-                         "(version meta.k8s.io/v1)") from None
-
-
-def _key(obj: dict[str, Any]) -> tuple[str, str]:
-    meta = obj["metadata"]
-    return meta.get("namespace") or "", meta["name"]
-
-
-def list_items(h: ApiRequestHandler, t: Target) -> None:
-    store = h.api.store
-    items, rv = store.list_with_version(
-        t.kind, t.namespace, label_selector=h.query("labelSelector"),
-        field_selector=h.query("fieldSelector"))
-    token = h.query("continue")
-    if token:
-        start = _continue_key(token)
-        items = [o for o in items if _key(o) > start]
-    meta: dict[str, Any] = {"resourceVersion": str(rv)}
-    limit = h.query("limit")
-    if limit:
-        try:
-            n = int(limit)
-        except ValueError:
-            raise BadRequest(f'invalid limit "{limit}"') from None
-        if 0 < n < len(items):
-            last = _key(items[n - 1])
-            meta["continue"] = base64.urlsafe_b64encode(
-                json.dumps({"ns": last[0], "name": last[1], "rv": rv}).encode()).decode()
-            meta["remainingItemCount"] = len(items) - n
-            items = items[:n]
-    if negotiate.wants_table(h.request.headers.get("Accept")):
-        include = negotiate.include_object(h.query("includeObject"))
-        body = negotiate.table_body(t.kind, items, store.clock.now(), include)
-        body["metadata"] = meta
-        h.send_json(body, 200, negotiate.TABLE_TYPE)
-        return
-    rt = t.resource
-    h.send_json({"kind": f"{rt.kind}List", "apiVersion": rt.api_version, "metadata": meta,
-                 "items": items})
 
 
 def _object_body(h: ApiRequestHandler, t: Target, obj: Any = None) -> dict[str, Any]:
@@ -124,20 +76,24 @@ def _object_body(h: ApiRequestHandler, t: Target, obj: Any = None) -> dict[str, 
 def create(h: ApiRequestHandler, t: Target) -> None:
     if t.resource.namespaced and t.namespace is None:
         raise NotFound("", "")  # POST /api/v1/pods: no such route
+    dry = h.dry_run()  # the options are checked before the body is read
     obj = _object_body(h, t)
-    created = h.api.store.create(obj, dry_run=h.dry_run())
+    check_body(h, t.resource, obj)
+    created = h.api.store.create(obj, dry_run=dry)
     h.send_json(created, 201)
 
 
 def replace(h: ApiRequestHandler, t: Target) -> None:
     assert t.name is not None
+    dry = h.dry_run()
     obj = _object_body(h, t)
     name = obj["metadata"].get("name")
     if name != t.name:
         raise BadRequest(f"the name of the object ({name}) does not match the name on the "
                          f"URL ({t.name})")
+    check_body(h, t.resource, obj)
     sub = t.subresource if t.subresource == "status" else None
-    h.send_json(h.api.store.update(obj, subresource=sub, dry_run=h.dry_run()))
+    h.send_json(h.api.store.update(obj, subresource=sub, dry_run=dry))
 
 
 def patch(h: ApiRequestHandler, t: Target) -> None:
@@ -170,6 +126,7 @@ def patch(h: ApiRequestHandler, t: Target) -> None:
             if current is None:
                 raise NotFound(t.resource.qualified, t.name)
             patched = apply_patch(current, body, ctype)
+            check_patched(h, t.resource, current, patched, body, CONTENT_TYPES[ctype])
         meta = patched.setdefault("metadata", {})
         if meta.get("name") != t.name:
             raise BadRequest(f"the name of the object ({meta.get('name')}) does not match "

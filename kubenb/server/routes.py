@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import tornado.web
 
 from kubenb.api.errors import MethodNotAllowed, NotFound
-from kubenb.server import deletion, negotiate, resources, subresources
+from kubenb.server import deletion, listing, negotiate, resources, subresources
 from kubenb.server.handler import ApiRequestHandler
 from kubenb.server.paths import NoRoute, parse
 from kubenb.server.pods import ExecHandler, serve_log
@@ -152,7 +152,7 @@ class ResourceHandler(ApiRequestHandler):
                 if self.flag("watch"):
                     await serve_watch(self, t)
                 else:
-                    resources.list_items(self, t)
+                    listing.list_items(self, t)
                 return
             if method == "POST":
                 return resources.create(self, t)
