@@ -24,11 +24,19 @@ from kubenb.server.paths import Target
 if TYPE_CHECKING:
     from kubenb.server.handler import ApiRequestHandler
 
-# (group, resource) whose storage has ReturnDeletedObject: true (pkg/registry/*/storage)
+# (group, resource) whose storage has ReturnDeletedObject: true (pkg/registry/*/storage; the
+# OpenAPI's DELETE responses name the object for exactly these), plus namespaces, whose own
+# Delete hands back the Namespace.
 RETURNS_DELETED_OBJECT = frozenset({
-    ("", "pods"), ("", "services"), ("", "serviceaccounts"), ("", "namespaces"),
-    ("", "persistentvolumes"), ("", "persistentvolumeclaims"),
-    ("storage.k8s.io", "storageclasses"),
+    ("", "pods"), ("", "podtemplates"), ("", "resourcequotas"), ("", "services"),
+    ("", "serviceaccounts"), ("", "namespaces"), ("", "persistentvolumes"),
+    ("", "persistentvolumeclaims"),
+    ("storage.k8s.io", "csidrivers"), ("storage.k8s.io", "csinodes"),
+    ("storage.k8s.io", "storageclasses"), ("storage.k8s.io", "volumeattachments"),
+    ("storage.k8s.io", "volumeattributesclasses"),
+    ("resource.k8s.io", "deviceclasses"), ("resource.k8s.io", "resourceclaims"),
+    ("resource.k8s.io", "resourceclaimtemplates"), ("resource.k8s.io", "resourceslices"),
+    ("resource.k8s.io", "devicetaintrules"),
 })
 PROPAGATION = ("Foreground", "Background", "Orphan")
 

@@ -126,6 +126,28 @@ def _check(h: ApiRequestHandler) -> None:
         raise Invalid("ListOptions", "meta.k8s.io", "", errors)
 
 
+def check_watch(h: ApiRequestHandler) -> None:
+    """A watch's ListOptions, checked as validateWatchOptions does (WatchList enabled)."""
+    match, send = h.query("resourceVersionMatch") or "", h.query("sendInitialEvents")
+    errors: list[FieldError] = []
+    if send is not None and match != "NotOlderThan":
+        errors.append(FieldError("Forbidden", "resourceVersionMatch", detail=(
+            "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan")))
+    if match:
+        if send is None:
+            errors.append(FieldError("Forbidden", "resourceVersionMatch", detail=(
+                "resourceVersionMatch is forbidden for watch unless sendInitialEvents is "
+                "provided")))
+        if match != "NotOlderThan":
+            errors.append(FieldError("NotSupported", "resourceVersionMatch", match,
+                                     supported=["NotOlderThan"]))
+        if h.query("continue"):
+            errors.append(FieldError("Forbidden", "resourceVersionMatch", detail=(
+                "resourceVersionMatch is forbidden when continue is provided")))
+    if errors:
+        raise Invalid("ListOptions", "meta.k8s.io", "", errors)
+
+
 def _int(value: str) -> int:
     try:
         return int(value)

@@ -150,6 +150,7 @@ class ResourceHandler(ApiRequestHandler):
         if sub is None and t.name is None:
             if method == "GET":
                 if self.flag("watch"):
+                    listing.check_watch(self)
                     await serve_watch(self, t)
                 else:
                     listing.list_items(self, t)

@@ -186,3 +186,33 @@ def test_list_at_undoes_later_changes_and_expires(clock: VirtualClock) -> None:
     store.create(builders.configmap("d", {"k": "1"}))
     with pytest.raises(Expired):
         store.list_at("ConfigMap", "default", rv)
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("sendInitialEvents=true",
+     'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: '
+     "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"),
+    ("resourceVersionMatch=NotOlderThan",
+     'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: '
+     "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"),
+    ("sendInitialEvents=true&resourceVersionMatch=Exact",
+     'ListOptions.meta.k8s.io "" is invalid: [resourceVersionMatch: Forbidden: '
+     "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan, "
+     'resourceVersionMatch: Unsupported value: "Exact": supported values: "NotOlderThan"]'),
+])
+def test_bad_watch_options_are_invalid(served: Served, query: str, message: str) -> None:
+    r = served.request("GET", f"{CMS}?watch=true&{query}")
+    assert (r.status, r.json()["message"]) == (422, message)
+
+
+def test_watch_without_initial_events_starts_now(served: Served, five: list[str]) -> None:
+    r = served.request("GET", f"{CMS}?watch=true&sendInitialEvents=false&resourceVersionMatch="
+                              "NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1")
+    assert r.status == 200 and b'"ADDED"' not in r.body
+    r = served.request("GET", f"{CMS}?watch=true&sendInitialEvents=true&resourceVersionMatch="
+                              "NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1")
+    events = [json.loads(line) for line in r.body.splitlines()]
+    assert [e["type"] for e in events][-1] == "BOOKMARK"
+    assert {e["object"]["metadata"]["name"] for e in events[:-1]} >= set(five)
+    assert events[-1]["object"]["metadata"]["annotations"] == {
+        "k8s.io/initial-events-end": "true"}

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import pytest
+from kubernetes import client, config
 
 from kubenb.server import gojson
 from tests import builders
@@ -278,3 +279,24 @@ def test_go_json_reader_reads_what_python_reads() -> None:
     doc = {"a": [1, -2.5e3, {"b": None, "c": True}], "d": "é\n\"", "e": {}, "f": []}
     text = json.dumps(doc)
     assert gojson._Parser(text).parse() == doc
+
+
+# ---- the official Python client -----------------------------------------------------------
+
+
+def test_python_client_reads_every_delete_answer(served: Served) -> None:
+    cfg = client.Configuration()
+    config.load_kube_config(config_file=str(served.kubeconfig), client_configuration=cfg)
+    with client.ApiClient(cfg) as api:
+        core = client.CoreV1Api(api)
+        core.create_namespaced_service("default", service("py-svc"))
+        deleted = core.delete_namespaced_service("py-svc", "default", body={})
+        assert isinstance(deleted, client.V1Service) and deleted.metadata.name == "py-svc"
+        core.create_namespaced_config_map("default", configmap("py-cm"))
+        status = core.delete_namespaced_config_map("py-cm", "default")
+        assert status["status"] == "Success" and status["details"]["kind"] == "configmaps"
+        core.create_namespace({"metadata": {"name": "py-ns"}})
+        ns = core.delete_namespace("py-ns")
+        assert ns["kind"] == "Namespace" and ns["status"]["phase"] == "Terminating"
+        page = core.list_config_map_for_all_namespaces(limit=1)
+        assert len(page.items) == 1 and page.metadata._continue
