@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kubenb.api.errors import BadRequest, Conflict, FieldError, NotFound
+from kubenb.api.errors import BadRequest, Conflict, FieldError, MethodNotAllowed, NotFound
 from kubenb.server.handler import status_success
 from kubenb.server.options import dry_run_errors, invalid_options
 from kubenb.server.paths import Target
@@ -127,6 +127,9 @@ def delete(h: ApiRequestHandler, t: Target) -> None:
 
 
 def delete_collection(h: ApiRequestHandler, t: Target) -> None:
+    if "deletecollection" not in t.resource.verbs:  # namespaces: no such route upstream
+        raise MethodNotAllowed("the server does not allow this method on the requested "
+                               "resource")
     opts = delete_options(h)
     items, rv = h.api.store.list_with_version(
         t.kind, t.namespace, label_selector=h.query("labelSelector"),

@@ -91,8 +91,9 @@ def strict_text(paths: list[str]) -> str:
 def warn(h: ApiRequestHandler, paths: list[str]) -> None:
     """One `Warning` header per unknown field (k8s.io/apiserver warning.go's format)."""
     for p in dict.fromkeys(paths):
-        text = f'unknown field "{p}"'
-        h.add_header("Warning", "299 - " + json.dumps(text, ensure_ascii=False))
+        value = "299 - " + json.dumps(f'unknown field "{p}"', ensure_ascii=False)
+        h.warnings.append(value)
+        h.add_header("Warning", value)
 
 
 def check_body(h: ApiRequestHandler, rt: ResourceType, obj: dict[str, Any]) -> None:

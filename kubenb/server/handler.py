@@ -69,6 +69,7 @@ class ApiRequestHandler(AuthMixin, tornado.web.RequestHandler):
         self._chunks: list[bytes] = []
         self._size = 0
         self.on_close_hooks: list[Any] = []
+        self.warnings: list[str] = []  # Warning header values; errors keep them too
 
     def on_connection_close(self) -> None:
         for hook in self.on_close_hooks:
@@ -153,6 +154,8 @@ class ApiRequestHandler(AuthMixin, tornado.web.RequestHandler):
             error = InternalError(f"Internal error occurred: {exc}")
         self.set_status(error.code)
         self.set_header("Content-Type", "application/json")
+        for warning in self.warnings:
+            self.add_header("Warning", warning)
         self.finish(dumps(error.status()) + b"\n")
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:

@@ -55,6 +55,13 @@ def test_warn_drops_the_fields_and_says_so_in_warning_headers(served: Served,
     served.request("DELETE", f"{DEPLOY}/warned")
 
 
+def test_warnings_stay_on_an_error_answer(served: Served) -> None:
+    bad = with_unknown("Bad_Name")
+    r = served.request("POST", DEPLOY, bad)
+    assert r.status == 422
+    assert r.headers["warning"].startswith('299 - "unknown field \\"spec.')
+
+
 def test_ignore_drops_the_fields_silently(served: Served) -> None:
     r = served.request("POST", f"{DEPLOY}?fieldValidation=Ignore", with_unknown("ignored"))
     assert r.status == 201 and "warning" not in r.headers and "foo" not in r.json()["spec"]

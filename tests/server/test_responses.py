@@ -141,6 +141,12 @@ def test_delete_collection_returns_the_list_it_deleted(served: Served) -> None:
     assert served.store.list("ConfigMap", "default", label_selector="set=col") == []
 
 
+def test_namespaces_have_no_delete_collection(served: Served) -> None:
+    r = served.request("DELETE", "/api/v1/namespaces")
+    assert (r.status, r.json()["reason"]) == (405, "MethodNotAllowed")
+    assert served.store.try_get("Namespace", "", "default") is not None
+
+
 @pytest.mark.parametrize(("options", "message"), [
     ({"propagationPolicy": "Sideways"},
      'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: '
