@@ -8,7 +8,9 @@ transformDecodeError's 400 (`Deployment in version "v1" cannot be handled as a D
 strict decoding error: unknown field "spec.foo"`), a patch gets the 422 of
 handlers/patch.go; with Warn (the default) each one becomes a `Warning: 299 - "unknown field
 \\"spec.foo\\""` response header (kubectl prints `Warning: unknown field "spec.foo"`) and is
-dropped; with Ignore it is dropped silently.
+dropped; with Ignore it is dropped silently. A server-side apply configuration naming an
+unknown field fails whatever the directive (`check_applied`: structured-merge-diff's
+`field not declared in schema`, a 500 with no reason, as kube-apiserver answers).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import json
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from kubenb.api.errors import BadRequest, FieldError, GoText, Invalid
+from kubenb.api.errors import ApiError, BadRequest, FieldError, GoText, Invalid
+from kubenb.api.patch_schema import NO_META, Schema, schema_for_kind
 from kubenb.server.protobuf_schema import MESSAGES
 
 if TYPE_CHECKING:
@@ -142,3 +145,57 @@ def check_patched(h: ApiRequestHandler, rt: ResourceType, current: dict[str, Any
         raise Invalid("", "", "", [FieldError("Invalid", "patch", GoText(json.dumps(
             shown, ensure_ascii=False)), strict_text(paths))])
     warn(h, paths)
+
+
+class UnknownStatusError(ApiError):
+    """A Go error the apiserver did not turn into a Status: 500 with no reason."""
+
+    code, reason = 500, ""
+
+    def status(self) -> dict[str, Any]:
+        body = super().status()
+        body.pop("reason", None)
+        return body
+
+
+def _smd_walk(value: Any, table: dict[str, tuple[str, int]], schema: Schema | None, path: str,
+              found: list[str]) -> None:
+    if not isinstance(value, dict):
+        return
+    for key, item in value.items():
+        at = f"{path}.{key}"
+        spec = table.get(key)
+        if spec is None:
+            found.append(at)
+            continue
+        typ, flags = spec
+        if typ not in MESSAGES:
+            continue
+        child, meta = schema.lookup(key) if schema is not None else (None, NO_META)
+        if flags & _REPEATED and isinstance(item, list):
+            for i, element in enumerate(item):
+                k = meta.merge_key
+                keyed = k and isinstance(element, dict) and k in element
+                step = f"[{k}={json.dumps(element[k])}]" if keyed else f"[{i}]"
+                _smd_walk(element, _fields(typ), child, at + step, found)
+        else:
+            _smd_walk(item, _fields(typ), child, at, found)
+
+
+def check_applied(rt: ResourceType, config: Any) -> None:
+    """A server-side apply configuration with fields the type lacks fails as
+    structured-merge-diff's typed conversion does, whatever `fieldValidation` says."""
+    message = message_of(rt)
+    if not isinstance(config, dict) or message not in MESSAGES:
+        return
+    found: list[str] = []
+    _smd_walk(config, {**_TYPE_META, **_fields(message)}, schema_for_kind(rt.kind), "", found)
+    if not found:
+        return
+    errors = [f"{p}: field not declared in schema" for p in found]
+    text = errors[0] if len(errors) == 1 else "errors:\n  " + "\n  ".join(errors)
+    meta = config.get("metadata") if isinstance(config.get("metadata"), dict) else {}
+    group, _, version = rt.api_version.rpartition("/")
+    raise UnknownStatusError(
+        f"failed to create typed patch object ({meta.get('namespace', '')}/"
+        f"{meta.get('name', '')}; {group}/{version}, Kind={rt.kind}): {text}")

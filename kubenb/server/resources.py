@@ -19,7 +19,7 @@ from kubenb.api.patch import CONTENT_TYPES, UnsupportedMediaType, apply_patch
 from kubenb.server import negotiate
 from kubenb.server.apply import server_side_apply
 from kubenb.server.decoding import patch_body
-from kubenb.server.fields import check_body, check_patched
+from kubenb.server.fields import check_applied, check_body, check_patched
 from kubenb.server.paths import Target
 
 if TYPE_CHECKING:
@@ -107,6 +107,8 @@ def patch(h: ApiRequestHandler, t: Target) -> None:
     dry = h.dry_run()
     sub = "status" if t.subresource == "status" else None
     body = h.body_object() if ctype == APPLY_PATCH else patch_body(h.body, CONTENT_TYPES[ctype])
+    if ctype == APPLY_PATCH and h.query("fieldManager"):
+        check_applied(t.resource, body)
     for _ in range(16):
         current = store.try_get(t.kind, t.namespace, t.name)
         if ctype == APPLY_PATCH:

@@ -120,3 +120,17 @@ def test_every_field_of_stored_objects_is_known(served: Served) -> None:
 def test_go_value_prints_maps_as_fmt_does() -> None:
     assert go_value({"b": [1, {"z": None, "a": True}], "a": "x y", "c": 1.5, "d": 2.0}) == \
         "map[a:x y b:[1 map[a:true z:<nil>]] c:1.5 d:2]"
+
+
+def test_server_side_apply_refuses_fields_the_schema_lacks(served: Served) -> None:
+    config = with_unknown("ssa-unknown")
+    config["metadata"]["namespace"] = "default"
+    r = served.request("PATCH", f"{DEPLOY}/ssa-unknown?fieldManager=me", config,
+                       headers={"Content-Type": "application/apply-patch+yaml"})
+    assert r.status == 500
+    assert r.body == (
+        b'{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":'
+        b'"failed to create typed patch object (default/ssa-unknown; apps/v1, Kind=Deployment):'
+        b' errors:\\n  .spec.foo: field not declared in schema\\n  .spec.template.spec.'
+        b'containers[name=\\"c\\"].bogus: field not declared in schema","code":500}\n')
+    assert served.store.try_get("Deployment", "default", "ssa-unknown") is None
