@@ -7,6 +7,7 @@ metrics API, pods' exec (a WebSocket), then every other /api and /apis path, whi
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 import tornado.web
@@ -30,8 +31,9 @@ class PublicHandler(ApiRequestHandler):
         pass
 
     def get(self, path: str) -> None:
-        if path.startswith("/version"):
-            self.send_json(self.api.cluster.version())
+        if path.startswith("/version"):  # WriteRawJSON: indented, no trailing newline
+            self.set_header("Content-Type", "application/json")
+            self.finish(json.dumps(self.api.cluster.version(), indent=2).encode())
             return
         self.set_header("Content-Type", "text/plain; charset=utf-8")
         self.finish(b"ok")

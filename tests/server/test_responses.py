@@ -67,6 +67,11 @@ def test_object_bodies_end_with_a_newline(served: Served) -> None:
     assert r.status == 200 and r.body.endswith(b"}\n") and not r.body.endswith(b"\n\n")
 
 
+def test_version_is_indented_raw_json(served: Served) -> None:
+    body = served.request("GET", "/version").body
+    assert body.startswith(b'{\n  "major": "1",\n  "minor": "32",\n') and body.endswith(b"\n}")
+
+
 # ---- DELETE ---------------------------------------------------------------------------
 
 
