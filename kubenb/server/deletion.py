@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kubenb.api.errors import BadRequest, Conflict, FieldError, MethodNotAllowed, NotFound
+from kubenb.server.fields import UnknownStatusError
 from kubenb.server.handler import status_success
 from kubenb.server.options import dry_run_errors, invalid_options
 from kubenb.server.paths import Target
@@ -63,12 +64,45 @@ def _query_options(h: ApiRequestHandler) -> dict[str, Any]:
     return opts
 
 
+# DeleteOptions fields: the JSON type each must have, and the Go type named when it has not
+_FIELD_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "gracePeriodSeconds": ((int,), "int64"), "propagationPolicy": ((str,), "v1.DeletionPropagation"),
+    "orphanDependents": ((bool,), "bool"), "dryRun": ((list,), "[]string"),
+    "preconditions": ((dict,), "v1.Preconditions"),
+}
+
+
+def _json_type(value: Any) -> str:
+    """encoding/json's word for a JSON value's type in an UnmarshalTypeError."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    return {str: "string", list: "array", dict: "object"}.get(type(value), "null")
+
+
+def _check_types(opts: dict[str, Any]) -> None:
+    """A DeleteOptions body the Go struct cannot hold fails to decode; delete.go hands the
+    plain error on (a 500 without a reason)."""
+    for name, (types, go_type) in _FIELD_TYPES.items():
+        value = opts.get(name)
+        if value is None:
+            continue
+        ok = isinstance(value, types) and not (go_type == "int64" and isinstance(value, bool))
+        if ok and name == "dryRun":
+            ok = all(isinstance(v, str) for v in value)
+        if not ok:
+            raise UnknownStatusError(f"json: cannot unmarshal {_json_type(value)} into Go struct "
+                                     f"field DeleteOptions.{name} of type {go_type}")
+
+
 def delete_options(h: ApiRequestHandler) -> dict[str, Any]:
     """The request's DeleteOptions, validated."""
     if h.body:
         opts = h.body_object()
         if not isinstance(opts, dict):
             raise BadRequest("decoded object cannot be converted to DeleteOptions")
+        _check_types(opts)
     else:
         opts = _query_options(h)
     errors: list[FieldError] = []

@@ -174,6 +174,18 @@ def test_bad_delete_options_are_invalid(served: Served, options: dict[str, Any],
     served.request("DELETE", f"{CMS}/opts")
 
 
+def test_delete_options_of_the_wrong_type_fail_to_decode(served: Served) -> None:
+    served.request("POST", CMS, configmap("typed"))
+    r = served.request("DELETE", f"{CMS}/typed", {"gracePeriodSeconds": "soon"})
+    assert r.status == 500
+    assert r.json() == {"kind": "Status", "apiVersion": "v1", "metadata": {},
+                        "status": "Failure", "message": "json: cannot unmarshal string into "
+                        "Go struct field DeleteOptions.gracePeriodSeconds of type int64",
+                        "code": 500}
+    assert served.store.try_get("ConfigMap", "default", "typed") is not None
+    served.request("DELETE", f"{CMS}/typed")
+
+
 def test_delete_options_in_the_body_win_over_the_query(served: Served) -> None:
     served.request("POST", CMS, configmap("bodywins"))
     r = served.request("DELETE", f"{CMS}/bodywins?dryRun=All", {})
