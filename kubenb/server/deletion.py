@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kubenb.api.errors import BadRequest, Conflict, FieldError, MethodNotAllowed, NotFound
+from kubenb.api.patch_common import json_kind
 from kubenb.server.fields import UnknownStatusError
 from kubenb.server.handler import status_success
 from kubenb.server.options import dry_run_errors, invalid_options
@@ -72,15 +73,6 @@ _FIELD_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
 }
 
 
-def _json_type(value: Any) -> str:
-    """encoding/json's word for a JSON value's type in an UnmarshalTypeError."""
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, (int, float)):
-        return "number"
-    return {str: "string", list: "array", dict: "object"}.get(type(value), "null")
-
-
 def _check_types(opts: dict[str, Any]) -> None:
     """A DeleteOptions body the Go struct cannot hold fails to decode; delete.go hands the
     plain error on (a 500 without a reason)."""
@@ -92,7 +84,7 @@ def _check_types(opts: dict[str, Any]) -> None:
         if ok and name == "dryRun":
             ok = all(isinstance(v, str) for v in value)
         if not ok:
-            raise UnknownStatusError(f"json: cannot unmarshal {_json_type(value)} into Go struct "
+            raise UnknownStatusError(f"json: cannot unmarshal {json_kind(value)} into Go struct "
                                      f"field DeleteOptions.{name} of type {go_type}")
 
 
