@@ -116,10 +116,10 @@ class ApiError(Exception):
             "status": "Failure",
             "message": self.message,
             "reason": self.reason,
-            "code": self.code,
         }
         if self.details:
             body["details"] = self.details
+        body["code"] = self.code  # metav1.Status field order: details, then code
         return body
 
     def __str__(self) -> str:
@@ -128,9 +128,10 @@ class ApiError(Exception):
 
 def _details(resource: str, name: str) -> dict[str, Any]:
     plural, _, group = resource.partition(".")
-    d: dict[str, Any] = {"name": name, "kind": plural}
-    if group:
+    d: dict[str, Any] = {"name": name}
+    if group:  # metav1.StatusDetails order: name, group, kind, uid, causes
         d["group"] = group
+    d["kind"] = plural
     return d
 
 
@@ -172,9 +173,12 @@ class Invalid(ApiError):
             agg = str(errors[0])
         else:
             agg = "[" + ", ".join(str(e) for e in errors) + "]"
-        details: dict[str, Any] = {"name": name, "kind": kind, "causes": [e.cause() for e in errors]}
+        details: dict[str, Any] = {"name": name} if name else {}  # omitempty
         if group:
             details["group"] = group
+        if kind:
+            details["kind"] = kind
+        details["causes"] = [e.cause() for e in errors]
         super().__init__(f'{qualified} "{name}" is invalid: {agg}', details=details)
         self.kind, self.name, self.errors = kind, name, errors
 

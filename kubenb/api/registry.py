@@ -60,7 +60,7 @@ RESOURCES: tuple[ResourceType, ...] = (
     _rt("", "Endpoints", "endpoints", short_names=("ep",)),
     _rt("", "Event", "events", short_names=("ev",)),
     _rt("", "Namespace", "namespaces", False, short_names=("ns",), subresources=("status",),
-        has_status=True),
+        has_status=True, verbs=tuple(v for v in _VERBS if v != "deletecollection")),
     _rt("", "Node", "nodes", False, short_names=("no",), subresources=("status",),
         has_status=True),
     _rt("", "Pod", "pods", short_names=("po",), categories=("all",),

@@ -279,6 +279,41 @@ class Store:
                 ]
             return out, ResourceVersion(str(self._rv))
 
+    def list_at(
+        self,
+        kind: str,
+        namespace: str | None,
+        resource_version: int,
+        *,
+        label_selector: str | Selector | None = None,
+        field_selector: str | FieldSelector | None = None,
+    ) -> list[dict[str, Any]]:
+        """The matching objects as they were at `resource_version`, in key order: the current
+        ones with the later changes of the log undone (Expired when the log no longer
+        reaches back that far, as a compacted etcd revision)."""
+        rt = self.resource(kind)
+        labels = _labels(label_selector)
+        fields = _fields(field_selector, kind)
+        with self._lock:
+            oldest = self._log[0][0] if self._log else self._rv + 1
+            if resource_version < oldest - 1 and resource_version < self._rv:
+                raise Expired(f"too old resource version: {resource_version} ({oldest - 1})")
+            state = {(ns, name): o for ns, by_name in self._objects[kind].items()
+                     for name, o in by_name.items()}
+            for rv, etype, obj, old in reversed(self._log):
+                if rv <= resource_version:
+                    break
+                if obj["kind"] != kind:
+                    continue
+                key = (obj["metadata"].get("namespace") or "", obj["metadata"]["name"])
+                if etype == "ADDED" or old is None:
+                    state.pop(key, None)
+                else:
+                    state[key] = old
+        return [o for k, o in sorted(state.items())
+                if (not namespace or not rt.namespaced or k[0] == namespace)
+                and labels.matches(o["metadata"].get("labels")) and fields.matches(o)]
+
     def dependents(self, owner_uid: str) -> list[dict[str, Any]]:
         """Objects whose ownerReferences name this uid."""
         with self._lock:

@@ -20,6 +20,8 @@ import tornado.web
 from kubenb.api.errors import ApiError, BadRequest, InternalError
 from kubenb.api.rbac import UserInfo
 from kubenb.server import auth, protobuf
+from kubenb.server.decoding import decode_json
+from kubenb.server.options import check_write_query
 
 if TYPE_CHECKING:
     from kubenb.server.app import ApiServer
@@ -79,6 +81,7 @@ class ApiRequestHandler(AuthMixin, tornado.web.RequestHandler):
         self._chunks: list[bytes] = []
         self._size = 0
         self.on_close_hooks: list[Any] = []
+        self.warnings: list[str] = []  # Warning header values; errors keep them too
 
     def on_connection_close(self) -> None:
         for hook in self.on_close_hooks:
@@ -124,10 +127,9 @@ class ApiRequestHandler(AuthMixin, tornado.web.RequestHandler):
                 return yaml.safe_load(data.decode("utf-8"))
             except (yaml.YAMLError, UnicodeDecodeError) as e:
                 raise BadRequest(f"error decoding YAML: {e}") from None
-        try:
-            return json.loads(data.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError) as e:
-            raise BadRequest(f"couldn't get version/kind; json parse error: {e}") from None
+            except RecursionError:  # the YAML parser's own nesting cap (go-yaml: 10000)
+                raise BadRequest("error decoding YAML: exceeded max depth of 10000") from None
+        return decode_json(self, data)
 
     def query(self, name: str, default: str | None = None) -> str | None:
         return self.get_query_argument(name, default)
@@ -136,16 +138,17 @@ class ApiRequestHandler(AuthMixin, tornado.web.RequestHandler):
         return (self.query(name) or "").lower() in ("true", "1")
 
     def dry_run(self) -> bool:
-        values = self.get_query_arguments("dryRun")
-        for v in values:
-            if v != "All":
-                raise BadRequest(f'unsupported dry run value "{v}"')
-        return bool(values)
+        """`dryRun=All` (Invalid for anything else, as the write's options are checked)."""
+        return check_write_query(self.request.method or "", self.get_query_arguments)[0]
+
+    def field_validation(self) -> str:
+        """The write's `fieldValidation` ("", Ignore, Warn or Strict)."""
+        return check_write_query(self.request.method or "", self.get_query_arguments)[1]
 
     def send_json(self, obj: Any, code: int = 200, content_type: str = "application/json") -> None:
         self.set_status(code)
         self.set_header("Content-Type", content_type)
-        self.finish(dumps(obj))
+        self.finish(dumps(obj) + b"\n")  # Go's json.Encoder ends every body with a newline
 
     def send_status(self, error: ApiError) -> None:
         self.send_json(error.status(), error.code)
@@ -163,7 +166,9 @@ class ApiRequestHandler(AuthMixin, tornado.web.RequestHandler):
             error = InternalError(f"Internal error occurred: {exc}")
         self.set_status(error.code)
         self.set_header("Content-Type", "application/json")
-        self.finish(dumps(error.status()))
+        for warning in self.warnings:
+            self.add_header("Warning", warning)
+        self.finish(dumps(error.status()) + b"\n")
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
         if isinstance(value, (ApiError, tornado.web.HTTPError)):

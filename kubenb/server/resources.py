@@ -2,8 +2,8 @@
 
 A handler has already parsed the path into a `Target`; these functions turn the request
 into store calls and the store's answer (or its `ApiError`) into the apiserver's response:
-a List (with `limit`/`continue` paging), a Table when asked, 201 on create, the deleted
-object or a Success Status on delete. `dryRun=All` reaches every write as `dry_run=True`
+a List (with `limit`/`continue` paging), a Table when asked, 201 on create (DELETE is
+`deletion`). `dryRun=All` reaches every write as `dry_run=True`
 (nothing stored; the answer is what would have been). PATCH maps the Content-Type onto
 `kubenb.api.patch` and retries on write races as the apiserver does; `apply-patch+yaml`
 (server-side apply) goes to `apply.server_side_apply`.
@@ -11,8 +11,6 @@ object or a Success Status on delete. `dryRun=All` reaches every write as `dry_r
 
 from __future__ import annotations
 
-import base64
-import json
 from typing import TYPE_CHECKING, Any
 
 from kubenb.api.errors import BadRequest, Conflict, NotFound
@@ -20,7 +18,8 @@ from kubenb.api.objects import clone
 from kubenb.api.patch import CONTENT_TYPES, UnsupportedMediaType, apply_patch
 from kubenb.server import negotiate
 from kubenb.server.apply import server_side_apply
-from kubenb.server.handler import status_success
+from kubenb.server.decoding import patch_body
+from kubenb.server.fields import check_applied, check_body, check_patched
 from kubenb.server.paths import Target
 
 if TYPE_CHECKING:
@@ -43,53 +42,6 @@ def respond_object(h: ApiRequestHandler, t: Target, obj: dict[str, Any], code: i
 def get_item(h: ApiRequestHandler, t: Target) -> None:
     assert t.name is not None
     respond_object(h, t, h.api.store.get(t.kind, t.namespace, t.name))
-
-
-def _continue_key(token: str) -> tuple[str, str]:
-    try:
-        data = json.loads(base64.urlsafe_b64decode(token.encode()).decode())
-        return str(data["ns"]), str(data["name"])
-    except (ValueError, KeyError, TypeError):
-        raise BadRequest("continue key is not valid: incorrect encoded start resourceVersion "
-                         "(version meta.k8s.io/v1)") from None
-
-
-def _key(obj: dict[str, Any]) -> tuple[str, str]:
-    meta = obj["metadata"]
-    return meta.get("namespace") or "", meta["name"]
-
-
-def list_items(h: ApiRequestHandler, t: Target) -> None:
-    store = h.api.store
-    items, rv = store.list_with_version(
-        t.kind, t.namespace, label_selector=h.query("labelSelector"),
-        field_selector=h.query("fieldSelector"))
-    token = h.query("continue")
-    if token:
-        start = _continue_key(token)
-        items = [o for o in items if _key(o) > start]
-    meta: dict[str, Any] = {"resourceVersion": str(rv)}
-    limit = h.query("limit")
-    if limit:
-        try:
-            n = int(limit)
-        except ValueError:
-            raise BadRequest(f'invalid limit "{limit}"') from None
-        if 0 < n < len(items):
-            last = _key(items[n - 1])
-            meta["continue"] = base64.urlsafe_b64encode(
-                json.dumps({"ns": last[0], "name": last[1], "rv": rv}).encode()).decode()
-            meta["remainingItemCount"] = len(items) - n
-            items = items[:n]
-    if negotiate.wants_table(h.request.headers.get("Accept")):
-        include = negotiate.include_object(h.query("includeObject"))
-        body = negotiate.table_body(t.kind, items, store.clock.now(), include)
-        body["metadata"] = meta
-        h.send_json(body, 200, negotiate.TABLE_TYPE)
-        return
-    rt = t.resource
-    h.send_json({"kind": f"{rt.kind}List", "apiVersion": rt.api_version, "metadata": meta,
-                 "items": items})
 
 
 def _object_body(h: ApiRequestHandler, t: Target, obj: Any = None) -> dict[str, Any]:
@@ -124,20 +76,24 @@ def _object_body(h: ApiRequestHandler, t: Target, obj: Any = None) -> dict[str, 
 def create(h: ApiRequestHandler, t: Target) -> None:
     if t.resource.namespaced and t.namespace is None:
         raise NotFound("", "")  # POST /api/v1/pods: no such route
+    dry = h.dry_run()  # the options are checked before the body is read
     obj = _object_body(h, t)
-    created = h.api.store.create(obj, dry_run=h.dry_run())
+    check_body(h, t.resource, obj)
+    created = h.api.store.create(obj, dry_run=dry)
     h.send_json(created, 201)
 
 
 def replace(h: ApiRequestHandler, t: Target) -> None:
     assert t.name is not None
+    dry = h.dry_run()
     obj = _object_body(h, t)
     name = obj["metadata"].get("name")
     if name != t.name:
         raise BadRequest(f"the name of the object ({name}) does not match the name on the "
                          f"URL ({t.name})")
+    check_body(h, t.resource, obj)
     sub = t.subresource if t.subresource == "status" else None
-    h.send_json(h.api.store.update(obj, subresource=sub, dry_run=h.dry_run()))
+    h.send_json(h.api.store.update(obj, subresource=sub, dry_run=dry))
 
 
 def patch(h: ApiRequestHandler, t: Target) -> None:
@@ -150,7 +106,9 @@ def patch(h: ApiRequestHandler, t: Target) -> None:
     store = h.api.store
     dry = h.dry_run()
     sub = "status" if t.subresource == "status" else None
-    body = h.body_object() if ctype == APPLY_PATCH else h.body
+    body = h.body_object() if ctype == APPLY_PATCH else patch_body(h.body, CONTENT_TYPES[ctype])
+    if ctype == APPLY_PATCH and h.query("fieldManager"):
+        check_applied(t.resource, body)
     for _ in range(16):
         current = store.try_get(t.kind, t.namespace, t.name)
         if ctype == APPLY_PATCH:
@@ -170,6 +128,7 @@ def patch(h: ApiRequestHandler, t: Target) -> None:
             if current is None:
                 raise NotFound(t.resource.qualified, t.name)
             patched = apply_patch(current, body, ctype)
+            check_patched(h, t.resource, current, patched, body, CONTENT_TYPES[ctype])
         meta = patched.setdefault("metadata", {})
         if meta.get("name") != t.name:
             raise BadRequest(f"the name of the object ({meta.get('name')}) does not match "
@@ -183,83 +142,3 @@ def patch(h: ApiRequestHandler, t: Target) -> None:
         h.send_json(updated)
         return
     raise Conflict(t.resource.qualified, t.name)
-
-
-def _delete_options(h: ApiRequestHandler) -> dict[str, Any]:
-    opts: dict[str, Any] = {}
-    if h.body:
-        body = h.body_object()
-        if not isinstance(body, dict):
-            raise BadRequest("the body of the request was not a JSON object")
-        opts.update(body)
-    for name in ("gracePeriodSeconds", "propagationPolicy", "orphanDependents"):
-        value = h.query(name)
-        if value is not None:
-            opts[name] = value
-    grace = opts.get("gracePeriodSeconds")
-    if grace is not None:
-        try:
-            opts["gracePeriodSeconds"] = int(grace)
-        except (TypeError, ValueError):
-            raise BadRequest(f'invalid gracePeriodSeconds "{grace}"') from None
-    if opts.get("orphanDependents") in (True, "true") and not opts.get("propagationPolicy"):
-        opts["propagationPolicy"] = "Orphan"
-    policy = opts.get("propagationPolicy")
-    if policy not in (None, "Background", "Foreground", "Orphan"):
-        raise BadRequest(f'propagationPolicy: Unsupported value: "{policy}": supported '
-                         'values: "Foreground", "Background", "Orphan"')
-    if "All" in (opts.get("dryRun") or []):
-        opts["dry"] = True
-    return opts
-
-
-def delete_one(h: ApiRequestHandler, t: Target, name: str, opts: dict[str, Any],
-               dry: bool) -> tuple[dict[str, Any], bool]:
-    """Delete one object; (the answer, whether the object is gone)."""
-    store = h.api.store
-    pre = opts.get("preconditions") or {}
-    if pre.get("resourceVersion"):
-        current = store.get(t.kind, t.namespace, name)
-        if current["metadata"]["resourceVersion"] != pre["resourceVersion"]:
-            raise Conflict(t.resource.qualified, name, (
-                "Precondition failed: ResourceVersion in precondition: "
-                f"{pre['resourceVersion']}, ResourceVersion in object meta: "
-                f"{current['metadata']['resourceVersion']}"))
-    obj = store.delete(t.kind, t.namespace, name,
-                       grace_period_seconds=opts.get("gracePeriodSeconds"),
-                       propagation=opts.get("propagationPolicy"), uid=pre.get("uid"),
-                       dry_run=dry)
-    gone = dry or store.try_get(t.kind, t.namespace, name) is None
-    return obj, gone and not obj["metadata"].get("deletionTimestamp")
-
-
-def delete(h: ApiRequestHandler, t: Target) -> None:
-    assert t.name is not None
-    opts = _delete_options(h)
-    dry = h.dry_run() or bool(opts.get("dry"))
-    obj, gone = delete_one(h, t, t.name, opts, dry)
-    if not gone or t.kind == "Pod":
-        h.send_json(obj)
-        return
-    rt = t.resource
-    details = {"name": t.name, "kind": rt.plural, "uid": obj["metadata"].get("uid")}
-    if rt.group:
-        details["group"] = rt.group
-    h.send_json(status_success(details))
-
-
-def delete_collection(h: ApiRequestHandler, t: Target) -> None:
-    opts = _delete_options(h)
-    dry = h.dry_run() or bool(opts.get("dry"))
-    items = h.api.store.list(t.kind, t.namespace, label_selector=h.query("labelSelector"),
-                             field_selector=h.query("fieldSelector"))
-    deleted = []
-    for obj in items:
-        try:
-            deleted.append(delete_one(h, t, obj["metadata"]["name"], opts, dry)[0])
-        except NotFound:
-            continue
-    rt = t.resource
-    h.send_json({"kind": f"{rt.kind}List", "apiVersion": rt.api_version,
-                 "metadata": {"resourceVersion": str(h.api.store.resource_version)},
-                 "items": deleted})

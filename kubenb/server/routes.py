@@ -7,13 +7,14 @@ metrics API, pods' exec (a WebSocket), then every other /api and /apis path, whi
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 import tornado.web
 
 from kubenb.api.errors import MethodNotAllowed, NotFound
 from kubenb.api.reviews import REVIEW_KINDS
-from kubenb.server import negotiate, resources, reviews, subresources
+from kubenb.server import deletion, listing, negotiate, resources, reviews, subresources
 from kubenb.server.exec_stream import AttachHandler, ExecHandler
 from kubenb.server.handler import ApiRequestHandler
 from kubenb.server.paths import NoRoute, parse
@@ -33,8 +34,9 @@ class PublicHandler(ApiRequestHandler):
         pass
 
     def get(self, path: str) -> None:
-        if path.startswith("/version"):
-            self.send_json(self.api.cluster.version())
+        if path.startswith("/version"):  # WriteRawJSON: indented, no trailing newline
+            self.set_header("Content-Type", "application/json")
+            self.finish(json.dumps(self.api.cluster.version(), indent=2).encode())
             return
         self.set_header("Content-Type", "text/plain; charset=utf-8")
         self.finish(b"ok")
@@ -161,19 +163,20 @@ class ResourceHandler(ApiRequestHandler):
         elif sub is None and t.name is None:
             if method == "GET":
                 if self.flag("watch"):
+                    listing.check_watch(self)
                     await serve_watch(self, t)
                 else:
-                    resources.list_items(self, t)
+                    listing.list_items(self, t)
                 return
             if method == "POST":
                 return resources.create(self, t)
             if method == "DELETE":
-                return resources.delete_collection(self, t)
+                return deletion.delete_collection(self, t)
         elif sub is None or sub == "status":
             if sub == "status" and "status" not in t.resource.subresources:
                 raise NoRoute()
             action = {"GET": resources.get_item, "PUT": resources.replace,
-                      "PATCH": resources.patch, "DELETE": resources.delete if sub is None
+                      "PATCH": resources.patch, "DELETE": deletion.delete if sub is None
                       else None}.get(method or "")
             if action is not None:
                 return action(self, t)

@@ -82,7 +82,8 @@ async def serve_watch(h: ApiRequestHandler, t: Target) -> None:
     h.set_header("Content-Type", negotiate.TABLE_TYPE if s.table else "application/json")
     watcher = None
     try:
-        if initial or rv in (None, "", "0"):
+        # sendInitialEvents=false: from now on (or from `rv`), with no synthetic ADDED
+        if initial or (rv in (None, "", "0") and h.query("sendInitialEvents") is None):
             items, start = store.list_with_version(t.kind, t.namespace, label_selector=labels,
                                                    field_selector=fields)
             h.write(b"".join(s.line("ADDED", o) for o in items))
@@ -90,6 +91,8 @@ async def serve_watch(h: ApiRequestHandler, t: Target) -> None:
             if initial:
                 h.write(s.bookmark(initial_end=True))
             rv = str(start)
+        elif rv in (None, "", "0"):
+            rv = str(store.resource_version)
         watcher = store.watch(t.kind, deliver, namespace=t.namespace, label_selector=labels,
                               field_selector=fields, resource_version=rv)
         s.rv = s.rv if s.rv != "0" else str(rv)
