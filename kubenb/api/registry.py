@@ -24,11 +24,22 @@ class ResourceType:
     subresources: tuple[str, ...] = ()
     verbs: tuple[str, ...] = _VERBS
     has_status: bool = False  # status is a subresource: main updates ignore it
+    # versions served besides `version` (the storage and preferred one), converted by
+    # kubenb.api.conversion; discovery lists them after `version`
+    other_versions: tuple[str, ...] = ()
     meta: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def api_version(self) -> str:
         return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        """Every served version, the preferred (stored) one first."""
+        return (self.version, *self.other_versions)
+
+    def api_version_of(self, version: str) -> str:
+        return f"{self.group}/{version}" if self.group else version
 
     @property
     def qualified(self) -> str:
@@ -83,7 +94,7 @@ RESOURCES: tuple[ResourceType, ...] = (
     _rt("apps", "StatefulSet", "statefulsets", short_names=("sts",), categories=("all",),
         subresources=("scale", "status"), has_status=True),
     _rt("autoscaling", "HorizontalPodAutoscaler", "horizontalpodautoscalers", version="v2",
-        short_names=("hpa",), categories=("all",), subresources=("status",), has_status=True),
+        other_versions=("v1",), short_names=("hpa",), categories=("all",), subresources=("status",), has_status=True),
     _rt("batch", "CronJob", "cronjobs", short_names=("cj",), categories=("all",),
         subresources=("status",), has_status=True),
     _rt("batch", "Job", "jobs", categories=("all",), subresources=("status",), has_status=True),

@@ -34,10 +34,16 @@ class Target:
     name: str | None  # None: the collection
     subresource: str | None = None
     rest: str = ""  # what follows `proxy/`
+    version: str = ""  # the version the path names ("" or the resource's own: stored form)
 
     @property
     def kind(self) -> str:
         return self.resource.kind
+
+    @property
+    def api_version(self) -> str:
+        """The apiVersion of the objects this request reads and writes."""
+        return self.resource.api_version_of(self.version or self.resource.version)
 
 
 def group_version(parts: list[str]) -> tuple[str, str, list[str]] | None:
@@ -56,7 +62,7 @@ ABSENT = {("coordination.k8s.io", "v1", "leases")}
 
 def _find(registry: Registry, group: str, version: str, plural: str) -> ResourceType:
     for rt in registry:
-        if rt.group == group and rt.version == version and rt.plural == plural:
+        if rt.group == group and version in rt.versions and rt.plural == plural:
             return rt
     raise NoRoute()
 
@@ -94,4 +100,4 @@ def parse(path: str, registry: Registry = REGISTRY) -> Target | None:
         raise NoRoute()
     if name == "":
         raise NoRoute()
-    return Target(rt, namespace, name, sub, tail)
+    return Target(rt, namespace, name, sub, tail, version)
