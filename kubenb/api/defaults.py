@@ -192,6 +192,7 @@ _DEFAULTERS: dict[str, Callable[[Obj], None]] = {
     "CronJob": default_cronjob,
     "HorizontalPodAutoscaler": defaults_autoscaling.default_hpa,
     "PodDisruptionBudget": defaults_autoscaling.default_pdb,
+    "Lease": defaults_autoscaling.default_lease,
 }
 
 

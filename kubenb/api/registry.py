@@ -100,6 +100,7 @@ RESOURCES: tuple[ResourceType, ...] = (
     _rt("batch", "Job", "jobs", categories=("all",), subresources=("status",), has_status=True),
     _rt("policy", "PodDisruptionBudget", "poddisruptionbudgets", short_names=("pdb",),
         subresources=("status",), has_status=True),
+    _rt("coordination.k8s.io", "Lease", "leases"),  # after policy, as the apiserver lists groups
 )
 
 

@@ -154,7 +154,7 @@ def test_api_resources_sorted_by_group_then_name(kube: Any) -> None:
     groups = [kube.client.registry.lookup(n).group for n in rows]
     assert groups == sorted(groups)
     assert rows[:2] == ["configmaps", "endpoints"]
-    assert rows[-2:] == ["jobs", "poddisruptionbudgets"]
+    assert rows[-3:] == ["jobs", "leases", "poddisruptionbudgets"]
 
 
 APPS = ("controllerrevisions.apps\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\n"

@@ -112,7 +112,7 @@ def test_legacy_discovery(served: Served) -> None:
     assert served.request("GET", "/api").json()["versions"] == ["v1"]
     groups = served.request("GET", "/apis").json()["groups"]
     assert [g["name"] for g in groups] == ["apps", "autoscaling", "batch", "policy",
-                                           "discovery.k8s.io"]
+                                           "coordination.k8s.io", "discovery.k8s.io"]
     v1 = served.request("GET", "/api/v1").json()
     names = {r["name"]: r for r in v1["resources"]}
     assert names["pods"]["singularName"] == "pod" and names["nodes"]["namespaced"] is False
@@ -128,8 +128,8 @@ def test_metrics_group_appears_with_the_addon(served: Served) -> None:
     served.cluster.metrics_enabled = True
     try:
         groups = [g["name"] for g in served.request("GET", "/apis").json()["groups"]]
-        assert groups == ["apps", "autoscaling", "batch", "policy", "discovery.k8s.io",
-                          "metrics.k8s.io"]
+        assert groups == ["apps", "autoscaling", "batch", "policy", "coordination.k8s.io",
+                          "discovery.k8s.io", "metrics.k8s.io"]
         nodes = served.request("GET", "/apis/metrics.k8s.io/v1beta1/nodes").json()
         assert nodes["kind"] == "NodeMetricsList" and len(nodes["items"]) == 2
     finally:
@@ -353,10 +353,3 @@ def test_endpointslices_mirror_the_endpoints(served: Served) -> None:
     missing = served.request("GET", "/apis/discovery.k8s.io/v1/namespaces/default/"
                              "endpointslices/nope")
     assert missing.status == 404
-
-
-def test_absent_kinds_answer_not_found_in_the_apiservers_words(served: Served) -> None:
-    r = served.request("GET", "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/"
-                       "minikube")
-    assert r.status == 404
-    assert r.json()["message"] == 'leases.coordination.k8s.io "minikube" not found'

@@ -495,8 +495,9 @@ SCHEMAS.update({
 # ---- kinds documented in their own modules ------------------------------------------------
 from kubenb.cli.kubectl.explain_autoscaling import SCHEMAS as _AUTOSCALING  # noqa: E402
 from kubenb.cli.kubectl.explain_batch import SCHEMAS as _BATCH  # noqa: E402
+from kubenb.cli.kubectl.explain_coordination import SCHEMAS as _COORDINATION  # noqa: E402
 from kubenb.cli.kubectl.explain_daemons import SCHEMAS as _DAEMONS  # noqa: E402
 from kubenb.cli.kubectl.explain_stateful import SCHEMAS as _STATEFUL  # noqa: E402
 
-for _more in (_AUTOSCALING, _BATCH, _DAEMONS, _STATEFUL):
+for _more in (_AUTOSCALING, _BATCH, _COORDINATION, _DAEMONS, _STATEFUL):
     SCHEMAS.update(_more)

@@ -2,7 +2,7 @@
 `Field`s (type, description, enum, required), with the constructors and the fields every
 top-level kind shares (apiVersion, kind, metadata) and the standard condition. The per-group
 documentation modules (explain_docs, explain_batch, explain_daemons, explain_stateful,
-explain_autoscaling) are written in it.
+explain_autoscaling, explain_coordination) are written in it.
 """
 
 from __future__ import annotations
