@@ -13,6 +13,8 @@ kubenb/api/defaults.py's per-kind table.
 
 from __future__ import annotations
 
+import re
+
 from kubenb.api.objects import Obj
 from kubenb.clock import parse_time, rfc3339_micro
 
@@ -72,13 +74,16 @@ def default_pdb(pdb: Obj) -> None:
         status.setdefault(key, 0)
 
 
+_MICRO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
+
+
 def default_lease(lease: Obj) -> None:
     spec = lease.get("spec")
     if not isinstance(spec, dict):
         return
     for key in ("acquireTime", "renewTime"):
         value = spec.get(key)
-        if isinstance(value, str) and value:
+        if isinstance(value, str) and value and not _MICRO_TIME.fullmatch(value):
             try:
                 spec[key] = rfc3339_micro(parse_time(value))
             except ValueError:

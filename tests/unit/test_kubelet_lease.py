@@ -64,3 +64,13 @@ def test_a_lease_changed_by_someone_else_is_taken_back(store: Store, clock: Virt
     store.delete("Lease", "kube-node-lease", "n1")
     nl.renew()  # gone: created again
     assert lease(store)["spec"]["holderIdentity"] == "n1"
+
+
+def test_lease_times_are_stored_as_utc_micro_times(store: Store) -> None:
+    created = store.create({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+                            "metadata": {"name": "elect", "namespace": "default"},
+                            "spec": {"holderIdentity": "a",
+                                     "acquireTime": "2025-01-06T12:00:00.5+02:00",
+                                     "renewTime": "2025-01-06T10:00:01.000000Z"}})
+    assert created["spec"]["acquireTime"] == "2025-01-06T10:00:00.500000Z"
+    assert created["spec"]["renewTime"] == "2025-01-06T10:00:01.000000Z"
