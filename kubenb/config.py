@@ -32,6 +32,7 @@ class Timings:
     container_create: float = 0.05
     container_start: float = 0.1
     node_status_update: float = 2.0  # kubelet heartbeat (10 s)
+    node_lease_renew: float = 2.0  # kubelet renews its node Lease (10 s: a quarter of 40 s)
     node_monitor_period: float = 1.0  # node lifecycle controller check (5 s)
     node_monitor_grace: float = 8.0  # heartbeat age that makes a node NotReady/Unknown (40 s)
     toleration_seconds: int = 10  # default not-ready/unreachable toleration (300 s)
@@ -54,6 +55,7 @@ class Timings:
         return cls(
             image_pull=2.0,
             node_status_update=10.0,
+            node_lease_renew=10.0,
             node_monitor_period=5.0,
             node_monitor_grace=40.0,
             toleration_seconds=300,

@@ -198,6 +198,7 @@ _DEFAULTERS: dict[str, Callable[[Obj], None]] = {
     "PodDisruptionBudget": defaults_autoscaling.default_pdb,
     "RoleBinding": default_binding,
     "ClusterRoleBinding": default_binding,
+    "Lease": defaults_autoscaling.default_lease,
 }
 
 

@@ -24,11 +24,22 @@ class ResourceType:
     subresources: tuple[str, ...] = ()
     verbs: tuple[str, ...] = _VERBS
     has_status: bool = False  # status is a subresource: main updates ignore it
+    # versions served besides `version` (the storage and preferred one), converted by
+    # kubenb.api.conversion; discovery lists them after `version`
+    other_versions: tuple[str, ...] = ()
     meta: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def api_version(self) -> str:
         return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        """Every served version, the preferred (stored) one first."""
+        return (self.version, *self.other_versions)
+
+    def api_version_of(self, version: str) -> str:
+        return f"{self.group}/{version}" if self.group else version
 
     @property
     def qualified(self) -> str:
@@ -98,7 +109,7 @@ RESOURCES: tuple[ResourceType, ...] = (
     _rt("authorization.k8s.io", "SubjectAccessReview", "subjectaccessreviews", False,
         verbs=("create",)),
     _rt("autoscaling", "HorizontalPodAutoscaler", "horizontalpodautoscalers", version="v2",
-        short_names=("hpa",), categories=("all",), subresources=("status",), has_status=True),
+        other_versions=("v1",), short_names=("hpa",), categories=("all",), subresources=("status",), has_status=True),
     _rt("certificates.k8s.io", "CertificateSigningRequest", "certificatesigningrequests", False,
         short_names=("csr",), subresources=("approval", "status"), has_status=True),
     _rt("batch", "CronJob", "cronjobs", short_names=("cj",), categories=("all",),
@@ -106,6 +117,7 @@ RESOURCES: tuple[ResourceType, ...] = (
     _rt("batch", "Job", "jobs", categories=("all",), subresources=("status",), has_status=True),
     _rt("policy", "PodDisruptionBudget", "poddisruptionbudgets", short_names=("pdb",),
         subresources=("status",), has_status=True),
+    _rt("coordination.k8s.io", "Lease", "leases"),  # after policy, as the apiserver lists groups
     _rt("rbac.authorization.k8s.io", "ClusterRoleBinding", "clusterrolebindings", False),
     _rt("rbac.authorization.k8s.io", "ClusterRole", "clusterroles", False),
     _rt("rbac.authorization.k8s.io", "RoleBinding", "rolebindings"),

@@ -34,6 +34,9 @@ Op = Literal["CREATE", "UPDATE"]
 Propagation = Literal["Background", "Foreground", "Orphan"]
 # Kinds whose metadata.generation follows spec changes.
 _UID_BEFORE_ADMISSION = {"Job"}
+# Kinds whose uids come from a generator of their own (when seeded): node Leases appear as
+# kubelets start, and must not shift the uids, ClusterIPs and NodePorts drawn after them.
+_OWN_UID_STREAM = {"Lease"}
 _GENERATION_KINDS = {"Deployment", "ReplicaSet", "Pod", "Job", "CronJob", "DaemonSet",
                      "ReplicationController", "StatefulSet", "HorizontalPodAutoscaler",
                      "PodDisruptionBudget"}
@@ -125,9 +128,10 @@ class Store:
             finally:
                 self.rng = shared
 
-    def _new_uid(self) -> str:
+    def _new_uid(self, kind: str = "") -> str:
         # str(uuid.UUID(int=bits, version=4)), without building the UUID object
-        n = (self.rng.getrandbits(128) & _UUID_CLEAR) | _UUID_V4
+        rng = self._name_rng(f"uid:{kind}") if kind in _OWN_UID_STREAM else self.rng
+        n = (rng.getrandbits(128) & _UUID_CLEAR) | _UUID_V4
         h = f"{n:032x}"
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
@@ -372,7 +376,7 @@ class Store:
                     hook.release(new)
                 raise AlreadyExists(rt.qualified, meta["name"])
             if rt.kind not in _UID_BEFORE_ADMISSION:
-                meta["uid"] = uid or self._new_uid()
+                meta["uid"] = uid or self._new_uid(rt.kind)
             meta["creationTimestamp"] = stamp(self.clock.now())
             if rt.kind in _GENERATION_KINDS:
                 meta["generation"] = 1

@@ -29,6 +29,7 @@ from kubenb.api.validation_apps import validate_deployment, validate_replicaset
 from kubenb.api.validation_autoscaling import validate_hpa, validate_pdb
 from kubenb.api.validation_batch import validate_cronjob, validate_job
 from kubenb.api.validation_config import validate_config_map, validate_secret
+from kubenb.api.validation_coordination import validate_lease
 from kubenb.api.validation_core import (
     validate_endpoints,
     validate_meta_only,
@@ -89,6 +90,7 @@ _VALIDATORS: dict[str, Validator] = {
     "ClusterRole": validate_cluster_role,
     "RoleBinding": validate_role_binding,
     "ClusterRoleBinding": validate_cluster_role_binding,
+    "Lease": validate_lease,
 }
 
 

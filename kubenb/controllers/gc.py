@@ -1,8 +1,10 @@
 """The garbage collector: cascading deletion through ownerReferences.
 
-Watches every kind (except Events). An object's own key is queued when it changes; when
-it is deleted its dependents are queued (store.dependents(uid)); when a dependent changes
-or goes, its owners are queued (they may be waiting for it). `reconcile(key)` then does
+Watches every kind (except Events). An object's own key is queued when it appears or its
+ownerReferences, finalizers or deletionTimestamp change (as upstream's graph builder, an
+update that leaves those alone — a heartbeat, a lease renewal — queues nothing); when it is
+deleted its dependents are queued (store.dependents(uid)); when a dependent changes so or
+goes, its owners are queued (they may be waiting for it). `reconcile(key)` then does
 one of three things, as kube-controller-manager's garbage collector does:
 
 - background: an object whose every owner is gone (no object of that kind, namespace and
@@ -26,6 +28,7 @@ from typing import Any
 from kubenb.api.errors import Conflict, NotFound
 from kubenb.api.objects import Key, WatchEvent, clone, key_of
 from kubenb.api.registry import UnknownResource
+from kubenb.config import Context
 from kubenb.controllers.base import Controller, Watch
 
 log = logging.getLogger("kubenb.controllers.gc")
@@ -37,15 +40,26 @@ ORPHAN = "orphan"
 class GarbageCollector(Controller):
     name = "garbage-collector-controller"
 
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self._seen: dict[str, tuple[Any, ...]] = {}  # uid -> what the collector looks at
+
     def watches(self) -> list[Watch]:
         return [Watch(rt.kind, self._keys) for rt in self.store.registry if rt.kind != "Event"]
 
     def _keys(self, event: WatchEvent) -> list[Hashable]:
         obj = event["object"]
+        meta = obj["metadata"]
         keys: list[Hashable] = []
         if event["type"] == "DELETED":
-            keys += [key_of(d) for d in self.store.dependents(obj["metadata"]["uid"])]
+            self._seen.pop(meta.get("uid", ""), None)
+            keys += [key_of(d) for d in self.store.dependents(meta["uid"])]
         else:
+            seen = (clone(meta.get("ownerReferences")), clone(meta.get("finalizers")),
+                    meta.get("deletionTimestamp"))
+            if event["type"] == "MODIFIED" and self._seen.get(meta.get("uid", "")) == seen:
+                return []
+            self._seen[meta.get("uid", "")] = seen
             keys.append(key_of(obj))
         keys += self._owner_keys(obj)
         return keys

@@ -5,8 +5,10 @@ Watches Nodes (own key); every node is looked at again each `timings.node_monito
 
 - a node seen for the first time gets the event `RegisteredNode` (and a deleted one
   `RemovingNode`), component node-controller;
-- if the Ready condition's lastHeartbeatTime is older than `timings.node_monitor_grace`
-  (the kubelet stopped posting status), Ready, MemoryPressure, DiskPressure and
+- if neither the Ready condition's lastHeartbeatTime nor the renewTime of the node's Lease
+  in `kube-node-lease` (read, not watched, as upstream's lease lister) is within
+  `timings.node_monitor_grace` (the kubelet stopped posting status and renewing its
+  lease), Ready, MemoryPressure, DiskPressure and
   PIDPressure become Unknown with reason NodeStatusUnknown, "Kubelet stopped posting node
   status.";
 - when that turns a Ready node not ready, the node gets the event `NodeNotReady` ("Node
@@ -36,6 +38,7 @@ from kubenb.controllers.base import Controller, Watch, own_key
 
 log = logging.getLogger("kubenb.controllers.nodelifecycle")
 
+LEASE_NAMESPACE = "kube-node-lease"
 NOT_READY = "node.kubernetes.io/not-ready"
 UNREACHABLE = "node.kubernetes.io/unreachable"
 UNSCHEDULABLE = "node.kubernetes.io/unschedulable"
@@ -117,10 +120,20 @@ class NodeLifecycleController(Controller):
 
     # ---- health ------------------------------------------------------------------------
 
-    def _update_health(self, node: dict[str, Any], now: datetime) -> dict[str, Any]:
+    def _last_probe(self, node: dict[str, Any]) -> datetime | None:
+        """The later of the Ready heartbeat (else creation) and the Lease's renewTime."""
         ready = get_condition(node, "Ready")
         stamp = (ready or {}).get("lastHeartbeatTime") or node["metadata"].get("creationTimestamp")
-        if stamp and (now - parse_time(stamp)).total_seconds() <= self.ctx.timings.node_monitor_grace:
+        times = [parse_time(stamp)] if stamp else []
+        lease = self.store.try_get("Lease", LEASE_NAMESPACE, node["metadata"]["name"])
+        renewed = ((lease or {}).get("spec") or {}).get("renewTime")
+        if renewed:
+            times.append(parse_time(renewed))
+        return max(times) if times else None
+
+    def _update_health(self, node: dict[str, Any], now: datetime) -> dict[str, Any]:
+        probe = self._last_probe(node)
+        if probe and (now - probe).total_seconds() <= self.ctx.timings.node_monitor_grace:
             return node
         status = clone(node.get("status") or {})
         conditions: list[dict[str, Any]] = status.setdefault("conditions", [])

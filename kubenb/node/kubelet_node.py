@@ -8,7 +8,9 @@ and Ready True with the kubelet's reasons, InternalIP + Hostname, nodeInfo from 
 the images on the node. Events: `Starting kubelet.`, `Node <n> status is now: <Reason>` when
 a condition changes, NodeAllocatableEnforced, and Warning Rebooted after a restart.
 `beat()` moves every condition's lastHeartbeatTime (one status write), on a timer of
-`ctx.timings.node_status_update` — the node lifecycle controller watches those times.
+`ctx.timings.node_status_update`; the node's Lease (kubelet_lease.py) is created at
+registration and renewed on its own timer while heartbeats run — the node lifecycle
+controller watches both.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from kubenb.api.errors import ApiError, Conflict, NotFound
 from kubenb.api.objects import clone
 from kubenb.api.quantity import to_bytes
 from kubenb.config import Context, NodeShape
+from kubenb.node.kubelet_lease import NodeLease
 from kubenb.node.runtime.base import Runtime
 
 log = logging.getLogger("kubenb.node")
@@ -59,6 +62,7 @@ class NodeAgent:
         self.recorder = ctx.recorder("kubelet", host=name)
         self._timer: asyncio.TimerHandle | None = None
         self._beating = False
+        self.lease = NodeLease(ctx, name)
 
     @property
     def ref(self) -> dict[str, Any]:
@@ -162,6 +166,7 @@ class NodeAgent:
         previous_boot = ((node.get("status") or {}).get("nodeInfo") or {}).get("bootID")
         status, events = await self.status(node.get("status") or {})
         self._write_status(status)
+        self.lease.renew()
         for ev in events:
             self.event("Normal", ev, f"Node {self.name} status is now: {ev}")
         self.event("Normal", "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods")
@@ -181,9 +186,11 @@ class NodeAgent:
     def start_heartbeat(self) -> None:
         self._beating = True
         self._schedule()
+        self.lease.start()
 
     def stop_heartbeat(self) -> None:
         self._beating = False
+        self.lease.stop()
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -195,6 +202,8 @@ class NodeAgent:
     def _fire(self) -> None:
         self._timer = None
         if self._beating:
+            if self.lease.shares_heartbeat:
+                self.lease.renew()
             task = self.ctx.clock.loop.create_task(self.beat(), name=f"heartbeat:{self.name}")
             task.add_done_callback(lambda _t: self._schedule())
 

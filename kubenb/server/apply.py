@@ -18,16 +18,17 @@ from kubenb.api.patch import apply_patch
 from kubenb.api.registry import ResourceType
 
 
-def server_side_apply(live: dict[str, Any], applied: Any, rt: ResourceType) -> dict[str, Any]:
-    """`live` with the applied configuration merged in (a new object)."""
+def server_side_apply(live: dict[str, Any], applied: Any, rt: ResourceType,
+                      api_version: str | None = None) -> dict[str, Any]:
+    """`live` (in `api_version`, the path's) with the applied configuration merged in."""
     if not isinstance(applied, dict):
         raise BadRequest("error decoding YAML: the applied configuration is not an object")
     config = clone(applied)
-    if config.get("kind", rt.kind) != rt.kind or config.get("apiVersion",
-                                                             rt.api_version) != rt.api_version:
+    want = api_version or rt.api_version
+    if config.get("kind", rt.kind) != rt.kind or config.get("apiVersion", want) != want:
         raise BadRequest(f"the kind or apiVersion in the data ({config.get('apiVersion')}, "
                          f"{config.get('kind')}) does not match the expected "
-                         f"({rt.api_version}, {rt.kind})")
+                         f"({want}, {rt.kind})")
     config.pop("status", None)
     meta = config.get("metadata") or {}
     for key in ("uid", "creationTimestamp", "generation", "managedFields"):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kubenb.api import conversion
 from kubenb.api.errors import BadRequest, Conflict, FieldError, MethodNotAllowed, NotFound
 from kubenb.api.patch_common import json_kind
 from kubenb.server.fields import UnknownStatusError
@@ -142,7 +143,7 @@ def delete(h: ApiRequestHandler, t: Target) -> None:
     rt = t.resource
     code = 202 if not gone and opts.get("orphanDependents") is False else 200
     if not gone or (rt.group, rt.plural) in RETURNS_DELETED_OBJECT:
-        h.send_json(obj, code)
+        h.send_json(conversion.to_version(obj, t.api_version), code)
         return
     details: dict[str, Any] = {"name": obj["metadata"]["name"]}
     if rt.group:
@@ -165,6 +166,6 @@ def delete_collection(h: ApiRequestHandler, t: Target) -> None:
             _delete_one(h, t, obj["metadata"]["name"], opts)
         except NotFound:
             continue
-    rt = t.resource
-    h.send_json({"kind": f"{rt.kind}List", "apiVersion": rt.api_version,
-                 "metadata": {"resourceVersion": str(rv)}, "items": items})
+    h.send_json({"kind": f"{t.kind}List", "apiVersion": t.api_version,
+                 "metadata": {"resourceVersion": str(rv)},
+                 "items": [conversion.to_version(o, t.api_version) for o in items]})

@@ -34,13 +34,15 @@ _SUB = {  # subresource -> (group, version, kind or None for the parent's, verbs
 }
 
 
-def _subs(rt: ResourceType) -> list[tuple[str, str, str, str, tuple[str, ...]]]:
+def _subs(rt: ResourceType, served: str | None = None
+          ) -> list[tuple[str, str, str, str, tuple[str, ...]]]:
+    """(subresource, group, version, kind, verbs) of `rt` served in version `served`."""
     out = []
     for sub in sorted({*rt.subresources, *EXTRA_SUBRESOURCES.get(rt.kind, ())}):
         group, version, kind, verbs = _SUB.get(sub, (None, None, None, ("get",)))
         kind = (kind or rt.kind).replace("{kind}", rt.kind)
         out.append((sub, rt.group if group is None else group,
-                    rt.version if version is None else version, kind, verbs))
+                    (served or rt.version) if version is None else version, kind, verbs))
     return out
 
 
@@ -65,20 +67,27 @@ class Discovery:
         self.registry = registry
         self.address = address
 
-    def groups(self, metrics: bool) -> list[tuple[str, str]]:
-        """(group, version) of every named group, in discovery order."""
-        seen: list[tuple[str, str]] = []
+    def grouped(self, metrics: bool) -> list[tuple[str, list[str]]]:
+        """(group, served versions, preferred first) of every named group, in discovery
+        order."""
+        seen: dict[str, list[str]] = {}
         for rt in self.registry:
-            if rt.group and (rt.group, rt.version) not in seen:
-                seen.append((rt.group, rt.version))
-        seen.append((SLICES_GROUP, "v1"))
+            if rt.group:
+                versions = seen.setdefault(rt.group, [])
+                versions += [v for v in rt.versions if v not in versions]
+        seen[SLICES_GROUP] = ["v1"]
         if metrics:
-            seen.append((METRICS_GROUP, METRICS_VERSION))
-        # as kube-apiserver: by the group's APIService priority, highest first, then by name
-        return sorted(seen, key=lambda gv: (-group_priority(*gv), gv[0]))
+            seen[METRICS_GROUP] = [METRICS_VERSION]
+        # as kube-apiserver: by the group's APIService priority (of its preferred version),
+        # highest first, then by name
+        return sorted(seen.items(), key=lambda gv: (-group_priority(gv[0], gv[1][0]), gv[0]))
+
+    def groups(self, metrics: bool) -> list[tuple[str, str]]:
+        """(group, version) of every served group-version, in discovery order."""
+        return [(g, v) for g, versions in self.grouped(metrics) for v in versions]
 
     def of(self, group: str, version: str) -> list[ResourceType]:
-        return [r for r in self.registry if r.group == group and r.version == version]
+        return [r for r in self.registry if r.group == group and version in r.versions]
 
     # ---- legacy -------------------------------------------------------------------------
 
@@ -87,19 +96,19 @@ class Discovery:
                 "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0",
                                                 "serverAddress": self.address}]}
 
+    @staticmethod
+    def _group(g: str, versions: list[str]) -> dict[str, Any]:
+        gvs = [{"groupVersion": f"{g}/{v}", "version": v} for v in versions]
+        return {"name": g, "versions": gvs, "preferredVersion": gvs[0]}
+
     def api_group_list(self, metrics: bool) -> dict[str, Any]:
-        groups = []
-        for g, v in self.groups(metrics):
-            gv = {"groupVersion": f"{g}/{v}", "version": v}
-            groups.append({"name": g, "versions": [gv], "preferredVersion": gv})
-        return {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
+        return {"kind": "APIGroupList", "apiVersion": "v1",
+                "groups": [self._group(g, vs) for g, vs in self.grouped(metrics)]}
 
     def api_group(self, group: str, metrics: bool) -> dict[str, Any] | None:
-        for g, v in self.groups(metrics):
+        for g, versions in self.grouped(metrics):
             if g == group:
-                gv = {"groupVersion": f"{g}/{v}", "version": v}
-                return {"kind": "APIGroup", "apiVersion": "v1", "name": g, "versions": [gv],
-                        "preferredVersion": gv}
+                return {"kind": "APIGroup", "apiVersion": "v1", **self._group(g, versions)}
         return None
 
     def resource_list(self, group: str, version: str, metrics: bool) -> dict[str, Any] | None:
@@ -122,11 +131,11 @@ class Discovery:
                 if rt.categories:
                     entry["categories"] = list(rt.categories)
                 resources.append(entry)
-                for sub, sg, sv, kind, verbs in _subs(rt):
+                for sub, sg, sv, kind, verbs in _subs(rt, version):
                     s: dict[str, Any] = {"name": f"{rt.plural}/{sub}", "singularName": "",
                                          "namespaced": rt.namespaced, "kind": kind,
                                          "verbs": list(verbs)}
-                    if (sg, sv) != (rt.group, rt.version):
+                    if (sg, sv) != (rt.group, version):
                         s["group"], s["version"] = sg, sv
                     resources.append(s)
         return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv,
@@ -134,20 +143,20 @@ class Discovery:
 
     # ---- aggregated (apidiscovery.k8s.io/v2) ----------------------------------------------
 
-    def _agg_resources(self, rts: Iterable[ResourceType]) -> list[dict[str, Any]]:
+    def _agg_resources(self, rts: Iterable[ResourceType], version: str) -> list[dict[str, Any]]:
         out = []
         for rt in sorted(rts, key=lambda r: r.plural):
             entry: dict[str, Any] = {
                 "resource": rt.plural, "singularResource": rt.singular,
                 "scope": "Namespaced" if rt.namespaced else "Cluster",
-                "responseKind": {"group": rt.group, "version": rt.version, "kind": rt.kind},
+                "responseKind": {"group": rt.group, "version": version, "kind": rt.kind},
                 "verbs": list(rt.verbs)}
             if rt.short_names:
                 entry["shortNames"] = list(rt.short_names)
             if rt.categories:
                 entry["categories"] = list(rt.categories)
             subs = [{"subresource": sub, "responseKind": {"group": g, "version": v, "kind": k},
-                     "verbs": list(verbs)} for sub, g, v, k, verbs in _subs(rt)]
+                     "verbs": list(verbs)} for sub, g, v, k, verbs in _subs(rt, version)]
             if subs:
                 entry["subresources"] = subs
             out.append(entry)
@@ -166,23 +175,27 @@ class Discovery:
     def aggregated(self, core: bool, metrics: bool) -> dict[str, Any]:
         if core:
             items = [{"metadata": {}, "versions": [{
-                "version": "v1", "resources": self._agg_resources(self.of("", "v1")),
+                "version": "v1", "resources": self._agg_resources(self.of("", "v1"), "v1"),
                 "freshness": "Current"}]}]
         else:
             items = []
-            for g, v in self.groups(metrics):
-                if g == METRICS_GROUP:
-                    resources = self._metrics_agg()
-                elif g == SLICES_GROUP:
-                    resources = [{"resource": "endpointslices",
-                                  "singularResource": "endpointslice", "scope": "Namespaced",
-                                  "responseKind": {"group": SLICES_GROUP, "version": "v1",
-                                                   "kind": "EndpointSlice"},
-                                  "verbs": ["get", "list"]}]
-                else:
-                    resources = self._agg_resources(self.of(g, v))
-                items.append({"metadata": {"name": g}, "versions": [
-                    {"version": v, "resources": resources, "freshness": "Current"}]})
+            for g, versions in self.grouped(metrics):
+                entries = []
+                for v in versions:
+                    if g == METRICS_GROUP:
+                        resources = self._metrics_agg()
+                    elif g == SLICES_GROUP:
+                        resources = [{"resource": "endpointslices",
+                                      "singularResource": "endpointslice",
+                                      "scope": "Namespaced",
+                                      "responseKind": {"group": SLICES_GROUP, "version": "v1",
+                                                       "kind": "EndpointSlice"},
+                                      "verbs": ["get", "list"]}]
+                    else:
+                        resources = self._agg_resources(self.of(g, v), v)
+                    entries.append({"version": v, "resources": resources,
+                                    "freshness": "Current"})
+                items.append({"metadata": {"name": g}, "versions": entries})
         return {"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2",
                 "metadata": {}, "items": items}
 
@@ -205,7 +218,7 @@ class Discovery:
                   "description": "Ignore, Warn or Strict"}]
         schemas: dict[str, Any] = {}
         for rt in rts:
-            gvk = {"group": rt.group, "version": rt.version, "kind": rt.kind}
+            gvk = {"group": rt.group, "version": version, "kind": rt.kind}
             prefix = f"/{gv_path.strip('/')}"
             item = (f"{prefix}/namespaces/{{namespace}}/{rt.plural}/{{name}}" if rt.namespaced
                     else f"{prefix}/{rt.plural}/{{name}}")
@@ -214,7 +227,7 @@ class Discovery:
             paths[item] = {"get": {"x-kubernetes-group-version-kind": gvk,
                                    "responses": {"200": {"description": "OK"}}},
                            "put": op, "patch": op, "delete": op}
-            for sub, *_rest in _subs(rt):
+            for sub, *_rest in _subs(rt, version):
                 if sub in ("status", "scale"):
                     paths[f"{item}/{sub}"] = {"patch": {**op, "x-kubernetes-group-version-kind":
                                                         gvk if sub == "status" else

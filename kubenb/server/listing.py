@@ -23,6 +23,7 @@ import json
 import posixpath
 from typing import TYPE_CHECKING, Any
 
+from kubenb.api import conversion
 from kubenb.api.errors import ApiError, BadRequest, Expired, FieldError, Invalid
 from kubenb.server import negotiate
 from kubenb.server.paths import Target
@@ -203,10 +204,10 @@ def list_items(h: ApiRequestHandler, t: Target) -> None:
         items = items[:limit]
     if negotiate.wants_table(h.request.headers.get("Accept")):
         include = negotiate.include_object(h.query("includeObject"))
-        body = negotiate.table_body(t.kind, items, store.clock.now(), include)
+        body = negotiate.table_body(t.kind, items, store.clock.now(), include,
+                                    convert=lambda o: conversion.to_version(o, t.api_version))
         body["metadata"] = meta
         h.send_json(body, 200, negotiate.TABLE_TYPE)
         return
-    rt = t.resource
-    h.send_json({"kind": f"{rt.kind}List", "apiVersion": rt.api_version, "metadata": meta,
-                 "items": items})
+    h.send_json({"kind": f"{t.kind}List", "apiVersion": t.api_version, "metadata": meta,
+                 "items": [conversion.to_version(o, t.api_version) for o in items]})

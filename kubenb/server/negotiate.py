@@ -9,6 +9,7 @@ it prints `get` output, and for aggregated discovery
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -61,14 +62,18 @@ def include_object(value: str | None) -> str:
 
 
 def table_body(kind: str, objects: list[dict[str, Any]], now: datetime, include: str,
-               resource_version: str | None = None, columns: bool = True) -> dict[str, Any]:
-    """The meta.k8s.io/v1 Table of `objects`; rows carry objects with kind and apiVersion."""
+               resource_version: str | None = None, columns: bool = True,
+               convert: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+               ) -> dict[str, Any]:
+    """The meta.k8s.io/v1 Table of `objects` (as stored); rows carry objects with kind and
+    apiVersion, passed through `convert` (the requested version) when included whole."""
     body = table(kind, objects, now).to_json(include)
     if include == "Object":
         for row in body["rows"]:
             obj = row["object"]
             if "kind" not in obj:
-                row["object"] = {"kind": kind, **obj}
+                obj = {"kind": kind, **obj}
+            row["object"] = convert(obj) if convert is not None else obj
     if resource_version is not None:
         body["metadata"] = {"resourceVersion": resource_version}
     if not columns:

@@ -34,10 +34,16 @@ class Target:
     name: str | None  # None: the collection
     subresource: str | None = None
     rest: str = ""  # what follows `proxy/`
+    version: str = ""  # the version the path names ("" or the resource's own: stored form)
 
     @property
     def kind(self) -> str:
         return self.resource.kind
+
+    @property
+    def api_version(self) -> str:
+        """The apiVersion of the objects this request reads and writes."""
+        return self.resource.api_version_of(self.version or self.resource.version)
 
 
 def group_version(parts: list[str]) -> tuple[str, str, list[str]] | None:
@@ -49,21 +55,11 @@ def group_version(parts: list[str]) -> tuple[str, str, list[str]] | None:
     return None
 
 
-# Kinds a cluster has that kubenb does not keep: reading one answers NotFound in the
-# apiserver's words (`kubectl describe node` asks for the node's Lease).
-ABSENT = {("coordination.k8s.io", "v1", "leases")}
-
-
 def _find(registry: Registry, group: str, version: str, plural: str) -> ResourceType:
     for rt in registry:
-        if rt.group == group and rt.version == version and rt.plural == plural:
+        if rt.group == group and version in rt.versions and rt.plural == plural:
             return rt
     raise NoRoute()
-
-
-def _absent(group: str, rest: list[str]) -> None:
-    if len(rest) == 2:
-        raise NotFound(f"{rest[0]}.{group}", rest[1])
 
 
 def parse(path: str, registry: Registry = REGISTRY) -> Target | None:
@@ -80,8 +76,6 @@ def parse(path: str, registry: Registry = REGISTRY) -> Target | None:
     namespace: str | None = None
     if rest[0] == "namespaces" and len(rest) >= 3 and rest[2] not in ("status", "finalize"):
         namespace, rest = rest[1], rest[2:]
-    if (group, version, rest[0]) in ABSENT:
-        _absent(group, rest)
     rt = _find(registry, group, version, rest[0])
     if namespace is not None and not rt.namespaced:
         raise NoRoute()
@@ -94,4 +88,4 @@ def parse(path: str, registry: Registry = REGISTRY) -> Target | None:
         raise NoRoute()
     if name == "":
         raise NoRoute()
-    return Target(rt, namespace, name, sub, tail)
+    return Target(rt, namespace, name, sub, tail, version)

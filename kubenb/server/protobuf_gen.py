@@ -3,11 +3,11 @@
     python -m kubenb.server.protobuf_gen DIR > kubenb/server/protobuf_schema.py
 
 DIR holds `<name>.proto` (k8s.io/api and k8s.io/apimachinery `generated.proto`) and
-`<name>.types.go` files side by side (core_v1, apps_v1, batch_v1, autoscaling_v2, policy_v1,
-rbac_v1, authentication_v1, authorization_v1, certificates_v1, meta_v1, intstr, resource). The
-.proto gives each message's field numbers and wire types; types.go gives
-what JSON does with a zero value (a pointer or a field without `omitempty` keeps it) and
-which fields are inlined. Only messages reachable from `ROOTS` are written. Nothing reads
+`<name>.types.go` files side by side (core_v1, apps_v1, batch_v1, autoscaling_v1,
+autoscaling_v2, coordination_v1, policy_v1, rbac_v1, authentication_v1, authorization_v1,
+certificates_v1, meta_v1, intstr, resource). The .proto gives each message's field numbers and
+wire types; types.go gives what JSON does with a zero value (a pointer or a field without
+`omitempty` keeps it) and which fields are inlined. Only messages reachable from `ROOTS` are written. Nothing reads
 .proto files at run time.
 """
 
@@ -25,7 +25,9 @@ ROOTS = [
 ] + ["k8s.io.api.apps.v1." + k for k in (
         "ControllerRevision", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet")
 ] + ["k8s.io.api.batch.v1.CronJob", "k8s.io.api.batch.v1.Job",
+     "k8s.io.api.autoscaling.v1.HorizontalPodAutoscaler",
      "k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler",
+     "k8s.io.api.coordination.v1.Lease",
      "k8s.io.api.policy.v1.Eviction", "k8s.io.api.policy.v1.PodDisruptionBudget",
      "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions"
 ] + ["k8s.io.api.rbac.v1." + k for k in ("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding")

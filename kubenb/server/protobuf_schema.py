@@ -312,6 +312,29 @@ MESSAGES: dict[str, dict[int, tuple[str, str, int]]] = {
         3: ('incomplete', 'bool', 2),
         4: ('evaluationError', 'string', 0),
     },
+    'k8s.io.api.autoscaling.v1.CrossVersionObjectReference': {
+        1: ('kind', 'string', 2),
+        2: ('name', 'string', 2),
+        3: ('apiVersion', 'string', 0),
+    },
+    'k8s.io.api.autoscaling.v1.HorizontalPodAutoscaler': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerSpec', 0),
+        3: ('status', 'k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerStatus', 0),
+    },
+    'k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerSpec': {
+        1: ('scaleTargetRef', 'k8s.io.api.autoscaling.v1.CrossVersionObjectReference', 2),
+        2: ('minReplicas', 'int32', 2),
+        3: ('maxReplicas', 'int32', 2),
+        4: ('targetCPUUtilizationPercentage', 'int32', 2),
+    },
+    'k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerStatus': {
+        1: ('observedGeneration', 'int64', 2),
+        2: ('lastScaleTime', 'k8s.io.apimachinery.pkg.apis.meta.v1.Time', 2),
+        3: ('currentReplicas', 'int32', 2),
+        4: ('desiredReplicas', 'int32', 2),
+        5: ('currentCPUUtilizationPercentage', 'int32', 2),
+    },
     'k8s.io.api.autoscaling.v2.ContainerResourceMetricSource': {
         1: ('name', 'string', 2),
         2: ('target', 'k8s.io.api.autoscaling.v2.MetricTarget', 2),
@@ -567,6 +590,19 @@ MESSAGES: dict[str, dict[int, tuple[str, str, int]]] = {
     },
     'k8s.io.api.certificates.v1.ExtraValue': {
         1: ('items', 'string', 1),
+    },
+    'k8s.io.api.coordination.v1.Lease': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.coordination.v1.LeaseSpec', 0),
+    },
+    'k8s.io.api.coordination.v1.LeaseSpec': {
+        1: ('holderIdentity', 'string', 2),
+        2: ('leaseDurationSeconds', 'int32', 2),
+        3: ('acquireTime', 'k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime', 2),
+        4: ('renewTime', 'k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime', 2),
+        5: ('leaseTransitions', 'int32', 2),
+        6: ('strategy', 'string', 2),
+        7: ('preferredHolder', 'string', 2),
     },
     'k8s.io.api.core.v1.AWSElasticBlockStoreVolumeSource': {
         1: ('volumeID', 'string', 2),

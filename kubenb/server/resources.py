@@ -6,13 +6,17 @@ a List (with `limit`/`continue` paging), a Table when asked, 201 on create (DELE
 `deletion`). `dryRun=All` reaches every write as `dry_run=True`
 (nothing stored; the answer is what would have been). PATCH maps the Content-Type onto
 `kubenb.api.patch` and retries on write races as the apiserver does; `apply-patch+yaml`
-(server-side apply) goes to `apply.server_side_apply`.
+(server-side apply) goes to `apply.server_side_apply`. A path naming another served
+version of a kind (autoscaling/v1 HPAs) reads and writes that version: objects are converted
+by `kubenb.api.conversion` on the way out (`served`) and in (`_object_body`), and patches
+apply to the served view of the live object.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kubenb.api import conversion
 from kubenb.api.errors import BadRequest, Conflict, NotFound
 from kubenb.api.objects import clone
 from kubenb.api.patch import CONTENT_TYPES, UnsupportedMediaType, apply_patch
@@ -28,15 +32,21 @@ if TYPE_CHECKING:
 APPLY_PATCH = "application/apply-patch+yaml"
 
 
+def served(t: Target, obj: dict[str, Any]) -> dict[str, Any]:
+    """A stored object in the version the request's path names."""
+    return conversion.to_version(obj, t.api_version)
+
+
 def respond_object(h: ApiRequestHandler, t: Target, obj: dict[str, Any], code: int = 200) -> None:
-    """An object, or its one-row Table when the client asked for one."""
+    """An object (as stored), or its one-row Table when the client asked for one."""
     if negotiate.wants_table(h.request.headers.get("Accept")):
         include = negotiate.include_object(h.query("includeObject"))
         body = negotiate.table_body(t.kind, [obj], h.api.store.clock.now(), include,
-                                    obj["metadata"].get("resourceVersion"))
+                                    obj["metadata"].get("resourceVersion"),
+                                    convert=lambda o: served(t, o))
         h.send_json(body, code, negotiate.TABLE_TYPE)
         return
-    h.send_json(obj, code)
+    h.send_json(served(t, obj), code)
 
 
 def get_item(h: ApiRequestHandler, t: Target) -> None:
@@ -45,17 +55,18 @@ def get_item(h: ApiRequestHandler, t: Target) -> None:
 
 
 def _object_body(h: ApiRequestHandler, t: Target, obj: Any = None) -> dict[str, Any]:
-    """The request's object (or `obj`, already decoded), checked against the URL."""
+    """The request's object (or `obj`, already decoded), checked against the URL, in the
+    form the store keeps."""
     if obj is None:
         obj = h.body_object()
     if not isinstance(obj, dict):
         raise BadRequest("the body of the request was not a JSON object")
     rt = t.resource
     kind = obj.setdefault("kind", rt.kind)
-    api_version = obj.setdefault("apiVersion", rt.api_version)
-    if api_version != rt.api_version:
+    api_version = obj.setdefault("apiVersion", t.api_version)
+    if api_version != t.api_version:
         raise BadRequest(f"the API version in the data ({api_version}) does not match the "
-                         f"expected API version ({rt.api_version})")
+                         f"expected API version ({t.api_version})")
     if kind != rt.kind:
         raise BadRequest(f"the kind in the data ({kind}) does not match the expected kind "
                          f"({rt.kind})")
@@ -63,14 +74,14 @@ def _object_body(h: ApiRequestHandler, t: Target, obj: Any = None) -> dict[str, 
     if meta is None:
         meta = obj["metadata"] = {}
     if not isinstance(meta, dict):
-        raise BadRequest(f'{rt.kind} in version "{rt.version}" cannot be handled as a '
-                         f"{rt.kind}: metadata must be an object")
+        raise BadRequest(f'{rt.kind} in version "{t.version or rt.version}" cannot be '
+                         f"handled as a {rt.kind}: metadata must be an object")
     if rt.namespaced and t.namespace is not None:
         if meta.get("namespace") and meta["namespace"] != t.namespace:
             raise BadRequest("the namespace of the provided object does not match the "
                              "namespace sent on the request")
         meta["namespace"] = t.namespace
-    return obj
+    return conversion.from_version(obj, t.api_version)
 
 
 def create(h: ApiRequestHandler, t: Target) -> None:
@@ -80,7 +91,7 @@ def create(h: ApiRequestHandler, t: Target) -> None:
     obj = _object_body(h, t)
     check_body(h, t.resource, obj)
     created = h.api.store.create(obj, dry_run=dry)
-    h.send_json(created, 201)
+    h.send_json(served(t, created), 201)
 
 
 def replace(h: ApiRequestHandler, t: Target) -> None:
@@ -93,7 +104,7 @@ def replace(h: ApiRequestHandler, t: Target) -> None:
                          f"URL ({t.name})")
     check_body(h, t.resource, obj)
     sub = t.subresource if t.subresource == "status" else None
-    h.send_json(h.api.store.update(obj, subresource=sub, dry_run=dry))
+    h.send_json(served(t, h.api.store.update(obj, subresource=sub, dry_run=dry)))
 
 
 def patch(h: ApiRequestHandler, t: Target) -> None:
@@ -121,14 +132,15 @@ def patch(h: ApiRequestHandler, t: Target) -> None:
                 if obj["metadata"].setdefault("name", t.name) != t.name:
                     raise BadRequest(f"the name of the object ({obj['metadata']['name']}) does "
                                      f"not match the name on the URL ({t.name})")
-                h.send_json(store.create(obj, dry_run=dry), 201)
+                h.send_json(served(t, store.create(obj, dry_run=dry)), 201)
                 return
-            patched = server_side_apply(current, body, t.resource)
+            patched = server_side_apply(served(t, current), body, t.resource, t.api_version)
         else:
             if current is None:
                 raise NotFound(t.resource.qualified, t.name)
-            patched = apply_patch(current, body, ctype)
+            patched = apply_patch(served(t, current), body, ctype)
             check_patched(h, t.resource, current, patched, body, CONTENT_TYPES[ctype])
+        patched = conversion.from_version(patched, t.api_version)
         meta = patched.setdefault("metadata", {})
         if meta.get("name") != t.name:
             raise BadRequest(f"the name of the object ({meta.get('name')}) does not match "
@@ -139,6 +151,6 @@ def patch(h: ApiRequestHandler, t: Target) -> None:
             if meta.get("resourceVersion") != current["metadata"]["resourceVersion"]:
                 raise
             continue
-        h.send_json(updated)
+        h.send_json(served(t, updated))
         return
     raise Conflict(t.resource.qualified, t.name)

@@ -12,8 +12,9 @@ lines on a chunked response and flushes them. A watch starts:
 
 `allowWatchBookmarks` adds a BOOKMARK every `bookmark_interval` seconds; `timeoutSeconds`
 ends the stream (default 30 minutes). A Table Accept header makes each event's object a
-one-row Table. The server's `stop()` ends every open stream (`open_stream`) and waits
-for its last chunk to be written.
+one-row Table; objects are served in the path's version (`kubenb.api.conversion`). The
+server's `stop()` ends every open stream (`open_stream`) and waits for its last chunk to be
+written.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from tornado.iostream import StreamClosedError
 
+from kubenb.api.conversion import to_version
 from kubenb.api.errors import BadRequest, Expired
 from kubenb.api.watch import to_loop
 from kubenb.server import negotiate
@@ -51,17 +53,20 @@ class _Stream:
             self.rv = rv
         if self.table and etype not in ("BOOKMARK", "ERROR"):
             obj = negotiate.table_body(self.t.kind, [obj], self.h.api.store.clock.now(),
-                                       self.include, rv, columns=self.first)
+                                       self.include, rv, columns=self.first,
+                                       convert=lambda o: to_version(o, self.t.api_version))
             self.first = False
+        elif etype != "ERROR":
+            obj = to_version(obj, self.t.api_version)
         return dumps({"type": etype, "object": obj}) + b"\n"
 
     def bookmark(self, initial_end: bool = False) -> bytes:
-        rt = self.t.resource
         meta: dict[str, Any] = {"resourceVersion": self.rv}
         if initial_end:
             meta["annotations"] = {INITIAL_EVENTS_END: "true"}
-        return dumps({"type": "BOOKMARK", "object": {"kind": rt.kind, "apiVersion":
-                                                     rt.api_version, "metadata": meta}}) + b"\n"
+        return dumps({"type": "BOOKMARK", "object": {"kind": self.t.kind, "apiVersion":
+                                                     self.t.api_version,
+                                                     "metadata": meta}}) + b"\n"
 
 
 async def serve_watch(h: ApiRequestHandler, t: Target) -> None:

@@ -152,3 +152,26 @@ def test_a_missing_field_fails_after_the_header(kube: Any, line: str, err: str) 
 
 def test_api_version_matching_the_resource_is_accepted(kube: Any) -> None:
     assert kube("explain deploy --api-version=apps/v1").rc == 0
+
+
+@pytest.mark.parametrize("schema, field, text", [
+    # Kubernetes 1.32's doc comments (k8s.io/api v0.32), as its OpenAPI carries them
+    ("RollingUpdateDaemonSet", "maxSurge", "Absolute number is calculated from percentage by "
+     "rounding up to a minimum of 1. Default value is 0. Example: when this is set to 30%"),
+    ("DaemonSetCondition", "type", "Type of DaemonSet condition."),
+    ("StatefulSetCondition", "type", "Type of statefulset condition."),
+    ("StatefulSetSpec", "template", 'For example, a pod in a StatefulSet named "web" with index '
+     'number "3" would be named "web-3".'),
+    ("JobSpec", "backoffLimitPerIndex", "This field is beta-level. It can be used when the "
+     "`JobBackoffLimitPerIndex` feature gate is enabled (enabled by default)."),
+    ("PodDisruptionBudgetSpec", "unhealthyPodEvictionPolicy",
+     "PDBUnhealthyPodEvictionPolicy is enabled (enabled by default)."),
+    ("HorizontalPodAutoscaler", "metadata", "metadata is the standard object metadata."),
+])
+def test_docs_are_kubernetes_132s(schema: str, field: str, text: str) -> None:
+    assert text in SCHEMAS[schema].fields[field].description
+
+
+def test_metric_type_has_no_feature_gate_note_in_132() -> None:
+    assert SCHEMAS["MetricSpec"].fields["type"].description.endswith(
+        'each mapping to a matching field in the object.')

@@ -164,7 +164,10 @@ def test_node_failure_evicts_and_reschedules(cluster: Cluster) -> None:
         return (get_condition(node, "Ready") or {}).get("status") == "Unknown" and (
             "node.kubernetes.io/unreachable" in taints)
 
+    renewed = cluster.store.get("Lease", "kube-node-lease", victim)["spec"]["renewTime"]
     cluster.wait_for(not_ready, timeout=60)
+    # the stopped kubelet renewed its lease no more: the grace ran out on both heartbeats
+    assert cluster.store.get("Lease", "kube-node-lease", victim)["spec"]["renewTime"] == renewed
 
     def replaced() -> bool:
         good = [p for p in ready_pods(cluster, "web") if p["spec"]["nodeName"] != victim]
@@ -178,6 +181,7 @@ def test_node_failure_evicts_and_reschedules(cluster: Cluster) -> None:
 
     cluster.start_node(victim)
     cluster.wait_for(lambda: victim in ready_nodes(cluster), timeout=60)
+    assert cluster.store.get("Lease", "kube-node-lease", victim)["spec"]["renewTime"] > renewed
     cluster.wait_for(lambda: not any(p["metadata"]["name"] in on_victim
                                      for p in cluster.store.list("Pod", "default")), timeout=120)
 

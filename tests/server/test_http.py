@@ -114,8 +114,7 @@ def test_legacy_discovery(served: Served) -> None:
     assert [g["name"] for g in groups] == [  # kube-apiserver's order: by group priority
         "apiregistration.k8s.io", "apps", "authentication.k8s.io", "authorization.k8s.io",
         "autoscaling", "batch", "certificates.k8s.io", "policy", "rbac.authorization.k8s.io",
-        "storage.k8s.io",
-        "discovery.k8s.io"]
+        "storage.k8s.io", "coordination.k8s.io", "discovery.k8s.io"]
     v1 = served.request("GET", "/api/v1").json()
     names = {r["name"]: r for r in v1["resources"]}
     assert names["pods"]["singularName"] == "pod" and names["nodes"]["namespaced"] is False
@@ -355,10 +354,3 @@ def test_endpointslices_mirror_the_endpoints(served: Served) -> None:
     missing = served.request("GET", "/apis/discovery.k8s.io/v1/namespaces/default/"
                              "endpointslices/nope")
     assert missing.status == 404
-
-
-def test_absent_kinds_answer_not_found_in_the_apiservers_words(served: Served) -> None:
-    r = served.request("GET", "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/"
-                       "minikube")
-    assert r.status == 404
-    assert r.json()["message"] == 'leases.coordination.k8s.io "minikube" not found'

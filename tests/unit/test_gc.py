@@ -147,3 +147,16 @@ def test_watch_keys_name_owners_of_a_changed_dependent(store: Store, gc: Garbage
     child = configmap(store, "child", owner)
     keys = gc._keys({"type": "MODIFIED", "object": child})
     assert keys == [key_of(child), key_of(owner)]
+
+
+def test_updates_that_leave_references_alone_queue_nothing(store: Store,
+                                                           gc: GarbageCollector) -> None:
+    owner = configmap(store, "owner")
+    child = configmap(store, "child", owner)
+    assert gc._keys({"type": "ADDED", "object": child}) == [key_of(child), key_of(owner)]
+    renewed = {**child, "data": {"renewTime": "later"}}  # a heartbeat-like write
+    assert gc._keys({"type": "MODIFIED", "object": renewed}) == []
+    dying = {**child, "metadata": {**child["metadata"], "finalizers": ["foregroundDeletion"]}}
+    assert gc._keys({"type": "MODIFIED", "object": dying}) == [key_of(child), key_of(owner)]
+    orphaned = {**dying, "metadata": {**dying["metadata"], "ownerReferences": []}}
+    assert gc._keys({"type": "MODIFIED", "object": orphaned}) == [key_of(child)]

@@ -301,15 +301,21 @@ def heartbeat(store: Store) -> str:
     return get_condition(node, "Ready")["lastHeartbeatTime"]
 
 
+def lease_renewed(store: Store) -> str:
+    return store.get("Lease", "kube-node-lease", NODE)["spec"]["renewTime"]
+
+
 def test_kill_stops_heartbeats_and_containers_and_start_recovers(kubelet, store, clock, rec):
     make_pod(store, "web")
     wait_until(clock, store, lambda: is_pod_ready(pod(store, "web")))
     run(clock, 5)
     assert heartbeat(store) != "2025-01-06T10:00:00Z"
+    assert lease_renewed(store) > "2025-01-06T10:00:00.000000Z"
     clock.loop.run_until_complete(kubelet.kill())
-    beat, n = heartbeat(store), len(rec.items)
+    beat, n, renewed = heartbeat(store), len(rec.items), lease_renewed(store)
     run(clock, 30)
     assert heartbeat(store) == beat and len(rec.items) == n  # nothing written at all
+    assert lease_renewed(store) == renewed
     states = {c.state for c in clock.loop.run_until_complete(kubelet.runtime.list_containers())}
     assert states == {"exited"}
 
@@ -324,6 +330,7 @@ def test_kill_stops_heartbeats_and_containers_and_start_recovers(kubelet, store,
     assert pod(store, "web")["status"]["podIP"] == "10.244.0.2"  # the IP was released and reused
     run(clock, 5)
     assert heartbeat(store) > beat
+    assert lease_renewed(store) > renewed
 
 
 def test_never_pod_on_a_killed_node_fails_after_restart(kubelet, store, clock):

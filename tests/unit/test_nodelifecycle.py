@@ -284,3 +284,26 @@ def test_dead_node_end_to_end_on_the_virtual_loop(store: Store, clock: VirtualCl
     finally:
         runner.stop()
         clock.loop.run_until_complete(asyncio.sleep(0))
+
+
+def renew_lease(store: Store, name: str = "n1") -> None:
+    """What the kubelet's lease renewal writes (kubenb.node.kubelet_lease)."""
+    from kubenb.node.kubelet_lease import NodeLease
+
+    NodeLease(Context(store, store.clock), name).renew()
+
+
+def test_a_renewed_lease_keeps_a_node_with_stale_status_ready(
+        store: Store, clock: VirtualClock, ctx: Context, nlc: NodeLifecycleController) -> None:
+    make_node(store)
+    for _ in range(3):  # status is never posted again, only the lease is renewed
+        clock.advance(ctx.timings.node_monitor_grace - 1)
+        renew_lease(store)
+        nlc.reconcile(NODE)
+        assert get_condition(store.get("Node", None, "n1"), "Ready")["status"] == "True"
+    clock.advance(ctx.timings.node_monitor_grace + 1)  # the lease stops too: NotReady
+    nlc.reconcile(NODE)
+    ready = get_condition(store.get("Node", None, "n1"), "Ready")
+    assert (ready["status"], ready["reason"]) == ("Unknown", "NodeStatusUnknown")
+    assert events(store, "NodeNotReady") == [
+        ("Node", "n1", "Normal", "Node n1 status is now: NodeNotReady")]

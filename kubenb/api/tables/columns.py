@@ -96,6 +96,7 @@ COLUMNS: dict[str, tuple[list[Column], RowFunc]] = {
     ], rows_core.node_row),
     "Endpoints": ([_NAME, Column("Endpoints"), _AGE], rows_core.endpoints_row),
     "Namespace": ([_NAME, Column("Status"), _AGE], rows_core.namespace_row),
+    "Lease": ([_NAME, Column("Holder"), _AGE], rows_core.lease_row),
     "Event": ([
         Column("Last Seen"), Column("Type"), Column("Reason"), Column("Object"),
         Column("Subobject", priority=1), Column("Source", priority=1), Column("Message"),

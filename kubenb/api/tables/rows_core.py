@@ -31,6 +31,12 @@ def default_row(obj: dict[str, Any], now: datetime) -> list[str]:
     return [_meta(obj).get("name", ""), _age(obj, now)]
 
 
+def lease_row(obj: dict[str, Any], now: datetime) -> list[str]:
+    """printLease: NAME HOLDER AGE (an unset holder is an empty cell)."""
+    holder = (obj.get("spec") or {}).get("holderIdentity")
+    return [_meta(obj).get("name", ""), holder if holder is not None else "", _age(obj, now)]
+
+
 # -- Service ------------------------------------------------------------------------------
 def _load_balancer(status: dict[str, Any], wide: bool) -> str:
     found = set()

@@ -19,8 +19,7 @@ _CONTAINER = R("string", "container is the name of the container in the pods of 
 _BUILT_IN = ("Such metrics are built in to Kubernetes, and have special scaling options on top of those "
              "available to normal per-pod metrics using the \"pods\" source.")
 _TYPES = ("type is the type of metric source.  It {verb} be one of \"ContainerResource\", \"External\", "
-          "\"Object\", \"Pods\" or \"Resource\", each {maps} a matching field in the object. Note: "
-          "\"ContainerResource\" type is available on when the feature-gate HPAContainerMetrics is enabled")
+          "\"Object\", \"Pods\" or \"Resource\", each {maps} a matching field in the object.")
 _OBJECT = "object refers to a metric describing a single kubernetes object (for example, hits-per-second on an Ingress object)."
 _PODS = ("pods refers to a metric describing each pod in the current scale target (for example, "
          "transactions-processed-per-second).  The values will be averaged together before being compared "
@@ -51,7 +50,8 @@ _UNHEALTHY = (
     "of a disrupted application might not get a chance to become healthy. Healthy pods will be subject to "
     "the PDB for eviction.\n\nAdditional policies may be added in the future. Clients making eviction "
     "decisions should disallow eviction of unhealthy pods if they encounter an unrecognized policy in this "
-    "field.")
+    "field.\n\nThis field is beta-level. The eviction API uses this field when the feature gate "
+    "PDBUnhealthyPodEvictionPolicy is enabled (enabled by default).")
 _PDB_CONDITIONS = (
     "Conditions contain conditions for PDB. The disruption controller sets the DisruptionAllowed condition. "
     "The following are known values for the reason field (additional reasons could be added in the future): "
@@ -68,6 +68,8 @@ SCHEMAS: dict[str, Schema] = {
         "HorizontalPodAutoscaler is the configuration for a horizontal pod autoscaler, which automatically "
         "manages the replica count of any resource implementing the scale subresource based on the metrics "
         "specified.",
+        metadata=F("ObjectMeta", "metadata is the standard object metadata. More info: "
+                   f"{_CONVENTIONS}#metadata"),
         spec=F("HorizontalPodAutoscalerSpec", "spec is the specification for the behaviour of the autoscaler. "
                f"More info: {_CONVENTIONS}#spec-and-status."),
         status=F("HorizontalPodAutoscalerStatus", "status is the current information about the autoscaler.")),

@@ -2,7 +2,8 @@
 `Field`s (type, description, enum, required), with the constructors and the fields every
 top-level kind shares (apiVersion, kind, metadata) and the standard condition. The per-group
 documentation modules (explain_docs, explain_batch, explain_daemons, explain_stateful,
-explain_autoscaling, explain_rbac, explain_apiregistration, explain_certificates) are written in it.
+explain_autoscaling, explain_rbac, explain_apiregistration, explain_certificates,
+explain_coordination) are written in it.
 """
 
 from __future__ import annotations
@@ -50,13 +51,14 @@ def top(description: str, **fields: Field) -> Schema:
     return Schema(description, {"apiVersion": API_VERSION, "kind": KIND, "metadata": METADATA, **fields})
 
 
-def condition(description: str, *, heartbeat: str = "", update: bool = False) -> Schema:
+def condition(description: str, *, heartbeat: str = "", update: bool = False,
+              type_doc: str = "Type of the condition.") -> Schema:
     fields = {
         "lastTransitionTime": F("string", "Last time the condition transitioned from one status to another."),
         "message": F("string", "A human readable message indicating details about the transition."),
         "reason": F("string", "The reason for the condition's last transition."),
         "status": R("string", "Status of the condition, one of True, False, Unknown."),
-        "type": R("string", "Type of the condition."),
+        "type": R("string", type_doc),
     }
     if heartbeat:
         fields["lastHeartbeatTime"] = F("string", heartbeat)

@@ -3,9 +3,9 @@
 
 kubectl 1.32 builds an autoscaling/v1 HorizontalPodAutoscaler (targetCPUUtilizationPercentage)
 named after the target unless --name is given; that is what `--dry-run=client -o yaml`
-prints. kubenb stores HPAs as autoscaling/v2, so the object is converted (the CPU percentage
-becomes a Resource cpu Utilization metric, as the API server's conversion does) before it is
-created, and printed back in its v1 shape. Success: `horizontalpodautoscaler.autoscaling/NAME
+prints. The store keeps HPAs as autoscaling/v2, so the object goes through the API server's
+conversion (`kubenb.api.conversion`: the CPU percentage becomes a Resource cpu Utilization
+metric) before it is created, and the created object is printed back in its v1 shape. Success: `horizontalpodautoscaler.autoscaling/NAME
 autoscaled`.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kubenb.api.conversion import from_version, to_version
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.manifests import (
@@ -31,6 +32,7 @@ from kubenb.cli.kubectl.writes import (
     usage_error,
 )
 
+V1 = "autoscaling/v1"
 SCALABLE = ("Deployment", "ReplicaSet", "StatefulSet", "ReplicationController")
 NO_RESOURCES = ("You must provide one or more resources by argument or filename.\nExample resource "
                 "specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n"
@@ -53,36 +55,6 @@ def build_v1(target: dict[str, Any], name: str, min_pods: int, max_pods: int, cp
         spec["targetCPUUtilizationPercentage"] = cpu
     return {"kind": "HorizontalPodAutoscaler", "apiVersion": "autoscaling/v1", "metadata": meta,
             "spec": spec, "status": {"currentReplicas": 0, "desiredReplicas": 0}}
-
-
-def to_v2(hpa: dict[str, Any]) -> dict[str, Any]:
-    """autoscaling/v1 → v2: the CPU percentage becomes a cpu Utilization metric."""
-    spec = {k: v for k, v in hpa["spec"].items() if k != "targetCPUUtilizationPercentage"}
-    cpu = hpa["spec"].get("targetCPUUtilizationPercentage")
-    if cpu is not None:
-        spec["metrics"] = [{"type": "Resource", "resource": {
-            "name": "cpu", "target": {"type": "Utilization", "averageUtilization": cpu}}}]
-    meta = {k: v for k, v in hpa["metadata"].items() if v is not None}
-    return {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": meta, "spec": spec}
-
-
-def to_v1(hpa: dict[str, Any]) -> dict[str, Any]:
-    """autoscaling/v2 → v1 for printing: the cpu Utilization metric back to a percentage."""
-    spec = {k: v for k, v in (hpa.get("spec") or {}).items() if k not in ("metrics", "behavior")}
-    for metric in (hpa.get("spec") or {}).get("metrics") or []:
-        resource = metric.get("resource") or {}
-        if metric.get("type") == "Resource" and resource.get("name") == "cpu":
-            spec["targetCPUUtilizationPercentage"] = (resource.get("target") or {}).get("averageUtilization")
-    status = hpa.get("status") or {}
-    v1_status: dict[str, Any] = {k: status[k] for k in ("observedGeneration", "lastScaleTime")
-                                 if status.get(k) is not None}
-    v1_status["currentReplicas"] = status.get("currentReplicas", 0)
-    v1_status["desiredReplicas"] = status.get("desiredReplicas", 0)
-    for metric in status.get("currentMetrics") or []:
-        current = (metric.get("resource") or {}).get("current") or {}
-        if (metric.get("resource") or {}).get("name") == "cpu" and "averageUtilization" in current:
-            v1_status["currentCPUUtilizationPercentage"] = current["averageUtilization"]
-    return {**hpa, "apiVersion": "autoscaling/v1", "spec": spec, "status": v1_status}
 
 
 def _targets(ctx: Ctx, args: list[str]) -> list[dict[str, Any]]:
@@ -118,10 +90,11 @@ def run(ctx: Ctx, args: list[str]) -> int:
         if dry == "client":
             print_object(ctx, spec, hpa, operation_text("created", dry), typed=True)
         else:
-            body = to_v2(hpa)
-            body["metadata"]["namespace"] = ctx.namespace
+            hpa["metadata"] = {k: v for k, v in hpa["metadata"].items() if v is not None}
+            hpa["metadata"]["namespace"] = ctx.namespace
+            body = from_version(hpa, V1)
             created = ctx.client.create(body, dry_run=dry == "server")
-            print_object(ctx, spec, to_v1(created), operation_text("autoscaled", dry))
+            print_object(ctx, spec, to_version(created, V1), operation_text("autoscaled", dry))
         count += 1
     if count == 0:
         raise CommandError("no objects passed to autoscale")
