@@ -35,6 +35,7 @@ from kubenb.controllers.job import JobController
 from kubenb.controllers.namespace import NamespaceController
 from kubenb.controllers.nodelifecycle import NodeLifecycleController
 from kubenb.controllers.podautoscaler import HorizontalController
+from kubenb.controllers.podgc import PodGCController
 from kubenb.controllers.replicaset import ReplicaSetController, ReplicationControllerController
 from kubenb.controllers.statefulset import StatefulSetController
 from kubenb.controllers.taint_eviction import TaintEvictionController
@@ -44,6 +45,7 @@ from kubenb.net.nodeipam import CIDRNotAvailable, CIDRSet
 from kubenb.net.portforward import PortForwards
 from kubenb.net.proxy import KubeProxy
 from kubenb.net.services import ServiceAllocator
+from kubenb.net.system_addons import bootstrap_addons
 from kubenb.node.kubelet import Kubelet
 from kubenb.node.metrics_scraper import ResourceScraper
 from kubenb.node.runtime import runtime_class
@@ -122,7 +124,7 @@ class Cluster:
                     TaintEvictionController, Scheduler, JobController,
                     CronJobController, TTLAfterFinishedController,
                     DaemonSetController, ReplicationControllerController,
-                    StatefulSetController, DisruptionController):
+                    StatefulSetController, DisruptionController, PodGCController):
             runner.add(cls(self.ctx))
         runner.add(HorizontalController(self.ctx, self.metrics))
         return runner
@@ -226,11 +228,27 @@ class Cluster:
         if self.scraper is not None:
             self.scraper.start()
         if self.kubelets:  # restarted: the same nodes come back, with the pods bound to them
+            bootstrap_addons(self.store, self.ctx.kubernetes_version)  # minikube re-applies
             for kubelet in list(self.kubelets.values()):
                 await kubelet.start()
             return
-        for _ in range(self._initial_nodes):
+        # minikube brings the control plane up with its addons before other nodes join:
+        # CoreDNS and the storage provisioner are placed on the first node
+        await self._add_node()
+        bootstrap_addons(self.store, self.ctx.kubernetes_version)
+        if self._initial_nodes > 1:
+            try:
+                await self._until(self._addons_placed, 30)
+            except TimeoutError:
+                log.warning("kube-system addons not scheduled before the other nodes joined")
+        for _ in range(self._initial_nodes - 1):
             await self._add_node()
+
+    def _addons_placed(self) -> bool:
+        pods = self.store.list("Pod", "kube-system", label_selector="k8s-app=kube-dns")
+        provisioner = self.store.try_get("Pod", "kube-system", "storage-provisioner")
+        return bool(pods) and all(p["spec"].get("nodeName") for p in pods) and (
+            provisioner is None or bool(provisioner["spec"].get("nodeName")))
 
     def stop(self) -> None:
         """Stop every kubelet (and so every pod process) and the control plane."""
