@@ -50,6 +50,7 @@ from kubenb.node.kubelet import Kubelet
 from kubenb.node.metrics_scraper import ResourceScraper
 from kubenb.node.runtime import runtime_class
 from kubenb.node.runtime.base import Runtime, RuntimeCluster
+from kubenb.node.static_pods import static_manifests
 from kubenb.scheduler.scheduler import Scheduler
 
 log = logging.getLogger("kubenb.cluster")
@@ -88,7 +89,11 @@ class Cluster:
                            kubernetes_version)
         self.addresses = AddressPlan.for_runtime(runtime, int(node_subnet.split(".")[-1]))
         self.state_dir = state_dir or default_state_dir(name)
-        self.services = ServiceAllocator(self.store, service_cidr=self.addresses.service_cidr)
+        # Service addresses and node ports come from a stream of their own: the system pods'
+        # events (created as the clock goes) must not decide which address a Service gets
+        self.services = ServiceAllocator(
+            self.store, service_cidr=self.addresses.service_cidr,
+            rng=random.Random(f"{seed}/services") if seed is not None else None)
         self.store.hooks += [DefaultTolerations(self.timings.toleration_seconds), self.services,
                              DaemonSetTemplateGeneration()]
         self.node_subnet = node_subnet
@@ -314,14 +319,19 @@ class Cluster:
             raise
         self._node_seq += 1
         index = self.addresses.node_index(pod_cidr)
+        address = self.addresses.node_ip(index)
+        control_plane = self._node_seq == 1
         kubelet = Kubelet(
             self.ctx,
             name,
             self.make_runtime(name, pod_cidr),
             shape=self.shape,
-            address=self.addresses.node_ip(index),
+            address=address,
             pod_cidr=pod_cidr,
-            control_plane=self._node_seq == 1,
+            control_plane=control_plane,
+            static_pods=static_manifests(address, self.ctx.kubernetes_version,
+                                         self.addresses.service_cidr,
+                                         self.addresses.cluster_cidr) if control_plane else None,
         )
         self.kubelets[name] = kubelet
         self._cidr_of[name] = pod_cidr

@@ -16,7 +16,7 @@ bound here get a new sandbox and restarted containers (SandboxChanged), as on a 
 Pods of the cluster's own components (every image a component image: etcd, the API
 server, CoreDNS, kube-proxy …) are not handed to the node's runtime: their workers get the
 node's `ComponentRuntime` (runtime/component.py), whose containers start no process.
-The control-plane node's kubelet also keeps the mirror pods of its static pods
+A kubelet given static pods (the control-plane node's) also keeps their mirror pods
 (static_pods.py): created after registration, created again when deleted.
 
 `logs()` and `exec()` answer what the kubelet's HTTP server answers for `kubectl logs` and
@@ -42,7 +42,7 @@ from kubenb.node.podworker import NodeServices, PodWorker
 from kubenb.node.prober import ProbeManager
 from kubenb.node.runtime.base import ContainerNotFound, ExecError, Runtime
 from kubenb.node.runtime.component import ComponentRuntime, is_component_pod
-from kubenb.node.static_pods import MirrorPods, static_manifests
+from kubenb.node.static_pods import MirrorPods
 
 log = logging.getLogger("kubenb.kubelet")
 FOLLOW_POLL = 0.1  # seconds between looks at a followed log (`tail -f` looks every second)
@@ -66,7 +66,10 @@ class Kubelet:
         pod_cidr: str,
         control_plane: bool,
         cluster: str | None = None,
+        static_pods: list[dict[str, Any]] | None = None,
     ) -> None:
+        """`static_pods`: the manifests of the node's /etc/kubernetes/manifests (kubeadm
+        writes the control plane's there: static_pods.static_manifests)."""
         self.ctx = ctx
         self.name = name
         self.runtime = runtime
@@ -95,8 +98,8 @@ class Kubelet:
         self.component_services = dataclasses.replace(
             self.services, runtime=self.components,
             images=ImageManager(self.components, ctx.clock, t, self.event))
-        self.mirror_pods = MirrorPods(ctx.store, ctx.clock, name, static_manifests(
-            address, ctx.kubernetes_version)) if control_plane else None
+        self.mirror_pods = MirrorPods(ctx.store, ctx.clock, name,
+                                      static_pods) if static_pods else None
         self.running = False
         self._watch: Watcher | None = None
 
