@@ -35,3 +35,24 @@ def test_fresh_two_node_cluster(kube2: Kube, golden: Any, line: str, name: str) 
     r = kube2(line)
     assert r.rc == 0 and r.err == ""
     golden(name, r.out)
+
+
+def test_minikube_start_and_node_add_wait_for_system_pods() -> None:
+    """`minikube start` (and `node add`) return once kube-system's pods run, as minikube's
+    default `--wait=apiserver,system_pods` does: the first `get pods -A` sees them Running."""
+    from kubenb.cli.minikube.commands import run_line
+    from kubenb.profiles import Profiles
+
+    profiles = Profiles(VirtualClock, home="/home/jovyan/.minikube", register_atexit=False)
+    try:
+        assert run_line("start --nodes=2 --seed=1", profiles)[2] == 0
+        store = profiles.get("minikube").cluster.store  # type: ignore[union-attr]
+
+        def phases() -> list[str]:
+            return [p["status"].get("phase", "") for p in store.list("Pod", "kube-system")]
+
+        assert len(phases()) == 8 and set(phases()) == {"Running"}
+        assert run_line("node add", profiles)[2] == 0
+        assert len(phases()) == 9 and set(phases()) == {"Running"}
+    finally:
+        profiles.close()
