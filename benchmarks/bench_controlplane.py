@@ -79,8 +79,12 @@ def run(nodes: int, deployments: int, replicas: int) -> dict[str, Any]:
                 all_ready.set()
 
     try:
-        cluster.wait_for(lambda: len(store.list("Node")) == nodes, timeout=60)
-        w = store.watch("Pod", on_event)
+        # the cluster as `minikube start` leaves it: every node with its kube-proxy pod Ready,
+        # so the measured pods (namespace default) are the only work in flight
+        cluster.wait_for(lambda: len(store.list("Node")) == nodes and (store.get(
+            "DaemonSet", "kube-system", "kube-proxy").get("status") or {}).get("numberReady") == nodes,
+            timeout=120)
+        w = store.watch("Pod", on_event, namespace="default")
         started = time.perf_counter()
         for i in range(deployments):
             store.create(deployment(f"app-{i}", replicas))

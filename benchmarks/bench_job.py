@@ -50,10 +50,12 @@ def main() -> None:
             active.discard(uid)
         peak = max(peak, len(active))
 
-    watcher = cluster.store.watch("Pod", watch_active)
+    watcher = cluster.store.watch("Pod", watch_active, namespace="default")  # the Job's pods
     try:
+        proxy = ("DaemonSet", "kube-system", "kube-proxy")  # kube-system settled first
         cluster.wait_for(lambda: sum(condition_true(n, "Ready")
-                                     for n in cluster.store.list("Node")) == args.nodes, 600)
+                                     for n in cluster.store.list("Node")) == args.nodes and (
+            cluster.store.get(*proxy).get("status") or {}).get("numberReady") == args.nodes, 600)
         t0, v0 = time.perf_counter(), clock.monotonic()
         cluster.store.create(job(args.completions, args.parallelism))
         cluster.wait_for(lambda: condition_true(cluster.store.get("Job", "default", "crunch"),

@@ -42,6 +42,7 @@ from kubenb.controllers.namespace import NamespaceController
 from kubenb.controllers.nodelifecycle import NodeLifecycleController
 from kubenb.controllers.persistentvolume import PersistentVolumeController
 from kubenb.controllers.podautoscaler import HorizontalController
+from kubenb.controllers.podgc import PodGCController
 from kubenb.controllers.replicaset import ReplicaSetController, ReplicationControllerController
 from kubenb.controllers.statefulset import StatefulSetController
 from kubenb.controllers.taint_eviction import TaintEvictionController
@@ -57,10 +58,12 @@ from kubenb.net.nodeipam import CIDRNotAvailable, CIDRSet
 from kubenb.net.portforward import PortForwards
 from kubenb.net.proxy import KubeProxy
 from kubenb.net.services import ServiceAllocator
+from kubenb.net.system_addons import bootstrap_addons
 from kubenb.node.kubelet import Kubelet
 from kubenb.node.metrics_scraper import ResourceScraper
 from kubenb.node.runtime import runtime_class
 from kubenb.node.runtime.base import Runtime, RuntimeCluster
+from kubenb.node.static_pods import static_manifests
 from kubenb.scheduler.scheduler import Scheduler
 
 log = logging.getLogger("kubenb.cluster")
@@ -99,7 +102,11 @@ class Cluster:
                            kubernetes_version)
         self.addresses = AddressPlan.for_runtime(runtime, int(node_subnet.split(".")[-1]))
         self.state_dir = state_dir or default_state_dir(name)
-        self.services = ServiceAllocator(self.store, service_cidr=self.addresses.service_cidr)
+        # Service addresses and node ports come from a stream of their own: the system pods'
+        # events (created as the clock goes) must not decide which address a Service gets
+        self.services = ServiceAllocator(
+            self.store, service_cidr=self.addresses.service_cidr,
+            rng=random.Random(f"{seed}/services") if seed is not None else None)
         self.store.hooks += [DefaultTolerations(self.timings.toleration_seconds), self.services,
                              DaemonSetTemplateGeneration(), DefaultStorageClass(self.store),
                              StorageObjectInUseProtection()]
@@ -138,7 +145,7 @@ class Cluster:
                     DaemonSetController, ReplicationControllerController,
                     StatefulSetController, DisruptionController, PersistentVolumeController,
                     VolumeProtectionController, ClusterRoleAggregationController,
-                    APIServiceAvailabilityController, CSRSigningController):
+                    APIServiceAvailabilityController, CSRSigningController, PodGCController):
             runner.add(cls(self.ctx))
         # minikube's storage-provisioner addon; the sim runtime runs no programs: no directories
         runner.add(HostPathProvisioner(self.ctx, volume_root(self.state_dir), node=self.node_name(1),
@@ -249,11 +256,27 @@ class Cluster:
         if self.scraper is not None:
             self.scraper.start()
         if self.kubelets:  # restarted: the same nodes come back, with the pods bound to them
+            bootstrap_addons(self.store, self.ctx.kubernetes_version)  # minikube re-applies
             for kubelet in list(self.kubelets.values()):
                 await kubelet.start()
             return
-        for _ in range(self._initial_nodes):
+        # minikube brings the control plane up with its addons before other nodes join:
+        # CoreDNS and the storage provisioner are placed on the first node
+        await self._add_node()
+        bootstrap_addons(self.store, self.ctx.kubernetes_version)
+        if self._initial_nodes > 1:
+            try:
+                await self._until(self._addons_placed, 30)
+            except TimeoutError:
+                log.warning("kube-system addons not scheduled before the other nodes joined")
+        for _ in range(self._initial_nodes - 1):
             await self._add_node()
+
+    def _addons_placed(self) -> bool:
+        pods = self.store.list("Pod", "kube-system", label_selector="k8s-app=kube-dns")
+        provisioner = self.store.try_get("Pod", "kube-system", "storage-provisioner")
+        return bool(pods) and all(p["spec"].get("nodeName") for p in pods) and (
+            provisioner is None or bool(provisioner["spec"].get("nodeName")))
 
     def stop(self) -> None:
         """Stop every kubelet (and so every pod process) and the control plane."""
@@ -326,14 +349,19 @@ class Cluster:
             raise
         self._node_seq += 1
         index = self.addresses.node_index(pod_cidr)
+        address = self.addresses.node_ip(index)
+        control_plane = self._node_seq == 1
         kubelet = Kubelet(
             self.ctx,
             name,
             self.make_runtime(name, pod_cidr),
             shape=self.shape,
-            address=self.addresses.node_ip(index),
+            address=address,
             pod_cidr=pod_cidr,
-            control_plane=self._node_seq == 1,
+            control_plane=control_plane,
+            static_pods=static_manifests(address, self.ctx.kubernetes_version,
+                                         self.addresses.service_cidr,
+                                         self.addresses.cluster_cidr) if control_plane else None,
         )
         self.kubelets[name] = kubelet
         self._cidr_of[name] = pod_cidr

@@ -180,6 +180,24 @@ class Profile:
         self.cluster.delete_node(machine)
 
 
+def system_pods_running(cluster: Cluster, nodes: set[str]) -> bool:
+    """minikube's `system_pods` check: kube-system's pods on the running `nodes` are Running,
+    each of those nodes has its kube-proxy, and CoreDNS (while its Deployment exists) has a
+    Running pod."""
+    pods = [p for p in cluster.store.list("Pod", "kube-system")
+            if not p["metadata"].get("deletionTimestamp")]
+    phase = {p["metadata"]["name"]: (p.get("status") or {}).get("phase") for p in pods}
+    if any(phase[p["metadata"]["name"]] != "Running" for p in pods
+           if p["spec"].get("nodeName") in nodes):
+        return False
+    proxied = {p["spec"].get("nodeName") for p in pods
+               if (p["metadata"].get("labels") or {}).get("k8s-app") == "kube-proxy"}
+    dns = [p for p in pods if (p["metadata"].get("labels") or {}).get("k8s-app") == "kube-dns"
+           and phase[p["metadata"]["name"]] == "Running"]
+    coredns = cluster.store.try_get("Deployment", "kube-system", "coredns")
+    return nodes <= proxied and (coredns is None or bool(dns))
+
+
 def _release(cluster: Cluster) -> None:
     """Give the profile's loopback subnet back (kubenb/net/claims.py)."""
     if cluster.runtime_name != "sim":
@@ -326,7 +344,8 @@ class Profiles:
             _release(prof.cluster)
 
     def wait_ready(self, prof: Profile, timeout: float = 60.0) -> None:
-        """Block until every running node of the profile reports Ready."""
+        """Block until every running node of the profile reports Ready and kube-system's
+        pods run (minikube's default `--wait=apiserver,system_pods`)."""
         cluster = prof.cluster
 
         def ready() -> bool:
@@ -336,7 +355,7 @@ class Profiles:
                 conds = (node.get("status") or {}).get("conditions") or []
                 if any(c.get("type") == "Ready" and c.get("status") == "True" for c in conds):
                     got.add(node["metadata"]["name"])
-            return want <= got
+            return want <= got and system_pods_running(cluster, want)
 
         cluster.wait_for(ready, timeout)
 

@@ -133,6 +133,11 @@ def default_pod_spec(spec: Obj) -> None:
             _default_volume(v)
 
 
+# scheduling.SystemPriorityClasses(): the classes the API server creates at start
+SYSTEM_PRIORITY_CLASSES = {"system-node-critical": 2000001000,
+                           "system-cluster-critical": 2000000000}
+
+
 def default_pod(pod: Obj) -> None:
     spec = pod.setdefault("spec", {})
     # SetDefaults_Pod: requests default to limits (pods only, not templates).
@@ -151,11 +156,16 @@ def default_pod(pod: Obj) -> None:
                 if not port.get("hostPort"):
                     port["hostPort"] = port.get("containerPort")
     # Admission: ServiceAccount and Priority (DefaultTolerationSeconds is api/admission.py).
-    if not spec.get("serviceAccountName"):
-        spec["serviceAccountName"] = spec.get("serviceAccount") or "default"
-    spec["serviceAccount"] = spec["serviceAccountName"]
-    if not spec.get("priorityClassName") and spec.get("priority") is None:
-        spec["priority"] = 0
+    annotations = (pod.get("metadata") or {}).get("annotations") or {}
+    if "kubernetes.io/config.mirror" not in annotations:  # a mirror pod has no service account
+        if not spec.get("serviceAccountName"):
+            spec["serviceAccountName"] = spec.get("serviceAccount") or "default"
+        spec["serviceAccount"] = spec["serviceAccountName"]
+    if spec.get("priority") is None:
+        # the Priority admission plugin: the system classes every cluster has, or 0
+        name = spec.get("priorityClassName") or ""
+        if not name or name in SYSTEM_PRIORITY_CLASSES:
+            spec["priority"] = SYSTEM_PRIORITY_CLASSES.get(name, 0)
     if spec.get("preemptionPolicy") is None:
         spec["preemptionPolicy"] = "PreemptLowerPriority"
 

@@ -1,7 +1,8 @@
 """The daemonset controller: one pod per eligible node (Kubernetes pkg/controller/daemon).
 
 Watches DaemonSets (own key), Nodes (every DaemonSet: a node joining, leaving, changing
-labels, taints or readiness changes where daemons should run) and Pods (the DaemonSet
+labels, taints or readiness changes where daemons should run; an update that only renews
+heartbeat times is ignored, as upstream's shouldIgnoreNodeUpdate does) and Pods (the DaemonSet
 controlling them). `reconcile` snapshots the template into a ControllerRevision
 (daemonset_history), maps daemon pods to their target node, decides per node
 (daemonset_util.should_run) which pods to create and delete (manage), replaces old pods
@@ -18,12 +19,14 @@ node that was deleted are left to the pod garbage collector, as upstream does.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Hashable
 
 from kubenb.api.errors import ApiError
 from kubenb.api.objects import Key, Obj, WatchEvent, clone
 from kubenb.api.pods import is_pod_active, is_pod_ready, owner_of
 from kubenb.api.selectors import from_label_selector
+from kubenb.config import Context
 from kubenb.controllers import daemonset_util as du
 from kubenb.controllers.base import Controller, Watch, own_key, owner_keys
 from kubenb.controllers.daemonset_history import cleanup_history, construct_history
@@ -35,8 +38,22 @@ def _created(pod: Obj) -> tuple[str, str]:
     return pod["metadata"].get("creationTimestamp") or "", pod["metadata"]["name"]
 
 
+def _node_signature(node: Obj) -> str:
+    """The node as the daemonset controller compares it between updates (upstream's
+    shouldIgnoreNodeUpdate): all of it but its resourceVersion, with each condition reduced
+    to its type and status (heartbeat and transition times do not count)."""
+    meta = {k: v for k, v in node["metadata"].items() if k not in ("resourceVersion", "managedFields")}
+    status = dict(node.get("status") or {})
+    status["conditions"] = [(c.get("type"), c.get("status")) for c in status.get("conditions") or []]
+    return json.dumps([meta, node.get("spec"), status], sort_keys=True, default=str)
+
+
 class DaemonSetController(Controller):
     name = "daemonset-controller"
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self._node_seen: dict[str, str] = {}  # node → its `_node_signature` when last seen
 
     def watches(self) -> list[Watch]:
         coalesce = self.ctx.timings.controller_coalesce
@@ -44,6 +61,15 @@ class DaemonSetController(Controller):
                 Watch("Pod", owner_keys("DaemonSet"), coalesce=coalesce)]
 
     def _all_daemonsets(self, event: WatchEvent) -> list[Hashable]:
+        node = event["object"]
+        name = node["metadata"]["name"]
+        if event["type"] == "DELETED":
+            self._node_seen.pop(name, None)
+        else:  # shouldIgnoreNodeUpdate: a heartbeat alone changes no daemon's placement
+            seen = _node_signature(node)
+            if self._node_seen.get(name) == seen:
+                return []
+            self._node_seen[name] = seen
         return [Key("DaemonSet", ds["metadata"]["namespace"], ds["metadata"]["name"])
                 for ds in self.store.list("DaemonSet")]
 

@@ -283,7 +283,11 @@ class KubeProxy:
                 await listener.start()
             except OSError as err:
                 if key not in self._failed:
-                    log.warning("kube-proxy: cannot listen on %s:%s: %s", ip, port, err)
+                    # a privileged port (kube-dns's 53) without the right to bind it is
+                    # expected of an unprivileged kernel: noted, not warned about
+                    privileged = isinstance(err, PermissionError) and port < 1024
+                    log.log(logging.INFO if privileged else logging.WARNING,
+                            "kube-proxy: cannot listen on %s:%s: %s", ip, port, err)
                 self._failed.add(key)
                 self._retry_later()
                 continue

@@ -13,12 +13,19 @@ nothing more — the node lifecycle controller notices the stale heartbeat. `sta
 either resumes: the Node is refreshed (a new boot id → Warning Rebooted), and pods still
 bound here get a new sandbox and restarted containers (SandboxChanged), as on a reboot.
 
+Pods of the cluster's own components (every image a component image: etcd, the API
+server, CoreDNS, kube-proxy …) are not handed to the node's runtime: their workers get the
+node's `ComponentRuntime` (runtime/component.py), whose containers start no process.
+A kubelet given static pods (the control-plane node's) also keeps their mirror pods
+(static_pods.py): created after registration, created again when deleted.
+
 `logs()` and `exec()` answer what the kubelet's HTTP server answers for `kubectl logs` and
 `kubectl exec`, with the API server's error words.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -34,6 +41,8 @@ from kubenb.node.kubelet_node import NodeAgent
 from kubenb.node.podworker import NodeServices, PodWorker
 from kubenb.node.prober import ProbeManager
 from kubenb.node.runtime.base import ContainerNotFound, ExecError, ExecStart, Runtime
+from kubenb.node.runtime.component import ComponentRuntime, is_component_pod
+from kubenb.node.static_pods import MirrorPods
 
 log = logging.getLogger("kubenb.kubelet")
 FOLLOW_POLL = 0.1  # seconds between looks at a followed log (`tail -f` looks every second)
@@ -57,7 +66,10 @@ class Kubelet:
         pod_cidr: str,
         control_plane: bool,
         cluster: str | None = None,
+        static_pods: list[dict[str, Any]] | None = None,
     ) -> None:
+        """`static_pods`: the manifests of the node's /etc/kubernetes/manifests (kubeadm
+        writes the control plane's there: static_pods.static_manifests)."""
         self.ctx = ctx
         self.name = name
         self.runtime = runtime
@@ -80,6 +92,14 @@ class Kubelet:
             name=name, address=address, runtime=runtime, store=ctx.store, clock=ctx.clock,
             timings=t, event=self.event, prober=self.prober, crash_backoff=self.crash_backoff,
             images=self.images, forget_worker=self.forget_worker)
+        # the cluster's own components: in the kernel, whatever the node's runtime
+        self.components = ComponentRuntime(ctx, name, address=address, node_runtime=runtime,
+                                           pod_cidr=pod_cidr)
+        self.component_services = dataclasses.replace(
+            self.services, runtime=self.components,
+            images=ImageManager(self.components, ctx.clock, t, self.event))
+        self.mirror_pods = MirrorPods(ctx.store, ctx.clock, name,
+                                      static_pods) if static_pods else None
         self.running = False
         self._watch: Watcher | None = None
 
@@ -95,6 +115,8 @@ class Kubelet:
         self._watch = self.store.watch(
             "Pod", to_loop(self.clock.loop, self._on_pod),
             field_selector=f"spec.nodeName={self.name}", initial=True)
+        if self.mirror_pods is not None:
+            self.mirror_pods.ensure()
 
     def _halt(self) -> None:
         self.running = False
@@ -110,19 +132,21 @@ class Kubelet:
     async def stop(self) -> None:
         """Orderly shutdown: stop every container now; no more writes."""
         self._halt()
-        uids = set()
-        for c in await self.runtime.list_containers():
-            uids.add(c.pod_uid)
-            if c.state in ("running", "created"):
-                await self.runtime.stop_container(c.id, 0)
-        for uid in uids:
-            await self.runtime.stop_sandbox(uid)
-        await self.runtime.close()
+        for runtime in (self.runtime, self.components):
+            uids = set()
+            for c in await runtime.list_containers():
+                uids.add(c.pod_uid)
+                if c.state in ("running", "created"):
+                    await runtime.stop_container(c.id, 0)
+            for uid in uids:
+                await runtime.stop_sandbox(uid)
+            await runtime.close()
 
     async def kill(self) -> None:
         """Node failure: everything dies at once, heartbeats and status writes stop."""
         self._halt()
         await self.runtime.kill_all()
+        await self.components.kill_all()
 
     # ---- pods --------------------------------------------------------------------------
 
@@ -132,14 +156,22 @@ class Kubelet:
         pod = event["object"]
         uid = pod["metadata"]["uid"]
         worker = self.workers.get(uid)
+        if self.mirror_pods is not None and self.mirror_pods.handles(event["type"], pod):
+            return
         if event["type"] == "DELETED":
             if worker is not None:
                 worker.remove()
             return
         if worker is None:
-            self.workers[uid] = PodWorker(self.services, pod)
+            self.workers[uid] = PodWorker(self._services_for(pod), pod)
         else:
             worker.update(pod)
+
+    def _services_for(self, pod: dict[str, Any]) -> NodeServices:
+        return self.component_services if is_component_pod(pod) else self.services
+
+    def _runtime_for(self, pod: dict[str, Any]) -> Runtime:
+        return self.components if is_component_pod(pod) else self.runtime
 
     def forget_worker(self, worker: PodWorker) -> None:
         if self.workers.get(worker.uid) is worker:
@@ -170,11 +202,12 @@ class Kubelet:
                    timestamps: bool = False) -> str:
         """`kubectl logs`: the current (or previous) container's output."""
         pod, name = self._container(namespace, pod_name, container)
-        recs = [r for r in await self.runtime.list_containers(pod["metadata"]["uid"]) if r.name == name]
+        runtime = self._runtime_for(pod)
+        recs = [r for r in await runtime.list_containers(pod["metadata"]["uid"]) if r.name == name]
         if previous:
             if len(recs) < 2:
                 raise BadRequest(f'previous terminated container "{name}" in pod "{pod_name}" not found')
-            return await self.runtime.logs(recs[1].id, tail=tail, timestamps=timestamps)
+            return await runtime.logs(recs[1].id, tail=tail, timestamps=timestamps)
         if not recs:
             reason = "ContainerCreating"
             for s in ((pod.get("status") or {}).get("containerStatuses") or []) + (
@@ -182,7 +215,7 @@ class Kubelet:
                 if s.get("name") == name and "waiting" in (s.get("state") or {}):
                     reason = s["state"]["waiting"].get("reason", reason)
             raise BadRequest(f'container "{name}" in pod "{pod_name}" is waiting to start: {reason}')
-        return await self.runtime.logs(recs[0].id, tail=tail, timestamps=timestamps)
+        return await runtime.logs(recs[0].id, tail=tail, timestamps=timestamps)
 
     async def follow_logs(self, namespace: str, pod_name: str, container: str | None = None, *,
                           tail: int | None = None, timestamps: bool = False,
@@ -194,23 +227,24 @@ class Kubelet:
         container's log is re-read every `FOLLOW_POLL` seconds, as `tail -f` does; only
         runtime reads are used, so any loop may iterate this."""
         pod, name = self._container(namespace, pod_name, container)
-        recs = [r for r in await self.runtime.list_containers(pod["metadata"]["uid"]) if r.name == name]
+        runtime = self._runtime_for(pod)
+        recs = [r for r in await runtime.list_containers(pod["metadata"]["uid"]) if r.name == name]
         if not recs:
             await self.logs(namespace, pod_name, container)  # raises: waiting to start
             return
         cid = recs[0].id
-        full = await self.runtime.logs(cid, timestamps=timestamps)
+        full = await runtime.logs(cid, timestamps=timestamps)
         if existing:
             lines = full.splitlines(keepends=True)
             yield "".join(lines[-tail:] if tail and tail > 0 else [] if tail == 0 else lines)
         seen = len(full)
         while True:
             try:
-                state = (await self.runtime.container_status(cid)).state
+                state = (await runtime.container_status(cid)).state
             except ContainerNotFound:
                 return
             done = state not in ("running", "created")
-            full = await self.runtime.logs(cid, timestamps=timestamps)
+            full = await runtime.logs(cid, timestamps=timestamps)
             if len(full) > seen:
                 yield full[seen:]
                 seen = len(full)
@@ -223,7 +257,8 @@ class Kubelet:
         """The id of the named (or only) container if it runs; BadRequest as the kubelet
         refuses an exec or attach upgrade otherwise."""
         pod, name = self._container(namespace, pod_name, container)
-        recs = [r for r in await self.runtime.list_containers(pod["metadata"]["uid"])
+        runtime = self._runtime_for(pod)
+        recs = [r for r in await runtime.list_containers(pod["metadata"]["uid"])
                 if r.name == name and r.state == "running"]
         if not recs:
             raise BadRequest(f'unable to upgrade connection: container not found ("{name}")')
@@ -233,8 +268,9 @@ class Kubelet:
                    argv: list[str]) -> tuple[int, str]:
         """`kubectl exec`: (exit code, combined output)."""
         cid = await self.running_container(namespace, pod_name, container)
+        runtime = self._runtime_for(self._container(namespace, pod_name, container)[0])
         try:
-            return await self.runtime.exec(cid, argv)
+            return await runtime.exec(cid, argv)
         except ExecError as err:
             raise _exec_failed(cid, err) from None
 
@@ -243,8 +279,9 @@ class Kubelet:
         """A streaming `kubectl exec` (exec_session.py): BadRequest before any upgrade
         when the container is not running, InternalError when the command cannot start."""
         cid = await self.running_container(namespace, pod_name, container)
+        runtime = self._runtime_for(self._container(namespace, pod_name, container)[0])
         try:
-            return await self.runtime.exec_start(cid, argv)
+            return await runtime.exec_start(cid, argv)
         except ExecError as err:
             raise _exec_failed(cid, err) from None
 

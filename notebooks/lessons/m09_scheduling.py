@@ -165,10 +165,15 @@ MODULE = Module(
            """),
         code(f"%kubectl get pods -o custom-columns={COLUMNS}"),
         md("""
-           A node's description adds up the requests of its pods under **Allocated resources**:
+           A node's description adds up the requests of its pods under **Allocated resources**,
+           the cluster's own pods of the `kube-system` namespace included (here `kube-proxy`,
+           which runs on every node; `minikube` also runs the control plane, whose pods request
+           750m of its CPU):
            """,
            """
-           节点的描述在 **Allocated resources** 下汇总了它上面所有 Pod 的请求量：
+           节点的描述在 **Allocated resources** 下汇总了它上面所有 Pod 的请求量，也包括集群自己在
+           `kube-system` 命名空间里的 Pod（这里是每个节点上都有的 `kube-proxy`；`minikube`
+           还运行着控制平面，它的 Pod 请求了 750m CPU）：
            """),
         code("%kubectl describe node minikube-m02"),
         md("""
@@ -273,24 +278,26 @@ MODULE = Module(
         code("%kubectl get nodes"),
         md("""
            `drain` refuses at first: `ssd-app` is a bare pod that no controller would recreate,
-           so evicting it would lose it. `--force` says that is fine.
+           so evicting it would lose it. `--force` says that is fine. `--ignore-daemonsets`
+           leaves the node's `kube-proxy` pod alone: its DaemonSet would put it right back.
            """,
            """
            `drain` 一开始会拒绝：`ssd-app` 是一个没有控制器的裸 Pod，驱逐它就意味着它永远消失了。
-           加上 `--force` 表示可以接受。
+           加上 `--force` 表示可以接受。`--ignore-daemonsets` 让节点上的 `kube-proxy` Pod
+           留在原地：它的 DaemonSet 反正会马上把它放回来。
            """),
         code("%kubectl drain minikube-m03 --ignore-daemonsets"),
         code("%kubectl drain minikube-m03 --ignore-daemonsets --force"),
         md("""
-           The Deployment is two pods short now (4 available). It replaces them on the only
+           The Deployment is three pods short now (3 available). It replaces them on the only
            node that accepts them, `minikube`; wait until all six are available again.
            `ssd-app` is gone for good.
            """,
            """
-           Deployment 现在少了两个 Pod（可用的只有 4 个）。它在唯一接受它们的节点 `minikube`
+           Deployment 现在少了三个 Pod（可用的只有 3 个）。它在唯一接受它们的节点 `minikube`
            上替换被驱逐的 Pod；等到六个 Pod 全部重新可用。`ssd-app` 则彻底消失了。
            """),
-        code("%kubectl wait --for=jsonpath='{.status.availableReplicas}'=4 deployment/web --timeout=60s"),
+        code("%kubectl wait --for=jsonpath='{.status.availableReplicas}'=3 deployment/web --timeout=60s"),
         code("%kubectl wait --for=jsonpath='{.status.availableReplicas}'=6 deployment/web --timeout=60s"),
         code(f"%kubectl get pods {BY_NODE}"),
         md("""

@@ -96,7 +96,7 @@ def test_all_namespaces_and_cluster_scoped(tutorial: Any) -> None:
     ("describe pods nope", "", 'Error from server (NotFound): pods "nope" not found\n'),
     ("describe deploy/nope", "", 'Error from server (NotFound): deployments.apps "nope" not found\n'),
     ("describe widgets", "", 'error: the server doesn\'t have a resource type "widgets"\n'),
-    ("describe pods -n kube-system", "", "No resources found in kube-system namespace.\n"),
+    ("describe pods -n kube-public", "", "No resources found in kube-public namespace.\n"),
 ])
 def test_describe_errors(kube: Any, line: str, out: str, err: str) -> None:
     r = kube(line)

@@ -53,32 +53,61 @@ def test_node_command_errors(kube: Any, line: str, err: str) -> None:
     assert (r.out, r.err, r.rc) == ("", err, 1)
 
 
+def system_pods_on(vcluster: Any, node: str = "minikube") -> dict[str, list[str]]:
+    """kube-system's pods on the node by how drain treats them: "daemon" (kube-proxy),
+    "bare" (storage-provisioner), "managed" (CoreDNS); mirror pods are not listed."""
+    out: dict[str, list[str]] = {"daemon": [], "bare": [], "managed": []}
+    for p in vcluster.store.list("Pod", "kube-system", field_selector=f"spec.nodeName={node}"):
+        meta = p["metadata"]
+        if "kubernetes.io/config.mirror" in (meta.get("annotations") or {}):
+            continue
+        kind = (meta.get("ownerReferences") or [{}])[0].get("kind")
+        out["daemon" if kind == "DaemonSet" else "managed" if kind else "bare"].append(
+            f"kube-system/{meta['name']}")
+    return out
+
+
 def test_drain_evicts_managed_pods(pkube: Any, vcluster: Any) -> None:  # noqa: F811
     make(pkube, vcluster, replicas=2)
-    pods = sorted(p["metadata"]["name"] for p in vcluster.store.list("Pod", "default"))
-    r = pkube("drain minikube")
-    assert r.err == "" and r.rc == 0
+    pods = sorted(f"default/{p['metadata']['name']}" for p in vcluster.store.list("Pod", "default"))
+    system = system_pods_on(vcluster)
+    assert len(system["daemon"]) == 1 and system["bare"] == ["kube-system/storage-provisioner"]
+    r = pkube("drain minikube --ignore-daemonsets --force")
+    assert r.rc == 0
+    assert r.err == (f"Warning: ignoring DaemonSet-managed Pods: {system['daemon'][0]}; "
+                     "deleting Pods that declare no controller: kube-system/storage-provisioner\n")
+    evicted = pods + sorted(system["managed"] + system["bare"])
     lines = r.out.splitlines()
     assert lines[0] == "node/minikube cordoned"
-    assert lines[1:3] == [f"evicting pod default/{p}" for p in pods]
-    assert sorted(lines[3:5]) == [f"pod/{p} evicted" for p in pods]
-    assert lines[5:] == ["node/minikube drained"]
-    left = [p for p in vcluster.store.list("Pod", "default") if p["metadata"]["name"] in pods]
+    assert lines[1:1 + len(evicted)] == [f"evicting pod {p}" for p in evicted]
+    assert sorted(lines[1 + len(evicted):-1]) == sorted(f"pod/{p.split('/')[1]} evicted" for p in evicted)
+    assert lines[-1] == "node/minikube drained"
+    left = [p for p in vcluster.store.list("Pod", "default") if f"default/{p['metadata']['name']}" in pods]
     assert left == []
 
 
 def test_drain_refuses_unmanaged_pods_without_force(pkube: Any, vcluster: Any) -> None:  # noqa: F811
     bare_pod(pkube, vcluster)
+    system = system_pods_on(vcluster)
     r = pkube("drain minikube")
-    msg = "cannot delete cannot delete Pods that declare no controller (use --force to override): default/lonely"
+    unmanaged = ("cannot delete cannot delete Pods that declare no controller (use --force to override): "
+                 "default/lonely, kube-system/storage-provisioner")
+    daemons = ("cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): "
+               f"{system['daemon'][0]}")
     assert r.out == "node/minikube cordoned\n"
-    assert r.err == (f'error: unable to drain node "minikube" due to error: {msg}, continuing command...\n'
-                     f"There are pending nodes to be drained:\n minikube\n{msg}\n")
+    assert r.err == (f'error: unable to drain node "minikube" due to error: [{unmanaged}, {daemons}], '
+                     f"continuing command...\nThere are pending nodes to be drained:\n minikube\n"
+                     f"{unmanaged}\n{daemons}\n")
     assert r.rc == 1
-    r = pkube("drain minikube --force --grace-period=0")
-    assert r.err == "Warning: deleting Pods that declare no controller: default/lonely\n"
-    assert r.out == ("node/minikube already cordoned\nevicting pod default/lonely\npod/lonely evicted\n"
-                     "node/minikube drained\n")
+    r = pkube("drain minikube --ignore-daemonsets")
+    assert r.err.startswith(f'error: unable to drain node "minikube" due to error: {unmanaged}, ')
+    assert r.rc == 1
+    r = pkube("drain minikube --force --ignore-daemonsets --grace-period=0")
+    assert r.err == ("Warning: deleting Pods that declare no controller: default/lonely, "
+                     f"kube-system/storage-provisioner; ignoring DaemonSet-managed Pods: {system['daemon'][0]}\n")
+    assert r.out.startswith("node/minikube already cordoned\nevicting pod default/lonely\n")
+    assert "pod/lonely evicted\n" in r.out and "pod/storage-provisioner evicted\n" in r.out
+    assert r.out.endswith("node/minikube drained\n")
 
 
 def test_drain_emptydir_needs_delete_emptydir_data(pkube: Any, vcluster: Any) -> None:  # noqa: F811
@@ -92,7 +121,7 @@ def test_drain_emptydir_needs_delete_emptydir_data(pkube: Any, vcluster: Any) ->
     r = pkube("drain minikube --dry-run=client")
     assert "cannot delete Pods with local storage (use --delete-emptydir-data to override): " \
            f"default/{pod}" in r.err
-    r = pkube("drain minikube --delete-emptydir-data --dry-run=client")
+    r = pkube("drain minikube --pod-selector=app=cache --delete-emptydir-data --dry-run=client")
     assert r.out == (f"node/minikube cordoned (dry run)\nevicting pod default/{pod} (dry run)\n"
                      "node/minikube drained (dry run)\n")
     assert r.err == f"Warning: deleting Pods with local storage: default/{pod}\n"

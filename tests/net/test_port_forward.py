@@ -20,7 +20,7 @@ from kubenb.net.portforward import ipv6_loopback_available
 from tests import builders
 from tests.net.standin import NET, PodServer, ask
 
-POD_IP = f"{NET}1.2"  # the first pod address of node `minikube`
+POD_IP = f"{NET}1.3"  # the first pod address of node `minikube` after CoreDNS's (.2)
 
 
 def run(c: Cluster, line: str) -> tuple[str, str, int]:

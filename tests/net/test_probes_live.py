@@ -12,7 +12,7 @@ from tests.net.standin import NET, HttpServer
 
 
 def test_readiness_probe_takes_a_pod_out_of_its_node_port(pcluster: Cluster) -> None:
-    server = HttpServer(f"{NET}1.2", 8080)  # the first pod IP of node `minikube`
+    server = HttpServer(f"{NET}1.3", 8080)  # node `minikube`'s first pod IP after CoreDNS's (.2)
     try:
         pcluster.store.create({
             "apiVersion": "v1", "kind": "Pod",
@@ -31,7 +31,7 @@ def test_readiness_probe_takes_a_pod_out_of_its_node_port(pcluster: Cluster) -> 
             return pcluster.store.get("Pod", "default", "web")
 
         pcluster.wait_for(lambda: is_pod_ready(pod()), timeout=20)
-        assert pod()["status"]["podIP"] == f"{NET}1.2"
+        assert pod()["status"]["podIP"] == f"{NET}1.3"
         assert ("/ready", "kube-probe/1.32") in [(p, h.get("User-Agent")) for p, h in server.requests]
         pcluster.wait_for(lambda: bool(pcluster.kube_proxy.addresses()) and _answers(url), timeout=10)
         with urllib.request.urlopen(url, timeout=5) as r:

@@ -201,3 +201,26 @@ def test_balancer_round_robin_affinity_and_local_policy() -> None:
     again = b.pick("1.1.1.1")[0]
     assert again != first
     assert b.pick("1.1.1.1")[0] == again
+
+
+def test_kube_dns_port_refused_to_an_unprivileged_kernel_is_noted_not_warned(
+        pcluster: Cluster, monkeypatch: Any, caplog: Any) -> None:
+    """kube-dns (CoreDNS's endpoint Ready) wants 53: without the right to bind a port below
+    1024 the proxy says so at INFO — nothing a notebook user did — and keeps the rest."""
+    import logging
+
+    from kubenb.net import relay
+
+    real_start = relay.Listener.start
+
+    async def start(self: Any) -> None:
+        if self.port < 1024:
+            raise PermissionError(13, "Permission denied")
+        await real_start(self)
+
+    monkeypatch.setattr(relay.Listener, "start", start)
+    caplog.set_level(logging.INFO, logger="kubenb.net.proxy")
+    pcluster.wait_for(lambda: any("53" in r.getMessage() for r in caplog.records), timeout=30)
+    refused = [r for r in caplog.records if r.getMessage().startswith("kube-proxy: cannot listen")]
+    assert refused and all(r.levelno == logging.INFO for r in refused)
+    assert all(":53: [Errno 13] Permission denied" in r.getMessage() for r in refused)

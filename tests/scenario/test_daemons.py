@@ -225,3 +225,28 @@ def test_replication_controller_keeps_and_scales_pods(cluster: Cluster) -> None:
     reasons = {e["reason"] for e in cluster.store.list("Event", "default")
                if e["involvedObject"]["kind"] == "ReplicationController"}
     assert reasons == {"SuccessfulCreate", "SuccessfulDelete"}
+
+
+def test_node_heartbeats_alone_do_not_wake_daemonsets(cluster: Cluster, monkeypatch: Any) -> None:
+    """Upstream's shouldIgnoreNodeUpdate: a node update that only renews heartbeat times
+    changes no daemon's placement, so no DaemonSet is reconciled for it; a label is looked at."""
+    from kubenb.controllers.daemonset import DaemonSetController
+
+    cluster.store.create(builders.daemonset("agent", "nginx"))
+    cluster.wait_for(lambda: all_ready(cluster, 3) and rolled_out(cluster))
+    cluster.advance(5)
+    seen: list[str] = []
+    real = DaemonSetController.reconcile
+
+    def counted(self: DaemonSetController, key: Any) -> Any:
+        seen.append(key.name)
+        return real(self, key)
+
+    monkeypatch.setattr(DaemonSetController, "reconcile", counted)
+    cluster.advance(30)  # fifteen heartbeats of every node
+    assert seen == []
+    node = clone(cluster.store.get("Node", None, node_names(cluster)[0]))
+    node["metadata"]["labels"]["disk"] = "ssd"
+    cluster.store.update(node)
+    cluster.advance(1)
+    assert sorted(set(seen)) == ["agent", "kube-proxy"]

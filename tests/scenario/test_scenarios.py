@@ -196,10 +196,11 @@ def test_cordon_keeps_new_pods_off_the_node(cluster: Cluster) -> None:
 
 
 def test_insufficient_resources_pending_until_a_node_is_added() -> None:
-    c = Cluster(nodes=1, clock=VirtualClock(), seed=3, shape=NodeShape(cpu="1", memory="2Gi")).start()
+    # minikube's smallest node: 2 CPUs, of which kube-system's pods request 750m
+    c = Cluster(nodes=1, clock=VirtualClock(), seed=3, shape=NodeShape(cpu="2", memory="2Gi")).start()
     try:
         d = deployment("big", V1, replicas=2)
-        d["spec"]["template"]["spec"]["containers"][0]["resources"] = {"requests": {"cpu": "600m"}}
+        d["spec"]["template"]["spec"]["containers"][0]["resources"] = {"requests": {"cpu": "1"}}
         c.store.create(d)
         c.wait_for(lambda: len(ready_pods(c, "big")) == 1, timeout=60)
 

@@ -320,6 +320,12 @@ class Runtime(abc.ABC):
     @abc.abstractmethod
     async def kill_all(self) -> None: ...
 
+    def pod_ips(self) -> PodIPs | None:
+        """The node's pod address pool, shared with the kubelet's in-kernel component
+        runtime (runtime/component.py) so no address is handed out twice; None while the
+        runtime does not know its network yet."""
+        return None
+
     async def close(self) -> None:
         """The node stops for good or the cluster stops: release what the runtime holds
         outside the kernel (Docker containers and networks). A later call starts afresh."""

@@ -46,6 +46,7 @@ from kubenb.node.runtime.base import (
     ContainerStatus,
     ExecError,
     ImageInfo,
+    PodIPs,
     Runtime,
     RuntimeCluster,
     RuntimeError_,
@@ -412,6 +413,9 @@ class DockerRuntime(Runtime):
         return code, out
 
     # ---- node ------------------------------------------------------------------------------
+
+    def pod_ips(self) -> PodIPs | None:
+        return self.state.ips
 
     async def kill_all(self) -> None:
         """The node died: every container of it is killed at once (exit 255, Unknown)."""

@@ -111,6 +111,9 @@ class SimRuntime(Runtime):
     def _allocate_ip(self) -> str:
         return self._ips.allocate()
 
+    def pod_ips(self) -> PodIPs | None:
+        return self._ips
+
     def _release_ip(self, ip: str) -> None:
         self._ips.release(ip)
 
