@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 
 from kubenb.api.pods import owner_of
 from kubenb.api.selectors import parse_label_selector
+from kubenb.widgets.options import SYSTEM_NAMESPACE
 
 from .feed import make_feed
 from .records import PALETTE, node_ready
@@ -36,7 +37,9 @@ class Timeline:
 
     def __init__(self, client: Any = None, *, by: Group = "replicaset",
                  namespace: str | None = None, selector: str | None = None,
-                 feed: str = "auto") -> None:
+                 feed: str = "auto", show_system: bool = False) -> None:
+        """`show_system`: also count kube-system's pods (left out by default, as the
+        picture leaves them out)."""
         if by not in ("replicaset", "node"):
             raise ValueError(f'by must be "replicaset" or "node", not {by!r}')
         if client is None:
@@ -47,6 +50,7 @@ class Timeline:
             if client is None:
                 raise NoCluster()
         self.client, self.by, self.namespace = client, by, namespace
+        self.show_system = show_system or namespace == SYSTEM_NAMESPACE
         self._labels = parse_label_selector(selector)
         self._lock = threading.Lock()
         self._group_of: dict[str, str] = {}
@@ -67,6 +71,8 @@ class Timeline:
                 "Succeeded", "Failed"):
             return None
         if self.namespace and meta.get("namespace") != self.namespace:
+            return None
+        if not self.show_system and meta.get("namespace") == SYSTEM_NAMESPACE:
             return None
         if not self._labels.matches(meta.get("labels")):
             return None
@@ -191,7 +197,8 @@ class Timeline:
 
 
 def timeline(client: Any = None, *, by: Group = "replicaset", namespace: str | None = None,
-             selector: str | None = None) -> Timeline:
+             selector: str | None = None, show_system: bool = False) -> Timeline:
     """Start recording pods per ReplicaSet (or per node) of `client` (default: the current
-    profile). Call `.stop()` then `.plot()`."""
-    return Timeline(client, by=by, namespace=namespace, selector=selector)
+    profile; kube-system only with `show_system`). Call `.stop()` then `.plot()`."""
+    return Timeline(client, by=by, namespace=namespace, selector=selector,
+                    show_system=show_system)

@@ -27,14 +27,17 @@ def cluster() -> Iterator[Cluster]:
 
 def system_pods(c: Cluster) -> None:
     """What a real minikube runs in kube-system: a DaemonSet, a Deployment and a static
-    (mirror) pod owned by its Node. Created here, so the test depends on nothing else."""
-    c.store.create(builders.daemonset("kube-proxy", "nginx",
-                                      namespace="kube-system"))
-    c.store.create(builders.deployment("coredns", "nginx",
-                                       1, namespace="kube-system"))
+    (mirror) pod owned by its Node. Created here where the cluster has not made them, so the
+    test depends on nothing else."""
+    if c.store.try_get("DaemonSet", "kube-system", "kube-proxy") is None:
+        c.store.create(builders.daemonset("kube-proxy", "nginx", namespace="kube-system"))
+    if c.store.try_get("Deployment", "kube-system", "coredns") is None:
+        c.store.create(builders.deployment("coredns", "nginx", 1, namespace="kube-system"))
     if c.store.try_get("Service", "kube-system", "kube-dns") is None:
         c.store.create(builders.service("kube-dns", namespace="kube-system",
                                         selector={"k8s-app": "kube-dns"}, port=53))
+    if c.store.try_get("Pod", "kube-system", "etcd-minikube") is not None:
+        return
     node = c.store.get("Node", None, "minikube")
     etcd = builders.pod("etcd-minikube", "nginx",
                         namespace="kube-system")
