@@ -14,12 +14,14 @@ apply to the served view of the live object.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from kubenb.api import conversion
 from kubenb.api.errors import BadRequest, Conflict, NotFound
 from kubenb.api.objects import clone
 from kubenb.api.patch import CONTENT_TYPES, UnsupportedMediaType, apply_patch
+from kubenb.api.registry import ResourceType
 from kubenb.server import negotiate
 from kubenb.server.apply import server_side_apply
 from kubenb.server.decoding import patch_body
@@ -35,6 +37,14 @@ APPLY_PATCH = "application/apply-patch+yaml"
 def served(t: Target, obj: dict[str, Any]) -> dict[str, Any]:
     """A stored object in the version the request's path names."""
     return conversion.to_version(obj, t.api_version)
+
+
+def served_type(t: Target) -> ResourceType:
+    """The resource type as the request's version has it (its fields are that version's)."""
+    rt = t.resource
+    if t.version and t.version != rt.version:
+        return dataclasses.replace(rt, version=t.version)
+    return rt
 
 
 def respond_object(h: ApiRequestHandler, t: Target, obj: dict[str, Any], code: int = 200) -> None:
@@ -119,7 +129,7 @@ def patch(h: ApiRequestHandler, t: Target) -> None:
     sub = "status" if t.subresource == "status" else None
     body = h.body_object() if ctype == APPLY_PATCH else patch_body(h.body, CONTENT_TYPES[ctype])
     if ctype == APPLY_PATCH and h.query("fieldManager"):
-        check_applied(t.resource, body)
+        check_applied(served_type(t), body)
     for _ in range(16):
         current = store.try_get(t.kind, t.namespace, t.name)
         if ctype == APPLY_PATCH:
@@ -138,8 +148,9 @@ def patch(h: ApiRequestHandler, t: Target) -> None:
         else:
             if current is None:
                 raise NotFound(t.resource.qualified, t.name)
-            patched = apply_patch(served(t, current), body, ctype)
-            check_patched(h, t.resource, current, patched, body, CONTENT_TYPES[ctype])
+            live = served(t, current)
+            patched = apply_patch(live, body, ctype)
+            check_patched(h, served_type(t), live, patched, body, CONTENT_TYPES[ctype])
         patched = conversion.from_version(patched, t.api_version)
         meta = patched.setdefault("metadata", {})
         if meta.get("name") != t.name:

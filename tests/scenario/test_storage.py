@@ -153,7 +153,8 @@ def test_statefulset_claims_are_bound_before_its_pods_run(cluster: Cluster) -> N
 
     def on_pod(ev: dict[str, Any]) -> None:
         pod = ev["object"]
-        if ev["type"] == "MODIFIED" and pod["spec"].get("nodeName") and not bound_when_scheduled:
+        if (ev["type"] == "MODIFIED" and pod["spec"].get("nodeName") and not bound_when_scheduled
+                and pod["metadata"]["name"].startswith("web-")):
             pvc = cluster.store.try_get("PersistentVolumeClaim", "default", f"www-{pod['metadata']['name']}")
             bound_when_scheduled.append(phase(pvc) == "Bound")
 
