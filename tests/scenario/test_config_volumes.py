@@ -79,3 +79,15 @@ def test_optional_sources_and_downward_api_do_not_hold_the_pod(cluster: Cluster)
         {"downwardAPI": {"items": [{"path": "labels", "fieldRef": {"fieldPath": "metadata.labels"}}]}}]}}))
     cluster.wait_for(lambda: phase(cluster, "opt") == "Running", timeout=30)
     assert not events(cluster, "opt", "FailedMount")
+
+
+def test_a_kube_api_access_style_volume_mounts_with_the_namespaces_root_ca(cluster: Cluster) -> None:
+    cluster.wait_for(lambda: cluster.store.try_get("ConfigMap", "default", "kube-root-ca.crt") is not None
+                     and cluster.store.try_get("ServiceAccount", "default", "default") is not None, timeout=30)
+    cluster.store.create(mounting("api", {"projected": {"defaultMode": 420, "sources": [
+        {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+        {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+        {"downwardAPI": {"items": [{"path": "namespace", "fieldRef": {"apiVersion": "v1",
+                                                                      "fieldPath": "metadata.namespace"}}]}}]}}))
+    cluster.wait_for(lambda: phase(cluster, "api") == "Running", timeout=30)
+    assert not events(cluster, "api", "FailedMount")

@@ -14,6 +14,7 @@ import pytest
 from kubenb.api.store import Store
 from kubenb.api.tokens import user_for
 from kubenb.clock import VirtualClock
+from kubenb.node.kubelet_env import container_env
 from kubenb.node.kubelet_projection import MountError, format_map, volume_files
 from kubenb.node.runtime.atomic_writer import write_payload
 from tests import builders
@@ -120,3 +121,17 @@ def test_the_atomic_writer_swaps_a_data_link(tmp_path: Path) -> None:
     tree = _tree(target)
     assert tree["..data"] != version and "d" not in tree and not (target / version).exists()
     assert (target / "a").read_bytes() == b"new"
+
+
+def test_env_resource_field_refs_use_the_containers_limits_or_the_nodes_allocatable(store: Store) -> None:
+    pod = _pod()
+    pod["spec"]["nodeName"] = "n1"
+    store.create({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1"},
+                  "status": {"allocatable": {"ephemeral-storage": "10Gi"}}})
+    pod["spec"]["containers"][0]["env"] = [
+        {"name": "CPU", "valueFrom": {"resourceFieldRef": {"resource": "limits.cpu", "divisor": "1m"}}},
+        {"name": "MEM", "valueFrom": {"resourceFieldRef": {"resource": "limits.memory", "divisor": "1Mi"}}},
+        {"name": "EPH", "valueFrom": {"resourceFieldRef": {"resource": "limits.ephemeral-storage",
+                                                           "divisor": "1Gi"}}}]
+    env = dict(container_env(store, pod, pod["spec"]["containers"][0], "10.0.0.1", "10.244.0.5"))
+    assert (env["CPU"], env["MEM"], env["EPH"]) == ("500", "64", "10")
