@@ -168,15 +168,21 @@ def volume_files(store: Store, pod: dict[str, Any], volume: dict[str, Any], cont
         return None
     default = _mode({"mode": volume["projected"].get("defaultMode")}, DEFAULT_MODE)
     out: Files = {}
+    errors: list[str] = []
     for src in volume["projected"].get("sources") or []:
-        if isinstance(src.get("configMap"), dict):
-            out.update(_object_files(store, ns, "ConfigMap", src["configMap"], default))
-        elif isinstance(src.get("secret"), dict):
-            out.update(_object_files(store, ns, "Secret", src["secret"], default))
-        elif isinstance(src.get("downwardAPI"), dict):
-            out.update(_downward_files(store, pod, container, src["downwardAPI"], default))
-        elif isinstance(src.get("serviceAccountToken"), dict):
-            out.update(_token_file(store, pod, src["serviceAccountToken"], default))
+        try:
+            if isinstance(src.get("configMap"), dict):
+                out.update(_object_files(store, ns, "ConfigMap", src["configMap"], default))
+            elif isinstance(src.get("secret"), dict):
+                out.update(_object_files(store, ns, "Secret", src["secret"], default))
+            elif isinstance(src.get("downwardAPI"), dict):
+                out.update(_downward_files(store, pod, container, src["downwardAPI"], default))
+            elif isinstance(src.get("serviceAccountToken"), dict):
+                out.update(_token_file(store, pod, src["serviceAccountToken"], default))
+        except MountError as err:
+            errors.append(str(err))
+    if errors:  # every source's error, as an aggregate error prints them
+        raise MountError(errors[0] if len(errors) == 1 else f"[{', '.join(errors)}]")
     return out
 
 

@@ -135,3 +135,9 @@ def test_env_resource_field_refs_use_the_containers_limits_or_the_nodes_allocata
                                                            "divisor": "1Gi"}}}]
     env = dict(container_env(store, pod, pod["spec"]["containers"][0], "10.0.0.1", "10.244.0.5"))
     assert (env["CPU"], env["MEM"], env["EPH"]) == ("500", "64", "10")
+
+
+def test_a_projected_volume_reports_every_missing_source(store: Store) -> None:
+    vol = {"name": "v", "projected": {"sources": [{"configMap": {"name": "a"}}, {"secret": {"name": "b"}}]}}
+    with pytest.raises(MountError, match=r'^\[configmap "a" not found, secret "b" not found\]$'):
+        volume_files(store, _pod(), vol)
