@@ -38,6 +38,7 @@ from kubenb.config import Context, NodeShape
 from kubenb.node.kubelet_backoff import Backoff
 from kubenb.node.kubelet_images import ImageManager
 from kubenb.node.kubelet_node import NodeAgent
+from kubenb.node.kubelet_projection import references
 from kubenb.node.podworker import NodeServices, PodWorker
 from kubenb.node.prober import ProbeManager
 from kubenb.node.runtime.base import ContainerNotFound, ExecError, ExecStart, Runtime
@@ -102,6 +103,7 @@ class Kubelet:
                                       static_pods) if static_pods else None
         self.running = False
         self._watch: Watcher | None = None
+        self._sources: list[Watcher] = []  # ConfigMaps and Secrets: volumes showing them
 
     # ---- lifecycle ---------------------------------------------------------------------
 
@@ -115,6 +117,9 @@ class Kubelet:
         self._watch = self.store.watch(
             "Pod", to_loop(self.clock.loop, self._on_pod),
             field_selector=f"spec.nodeName={self.name}", initial=True)
+        self._sources = [self.store.watch(
+            kind, to_loop(self.clock.loop, lambda e, kind=kind: self._on_source(kind, e)))
+                         for kind in ("ConfigMap", "Secret")]
         if self.mirror_pods is not None:
             self.mirror_pods.ensure()
 
@@ -123,6 +128,9 @@ class Kubelet:
         if self._watch is not None:
             self._watch.stop()
             self._watch = None
+        for w in self._sources:
+            w.stop()
+        self._sources = []
         self.node.stop_heartbeat()
         for w in self.workers.values():
             w.cancel()
@@ -166,6 +174,16 @@ class Kubelet:
             self.workers[uid] = PodWorker(self._services_for(pod), pod)
         else:
             worker.update(pod)
+
+    def _on_source(self, kind: str, event: WatchEvent) -> None:
+        """A ConfigMap/Secret changed: wake the workers of pods whose volumes show it (a
+        missing one they wait for, or files to bring up to date)."""
+        obj = event["object"]
+        ns, name = obj["metadata"].get("namespace"), obj["metadata"]["name"]
+        for worker in list(self.workers.values()):
+            pod = worker.pod
+            if pod["metadata"].get("namespace") == ns and references(pod, kind, name):
+                worker.wake()
 
     def _services_for(self, pod: dict[str, Any]) -> NodeServices:
         return self.component_services if is_component_pod(pod) else self.services

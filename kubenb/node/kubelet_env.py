@@ -1,7 +1,7 @@
 """A container's environment and command line, as the kubelet computes them before create.
 
 Order as in the kubelet's makeEnvironmentVariables: `envFrom` sources, then `env` entries
-(values, downward-API fieldRefs, configMap/secret keys), then the Docker-link style
+(values, downward-API fieldRefs and resourceFieldRefs, configMap/secret keys), then the Docker-link style
 variables of the Services in the pod's namespace (`enableServiceLinks`, default true) plus
 the `kubernetes` Service, for names not already set. `$(VAR)` references in values, command
 and args are expanded. A missing ConfigMap/Secret raises `ConfigError` with the kubelet's
@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from kubenb.api.store import Store
+from kubenb.node.kubelet_projection import resource_value
 
 
 class ConfigError(Exception):
@@ -122,6 +123,8 @@ def container_env(store: Store, pod: dict[str, Any], container: dict[str, Any],
         value: str | None = ""
         if vf.get("fieldRef"):
             value = _field_ref(pod, vf["fieldRef"].get("fieldPath", ""), host_ip, pod_ip)
+        elif vf.get("resourceFieldRef"):
+            value = resource_value(store, pod, container.get("name") or "", vf["resourceFieldRef"])
         elif vf.get("configMapKeyRef"):
             value = _key_ref(store, ns, "ConfigMap", vf["configMapKeyRef"])
         elif vf.get("secretKeyRef"):

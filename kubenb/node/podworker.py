@@ -45,8 +45,9 @@ from kubenb.config import Timings
 from kubenb.node.kubelet_backoff import Backoff, go_duration
 from kubenb.node.kubelet_env import ConfigError, command_line, container_env
 from kubenb.node.kubelet_images import ImageManager
+from kubenb.node.kubelet_projection import token_refresh_after
 from kubenb.node.kubelet_status import PodView, by_name, generate_pod_status, should_restart
-from kubenb.node.kubelet_volumes import MountError, container_mounts
+from kubenb.node.kubelet_volumes import MountError, container_mounts, pod_mounts
 from kubenb.node.prober import EventFn, ProbeManager
 from kubenb.node.runtime.base import (
     ContainerConfig,
@@ -181,6 +182,7 @@ class PodWorker:
         if rt.real_network and await self._kill_unhealthy(pod, records):
             records = await rt.list_containers(self.uid)
         await self._act(pod, sandbox, records)
+        await self._refresh_volumes(pod, records)
         records = await rt.list_containers(self.uid)
         sandbox = await rt.sandbox_status(self.uid)
         terminal = self._is_terminal(pod, sandbox, records)
@@ -189,6 +191,21 @@ class PodWorker:
             await rt.stop_sandbox(self.uid)
             sandbox = await rt.sandbox_status(self.uid)
         self._write_status(sandbox, records, terminal)
+
+    async def _refresh_volumes(self, pod: dict[str, Any], records: list[ContainerStatus]) -> None:
+        """The kubelet's volume sync: configMap/secret/downwardAPI/projected files follow
+        their sources (the kubelet wakes this worker when one changes; tokens are renewed)."""
+        if not records or not self.node.runtime.mounts_payloads:
+            return
+        try:
+            mounts = pod_mounts(self.node.store, pod)
+        except MountError:
+            return  # a source went away: the files stay as they were (as upstream)
+        if mounts:
+            await self.node.runtime.refresh_volumes(self.uid, mounts)
+        renew = token_refresh_after(pod)
+        if renew is not None:
+            self.wake_after(renew)
 
     def _policy(self, pod: dict[str, Any]) -> str:
         return (pod.get("spec") or {}).get("restartPolicy") or "Always"
@@ -287,7 +304,7 @@ class PodWorker:
             self.wake_after(n.timings.pod_error_resync)
             return
         try:
-            mounts = container_mounts(n.store, pod, c)
+            mounts = container_mounts(n.store, pod, c, payloads=n.runtime.mounts_payloads)
         except MountError as err:
             n.event(pod, "Warning", "FailedMount", str(err))
             self.reasons[name] = ("ContainerCreating", "")

@@ -1,7 +1,11 @@
 """Volumes on Docker: a claim's directory is bind-mounted, so what one pod writes the next
-reads; an emptyDir is shared by a pod's containers."""
+reads; an emptyDir is shared by a pod's containers; a configMap volume follows its ConfigMap."""
 
 from __future__ import annotations
+
+import copy
+import threading
+import time
 
 import pytest
 
@@ -39,4 +43,26 @@ def test_data_written_to_a_claim_is_read_by_the_next_pod(dcluster: Cluster) -> N
         dcluster.store.delete("Pod", "default", name, grace_period_seconds=0)
     dcluster.store.delete("PersistentVolumeClaim", "default", "data")
     dcluster.wait_for(lambda: not dcluster.store.list("PersistentVolume"), timeout=60)
+    dcluster.wait_for(lambda: not dcluster.store.list("Pod", "default"), timeout=60)
+
+
+def test_a_configmap_volume_follows_its_configmap_and_sub_path_keeps_the_first(dcluster: Cluster) -> None:
+    dcluster.store.create(builders.configmap("settings", {"key": "one"}))
+    vols = [{"name": "cfg", "configMap": {"name": "settings", "items": [{"key": "key", "path": "key",
+                                                                          "mode": 0o600}]}}]
+    pod(dcluster, "cm", [{"name": "c", "image": "busybox", "command": ["sleep", "3600"], "volumeMounts": [
+        {"name": "cfg", "mountPath": "/etc/config"},
+        {"name": "cfg", "mountPath": "/etc/single.conf", "subPath": "key"}]}], volumes=vols)
+    dcluster.wait_for(lambda: phase(dcluster, "cm") == "Running", timeout=60)
+    assert dcluster.pod_exec("default", "cm", "c", ["sh", "-c", "cat /etc/config/key; stat -L -c ' %a' "
+                                                    "/etc/config/key"]) == (0, "one 600\n")
+    cm = copy.deepcopy(dcluster.store.get("ConfigMap", "default", "settings"))
+    cm["data"] = {"key": "two"}
+    dcluster.store.update(cm)
+    deadline, tick = time.monotonic() + 60, threading.Event()
+    while dcluster.pod_exec("default", "cm", "c", ["cat", "/etc/config/key"]) != (0, "two"):
+        assert time.monotonic() < deadline, "the update did not reach the file"
+        tick.wait(0.2)
+    assert dcluster.pod_exec("default", "cm", "c", ["cat", "/etc/single.conf"]) == (0, "one")
+    dcluster.store.delete("Pod", "default", "cm", grace_period_seconds=0)
     dcluster.wait_for(lambda: not dcluster.store.list("Pod", "default"), timeout=60)

@@ -44,7 +44,7 @@ from __future__ import annotations
 import abc
 import asyncio
 import ipaddress
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
@@ -109,13 +109,17 @@ class ImageInfo:
 class Mount:
     """A volume mount the kubelet resolved: `source` is a directory on the host (hostPath,
     the directory of a claim's volume) or, for an emptyDir, empty — the runtime keeps that
-    directory with the pod (`volume` names it) and removes it with the pod."""
+    directory with the pod (`volume` names it) and removes it with the pod. `files` (path,
+    content, mode) is the payload of a configMap/secret/downwardAPI/projected volume: the
+    runtime writes it atomically into the pod's `volumes/<plugin>/<volume>` and binds that."""
 
     volume: str
     container_path: str
     source: str = ""
     read_only: bool = False
     sub_path: str = ""
+    files: tuple[tuple[str, bytes, int], ...] | None = None
+    plugin: str = ""
 
 
 @dataclass(frozen=True)
@@ -247,6 +251,9 @@ class Runtime(abc.ABC):
     # prober then sends real httpGet/tcpSocket probes, and kube-proxy serves Services.
     # False for sim, whose probes are simulated.
     real_network: bool = False
+    # False for the cluster's own components (component.py): their configMap/secret/
+    # projected volumes are not resolved (their ConfigMaps are not in the store).
+    mounts_payloads: bool = True
     os_image: str = "Ubuntu 22.04.5 LTS"
     kernel_version: str = "5.15.0-139-generic"
 
@@ -319,6 +326,11 @@ class Runtime(abc.ABC):
     # -- node
     @abc.abstractmethod
     async def kill_all(self) -> None: ...
+
+    async def refresh_volumes(self, pod_uid: str, mounts: Iterable[Mount]) -> None:
+        """Write the current payload of the pod's configMap/secret/downwardAPI/projected
+        volumes (the kubelet's periodic volume sync); runtimes without files ignore it."""
+        return None
 
     def pod_ips(self) -> PodIPs | None:
         """The node's pod address pool, shared with the kubelet's in-kernel component

@@ -152,6 +152,8 @@ def _suffix(node: str) -> str:
 class ComponentRuntime(SimRuntime):
     """Containers of the cluster's own components: no process, preloaded images."""
 
+    mounts_payloads = False
+
     def __init__(self, ctx: Context, node: str, *, address: str, node_runtime: Runtime,
                  pod_cidr: str = "10.244.0.0/24", cluster: RuntimeCluster | None = None) -> None:
         super().__init__(ctx, node, pod_cidr=pod_cidr, catalog=_catalog(), cluster=cluster)

@@ -32,6 +32,7 @@ import os
 import shutil
 import uuid
 import weakref
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -46,6 +47,7 @@ from kubenb.node.runtime.base import (
     ContainerStatus,
     ExecError,
     ImageInfo,
+    Mount,
     PodIPs,
     Runtime,
     RuntimeCluster,
@@ -54,7 +56,7 @@ from kubenb.node.runtime.base import (
 )
 from kubenb.node.runtime.docker_pull import Images
 from kubenb.node.runtime.docker_state import EventWatch, NodeState, Rec, Sandbox
-from kubenb.node.runtime.volumes import binds
+from kubenb.node.runtime.volumes import binds, write_files
 
 log = logging.getLogger("kubenb.docker")
 check_engine = de.check_engine
@@ -255,6 +257,10 @@ class DockerRuntime(Runtime):
         ids += [sb.container_id for sb in self.state.sandboxes.pop(pod_uid, [])]
         await asyncio.gather(*(self._remove(cid) for cid in ids))
         shutil.rmtree(self._pod_dir(pod_uid), ignore_errors=True)  # its emptyDir volumes
+
+    async def refresh_volumes(self, pod_uid: str, mounts: Iterable[Mount]) -> None:
+        if self.state.current_sandbox(pod_uid) is not None:
+            write_files(mounts, self._pod_dir(pod_uid))
 
     def _pod_dir(self, pod_uid: str) -> str:
         """The pod's files on this machine (emptyDir volumes)."""

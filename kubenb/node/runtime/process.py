@@ -40,6 +40,7 @@ import os
 import shutil
 import socket
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -56,6 +57,7 @@ from kubenb.node.runtime.base import (
     ExecError,
     ExecStart,
     ImageInfo,
+    Mount,
     PodIPs,
     Runtime,
     RuntimeCluster,
@@ -76,6 +78,7 @@ from kubenb.node.runtime.process_env import (
 from kubenb.node.runtime.process_exec import exec_error, exec_start, run_exec
 from kubenb.node.runtime.process_images import ImageStore
 from kubenb.node.runtime.process_stats import measure
+from kubenb.node.runtime.volumes import write_files
 
 log = logging.getLogger("kubenb.runtime.process")
 atexit.register(kill_live_agents)
@@ -261,6 +264,11 @@ class ProcessRuntime(Runtime):
                 del self._containers[cid]
         for path in {sb.dir for sb in sandboxes} | log_dirs:
             shutil.rmtree(path, ignore_errors=True)
+
+    async def refresh_volumes(self, pod_uid: str, mounts: Iterable[Mount]) -> None:
+        sandboxes = self._sandboxes.get(pod_uid)
+        if sandboxes:
+            write_files(mounts, sandboxes[0].dir)
 
     # ---- containers --------------------------------------------------------------------
 

@@ -110,6 +110,35 @@ def _mount_point(libc: Any, root: str, path: str, ours: set[str]) -> None:
         ours.add("/" + "/".join(parts[: i + 1]))
 
 
+def _file_point(libc: Any, root: str, path: str, ours: set[str]) -> None:
+    """Make root+path an (empty) file without writing to the host."""
+    parent = os.path.dirname(path)
+    _mount_point(libc, root, parent, ours)
+    if parent not in ours:
+        _shadow(libc, root, parent)
+        ours.add(parent)
+    if not os.path.exists(root + path):
+        open(root + path, "w").close()  # noqa: SIM115 - an empty mount point
+
+
+def _in_root(root: str, path: str) -> str:
+    """path with the symlinks of its directories resolved as the chroot will see them
+    (/var/run -> /run): mount points are made where the program will look."""
+    parts, done = [p for p in path.split("/") if p], ""
+    for _ in range(64):
+        if not parts:
+            break
+        nxt = done + "/" + parts.pop(0)
+        if parts and os.path.islink(root + nxt):
+            link = os.readlink(root + nxt)
+            base = "" if link.startswith("/") else done
+            parts = [p for p in (base + "/" + link).split("/") if p] + parts
+            done = ""
+            continue
+        done = nxt
+    return os.path.normpath(done + "/" + "/".join(parts)) if parts else (done or "/")
+
+
 def main(args: list[str]) -> int:
     spec, argv = json.loads(args[0]), args[2:]
     libc = ctypes.CDLL(None, use_errno=True)
@@ -117,9 +146,14 @@ def main(args: list[str]) -> int:
     try:
         _shadow(libc, root, "/")
         ours = {"/"}
+        for m in spec["mounts"]:  # every mount point first: a shadow never covers a bind
+            target = _in_root(root, os.path.normpath("/" + m["target"].lstrip("/")))
+            if os.path.isdir(m["source"]):
+                _mount_point(libc, root, target, ours)
+            else:  # a single file (a subPath of a configMap …): a file mount point of ours
+                _file_point(libc, root, target, ours)
         for m in spec["mounts"]:
-            target = os.path.normpath("/" + m["target"])
-            _mount_point(libc, root, target, ours)
+            target = _in_root(root, os.path.normpath("/" + m["target"].lstrip("/")))
             _mount(libc, m["source"], root + target, None, MS_BIND | MS_REC)
             if m["ro"]:
                 _mount(libc, None, root + target, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
