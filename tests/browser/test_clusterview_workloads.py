@@ -1,6 +1,7 @@
 """Workloads in a real JupyterLab: a completed Job pod stays on its node drawn as completed,
 the legend names the Job, and the header's kube-system checkbox hides and shows the
-kube-system pods (which the notebook creates itself: a DaemonSet and a bare pod).
+kube-system pods every cluster has (the control plane's mirror pods, coredns, kube-proxy on
+each node, storage-provisioner).
 
 Every wait is on a DOM or kernel condition. Screenshots go to tests/browser/artifacts/.
 """
@@ -19,21 +20,9 @@ VIEW = ".kubenb-clusterview"
 LIVE_CHIP = ".kubenb-pod:not(.kubenb-exit)"
 SYSTEM = f'{VIEW} {LIVE_CHIP}[data-namespace="kube-system"]'
 
-KUBE_PROXY = """apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: kube-proxy, namespace: kube-system}
-spec:
-  selector: {matchLabels: {k8s-app: kube-proxy}}
-  template:
-    metadata: {labels: {k8s-app: kube-proxy}}
-    spec:
-      containers: [{name: kube-proxy, image: nginx}]
-"""
-
 CELLS = [
     "%load_ext kubenb\n%minikube start --nodes=2 --driver=sim",
-    "%%kubectl apply -f -\n" + KUBE_PROXY,
-    "%kubectl run etcd-minikube --image=nginx -n kube-system\n"
+    "%kubectl get pods -n kube-system --no-headers",
     "%kubectl create deployment web --image=nginx --replicas=2\n"
     "%kubectl create job pi --image=busybox -- sh -c 'exit 0'\n"
     "%kubectl wait --for=condition=complete job/pi --timeout=120s\n"
@@ -87,11 +76,13 @@ def test_completed_job_pod_and_the_kube_system_toggle(lab_server: LabServer, pag
     assert toggle.is_checked() is False
     nb.screenshot(VIEW, "workloads-1-system-hidden.png")
 
-    # Show kube-system: kube-proxy on each node and the bare etcd pod appear.
+    # Show kube-system: every pod `kubectl get pods -n kube-system` listed appears.
+    system = sorted(line.split()[0] for line in nb.output_text(1).splitlines() if line.strip())
+    assert len(system) == 8  # 4 mirror pods, coredns, 2 kube-proxy, storage-provisioner
     toggle.check()
-    wait_js(nb, """(sel) => document.querySelectorAll(sel).length === 3""", SYSTEM)
+    wait_js(nb, "([sel, n]) => document.querySelectorAll(sel).length === n", [SYSTEM, len(system)])
     names = sorted(nb.page.locator(SYSTEM).evaluate_all("els => els.map(e => e.dataset.name)"))
-    assert names[0] == "etcd-minikube" and all(n.startswith("kube-proxy-") for n in names[1:])
+    assert names == system and "etcd-minikube" in names
     proxy = nb.page.locator(f'{VIEW} .kubenb-workload[data-key="daemonset/kube-system/kube-proxy"]')
     assert proxy.locator(".kubenb-workload-name").inner_text() == "kube-system/ds/kube-proxy"
     nb.screenshot(VIEW, "workloads-2-system-shown.png")
