@@ -2,8 +2,8 @@
 
     make peer            # or: python tools/python_client_e2e.py [--driver process] [pytest args]
 
-Starts a two-node kubenb profile with its API server (as upstream runs the suite against a
-two-node kind cluster), writes a kubeconfig for it in a temporary directory, runs
+Starts a two-node kubenb profile with its API server and the metrics-server addon (as
+upstream runs the suite against a two-node kind cluster with metrics-server), writes a kubeconfig for it in a temporary directory, runs
 `kubernetes/e2e_test` from the peer suites folder (`../shared/peer/python-client-e2e` next to
 the checkout, or $KUBENB_PEER_E2E) with pytest, and stops the cluster. Without that folder it
 says so and exits 0 — the suite is other projects' code and is not part of this repository.
@@ -26,6 +26,8 @@ DEFAULT_SUITE = ROOT.parent / "shared" / "peer" / "python-client-e2e"
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--driver", default="process", choices=("sim", "process", "docker"))
+    parser.add_argument("--no-metrics", action="store_true",
+                        help="leave the metrics-server addon off (its test then skips)")
     args, pytest_args = parser.parse_known_args(argv)
     suite = Path(os.environ.get("KUBENB_PEER_E2E", DEFAULT_SUITE))
     if not (suite / "kubernetes" / "e2e_test").is_dir():
@@ -39,7 +41,9 @@ def main(argv: list[str]) -> int:
         config = os.path.join(home, "config")
         profiles = Profiles(kubeconfig_path=config, serve_api=True)
         try:
-            profiles.create("minikube", nodes=2, driver=args.driver)
+            profile = profiles.create("minikube", nodes=2, driver=args.driver)
+            if not args.no_metrics:  # the suite's metrics test needs the Metrics API
+                profile.set_addon("metrics-server", True)
             env = {**os.environ, "KUBECONFIG": config, "HOME": home}
             return subprocess.run(
                 [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rfE",
