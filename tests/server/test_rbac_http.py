@@ -245,3 +245,23 @@ def test_a_certificate_from_another_ca_is_refused(served: Served, tmp_path: Any)
     with pytest.raises((ssl.SSLError, ConnectionError)):
         _cert_request(served, "/api/v1/namespaces/default/pods", other.client_cert_file,
                       other.client_key_file)
+
+
+def test_a_token_from_another_cluster_is_refused(served: Served) -> None:
+    from kubenb.api.tokens import request_token
+    from kubenb.cluster import Cluster
+
+    other = Cluster(seed=7)
+    other.store.ensure_namespaces()
+    account = {"apiVersion": "v1", "kind": "ServiceAccount",
+               "metadata": {"name": "twin", "namespace": "default"}}
+    uid = other.store.create(account)["metadata"]["uid"]
+    token = request_token(other.store, "default", "twin", {"spec": {}})["status"]["token"]
+    served.store.create(account, uid=uid)  # a twin account: only the signing key differs
+    try:
+        reply = served.request("GET", "/api/v1/namespaces/default/pods", token=False,
+                               headers={"Authorization": f"Bearer {token}"})
+        assert reply.status == 401
+        assert reply.json()["reason"] == "Unauthorized"
+    finally:
+        served.store.delete("ServiceAccount", "default", "twin")
