@@ -247,9 +247,8 @@ class Cluster:
 
     async def _astart(self) -> None:
         self.store.ensure_namespaces()
-        with self.store.side_stream("bootstrap"):
-            ensure_policy(self.store)
-            ensure_local(self.store)
+        ensure_policy(self.store)
+        ensure_local(self.store)
         ensure_default_class(self.store)
         self.services.bootstrap(self.addresses.node_ip(1))
         self.runner.start()

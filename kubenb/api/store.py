@@ -12,11 +12,10 @@ and `clone()` before changing one. Writes always store a fresh copy.
 from __future__ import annotations
 
 import collections
-import contextlib
 import random
 import secrets
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any, Literal, Protocol
 
@@ -34,9 +33,11 @@ Op = Literal["CREATE", "UPDATE"]
 Propagation = Literal["Background", "Foreground", "Orphan"]
 # Kinds whose metadata.generation follows spec changes.
 _UID_BEFORE_ADMISSION = {"Job"}
-# Kinds whose uids come from a generator of their own (when seeded): node Leases appear as
-# kubelets start, and must not shift the uids, ClusterIPs and NodePorts drawn after them.
-_OWN_UID_STREAM = {"Lease"}
+# Kinds whose uids come from a generator of their own (when seeded): what the cluster writes
+# by itself as it starts — node Leases, the default roles and bindings, the local
+# APIServices, the default StorageClass — must not shift the uids, ClusterIPs and NodePorts
+# drawn after them.
+_OWN_UID_STREAM = {"Lease", "ClusterRole", "ClusterRoleBinding", "APIService", "StorageClass"}
 _GENERATION_KINDS = {"Deployment", "ReplicaSet", "Pod", "Job", "CronJob", "DaemonSet",
                      "ReplicationController", "StatefulSet", "HorizontalPodAutoscaler",
                      "PodDisruptionBudget"}
@@ -114,19 +115,6 @@ class Store:
             return self.registry.by_kind(kind)
         except UnknownResource:
             raise BadRequest(f'no kind "{kind}" is registered') from None
-
-    @contextlib.contextmanager
-    def side_stream(self, name: str) -> Iterator[None]:
-        """Draw UIDs from a stream of their own while inside: objects the cluster writes at
-        start (default roles, APIServices) leave a seeded cluster's later names, IPs and
-        ports as they were."""
-        with self._lock:
-            shared = self.rng
-            self.rng = random.Random(f"{self._seed}/{name}")
-            try:
-                yield
-            finally:
-                self.rng = shared
 
     def _new_uid(self, kind: str = "") -> str:
         # str(uuid.UUID(int=bits, version=4)), without building the UUID object

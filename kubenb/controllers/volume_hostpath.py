@@ -51,7 +51,7 @@ def ensure_default_class(store: Store) -> None:
             "name": DEFAULT_CLASS, "labels": {"addonmanager.kubernetes.io/mode": "EnsureExists"},
             "annotations": {"kubectl.kubernetes.io/last-applied-configuration": _APPLIED,
                             DEFAULT_CLASS_ANNOTATION: "true"}},
-            "provisioner": PROVISIONER}, uid=str(uuid.uuid5(uuid.NAMESPACE_URL, "kubenb:storageclass:standard")))
+            "provisioner": PROVISIONER})
     except AlreadyExists:
         pass
 

@@ -19,6 +19,7 @@ from . import (
     rows_apps,
     rows_autoscaling,
     rows_batch,
+    rows_certificates,
     rows_core,
     rows_daemon,
     rows_pod,
@@ -120,7 +121,7 @@ COLUMNS: dict[str, tuple[list[Column], RowFunc]] = {
     ], rows_autoscaling.pdb_row),
     "CertificateSigningRequest": ([
         _NAME, _AGE, Column("SignerName"), Column("Requestor"), Column("RequestedDuration"),
-        Column("Condition")], rows_apiservice.csr_row),
+        Column("Condition")], rows_certificates.csr_row),
     "APIService": ([_NAME, Column("Service"), Column("Available"), _AGE],
                    rows_apiservice.apiservice_row),
     **{kind: ([_NAME, Column("Created At", type="date")], rows_rbac.role_row)

@@ -1,7 +1,6 @@
-"""Row functions for apiregistration.k8s.io/v1 APIService (kube-aggregator's printers:
+"""Row function for apiregistration.k8s.io/v1 APIService (kube-aggregator's printers:
 NAME, SERVICE — `Local` or `namespace/name` —, AVAILABLE — the Available condition's status,
-with its reason when not True —, AGE) and certificates.k8s.io/v1 CertificateSigningRequest
-(printCertificateSigningRequest). Feeds `columns.table()`.
+with its reason when not True —, AGE). Feeds `columns.table()`.
 """
 
 from __future__ import annotations
@@ -9,9 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from kubenb.api.csr import condition_text, requester_text
-
-from .duration import age, human_duration
+from .duration import age
 
 
 def apiservice_row(svc: dict[str, Any], now: datetime) -> list[str]:
@@ -27,12 +24,3 @@ def apiservice_row(svc: dict[str, Any], now: datetime) -> list[str]:
             available = f"{available} ({cond.get('reason', '')})"
     return [meta.get("name", ""), service, available, age(meta.get("creationTimestamp"), now)]
 
-
-def csr_row(csr: dict[str, Any], now: datetime) -> list[str]:
-    """NAME, AGE, SIGNERNAME, REQUESTOR, REQUESTEDDURATION, CONDITION."""
-    meta = csr.get("metadata") or {}
-    spec = csr.get("spec") or {}
-    seconds = spec.get("expirationSeconds")
-    return [meta.get("name", ""), age(meta.get("creationTimestamp"), now),
-            spec.get("signerName", ""), requester_text(csr),
-            "<none>" if seconds is None else human_duration(seconds), condition_text(csr)]
