@@ -3,13 +3,14 @@
 A `KubeProxy` is a cluster `Component` (kubenb/component.py), added when the runtime's pods
 answer real traffic (`process`, `docker`). It runs on the control-plane loop:
 
-  watches   Services, Endpoints and Nodes (`to_loop`: handlers run on the loop, in order);
+  watches   Services, Endpoints, Nodes and Pods (terminating ones only matter) (`to_loop`:
+            handlers run on the loop, in order);
   computes  per Service the `PortRule`s of servicetable.py, at once on every change — a
             rule's `Balancer` is updated in place, so the very next connection already
             follows new endpoints (connections in flight keep their backend);
   listens   (relay.py `Listener`s) on ClusterIP:port for every Service port and, for
             NodePort/LoadBalancer Services, on NodeIP:nodePort of every live node — but only
-            while the port has a ready endpoint: with none, nothing listens and clients get
+            while the port has a usable endpoint: with none, nothing listens and clients get
             "connection refused", which is what kube-proxy's REJECT rule gives them;
   writes    `<state_dir>/hosts` (Service names → ClusterIPs, for the pods' shims), replaced
             atomically when it changes.
@@ -19,24 +20,39 @@ whenever the wanted set changes. `node_down(name)` closes that node's NodePort l
 cuts their connections (a dead node's kube-proxy is dead); `node_up` reopens them. `stop()`
 closes every listener and connection and removes the hosts file.
 
-Connections are spread round-robin; `sessionAffinity: ClientIP` pins a client to its
-backend for `timeoutSeconds`; a NodePort of an `externalTrafficPolicy: Local` Service only
-reaches pods on that node. A backend that refuses is skipped for the next one (iptables
-would have sent the connection into the void until the endpoint went away).
+Traffic follows the iptables mode. Each connection goes to one endpoint drawn at random
+(`sessionAffinity: ClientIP`: the client's last endpoint while it returns within
+`timeoutSeconds`), and is never retried elsewhere: an endpoint whose pod stopped refuses
+(reset), and one on a dead node — still listed until the node controller marks its pod not
+ready and the endpoints controller moves it to `notReadyAddresses` — swallows the
+connection, which the client sees time out (relay.py's drop). Serving terminating pods (the
+Pod watch) take traffic only when no endpoint is ready. `externalTrafficPolicy: Local`:
+a NodePort reaches only its node's endpoints and drops traffic on a node without one;
+`internalTrafficPolicy: Local`: the ClusterIP likewise, from the client's node (`origin`).
+Drops need a listener: a port listens while its Service has any usable endpoint anywhere.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import os
+import random
 import tempfile
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kubenb.api.objects import WatchEvent
+from kubenb.api.selectors import from_map
 from kubenb.api.watch import Watcher, to_loop
+from kubenb.net.balancer import Balancer
 from kubenb.net.relay import Connections, Listener
-from kubenb.net.servicetable import Backend, PortRule, hosts_text, service_rules
+from kubenb.net.servicetable import (
+    PortRule,
+    hosts_text,
+    service_rules,
+)
 
 if TYPE_CHECKING:
     from kubenb.component import ComponentHost
@@ -44,56 +60,23 @@ if TYPE_CHECKING:
 log = logging.getLogger("kubenb.net.proxy")
 
 ListenerKey = tuple[str, str, int]  # ("cluster", ip, port) or ("node", node name, nodePort)
+CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane"
 RETRY_BIND = 2.0  # seconds before a listener that could not bind is tried again
-
-
-class Balancer:
-    """Chooses backends for one Service port; shared by its ClusterIP and NodePort listeners."""
-
-    def __init__(self, rule: PortRule, now: Any) -> None:
-        self.rule = rule
-        self._now = now  # () -> seconds (the loop's clock)
-        self._next = 0
-        self._affinity: dict[str, tuple[Backend, float]] = {}
-
-    def update(self, rule: PortRule) -> None:
-        self.rule = rule
-        alive = set(rule.backends)
-        self._affinity = {ip: v for ip, v in self._affinity.items() if v[0] in alive}
-
-    def candidates(self, node: str | None = None) -> list[Backend]:
-        backends = self.rule.backends
-        if node is not None and self.rule.local_only:
-            backends = [b for b in backends if b.node == node]
-        return backends
-
-    def pick(self, client_ip: str, node: str | None = None) -> list[tuple[str, int]]:
-        """Backends to try for a new connection, the chosen one first."""
-        backends = self.candidates(node)
-        if not backends:
-            return []
-        start = self._next % len(backends)
-        self._next += 1
-        ordered = backends[start:] + backends[:start]
-        if self.rule.affinity_timeout is not None:
-            now = self._now()
-            sticky = self._affinity.get(client_ip)
-            if sticky is not None and sticky[1] > now and sticky[0] in ordered:
-                ordered.remove(sticky[0])
-                ordered.insert(0, sticky[0])
-            self._affinity[client_ip] = (ordered[0], now + self.rule.affinity_timeout)
-        return [(b.ip, b.port) for b in ordered]
 
 
 class KubeProxy:
     """The cluster's kube-proxy (see the module docstring)."""
 
-    def __init__(self) -> None:
+    def __init__(self, rng: random.Random | None = None) -> None:
+        self.rng = rng or random.Random()  # iptables' random choice; seeded by tests
         self.host: ComponentHost | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.services: dict[str, dict[str, Any]] = {}  # ns/name -> Service
         self.endpoints: dict[str, dict[str, Any]] = {}  # ns/name -> Endpoints
         self.nodes: dict[str, str] = {}  # node name -> InternalIP
+        self.pod_cidrs: dict[str, Any] = {}  # node name -> its spec.podCIDR network
+        self.terminating: dict[str, dict[str, Any]] = {}  # ns/name -> Pod being deleted
+        self.control_plane: str | None = None
         self.down: set[str] = set()
         self.rules: dict[str, list[PortRule]] = {}  # ns/name -> rules
         self.balancers: dict[str, Balancer] = {}  # rule key -> balancer
@@ -136,12 +119,14 @@ class KubeProxy:
         self.services.clear()
         self.endpoints.clear()
         self.nodes.clear()
+        self.pod_cidrs.clear()
+        self.terminating.clear()
         self.rules.clear()
         self.balancers.clear()
         self.connections = Connections()  # the last stop cut the old ones for good
         self._hosts_written = None
         store = self.host.store
-        for kind in ("Node", "Service", "Endpoints"):
+        for kind in ("Node", "Service", "Endpoints", "Pod"):
             self._watches.append(store.watch(kind, to_loop(self.loop, self._on_event), initial=True))
         self._write_hosts()
         self._kick()
@@ -199,14 +184,12 @@ class KubeProxy:
         kind, meta = obj["kind"], obj["metadata"]
         deleted = event["type"] == "DELETED"
         if kind == "Node":
-            ip = _internal_ip(obj)
-            if deleted or ip is None:
-                self.nodes.pop(meta["name"], None)
-            else:
-                self.nodes[meta["name"]] = ip
-            self._kick()
+            self._on_node(obj, deleted)
             return
         key = f"{meta.get('namespace', '')}/{meta['name']}"
+        if kind == "Pod":
+            self._on_pod(key, obj, deleted)
+            return
         table = self.services if kind == "Service" else self.endpoints
         if deleted:
             table.pop(key, None)
@@ -216,10 +199,43 @@ class KubeProxy:
         if kind == "Service":
             self._write_hosts()
 
+    def _on_node(self, node: dict[str, Any], deleted: bool) -> None:
+        name = node["metadata"]["name"]
+        ip = _internal_ip(node)
+        self.pod_cidrs.pop(name, None)
+        if deleted or ip is None:
+            self.nodes.pop(name, None)
+        else:
+            self.nodes[name] = ip
+            if CONTROL_PLANE_LABEL in (node["metadata"].get("labels") or {}):
+                self.control_plane = name
+            cidr = (node.get("spec") or {}).get("podCIDR")
+            if cidr:
+                self.pod_cidrs[name] = ipaddress.ip_network(cidr, strict=False)
+        self._kick()
+
+    def _on_pod(self, key: str, pod: dict[str, Any], deleted: bool) -> None:
+        """Terminating pods are what the Endpoints leave out and EndpointSlices keep."""
+        was = self.terminating.pop(key, None)
+        if not deleted and pod["metadata"].get("deletionTimestamp"):
+            self.terminating[key] = pod
+        elif was is None:
+            return
+        ns = pod["metadata"].get("namespace", "")
+        labels = [pod["metadata"].get("labels"), (was or pod)["metadata"].get("labels")]
+        for svc_key, svc in list(self.services.items()):
+            selector = from_map((svc.get("spec") or {}).get("selector"))
+            if svc_key.startswith(ns + "/") and any(selector.matches(x) for x in labels):
+                self._update_rules(svc_key)
+
     def _update_rules(self, key: str) -> None:
         svc = self.services.get(key)
         old = {r.key for r in self.rules.get(key, [])}
-        rules = service_rules(svc, self.endpoints.get(key)) if svc is not None else []
+        rules: list[PortRule] = []
+        if svc is not None:
+            ns = key.split("/", 1)[0] + "/"
+            dying = [p for k, p in self.terminating.items() if k.startswith(ns)]
+            rules = service_rules(svc, self.endpoints.get(key), dying)
         if rules:
             self.rules[key] = rules
         else:
@@ -228,7 +244,7 @@ class KubeProxy:
         for rule in rules:
             balancer = self.balancers.get(rule.key)
             if balancer is None:
-                self.balancers[rule.key] = Balancer(rule, self.loop.time)
+                self.balancers[rule.key] = Balancer(rule, self.loop.time, self.rng)
             else:
                 balancer.update(rule)  # new connections follow at once
             old.discard(rule.key)
@@ -244,13 +260,15 @@ class KubeProxy:
         for rules in self.rules.values():
             for rule in rules:
                 balancer = self.balancers[rule.key]
-                if rule.cluster_ip is not None and balancer.candidates():
+                if not rule.has_endpoints:
+                    continue  # REJECT: nothing listens, the client is refused
+                if rule.cluster_ip is not None:
                     out[("cluster", rule.cluster_ip, rule.port)] = (
                         rule.cluster_ip, rule.port, balancer, None)
                 if rule.node_port is None:
                     continue
                 for node, ip in self.nodes.items():
-                    if node not in self.down and balancer.candidates(node):
+                    if node not in self.down:
                         out[("node", node, rule.node_port)] = (ip, rule.node_port, balancer, node)
         return out
 
@@ -273,12 +291,12 @@ class KubeProxy:
         for key, (ip, port, balancer, node) in wanted.items():
             current = self.listeners.get(key)
             if current is not None and current.host == ip:
-                current.pick = _picker(balancer, node)
+                current.pick = self._picker(balancer, node)
                 continue
             if current is not None:
                 self.listeners.pop(key).close()
-            listener = Listener(f"{key[0]}:{key[1]}:{key[2]}", ip, port, _picker(balancer, node),
-                                self.connections)
+            listener = Listener(f"{key[0]}:{key[1]}:{key[2]}", ip, port,
+                                self._picker(balancer, node), self.connections)
             try:
                 await listener.start()
             except OSError as err:
@@ -304,6 +322,40 @@ class KubeProxy:
                 self._retry = None
                 self._kick()
             self._retry = self.host.clock.call_later(RETRY_BIND, again)
+
+    def _picker(self, balancer: Balancer, node: str | None) -> Callable[
+            [str], Sequence[tuple[str, int]] | None]:
+        """What a listener asks per connection: the one backend, or None (dropped).
+
+        `node` is the node whose NodePort took the connection (externalTrafficPolicy
+        applies), None for the ClusterIP (internalTrafficPolicy applies, from the node the
+        client is on). A backend on a dead node is chosen all the same — nobody has taken
+        it out of the endpoints yet — and its packets vanish: the client times out."""
+        def pick(client_ip: str) -> Sequence[tuple[str, int]] | None:
+            rule = balancer.rule
+            if node is not None:
+                chosen = balancer.pick(client_ip, node, rule.local_only)
+            elif rule.internal_local:
+                chosen = balancer.pick(client_ip, self.origin(client_ip), True)
+            else:
+                chosen = balancer.pick(client_ip)
+            if chosen is None or chosen.node in self.down:
+                return None
+            return [(chosen.ip, chosen.port)]
+        return pick
+
+    def origin(self, client_ip: str) -> str | None:
+        """The node a client address is on: its own InternalIP or its pod CIDR; any other
+        address (the notebook's own, 127.0.0.1) counts as the control-plane node's."""
+        try:
+            addr = ipaddress.ip_address(client_ip)
+        except ValueError:
+            addr = None
+        for name, ip in self.nodes.items():
+            if ip == client_ip or (addr is not None and name in self.pod_cidrs
+                                   and addr in self.pod_cidrs[name]):
+                return name
+        return self.control_plane or next(iter(self.nodes), None)
 
     # ---- hosts -------------------------------------------------------------------------
 
@@ -344,8 +396,6 @@ class KubeProxy:
         await self._settle()
 
 
-def _picker(balancer: Balancer, node: str | None) -> Any:
-    return lambda client_ip: balancer.pick(client_ip, node)
 
 
 def _internal_ip(node: dict[str, Any]) -> str | None:

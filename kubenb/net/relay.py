@@ -3,8 +3,10 @@
 kube-proxy (proxy.py) and `kubectl port-forward` (portforward.py) both accept TCP
 connections on a loopback address and splice each one to a backend `(host, port)`. A
 `Listener` binds the address; for every accepted connection it asks its `pick(client_ip)`
-for the candidate backends in order and connects to the first that accepts (a refused
-backend — a pod that just died — is skipped, as the userspace proxier did). A loopback
+for the candidate backends in order and connects to the first that accepts (kube-proxy hands
+exactly one: iptables never retries another backend). `pick` may instead answer `None`:
+the packets are dropped — the connection is held, unanswered, until the client gives up or
+`DROP_TIMEOUT` (Linux's SYN retries, 127 s) runs out, then reset. A loopback
 connect completes inside the `connect()` call, so the backend is normally connected within
 the accept callback itself and no loop turn is spent waiting; otherwise a task connects,
 and what the client sent meanwhile is kept and sent first. Bytes are then relayed both
@@ -12,7 +14,7 @@ ways by two `asyncio.Protocol`s that write what they read straight into the othe
 transport: large reads (the transport's own buffer size), TCP_NODELAY, no parsing, and
 flow control by pausing the reader when the other side's write buffer is full. Half-closes
 are passed on (`write_eof`); the pair closes when both directions ended or either side
-failed. When no backend accepts, the client connection is reset.
+failed. When no backend accepts, the client connection is reset (RST, as a refused connect).
 
 Everything here runs on one event loop (the control plane's). `Listener.close()` stops
 accepting; `abort_connections()` also cuts the connections it accepted; a `Connections`
@@ -25,13 +27,15 @@ import asyncio
 import errno
 import logging
 import socket
+import struct
 from collections.abc import Callable, Sequence
 
 log = logging.getLogger("kubenb.net.relay")
 
 Backend = tuple[str, int]
-Picker = Callable[[str], Sequence[Backend]]  # client IP -> backends to try, in order
+Picker = Callable[[str], Sequence[Backend] | None]  # client IP -> backends to try; None: drop
 CONNECT_TIMEOUT = 5.0
+DROP_TIMEOUT = 127.0  # a dropped SYN: 1+2+4+…+64 s of retries (tcp_syn_retries=6), then ETIMEDOUT
 
 
 def _nodelay(transport: asyncio.BaseTransport) -> None:
@@ -150,6 +154,7 @@ class _Accepted(_Half):
         self.peer = pair.backend
         pair.backend.peer = self
         self.early: list[bytes] | None = []
+        self.dropped = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
@@ -161,13 +166,17 @@ class _Accepted(_Half):
         self.listener.own.add(self.pair)
         peer = self.transport.get_extra_info("peername")
         client_ip = peer[0] if peer else ""
-        candidates = list(self.listener.pick(client_ip))
+        picked = self.listener.pick(client_ip)
+        if picked is None:
+            self._drop()
+            return
+        candidates = list(picked)
         state: tuple[socket.socket, bool] | None = None
         while candidates:
             host, port = candidates[0]
             state = _connect_now(host, port)
             if state is None:
-                candidates.pop(0)  # refused at once: the next backend
+                candidates.pop(0)  # refused at once
                 continue
             sock, connected = state
             if connected and _wrap(self.pair.backend, sock):
@@ -178,7 +187,20 @@ class _Accepted(_Half):
             state[0].close()  # still connecting: start over on the loop, without blocking it
         self.pair.task = asyncio.get_running_loop().create_task(self._connect(candidates))
 
+    def _drop(self) -> None:
+        """Nothing answers: hold the connection unread, reset it after DROP_TIMEOUT."""
+        self.dropped = True
+        loop = asyncio.get_running_loop()
+        handle = loop.call_later(self.listener.drop_timeout, self._timed_out)
+        self.pair.task = loop.create_task(_expire(handle))
+
+    def _timed_out(self) -> None:
+        _reset(self.transport)
+        self.pair.close(abort=True)
+
     def data_received(self, data: bytes) -> None:
+        if self.dropped:
+            return  # into the void
         if self.early is not None:
             self.early.append(data)
             if sum(map(len, self.early)) > 1 << 20 and self.transport is not None:
@@ -187,6 +209,9 @@ class _Accepted(_Half):
         super().data_received(data)
 
     def eof_received(self) -> bool:
+        if self.dropped:
+            self.pair.close()  # the client gave up
+            return False
         if self.early is not None:
             self.early.append(b"")  # remembered: passed on once connected
             return True
@@ -222,11 +247,30 @@ class _Accepted(_Half):
                 return
             self._connected(host, port)
             return
+        _reset(self.transport)
         self.pair.close(abort=True)  # no backend took it: the client sees a reset
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.listener.own.discard(self.pair)
         super().connection_lost(exc)
+
+
+async def _expire(handle: asyncio.TimerHandle) -> None:
+    """Lives as long as a dropped connection; cancelled with it, and takes its timer along."""
+    try:
+        await asyncio.Future()
+    finally:
+        handle.cancel()
+
+
+def _reset(transport: asyncio.BaseTransport | None) -> None:
+    """Make the coming close an RST (SO_LINGER 0), as a refused or reset connection is."""
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    if sock is not None:
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
 
 
 def _connect_now(host: str, port: int) -> tuple[socket.socket, bool] | None:
@@ -271,8 +315,10 @@ class Listener:
 
     def __init__(self, name: str, host: str, port: int, pick: Picker,
                  connections: Connections | None = None,
-                 on_connect: Callable[[str, int], None] | None = None) -> None:
+                 on_connect: Callable[[str, int], None] | None = None,
+                 drop_timeout: float = DROP_TIMEOUT) -> None:
         self.name = name
+        self.drop_timeout = drop_timeout
         self.host = host
         self.port = port
         self.pick = pick

@@ -1,12 +1,20 @@
 """What kube-proxy serves, computed from API objects: one rule per Service port, and hosts.
 
-`service_rules(service, endpoints)` is a pure function from a Service and its Endpoints (as
-the API serves them) to `PortRule`s: the ClusterIP and port to listen on, the nodePort (for
-NodePort and LoadBalancer Services), and the ready backends `(ip, port, node)` of that port
-— the Endpoints port whose name matches the Service port's name, from `addresses` only
-(`notReadyAddresses` never get traffic). ExternalName Services, headless Services
-(`clusterIP: None`) and non-TCP ports get no rule. `hosts_text(services)` renders the hosts
-file the exec/container shims read to resolve Service names
+`service_rules(service, endpoints, terminating)` is a pure function from a Service, its
+Endpoints (as the API serves them) and its terminating pods to `PortRule`s: the ClusterIP and
+port to listen on, the nodePort (for NodePort and LoadBalancer Services), the ready backends
+`(ip, port, node)` of that port — the Endpoints port whose name matches the Service port's
+name, from `addresses` only (`notReadyAddresses` never get traffic; with
+`publishNotReadyAddresses` the endpoints controller lists every pod there) — and the
+serving terminating backends: pods with a deletionTimestamp whose Ready condition is still
+True, which an EndpointSlice lists as `serving: true, terminating: true` (the Endpoints API
+leaves them out, so kube-proxy is handed the pods). ExternalName Services, headless Services
+(`clusterIP: None`) and non-TCP ports get no rule.
+
+`PortRule.endpoints(node, local)` is upstream's `CategorizeEndpoints`: the ready backends
+(those of `node` when the traffic policy in play is Local), or — only when there is none —
+the serving terminating ones (ProxyTerminatingEndpoints). `hosts_text(services)` renders the
+hosts file the exec/container shims read to resolve Service names
 (`IP NAME NAME.NS NAME.NS.svc NAME.NS.svc.cluster.local`). proxy.py applies both.
 """
 
@@ -14,6 +22,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from kubenb.api.pods import is_pod_ready, is_pod_terminal
+from kubenb.api.selectors import from_map
+from kubenb.controllers.endpoints import find_port
 
 CLUSTER_DOMAIN = "cluster.local"
 DEFAULT_AFFINITY_TIMEOUT = 10800  # sessionAffinityConfig.clientIP.timeoutSeconds default
@@ -34,9 +46,23 @@ class PortRule:
     cluster_ip: str | None
     port: int
     node_port: int | None
-    backends: list[Backend] = field(default_factory=list)
+    backends: list[Backend] = field(default_factory=list)  # ready
     affinity_timeout: float | None = None  # seconds, when sessionAffinity is ClientIP
     local_only: bool = False  # externalTrafficPolicy: Local (node ports reach local pods only)
+    internal_local: bool = False  # internalTrafficPolicy: Local (the ClusterIP likewise)
+    terminating: list[Backend] = field(default_factory=list)  # serving and terminating
+
+    @property
+    def has_endpoints(self) -> bool:
+        """Any usable endpoint anywhere: without one, kube-proxy REJECTs (refused)."""
+        return bool(self.backends or self.terminating)
+
+    def endpoints(self, node: str | None = None, local: bool = False) -> list[Backend]:
+        """The backends a connection may go to (see the module docstring)."""
+        if local:
+            ready = [b for b in self.backends if b.node == node]
+            return ready or [b for b in self.terminating if b.node == node]
+        return self.backends or self.terminating
 
 
 def _cluster_ip(spec: dict[str, Any]) -> str | None:
@@ -60,7 +86,30 @@ def _backends(endpoints: dict[str, Any] | None, port_name: str) -> list[Backend]
     return out
 
 
-def service_rules(service: dict[str, Any], endpoints: dict[str, Any] | None) -> list[PortRule]:
+def selects_terminating(service: dict[str, Any], pod: dict[str, Any]) -> bool:
+    """A terminating, serving pod of this Service (what its EndpointSlice would list so)."""
+    meta, status = pod["metadata"], pod.get("status") or {}
+    return (bool(meta.get("deletionTimestamp")) and bool(status.get("podIP"))
+            and not is_pod_terminal(pod) and is_pod_ready(pod)
+            and meta.get("namespace") == service["metadata"].get("namespace")
+            and from_map((service.get("spec") or {}).get("selector")).matches(meta.get("labels")))
+
+
+def _terminating(service: dict[str, Any], pods: list[dict[str, Any]], port: dict[str, Any],
+                 taken: list[Backend]) -> list[Backend]:
+    seen = {b.ip for b in taken}
+    out = []
+    for pod in pods:
+        ip = pod["status"]["podIP"]
+        number = find_port(pod, port)
+        if number is None or ip in seen or not selects_terminating(service, pod):
+            continue
+        out.append(Backend(ip, number, pod["spec"].get("nodeName") or ""))
+    return sorted(out, key=lambda b: b.ip)
+
+
+def service_rules(service: dict[str, Any], endpoints: dict[str, Any] | None,
+                  terminating: list[dict[str, Any]] | None = None) -> list[PortRule]:
     """The rules of one Service (see the module docstring)."""
     spec = service.get("spec") or {}
     if spec.get("type") == "ExternalName":
@@ -80,11 +129,14 @@ def service_rules(service: dict[str, Any], endpoints: dict[str, Any] | None) -> 
         if cluster_ip is None and node_port is None:
             continue
         name = p.get("name") or ""
+        ready = _backends(endpoints, name)
         rules.append(PortRule(
             key=f"{meta.get('namespace', '')}/{meta['name']}:{name}",
             cluster_ip=cluster_ip, port=int(p["port"]), node_port=node_port,
-            backends=_backends(endpoints, name), affinity_timeout=affinity,
-            local_only=node_port is not None and spec.get("externalTrafficPolicy") == "Local"))
+            backends=ready, affinity_timeout=affinity,
+            local_only=node_port is not None and spec.get("externalTrafficPolicy") == "Local",
+            internal_local=spec.get("internalTrafficPolicy") == "Local",
+            terminating=_terminating(service, terminating or [], p, ready)))
     return rules
 
 

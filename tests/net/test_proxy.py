@@ -1,9 +1,13 @@
 """kube-proxy over stand-in pod servers: ClusterIP and NodePort relaying, endpoint changes,
-REJECT when there is no endpoint, node failures, and nothing left listening after stop."""
+REJECT when there is no endpoint, no retry on a failed backend, a dead node's endpoints
+swallowing connections until they leave the Endpoints, terminating endpoints, traffic
+policies, node failures, and nothing left listening after stop."""
 
 from __future__ import annotations
 
+import copy
 import os
+import random
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -30,8 +34,8 @@ def pods() -> Iterator[dict[str, PodServer]]:
 
 
 def service(c: Cluster, name: str, *, type: str = "ClusterIP", port: int = 80,
-            affinity: bool = False) -> dict[str, Any]:
-    extra = {"sessionAffinity": "ClientIP"} if affinity else {}
+            affinity: bool = False, **spec: Any) -> dict[str, Any]:
+    extra = {"sessionAffinity": "ClientIP", **spec} if affinity else spec
     return c.store.create(builders.service(name, type=type, selector={},
                                            ports=[{"name": "http", "port": port, "targetPort": 9376}],
                                            **extra))
@@ -71,14 +75,37 @@ def refused(ip: str, port: int) -> bool:
     return False
 
 
+def dropped(ip: str, port: int, timeout: float = 1.0, source: str | None = None) -> bool:
+    """The connection is taken but nothing ever answers (packets into the void)."""
+    with socket.create_connection((ip, port), timeout=5,
+                                  source_address=(source, 0) if source else None) as s:
+        s.settimeout(timeout)
+        s.sendall(b"hi\n")
+        try:
+            return s.recv(100) == b"" and False
+        except TimeoutError:
+            return True
+
+
+def outcome(ip: str, port: int) -> str:
+    """Who answered, or how the connection failed: "reset", "timeout"."""
+    try:
+        return ask(ip, port, timeout=2).split("|")[0]
+    except (ConnectionResetError, ConnectionRefusedError):
+        return "reset"
+    except TimeoutError:
+        return "timeout"
+
+
 def test_cluster_ip_spreads_connections_over_ready_endpoints(pcluster: Cluster, pods: Any) -> None:
     svc = service(pcluster, "web")
     assert cluster_ip(svc).startswith(SVC_NET)
     endpoints(pcluster, "web", [POD_A, POD_B], not_ready=[POD_C])
-    answers = [ask(cluster_ip(svc), 80, f"req{i}") for i in range(6)]
+    answers = [ask(cluster_ip(svc), 80, f"req{i}") for i in range(24)]
     who = [a.split("|")[0] for a in answers]
-    assert who in (["a", "b"] * 3, ["b", "a"] * 3)  # round-robin, never the unready c
-    assert [a.split("|")[1] for a in answers] == [f"req{i}" for i in range(6)]
+    assert set(who) == {"a", "b"}  # at random over both, never the unready c
+    assert who not in (["a", "b"] * 12, ["b", "a"] * 12)  # iptables draws, no round-robin
+    assert [a.split("|")[1] for a in answers] == [f"req{i}" for i in range(24)]
 
 
 def test_node_port_answers_on_every_live_node(pcluster: Cluster, pods: Any) -> None:
@@ -120,16 +147,116 @@ def test_no_ready_endpoint_refuses_like_reject(pcluster: Cluster, pods: Any) -> 
     assert refused(cluster_ip(svc), 80)
 
 
-def test_a_backend_that_refuses_is_skipped(pcluster: Cluster, pods: Any) -> None:
+def test_a_backend_that_refuses_fails_the_connection_no_retry(pcluster: Cluster,
+                                                              pods: Any) -> None:
     svc = service(pcluster, "web")
     endpoints(pcluster, "web", [f"{NET}1.99", POD_A])  # nothing listens on .99
-    assert [ask(cluster_ip(svc), 80) for _ in range(4)] == ["a|hi"] * 4
+    seen = {outcome(cluster_ip(svc), 80) for _ in range(24)}
+    assert seen == {"a", "reset"}  # the stopped pod's share is reset, not sent to a
+
+
+def test_dead_node_endpoints_swallow_connections_until_removed(pcluster: Cluster,
+                                                              pods: Any) -> None:
+    """The failure window of a real cluster: packets DNATed to a dead node's pod are lost
+    (the client times out) while the pod is still a ready endpoint; then none fail."""
+    svc = service(pcluster, "web", type="NodePort")
+    node_port = svc["spec"]["ports"][0]["nodePort"]
+    endpoints(pcluster, "web", [POD_A, POD_C])  # c runs on minikube-m02
+    pcluster.stop_node("minikube-m02")  # the stand-in c still listens: only the node is gone
+    during = [outcome(f"{NET}0.2", node_port) for _ in range(16)]
+    assert set(during) == {"a", "timeout"}, during
+    endpoints(pcluster, "web", [POD_A], not_ready=[POD_C])  # the node controller's doing
+    assert {outcome(f"{NET}0.2", node_port) for _ in range(8)} == {"a"}
+    assert {outcome(cluster_ip(svc), 80) for _ in range(8)} == {"a"}
+
+
+def test_terminating_endpoints_serve_only_when_none_is_ready(pcluster: Cluster,
+                                                             pods: Any) -> None:
+    """A terminating pod still Ready (EndpointSlice: serving, terminating) gets traffic only
+    while the Service has no ready endpoint (ProxyTerminatingEndpoints)."""
+    store = pcluster.store
+    svc = store.create(builders.service("term", selector={"app": "term"},
+                                        ports=[{"name": "http", "port": 80,
+                                                "targetPort": 9376}]))
+
+    def ghost(name: str, ip: str, ready: bool = True) -> None:
+        pod = copy.deepcopy(store.try_get("Pod", "default", name))
+        if pod is None:  # never scheduled (no such scheduler), its status written by hand
+            pod = store.create(builders.pod(name, labels={"app": "term"}, schedulerName="none",
+                                            meta={"finalizers": ["kubenb.test/hold"]}))
+        pod["status"] = {"phase": "Running", "podIP": ip, "podIPs": [{"ip": ip}],
+                         "conditions": [builders.condition("Ready", ready)]}
+        store.update(pod, subresource="status")
+
+    def no_endpoints() -> bool:
+        ep = store.try_get("Endpoints", "default", "term")
+        return ep is not None and not ep.get("subsets")
+
+    ghost("a", POD_A)
+    pcluster.wait_for(lambda: refused(cluster_ip(svc), 80) is False, 30)
+    store.delete("Pod", "default", "a")  # Terminating: out of the Endpoints, still serving
+    pcluster.wait_for(no_endpoints, 30)
+    pcluster.kube_proxy.sync()
+    assert ask(cluster_ip(svc), 80) == "a|hi"
+    ghost("b", POD_B)
+    pcluster.wait_for(lambda: {outcome(cluster_ip(svc), 80) for _ in range(6)} == {"b"}, 30)
+    store.delete("Pod", "default", "b")
+    ghost("a", POD_A, ready=False)  # no longer serving: b (terminating, serving) takes it all
+    pcluster.wait_for(no_endpoints, 30)
+    pcluster.kube_proxy.sync()
+    pcluster.wait_for(lambda: {outcome(cluster_ip(svc), 80) for _ in range(6)} == {"b"}, 30)
+    ghost("b", POD_B, ready=False)  # nothing usable anywhere: REJECT
+    pcluster.kube_proxy.sync()
+    assert refused(cluster_ip(svc), 80)
+    for name in ("a", "b"):
+        pod = copy.deepcopy(store.get("Pod", "default", name))
+        pod["metadata"]["finalizers"] = []
+        store.update(pod)
+
+
+def test_publish_not_ready_addresses_sends_traffic_to_unready_pods(pcluster: Cluster,
+                                                                   pods: Any) -> None:
+    store = pcluster.store
+    svc = store.create(builders.service("pub", selector={"app": "pub"},
+                                        ports=[{"name": "http", "port": 80, "targetPort": 9376}],
+                                        publishNotReadyAddresses=True))
+    pod = store.create(builders.pod("pub", labels={"app": "pub"}, schedulerName="none"))
+    pod["status"] = {"phase": "Running", "podIP": POD_A, "podIPs": [{"ip": POD_A}],
+                     "conditions": [builders.condition("Ready", False)]}
+    store.update(pod, subresource="status")
+    pcluster.wait_for(lambda: refused(cluster_ip(svc), 80) is False, 30)
+    assert ask(cluster_ip(svc), 80) == "a|hi"
+
+
+def test_external_traffic_policy_local_drops_on_a_node_without_a_local_endpoint(
+        pcluster: Cluster, pods: Any) -> None:
+    svc = service(pcluster, "web", type="NodePort", externalTrafficPolicy="Local")
+    node_port = svc["spec"]["ports"][0]["nodePort"]
+    endpoints(pcluster, "web", [POD_A])  # a runs on minikube (127.S.0.2)
+    assert {ask(f"{NET}0.2", node_port) for _ in range(4)} == {"a|hi"}
+    assert dropped(f"{NET}0.3", node_port)  # no local endpoint on minikube-m02: DROP
+    assert ask(cluster_ip(svc), 80) == "a|hi"  # the ClusterIP stays cluster-wide
+
+
+def test_internal_traffic_policy_local_keeps_cluster_ip_traffic_on_the_clients_node(
+        pcluster: Cluster, pods: Any) -> None:
+    svc = service(pcluster, "web", internalTrafficPolicy="Local")
+    endpoints(pcluster, "web", [POD_C])  # c runs on minikube-m02 (pod CIDR 127.S.2.0/24)
+    assert (cluster_ip(svc), 80) in pcluster.kube_proxy.addresses()  # not refused
+    # from an address of minikube-m02's pod range: its local endpoint
+    with socket.create_connection((cluster_ip(svc), 80), timeout=5,
+                                  source_address=(f"{NET}2.77", 0)) as s:
+        s.sendall(b"hi\n")
+        assert s.recv(100) == b"c|hi\n"
+    # from a pod of minikube (and from the notebook, which stands on the control plane): none
+    assert dropped(cluster_ip(svc), 80, source=f"{NET}1.77")
+    assert dropped(cluster_ip(svc), 80)
 
 
 def test_session_affinity_client_ip_sticks(pcluster: Cluster, pods: Any) -> None:
     svc = service(pcluster, "web", affinity=True)
     endpoints(pcluster, "web", [POD_A, POD_B])
-    answers = {ask(cluster_ip(svc), 80) for _ in range(5)}
+    answers = {ask(cluster_ip(svc), 80) for _ in range(12)}
     assert len(answers) == 1
 
 
@@ -184,23 +311,43 @@ def test_hosts_file_names_every_service(pcluster: Cluster) -> None:
     assert sorted(os.listdir(pcluster.state_dir)) == ["hosts"]
 
 
-def test_balancer_round_robin_affinity_and_local_policy() -> None:
+def test_balancer_random_choice_affinity_timeout_and_local_policy() -> None:
     now = [0.0]
-    rule = PortRule("default/web:http", f"{SVC_NET}0.5", 80, 30080,
-                    [Backend("10.0.0.1", 80, "n1"), Backend("10.0.0.2", 80, "n2")])
-    b = Balancer(rule, lambda: now[0])
-    assert [b.pick("c")[0] for _ in range(3)] == [("10.0.0.1", 80), ("10.0.0.2", 80), ("10.0.0.1", 80)]
-    rule.local_only = True
-    assert b.pick("c", node="n2") == [("10.0.0.2", 80)]
-    assert b.pick("c", node="n3") == []
-    sticky = PortRule("default/s:", f"{SVC_NET}0.6", 80, None, list(rule.backends), affinity_timeout=10)
-    b = Balancer(sticky, lambda: now[0])
-    first = b.pick("1.1.1.1")[0]
-    assert all(b.pick("1.1.1.1")[0] == first for _ in range(4))
-    now[0] = 11.0  # expired: round-robin again, and the new choice sticks
-    again = b.pick("1.1.1.1")[0]
-    assert again != first
-    assert b.pick("1.1.1.1")[0] == again
+    a, b = Backend("10.0.0.1", 80, "n1"), Backend("10.0.0.2", 80, "n2")
+    rule = PortRule("default/web:http", f"{SVC_NET}0.5", 80, 30080, [a, b])
+    bal = Balancer(rule, lambda: now[0], random.Random(7))
+    picks = [bal.pick("c") for _ in range(40)]
+    assert set(picks) == {a, b} and picks != [a, b] * 20
+    assert bal.pick("c", node="n2", local=True) == b
+    assert bal.pick("c", node="n3", local=True) is None  # Local policy, nothing local: drop
+    sticky = PortRule("default/s:", f"{SVC_NET}0.6", 80, None, [a, b], affinity_timeout=10)
+    bal = Balancer(sticky, lambda: now[0], random.Random(7))
+    first = bal.pick("1.1.1.1")
+    for t in (5.0, 14.0, 23.0):  # each connection renews the 10 s (the `recent` match)
+        now[0] = t
+        assert bal.pick("1.1.1.1") == first
+    now[0] = 34.0  # 11 s since the last: expired, a fresh draw
+    draws = set()
+    for _ in range(20):
+        now[0] += 11.0
+        draws.add(bal.pick("1.1.1.1"))
+    assert draws == {a, b}
+
+
+def test_endpoint_categories_follow_upstream() -> None:
+    """CategorizeEndpoints: ready first; serving terminating ones only when none is ready,
+    per node for a Local policy."""
+    a, _, t1, t2 = (Backend("10.0.0.1", 80, "n1"), Backend("10.0.0.2", 80, "n2"),
+                    Backend("10.0.0.3", 80, "n1"), Backend("10.0.0.4", 80, "n2"))
+    rule = PortRule("default/web:", "10.96.0.9", 80, None, [a], terminating=[t1, t2])
+    assert rule.endpoints() == [a]
+    assert rule.endpoints("n1", local=True) == [a]
+    assert rule.endpoints("n2", local=True) == [t2]  # no ready one on n2
+    assert rule.endpoints("n3", local=True) == []
+    rule.backends = []
+    assert rule.endpoints() == [t1, t2] and rule.has_endpoints
+    rule.terminating = []
+    assert not rule.has_endpoints
 
 
 def test_kube_dns_port_refused_to_an_unprivileged_kernel_is_noted_not_warned(
