@@ -101,11 +101,30 @@ def test_no_backend_resets_the_client(loop: Any) -> None:
         dead = free.getsockname()
     listener = listen(loop, [dead])
     try:
+        with pytest.raises(ConnectionResetError):  # an RST, as a refused DNAT target gives
+            with socket.create_connection((HOST, listener.port), timeout=10) as s:
+                s.recv(10)
+    finally:
+        close(loop, listener)
+
+
+def test_a_dropped_connection_is_held_unanswered_then_reset(loop: Any) -> None:
+    """`pick` answering None: packets into the void — nothing comes back, the backend is
+    never reached; the client's giving up frees it, and DROP_TIMEOUT ends it with a reset."""
+    listener = Listener("test", HOST, 0, lambda _ip: None, drop_timeout=2.0)
+    asyncio.run_coroutine_threadsafe(listener.start(), loop).result(5)
+    try:
         with socket.create_connection((HOST, listener.port), timeout=10) as s:
-            try:
-                assert s.recv(10) == b""
-            except ConnectionResetError:
-                pass
+            s.sendall(b"hello")
+            s.settimeout(0.5)
+            with pytest.raises(TimeoutError):
+                s.recv(10)
+        with socket.create_connection((HOST, listener.port), timeout=10) as s:
+            s.settimeout(30)
+            with pytest.raises(ConnectionResetError):  # 2 s later
+                s.recv(10)
+        asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loop).result(5)
+        assert len(listener.connections) == 0  # the first one ended when its client left
     finally:
         close(loop, listener)
 
