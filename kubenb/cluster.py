@@ -169,6 +169,18 @@ class Cluster:
         api = self.served_api()
         return api.url if api is not None else f"https://{self.addresses.node_ip(1)}:8443"
 
+    def attach(self, component: Component) -> None:
+        """A cluster-wide part added to the cluster (started now if it runs, stopped with it)."""
+        self.components.append(component)
+        if self._started:
+            component.start(self)
+
+    def detach(self, component: Component) -> None:
+        """Stop a part added by `attach` and forget it."""
+        if component in self.components:
+            self.components.remove(component)
+            component.stop()
+
     def add_stop_hook(self, on_stop: Callable[[], None]) -> Callable[[], None]:
         """Call `on_stop` when the cluster stops (once); returns the function that undoes
         this (call it when what was tied to the cluster ends by itself)."""

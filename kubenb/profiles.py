@@ -34,6 +34,7 @@ from kubenb.config import NodeShape, Timings
 from kubenb.kubeconfig import KubeConfig, default_path
 from kubenb.net import claims
 from kubenb.net.addresses import AddressPlan
+from kubenb.net.tunnel import Tunnel
 
 if TYPE_CHECKING:  # the control plane is imported when a first cluster is built
     from kubenb.cluster import Cluster
@@ -121,6 +122,7 @@ class Profile:
     running: bool = True
     addons: dict[str, bool] = field(default_factory=dict)
     engine_version: str = ""  # the Docker engine's, for the docker driver
+    tunnel: Tunnel | None = None  # `minikube tunnel`, while it runs
 
     def machines(self) -> list[str]:
         """Machine names in node order: `minikube`, `minikube-m02`, …"""
@@ -156,6 +158,36 @@ class Profile:
         self.addons[addon] = enabled
         if addon == "metrics-server":
             self.cluster.metrics_enabled = enabled
+
+    # ---- `minikube tunnel` ---------------------------------------------------------------
+
+    def start_tunnel(self) -> tuple[str, bool]:
+        """The LoadBalancer emulator in the background: (its Status block, started now?) —
+        not started when one runs already (the block then names the running one)."""
+        if self.tunnel is not None and self.tunnel.running:
+            return self.tunnel_id(), False
+        if self.tunnel is not None:
+            self.cluster.detach(self.tunnel)
+        route = f"{self.cluster.addresses.service_cidr} -> {self.ip()}"
+        self.tunnel = Tunnel(self.name, route, os.getpid())
+        self.cluster.attach(self.tunnel)
+        return self.tunnel.report(), True
+
+    def tunnel_id(self) -> str:
+        """The running tunnel as minikube's registry names it (`ID { Route: … }`)."""
+        st = self.tunnel.status if self.tunnel is not None else None
+        if st is None:
+            return ""
+        return f"ID {{ Route: {st.route}, machineName: {st.machine}, Pid: {st.pid} }}"
+
+    def stop_tunnel(self) -> bool:
+        """Stop the tunnel (its LoadBalancer ingress removed); False when none ran."""
+        tunnel, self.tunnel = self.tunnel, None
+        if tunnel is None:
+            return False
+        running = tunnel.running
+        self.cluster.detach(tunnel)
+        return running
 
     # ---- machines (`minikube node …`) -----------------------------------------------------
 

@@ -14,7 +14,7 @@ from kubenb.client.base import Client
 # Commands whose first argument is a resource type (then names of that type).
 _TYPE_FIRST = {"get", "describe", "delete", "edit", "label", "annotate", "patch", "scale",
                "expose", "wait", "explain", "logs", "exec"}
-MINIKUBE = ("start", "status", "stop", "delete", "node", "ip", "service", "kubectl", "profile",
+MINIKUBE = ("start", "status", "stop", "delete", "node", "ip", "service", "tunnel", "kubectl", "profile",
             "addons", "dashboard", "version")
 
 

@@ -110,6 +110,19 @@ def test_requested_node_port_errors(store: Store, alloc: ServiceAllocator,
     assert str(err.value) == 'Service "b" is invalid: ' + message.format(taken=taken)
 
 
+def test_health_check_node_port_only_for_load_balancer_with_local_policy(
+        store: Store, alloc: ServiceAllocator) -> None:
+    local = store.create(svc("lb", "LoadBalancer", externalTrafficPolicy="Local"))
+    hc = local["spec"]["healthCheckNodePort"]
+    assert 30000 <= hc <= 32767 and hc != local["spec"]["ports"][0]["nodePort"]
+    assert "healthCheckNodePort" not in store.create(
+        svc("np", "NodePort", externalTrafficPolicy="Local"))["spec"]
+    assert "healthCheckNodePort" not in store.create(svc("cl", "LoadBalancer"))["spec"]
+    changed = clone(store.get("Service", "default", "lb"))
+    changed["spec"]["externalTrafficPolicy"] = "Cluster"  # the allocated port is released
+    assert "healthCheckNodePort" not in store.update(changed)["spec"]
+
+
 def test_requested_node_port_is_honoured(store: Store, alloc: ServiceAllocator) -> None:
     out = store.create(svc("a", "LoadBalancer", ports=[{"port": 80, "nodePort": 30080}]))
     assert out["spec"]["ports"][0]["nodePort"] == 30080

@@ -34,6 +34,7 @@ from kubenb.cli.minikube.nodes import (
     cmd_node_start,
     cmd_node_stop,
     cmd_service,
+    cmd_tunnel,
 )
 from kubenb.cli.minikube.output import MinikubeExit, Out, in_style_from_env, table
 from kubenb.profiles import (
@@ -137,6 +138,8 @@ COMMANDS: dict[str, tuple[Handler, tuple[Flag, ...]]] = {
     "ip": (cmd_ip, (PROFILE, NODE)),
     "service": (cmd_service, (PROFILE, Flag("url", "bool"),
                               Flag("namespace", "string", "", short="n"))),
+    "tunnel": (cmd_tunnel, (PROFILE, Flag("stop", "bool"),
+                            Flag("cleanup", "bool", True, short="c"))),
     "kubectl": (cmd_kubectl, (PROFILE,)),
     "profile": (cmd_profile, (PROFILE,)),
     "addons": (cmd_addons, (PROFILE,)),

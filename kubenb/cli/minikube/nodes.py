@@ -4,8 +4,11 @@ A node stop is a node failure (`Profile.stop_node`): the node's pods die, heartb
 the node controller marks it NotReady, and its kube-proxy stops answering NodePorts, as when
 minikube powers a machine off. `ip` prints a node's address and `service NAME [--url]` the
 `http://<node ip>:<nodePort>` URLs of a Service (with the process driver a real HTTP client
-reaches them through kube-proxy); `service list` every Service's URLs. Texts are minikube
-v1.35's (cmd/minikube/cmd/service.go, pkg/minikube/service).
+reaches them through kube-proxy); `service list` every Service's URLs. `tunnel` starts the
+profile's LoadBalancer emulator in the background (kubenb/net/tunnel.py) and prints its first
+`Status:` report — minikube keeps printing it every 5 s in the foreground; a kernel cell
+cannot — and `tunnel --stop` (kubenb's, like `kubectl proxy --stop`) ends it. Texts are
+minikube v1.35's (cmd/minikube/cmd/service.go and tunnel.go, pkg/minikube/service and tunnel).
 """
 
 from __future__ import annotations
@@ -158,4 +161,19 @@ def _service_list(o: Out, prof: Profile, f: Parsed, args: list[str]) -> int:
         rows.append([svc["metadata"]["namespace"], svc["metadata"]["name"],
                      "\n".join(names) if urls else "No node port", "\n".join(urls)])
     o.out.write(table(SERVICE_HEADERS, rows))
+    return 0
+
+
+def cmd_tunnel(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
+    prof = running_profile(o, profiles, f)
+    if f["stop"]:
+        if not prof.stop_tunnel():
+            o.err_step("warning", f'No tunnel is running for profile "{prof.name}".')
+        return 0
+    report, started = prof.start_tunnel()
+    if not started:
+        raise MinikubeExit("SVC_TUNNEL_START", "error starting tunnel: error creating tunnel: "
+                           f"another tunnel is already running, shut it down first: {report}",
+                           110)
+    o.out.write(report)
     return 0
