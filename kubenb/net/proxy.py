@@ -18,7 +18,8 @@ answer real traffic (`process`, `docker`). It runs on the control-plane loop:
 Listeners are opened and closed by one reconcile task (binding is asynchronous), re-run
 whenever the wanted set changes. `node_down(name)` closes that node's NodePort listeners and
 cuts their connections (a dead node's kube-proxy is dead); `node_up` reopens them. `stop()`
-closes every listener and connection and removes the hosts file.
+closes every listener and connection and removes the hosts file. The `healthCheckNodePort`
+of a Service answers on every live node (healthcheck.py).
 
 Traffic follows the iptables mode. Each connection goes to one endpoint drawn at random
 (`sessionAffinity: ClientIP`: the client's last endpoint while it returns within
@@ -47,6 +48,7 @@ from kubenb.api.objects import WatchEvent
 from kubenb.api.selectors import from_map
 from kubenb.api.watch import Watcher, to_loop
 from kubenb.net.balancer import Balancer
+from kubenb.net.healthcheck import Count, HealthChecks, HealthKey
 from kubenb.net.relay import Connections, Listener
 from kubenb.net.servicetable import (
     PortRule,
@@ -82,6 +84,7 @@ class KubeProxy:
         self.balancers: dict[str, Balancer] = {}  # rule key -> balancer
         self.listeners: dict[ListenerKey, Listener] = {}
         self.connections = Connections()
+        self.health = HealthChecks()
         self.hosts_path = ""
         self._hosts_written: str | None = None
         self._watches: list[Watcher] = []
@@ -155,6 +158,7 @@ class KubeProxy:
         for listener in self.listeners.values():
             listener.close()
         self.listeners.clear()
+        self.health.close()
         self.connections.abort_all()
         try:
             os.unlink(self.hosts_path)
@@ -173,6 +177,7 @@ class KubeProxy:
                     listener.close()
                     listener.abort_connections()
                     del self.listeners[key]
+            self.health.close_node(name)
         self._kick()
         await self._settle()
         await asyncio.sleep(0)
@@ -315,6 +320,24 @@ class KubeProxy:
                 continue
             self._failed.discard(key)
             self.listeners[key] = listener
+        await self.health.sync(self._wanted_health())
+
+    def _wanted_health(self) -> dict[HealthKey, tuple[str, str, str, Count]]:
+        """healthCheckNodePort servers: (node, port) -> (node IP, namespace, name, count)."""
+        out: dict[HealthKey, tuple[str, str, str, Count]] = {}
+        for key, svc in self.services.items():
+            port = (svc.get("spec") or {}).get("healthCheckNodePort")
+            if not port:
+                continue
+            ns, name = key.split("/", 1)
+            for node, ip in self.nodes.items():
+                if node not in self.down:
+                    out[(node, int(port))] = (ip, ns, name, self._local_ready(key, node))
+        return out
+
+    def _local_ready(self, key: str, node: str) -> Count:
+        """LocalReadyEndpoints: the node's ready endpoints of the Service, over its ports."""
+        return lambda: sum(b.node == node for r in self.rules.get(key, []) for b in r.backends)
 
     def _retry_later(self) -> None:
         if self._retry is None and self.host is not None:

@@ -6,6 +6,8 @@ policies, node failures, and nothing left listening after stop."""
 from __future__ import annotations
 
 import copy
+import http.client
+import json
 import os
 import random
 import socket
@@ -16,6 +18,7 @@ import psutil
 import pytest
 
 from kubenb.cluster import Cluster
+from kubenb.net import healthcheck
 from kubenb.net.proxy import Balancer
 from kubenb.net.servicetable import Backend, PortRule
 from tests import builders
@@ -236,6 +239,36 @@ def test_external_traffic_policy_local_drops_on_a_node_without_a_local_endpoint(
     assert {ask(f"{NET}0.2", node_port) for _ in range(4)} == {"a|hi"}
     assert dropped(f"{NET}0.3", node_port)  # no local endpoint on minikube-m02: DROP
     assert ask(cluster_ip(svc), 80) == "a|hi"  # the ClusterIP stays cluster-wide
+
+
+def test_health_check_node_port_reports_local_endpoints_per_node(pcluster: Cluster,
+                                                                 pods: Any) -> None:
+    svc = service(pcluster, "lb", type="LoadBalancer", externalTrafficPolicy="Local")
+    hc = svc["spec"]["healthCheckNodePort"]
+    endpoints(pcluster, "lb", [POD_A])  # a runs on minikube (127.S.0.2)
+
+    def check(node_ip: str) -> tuple[int, str, dict[str, str]]:
+        conn = http.client.HTTPConnection(node_ip, hc, timeout=5)
+        try:
+            conn.request("GET", "/healthz")
+            reply = conn.getresponse()
+            return reply.status, reply.read().decode(), dict(reply.getheaders())
+        finally:
+            conn.close()
+
+    status, text, headers = check(f"{NET}0.2")
+    assert status == 200 and text == healthcheck.body("default", "lb", 1)
+    assert json.loads(text) == {"service": {"namespace": "default", "name": "lb"},
+                                "localEndpoints": 1, "serviceProxyHealthy": True}
+    assert headers["Content-Type"] == "application/json"
+    assert headers["X-Load-Balancing-Endpoint-Weight"] == "1"
+    status, text, _ = check(f"{NET}0.3")  # no local endpoint on minikube-m02
+    assert status == 503 and json.loads(text)["localEndpoints"] == 0
+    pcluster.stop_node("minikube-m02")
+    assert refused(f"{NET}0.3", hc)  # a dead node's kube-proxy answers nothing
+    pcluster.start_node("minikube-m02")
+    pcluster.kube_proxy.sync()
+    assert check(f"{NET}0.3")[0] == 503
 
 
 def test_internal_traffic_policy_local_keeps_cluster_ip_traffic_on_the_clients_node(
