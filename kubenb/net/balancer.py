@@ -6,8 +6,10 @@ place when endpoints change) and the ClientIP affinity table; it reads no API ob
 
 from __future__ import annotations
 
+import ipaddress
 import random
 from collections.abc import Callable
+from typing import Any
 
 from kubenb.net.servicetable import Backend, PortRule
 
@@ -47,3 +49,19 @@ class Balancer:
             chosen = self._rng.choice(backends)
         self._affinity[client_ip] = (chosen, now + self.rule.affinity_timeout)
         return chosen
+
+
+def node_of(client_ip: str, nodes: dict[str, str], pod_cidrs: dict[str, Any],
+            default: str | None) -> str | None:
+    """The node a client address is on — its own InternalIP, or in its pod CIDR — for
+    `internalTrafficPolicy: Local`; any other address (the notebook's own, 127.0.0.1)
+    counts as `default`'s (the control-plane node)."""
+    try:
+        addr = ipaddress.ip_address(client_ip)
+    except ValueError:
+        addr = None
+    for name, ip in nodes.items():
+        if ip == client_ip or (addr is not None and name in pod_cidrs
+                               and addr in pod_cidrs[name]):
+            return name
+    return default

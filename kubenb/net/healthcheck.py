@@ -17,12 +17,29 @@ import json
 import logging
 from collections.abc import Callable
 from email.utils import formatdate
+from typing import Any
 
 log = logging.getLogger("kubenb.net.healthcheck")
 
 HealthKey = tuple[str, int]  # (node, healthCheckNodePort)
 Count = Callable[[], int]  # the node's local ready endpoints of the Service, now
 MAX_REQUEST = 64 * 1024
+
+
+def wanted_health(services: dict[str, dict[str, Any]], live_nodes: dict[str, str],
+                  local_ready: Callable[[str, str], Count]
+                  ) -> dict[HealthKey, tuple[str, str, str, Count]]:
+    """The servers to run: (node, healthCheckNodePort) -> (node IP, namespace, name, count)
+    for every Service (`ns/name` -> object) with a healthCheckNodePort, on every live node."""
+    out: dict[HealthKey, tuple[str, str, str, Count]] = {}
+    for key, svc in services.items():
+        port = (svc.get("spec") or {}).get("healthCheckNodePort")
+        if not port:
+            continue
+        ns, name = key.split("/", 1)
+        for node, ip in live_nodes.items():
+            out[(node, int(port))] = (ip, ns, name, local_ready(key, node))
+    return out
 
 
 def body(namespace: str, name: str, count: int, healthy: bool = True) -> str:

@@ -47,8 +47,8 @@ from typing import TYPE_CHECKING, Any
 from kubenb.api.objects import WatchEvent
 from kubenb.api.selectors import from_map
 from kubenb.api.watch import Watcher, to_loop
-from kubenb.net.balancer import Balancer
-from kubenb.net.healthcheck import Count, HealthChecks, HealthKey
+from kubenb.net.balancer import Balancer, node_of
+from kubenb.net.healthcheck import Count, HealthChecks, HealthKey, wanted_health
 from kubenb.net.relay import Connections, Listener
 from kubenb.net.servicetable import (
     PortRule,
@@ -323,17 +323,8 @@ class KubeProxy:
         await self.health.sync(self._wanted_health())
 
     def _wanted_health(self) -> dict[HealthKey, tuple[str, str, str, Count]]:
-        """healthCheckNodePort servers: (node, port) -> (node IP, namespace, name, count)."""
-        out: dict[HealthKey, tuple[str, str, str, Count]] = {}
-        for key, svc in self.services.items():
-            port = (svc.get("spec") or {}).get("healthCheckNodePort")
-            if not port:
-                continue
-            ns, name = key.split("/", 1)
-            for node, ip in self.nodes.items():
-                if node not in self.down:
-                    out[(node, int(port))] = (ip, ns, name, self._local_ready(key, node))
-        return out
+        live = {n: ip for n, ip in self.nodes.items() if n not in self.down}
+        return wanted_health(self.services, live, self._local_ready)
 
     def _local_ready(self, key: str, node: str) -> Count:
         """LocalReadyEndpoints: the node's ready endpoints of the Service, over its ports."""
@@ -356,6 +347,8 @@ class KubeProxy:
         it out of the endpoints yet — and its packets vanish: the client times out."""
         def pick(client_ip: str) -> Sequence[tuple[str, int]] | None:
             rule = balancer.rule
+            if not rule.has_endpoints:
+                return []  # REJECT (its listener is about to close): reset, never dropped
             if node is not None:
                 chosen = balancer.pick(client_ip, node, rule.local_only)
             elif rule.internal_local:
@@ -368,17 +361,9 @@ class KubeProxy:
         return pick
 
     def origin(self, client_ip: str) -> str | None:
-        """The node a client address is on: its own InternalIP or its pod CIDR; any other
-        address (the notebook's own, 127.0.0.1) counts as the control-plane node's."""
-        try:
-            addr = ipaddress.ip_address(client_ip)
-        except ValueError:
-            addr = None
-        for name, ip in self.nodes.items():
-            if ip == client_ip or (addr is not None and name in self.pod_cidrs
-                                   and addr in self.pod_cidrs[name]):
-                return name
-        return self.control_plane or next(iter(self.nodes), None)
+        """The node a client address is on (balancer.node_of)."""
+        return node_of(client_ip, self.nodes, self.pod_cidrs,
+                       self.control_plane or next(iter(self.nodes), None))
 
     # ---- hosts -------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ import pytest
 
 from kubenb.cluster import Cluster
 from kubenb.net import healthcheck
-from kubenb.net.proxy import Balancer
+from kubenb.net.proxy import Balancer, KubeProxy
 from kubenb.net.servicetable import Backend, PortRule
 from tests import builders
 from tests.net.standin import NET, SVC_NET, PodServer, ask
@@ -365,6 +365,19 @@ def test_balancer_random_choice_affinity_timeout_and_local_policy() -> None:
         now[0] += 11.0
         draws.add(bal.pick("1.1.1.1"))
     assert draws == {a, b}
+
+
+def test_picker_resets_without_endpoints_and_drops_toward_a_dead_node() -> None:
+    """The listener of a Service left without endpoints closes a moment later: meanwhile
+    its connections are reset (REJECT), never held; a dead node's endpoint is a drop."""
+    proxy = KubeProxy(random.Random(1))
+    rule = PortRule("default/web:", "10.96.0.9", 80, 30080, [])
+    pick = proxy._picker(Balancer(rule, lambda: 0.0), None)
+    assert pick("1.2.3.4") == []
+    rule.backends = [Backend("10.244.1.5", 8080, "m02")]
+    assert pick("1.2.3.4") == [("10.244.1.5", 8080)]
+    proxy.down.add("m02")
+    assert pick("1.2.3.4") is None
 
 
 def test_endpoint_categories_follow_upstream() -> None:
