@@ -210,3 +210,32 @@ def test_real_kubectl_prints_what_kubenb_prints(settled: Served, cmd: list[str])
     run = settled.kubectl("-n", "fidelity", *cmd)
     assert run.rc == 0, run.err
     assert words(run.out + run.err) == words(ours(settled, "-n", "fidelity", *cmd))
+
+
+def test_load_balancer_ingress_as_real_kubectl_prints_it(served: Served) -> None:
+    """minikube tunnel's ingress (the ClusterIP, ipMode VIP) in `get svc` and `describe svc`,
+    and `<pending>` again once the tunnel stopped."""
+    from kubenb.net.tunnel import Tunnel
+
+    k = served.kubectl
+    assert k("create", "namespace", "lbs").rc == 0
+    assert k("-n", "lbs", "create", "service", "loadbalancer", "front", "--tcp=80:8080").rc == 0
+    cmds = [["get", "svc", "-o", "wide"], ["describe", "svc", "front"]]
+    tunnel = Tunnel("minikube", "10.96.0.0/12 -> 192.168.49.2", 1)
+    served.cluster.attach(tunnel)
+    try:
+        ip = served.store.get("Service", "lbs", "front")["spec"]["clusterIP"]
+        run = k("-n", "lbs", *cmds[0])
+        assert words(run.out) == words(ours(served, "-n", "lbs", *cmds[0]))
+        assert run.out.splitlines()[1].split()[3] == ip
+        line = f"LoadBalancer Ingress:     {ip} (VIP)\n"
+        run = k("-n", "lbs", *cmds[1])
+        assert line in run.out and line in ours(served, "-n", "lbs", *cmds[1])
+        lines = run.out.splitlines()  # right after the IPs, as kubectl orders it
+        assert lines[lines.index(line.rstrip("\n")) - 1].startswith("IPs:")
+    finally:
+        served.cluster.detach(tunnel)
+    run = k("-n", "lbs", "get", "svc")
+    assert run.out.splitlines()[1].split()[3] == "<pending>"
+    assert words(run.out) == words(ours(served, "-n", "lbs", "get", "svc"))
+    assert k("delete", "namespace", "lbs").rc == 0
