@@ -188,7 +188,7 @@ class _Accepted(_Half):
         self.pair.task = asyncio.get_running_loop().create_task(self._connect(candidates))
 
     def _drop(self) -> None:
-        """Nothing answers: hold the connection unread, reset it after DROP_TIMEOUT."""
+        """Nothing answers: what the client sends is discarded; reset after DROP_TIMEOUT."""
         self.dropped = True
         loop = asyncio.get_running_loop()
         handle = loop.call_later(self.listener.drop_timeout, self._timed_out)
