@@ -20,7 +20,7 @@ import pytest
 from kubenb.cluster import Cluster
 from kubenb.net import healthcheck
 from kubenb.net.proxy import Balancer, KubeProxy
-from kubenb.net.servicetable import Backend, PortRule
+from kubenb.net.servicetable import Backend, PortRule, service_rules
 from tests import builders
 from tests.net.standin import NET, SVC_NET, PodServer, ask
 
@@ -378,6 +378,37 @@ def test_picker_resets_without_endpoints_and_drops_toward_a_dead_node() -> None:
     assert pick("1.2.3.4") == [("10.244.1.5", 8080)]
     proxy.down.add("m02")
     assert pick("1.2.3.4") is None
+
+
+def test_service_rules_read_policies_affinity_and_terminating_pods() -> None:
+    svc = builders.service("web", ports=[{"name": "http", "port": 80, "targetPort": "web"}],
+                           type="NodePort", sessionAffinity="ClientIP",
+                           externalTrafficPolicy="Local", internalTrafficPolicy="Local")
+    svc["spec"].update(clusterIP="10.96.0.9", ports=[{**svc["spec"]["ports"][0], "nodePort": 30080}])
+    ep = {"subsets": [{"addresses": [{"ip": "10.244.0.5", "nodeName": "n1"}],
+                       "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}]}]}
+
+    def pod(name: str, ip: str, ready: bool = True, **meta: Any) -> dict[str, Any]:
+        p = builders.pod(name, labels=meta.pop("labels", {"app": "web"}), node="n2",
+                         ports=[{"name": "web", "containerPort": 9090}],
+                         meta={"deletionTimestamp": "2026-01-01T00:00:00Z", **meta},
+                         status={"phase": "Running", "podIP": ip,
+                                 "conditions": [builders.condition("Ready", ready)]})
+        return p
+
+    dying = [pod("t1", "10.244.1.7"), pod("t2", "10.244.1.8", ready=False),
+             pod("t3", "10.244.1.9", labels={"app": "other"}),
+             pod("t4", "10.244.0.5")]  # already listed (publishNotReadyAddresses)
+    [rule] = service_rules(svc, ep, dying)
+    assert rule.backends == [Backend("10.244.0.5", 8080, "n1")]
+    assert rule.terminating == [Backend("10.244.1.7", 9090, "n2")]  # serving, its named port
+    assert rule.affinity_timeout == 10800  # sessionAffinityConfig's default
+    assert rule.local_only and rule.internal_local and rule.node_port == 30080
+    svc["spec"]["sessionAffinityConfig"] = {"clientIP": {"timeoutSeconds": 60}}
+    svc["spec"]["externalTrafficPolicy"] = "Cluster"
+    del svc["spec"]["internalTrafficPolicy"]
+    [rule] = service_rules(svc, ep, [])
+    assert rule.affinity_timeout == 60 and not rule.local_only and not rule.internal_local
 
 
 def test_endpoint_categories_follow_upstream() -> None:
