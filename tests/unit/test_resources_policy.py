@@ -171,3 +171,23 @@ def test_quota_admission_counts_refuses_and_the_controller_recounts() -> None:
     ResourceQuotaController.reconcile(_controller(store), _key(q))
     assert store.get("ResourceQuota", "default", "q")["status"]["used"] == {
         "configmaps": "1", "limits.memory": "0", "pods": "0", "requests.cpu": "0"}
+
+
+def test_the_controller_counts_services_claims_storage_and_object_counts() -> None:
+    store = _store()
+    store.create({"kind": "Service", "metadata": {"name": "web"},
+                  "spec": {"type": "NodePort", "selector": {"app": "web"},
+                           "ports": [{"port": 80, "name": "a"}, {"port": 443, "name": "b"}]}})
+    store.create(builders.pvc("data", "2Gi", storageClassName="fast"))
+    store.create(builders.pvc("more", "512Mi"))
+    store.create(builders.deployment("web"))
+    q = _quota(store, **{"services": "5", "services.nodeports": "2", "persistentvolumeclaims": "3",
+                         "requests.storage": "10Gi", "fast.storageclass.storage.k8s.io/requests.storage": "5Gi",
+                         "count/deployments.apps": "1", "secrets": "4", "resourcequotas": "1"})
+    assert q["status"]["used"] == {
+        "count/deployments.apps": "1", "fast.storageclass.storage.k8s.io/requests.storage": "2Gi",
+        "persistentvolumeclaims": "2", "requests.storage": "2560Mi", "resourcequotas": "1", "secrets": "0",
+        "services": "1", "services.nodeports": "2"}
+    with pytest.raises(Forbidden, match="exceeded quota: q, requested: count/deployments.apps=1, used: "
+                                        "count/deployments.apps=1, limited: count/deployments.apps=1$"):
+        store.create(builders.deployment("api"))
