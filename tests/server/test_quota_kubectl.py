@@ -49,3 +49,16 @@ def test_quota_and_limit_range_with_real_kubectl(served: Served) -> None:
     for args in (["describe", "quota", "q"], ["describe", "limitrange", "limits"], ["describe", "namespace", NS]):
         assert ours(served, "-n", NS, *args) == k132(served, "-n", NS, *args), args
     k132(served, "delete", "namespace", NS, "--wait=false")
+
+
+@pytest.mark.parametrize("args", [
+    ["--hard=cpu=1,memory=1Gi,pods=2", "--scopes=BestEffort,NotTerminating", "--dry-run=client", "-o", "yaml"],
+    ["--hard=limits.cpu=500m", "--dry-run=client", "-o", "json"],
+    ["--hard=cpu"],
+    ["--hard=cpu=lots"],
+    ["--hard=pods=1", "--scopes=BestEffort,"],
+    ["--hard=pods=1", "--scopes=Sometimes"],
+])
+def test_create_quota_texts_match_real_kubectl(served: Served, args: list[str]) -> None:
+    real = served.kubectl("create", "quota", "x", *args, binary=KUBECTL_132)
+    assert ours(served, "create", "quota", "x", *args) == real.out + real.err
