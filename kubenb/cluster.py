@@ -22,6 +22,7 @@ from kubenb.api.apiservices import ensure_local
 from kubenb.api.limitranger import LimitRanger, LimitRangerValidation
 from kubenb.api.quota_admission import ResourceQuotaAdmission
 from kubenb.api.rbac_bootstrap import ensure_policy
+from kubenb.api.serviceaccount_admission import ServiceAccountTokenMount
 from kubenb.api.storage import DefaultStorageClass, StorageObjectInUseProtection
 from kubenb.api.store import Store
 from kubenb.api.strategy_daemon import DaemonSetTemplateGeneration
@@ -112,7 +113,8 @@ class Cluster:
             rng=random.Random(f"{seed}/services") if seed is not None else None)
         self.store.hooks += [DefaultTolerations(self.timings.toleration_seconds), self.services,
                              DaemonSetTemplateGeneration(), DefaultStorageClass(self.store),
-                             StorageObjectInUseProtection(), LimitRanger(self.store)]
+                             StorageObjectInUseProtection(), LimitRanger(self.store),
+                             ServiceAccountTokenMount(self.store)]
         self.store.validating_hooks += [LimitRangerValidation(self.store), ResourceQuotaAdmission(self.store)]
         self.node_subnet = node_subnet
         # kube-controller-manager's range allocator: one /24 of the cluster CIDR per node

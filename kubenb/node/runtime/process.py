@@ -455,6 +455,10 @@ class ProcessRuntime(Runtime):
         """argv in a mount namespace with the pod's volumes (process_mounts.py), if any."""
         if not c.launch.mounts or not process_mounts.available():
             return argv
+        program = find_executable(argv[0], c.launch.env, c.launch.cwd) if argv else None
+        if program is None:  # left to fail as the runtime reports a missing program
+            return argv
+        argv = [program, *argv[1:]]
         pod_dir = os.path.dirname(c.launch.root)
         return process_mounts.wrap(argv, c.launch.mounts, pod_dir, c.launch.cwd)
 
