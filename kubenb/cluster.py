@@ -19,7 +19,10 @@ from typing import Any, TypeVar
 
 from kubenb.api.admission import DefaultTolerations
 from kubenb.api.apiservices import ensure_local
+from kubenb.api.limitranger import LimitRanger, LimitRangerValidation
+from kubenb.api.quota_admission import ResourceQuotaAdmission
 from kubenb.api.rbac_bootstrap import ensure_policy
+from kubenb.api.serviceaccount_admission import ServiceAccountTokenMount
 from kubenb.api.storage import DefaultStorageClass, StorageObjectInUseProtection
 from kubenb.api.store import Store
 from kubenb.api.strategy_daemon import DaemonSetTemplateGeneration
@@ -44,6 +47,7 @@ from kubenb.controllers.persistentvolume import PersistentVolumeController
 from kubenb.controllers.podautoscaler import HorizontalController
 from kubenb.controllers.podgc import PodGCController
 from kubenb.controllers.replicaset import ReplicaSetController, ReplicationControllerController
+from kubenb.controllers.resourcequota import ResourceQuotaController
 from kubenb.controllers.statefulset import StatefulSetController
 from kubenb.controllers.taint_eviction import TaintEvictionController
 from kubenb.controllers.ttlafterfinished import TTLAfterFinishedController
@@ -109,7 +113,9 @@ class Cluster:
             rng=random.Random(f"{seed}/services") if seed is not None else None)
         self.store.hooks += [DefaultTolerations(self.timings.toleration_seconds), self.services,
                              DaemonSetTemplateGeneration(), DefaultStorageClass(self.store),
-                             StorageObjectInUseProtection()]
+                             StorageObjectInUseProtection(), LimitRanger(self.store),
+                             ServiceAccountTokenMount(self.store)]
+        self.store.validating_hooks += [LimitRangerValidation(self.store), ResourceQuotaAdmission(self.store)]
         self.node_subnet = node_subnet
         # kube-controller-manager's range allocator: one /24 of the cluster CIDR per node
         self.node_cidrs = CIDRSet.for_plan(self.addresses)
@@ -145,7 +151,8 @@ class Cluster:
                     DaemonSetController, ReplicationControllerController,
                     StatefulSetController, DisruptionController, PersistentVolumeController,
                     VolumeProtectionController, ClusterRoleAggregationController,
-                    APIServiceAvailabilityController, CSRSigningController, PodGCController):
+                    APIServiceAvailabilityController, CSRSigningController, PodGCController,
+                    ResourceQuotaController):
             runner.add(cls(self.ctx))
         # minikube's storage-provisioner addon; the sim runtime runs no programs: no directories
         runner.add(HostPathProvisioner(self.ctx, volume_root(self.state_dir), node=self.node_name(1),

@@ -96,6 +96,8 @@ class Context:
     # signs approved client-certificate requests (PEM request, seconds) -> PEM certificate;
     # the API server sets it, as it holds the cluster's CA
     signer: Callable[[bytes, int], bytes] | None = None
+    # the API server's CA (PEM) once one serves: what kube-root-ca.crt ConfigMaps publish
+    root_ca: str | None = None
 
     def recorder(self, component: str, host: str | None = None) -> EventRecorder:
         return EventRecorder(self.store, component, host)

@@ -23,6 +23,7 @@ from kubenb.api import defaults_autoscaling
 from kubenb.api.defaults_batch import default_cronjob, default_job
 from kubenb.api.defaults_pod import canonical_resources, default_pod, default_template
 from kubenb.api.defaults_stateful import default_claim, make_statefulset_defaulter
+from kubenb.api.limitranger import default_limit_range
 from kubenb.api.objects import Obj
 from kubenb.api.storage import default_persistent_volume, default_storage_class
 from kubenb.api.validation_rbac import default_binding
@@ -199,6 +200,7 @@ _DEFAULTERS: dict[str, Callable[[Obj], None]] = {
     "RoleBinding": default_binding,
     "ClusterRoleBinding": default_binding,
     "Lease": defaults_autoscaling.default_lease,
+    "LimitRange": default_limit_range,
 }
 
 

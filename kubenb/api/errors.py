@@ -191,6 +191,11 @@ class Forbidden(ApiError):
     code, reason = 403, "Forbidden"
 
 
+def admission_forbidden(resource: str, name: str, why: str) -> Forbidden:
+    """admission.NewForbidden: `pods "x" is forbidden: <why>` (`resource`: qualified plural)."""
+    return Forbidden(f'{resource} "{name}" is forbidden: {why}', details=_details(resource, name))
+
+
 class MethodNotAllowed(ApiError):
     code, reason = 405, "MethodNotAllowed"
 

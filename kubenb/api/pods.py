@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import Any
 
 from kubenb.api.objects import OwnerReference
-from kubenb.api.quantity import cpu_millis, to_bytes
+from kubenb.api.quantity import cpu_millis, parse_quantity, to_bytes
 
 
 def get_condition(obj: Mapping[str, Any], ctype: str) -> dict[str, Any] | None:
@@ -104,22 +105,35 @@ def pod_requests(pod: Mapping[str, Any]) -> dict[str, int]:
 
 
 def qos_class(pod: Mapping[str, Any]) -> str:
-    """BestEffort, Guaranteed or Burstable, as the API server computes it."""
-    containers = list((pod.get("spec") or {}).get("containers") or [])
-    containers += list((pod.get("spec") or {}).get("initContainers") or [])
-    any_set = False
+    """BestEffort, Guaranteed or Burstable, as the API server computes it (helper/qos GetPodQOS):
+    only cpu and memory count, zero amounts are ignored; Guaranteed needs every container
+    (init containers too) to limit both, and the pod's summed requests to equal its limits."""
+    spec = pod.get("spec") or {}
+    requests: dict[str, Fraction] = {}
+    limits: dict[str, Fraction] = {}
     guaranteed = True
-    for c in containers:
-        res = c.get("resources") or {}
-        req, lim = res.get("requests") or {}, res.get("limits") or {}
-        if req or lim:
-            any_set = True
-        for r in ("cpu", "memory"):
-            if r not in lim or r in req and str(req[r]) != str(lim[r]):
-                guaranteed = False
-    if not any_set:
+    for c in list(spec.get("containers") or []) + list(spec.get("initContainers") or []):
+        res = (c or {}).get("resources") or {}
+        for source, total in ((res.get("requests") or {}, requests), (res.get("limits") or {}, limits)):
+            for name in ("cpu", "memory"):
+                amount = _quantity_or_zero(source.get(name))
+                if amount > 0:
+                    total[name] = total.get(name, Fraction(0)) + amount
+        lim = res.get("limits") or {}
+        if not all(_quantity_or_zero(lim.get(name)) > 0 for name in ("cpu", "memory")):
+            guaranteed = False
+    if not requests and not limits:
         return "BestEffort"
-    return "Guaranteed" if guaranteed else "Burstable"
+    if guaranteed and all(limits.get(n) == v for n, v in requests.items()) and len(requests) == len(limits):
+        return "Guaranteed"
+    return "Burstable"
+
+
+def _quantity_or_zero(value: Any) -> Fraction:
+    try:
+        return parse_quantity(value) if value is not None else Fraction(0)
+    except (ValueError, TypeError):
+        return Fraction(0)
 
 
 def owner_of(obj: Mapping[str, Any], kind: str | None = None) -> OwnerReference | None:

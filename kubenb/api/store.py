@@ -80,6 +80,8 @@ class Store:
         # ReplicaSet's pod names do not shift with how many Events or UIDs came before.
         self._name_rngs: dict[str, random.Random] = {}
         self.hooks: list[AdmissionHook] = []
+        # validating admission (LimitRanger's checks, ResourceQuota): after validation passed
+        self.validating_hooks: list[AdmissionHook] = []
         self.write_listeners: list[WriteListener] = []
         # EventRecorder's aggregation cache: (source, object, reason, message) -> event key
         self.event_cache: dict[tuple[Any, ...], tuple[str, str]] = {}
@@ -207,6 +209,8 @@ class Store:
         for hook in self.hooks:
             hook.admit(op, obj, old)
         validation.validate(obj, old)
+        for hook in self.validating_hooks:
+            hook.admit(op, obj, old)
 
     # ---- reads -------------------------------------------------------------------------
 
@@ -359,6 +363,8 @@ class Store:
             if rt.kind in _UID_BEFORE_ADMISSION:
                 meta["uid"] = self._new_uid()
             self._admit("CREATE", new, None)
+            if rt.kind == "Pod":  # PrepareForCreate runs after mutating admission (LimitRanger)
+                new["status"]["qosClass"] = qos_class(new)
             if self._find(rt.kind, ns, meta["name"]) is not None:
                 for hook in self.hooks:
                     hook.release(new)

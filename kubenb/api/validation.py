@@ -40,6 +40,7 @@ from kubenb.api.validation_core import (
 from kubenb.api.validation_daemon import validate_daemonset, validate_replicationcontroller
 from kubenb.api.validation_meta import as_dict, as_list
 from kubenb.api.validation_pod import validate_pod_create, validate_pod_update
+from kubenb.api.validation_policy import validate_limit_range, validate_resource_quota
 from kubenb.api.validation_rbac import (
     validate_cluster_role,
     validate_cluster_role_binding,
@@ -91,6 +92,8 @@ _VALIDATORS: dict[str, Validator] = {
     "RoleBinding": validate_role_binding,
     "ClusterRoleBinding": validate_cluster_role_binding,
     "Lease": validate_lease,
+    "LimitRange": validate_limit_range,
+    "ResourceQuota": validate_resource_quota,
 }
 
 
@@ -122,6 +125,12 @@ def _quantities(obj: Obj) -> Iterator[Any]:
     elif kind == "CronJob":
         job_spec = as_dict(as_dict(as_dict(obj.get("spec")).get("jobTemplate")).get("spec"))
         yield from _pod_spec_quantities(as_dict(job_spec.get("template")).get("spec"))
+    elif kind == "LimitRange":
+        for item in as_list(as_dict(obj.get("spec")).get("limits")):
+            for key in ("max", "min", "default", "defaultRequest", "maxLimitRequestRatio"):
+                yield from as_dict(as_dict(item).get(key)).values()
+    elif kind == "ResourceQuota":
+        yield from as_dict(as_dict(obj.get("spec")).get("hard")).values()
     elif kind == "Node":
         status = as_dict(obj.get("status"))
         yield from as_dict(status.get("capacity")).values()

@@ -15,7 +15,7 @@ from kubenb.api.errors import ErrorList
 from kubenb.api.quantity import canonical_quantity, parse_quantity
 from kubenb.api.validation_meta import as_dict
 
-_STANDARD_RESOURCES = {
+STANDARD_RESOURCES = {
     "cpu", "memory", "ephemeral-storage", "requests.cpu", "requests.memory",
     "requests.ephemeral-storage", "limits.cpu", "limits.memory", "limits.ephemeral-storage",
     "pods", "services", "replicationcontrollers", "resourcequotas", "secrets",
@@ -47,7 +47,7 @@ def _validate_container_resource_name(errs: ErrorList, name: str, path: str) -> 
     msgs = names.qualified_name_errors(name)
     for msg in msgs:
         errs.invalid(path, name, msg)
-    if not msgs and "/" not in name and name not in _STANDARD_RESOURCES and not _is_hugepages(name) \
+    if not msgs and "/" not in name and name not in STANDARD_RESOURCES and not _is_hugepages(name) \
             and not name.startswith("requests.hugepages-"):
         errs.invalid(path, name, "must be a standard resource type or fully qualified")
     if "/" not in name:

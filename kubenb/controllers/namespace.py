@@ -19,10 +19,11 @@ real certificate, unless the cluster passes its real CA bundle in.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import logging
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kubenb.api.errors import AlreadyExists, Conflict, Forbidden, NotFound
 from kubenb.api.objects import Key, WatchEvent, clone
@@ -30,6 +31,9 @@ from kubenb.api.pods import set_condition
 from kubenb.clock import rfc3339
 from kubenb.config import Context
 from kubenb.controllers.base import Controller, Watch, own_key
+
+if TYPE_CHECKING:
+    from kubenb.api.store import Store
 
 log = logging.getLogger("kubenb.controllers.namespace")
 
@@ -60,6 +64,17 @@ def placeholder_ca(seed: str) -> str:
     text = base64.b64encode(body[:800]).decode()
     lines = [text[i:i + 64] for i in range(0, len(text), 64)]
     return "-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END CERTIFICATE-----\n"
+
+
+def publish_root_ca(store: Store, pem: str) -> None:
+    """The root-ca-cert-publisher when the CA changes (an API server starts serving): every
+    namespace's `kube-root-ca.crt` shows it (the controller writes it into new namespaces)."""
+    for cm in store.list("ConfigMap"):
+        if cm["metadata"]["name"] == ROOT_CA_CONFIGMAP and (cm.get("data") or {}).get("ca.crt") != pem:
+            new = clone(cm)
+            new["data"] = {"ca.crt": pem}
+            with contextlib.suppress(Conflict, NotFound):  # the controller writes the same
+                store.update(new)
 
 
 class NamespaceController(Controller):
@@ -165,7 +180,7 @@ class NamespaceController(Controller):
             self._create({"apiVersion": "v1", "kind": "ServiceAccount",
                           "metadata": {"name": "default", "namespace": namespace}})
         cm = self.store.try_get("ConfigMap", namespace, ROOT_CA_CONFIGMAP)
-        data = {"ca.crt": self.ca_bundle}
+        data = {"ca.crt": self.ctx.root_ca or self.ca_bundle}
         if cm is None:
             self._create({
                 "apiVersion": "v1",

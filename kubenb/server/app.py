@@ -33,6 +33,7 @@ import tornado.netutil
 import tornado.web
 from tornado.httpclient import AsyncHTTPClient
 
+from kubenb.controllers.namespace import publish_root_ca
 from kubenb.server.discovery import Discovery
 from kubenb.server.tls import Certs, make_certs, sign_request
 
@@ -138,9 +139,12 @@ class ApiServer:
                 if self._dir is None:
                     self._dir = tempfile.mkdtemp(prefix="kubenb-apiserver-")
                     weakref.finalize(self, shutil.rmtree, self._dir, True)  # gone at exit
-                self.certs = make_certs(self._dir)
+                self.certs = make_certs(self._dir, ips=_service_ips(self.cluster))
             # the cluster's CA signs approved client-certificate requests
             self.cluster.ctx.signer = functools.partial(sign_request, self._dir)
+            # and is the root CA pods trust (kube-root-ca.crt, the kube-api-access volume)
+            self.cluster.ctx.root_ca = self.certs.ca_data.decode()
+            publish_root_ca(self.cluster.store, self.cluster.ctx.root_ca)
             try:  # a restarted server keeps its port, so kubeconfigs stay valid
                 self._sockets = tornado.netutil.bind_sockets(self.port, self.host)
             except OSError:
@@ -148,6 +152,7 @@ class ApiServer:
                     raise
                 self._sockets = tornado.netutil.bind_sockets(0, self.host)
             self.port = self._sockets[0].getsockname()[1]
+            self._sockets += _node_sockets(self.cluster)
             self.discovery = Discovery(self.store.registry, f"{self.host}:{self.port}")
             ready = threading.Event()
             self._thread = threading.Thread(target=self._run, args=(ready,), daemon=True,
@@ -247,3 +252,24 @@ class ApiServer:
     def __repr__(self) -> str:
         return f"ApiServer({self.url if self.running else 'stopped'})"
 
+
+def _service_ips(cluster: Any) -> tuple[str, ...]:
+    """The `kubernetes` Service's ClusterIP (the first of the service range), for the SANs."""
+    cidr = getattr(getattr(cluster, "addresses", None), "service_cidr", None)
+    if not isinstance(cidr, str):
+        return ()
+    return (str(ipaddress.ip_network(cidr).network_address + 1),)
+
+
+def _node_sockets(cluster: Any) -> list[socket.socket]:
+    """Also serve at minikube's address, the first node's IP port 8443, where the `kubernetes`
+    Service's endpoints point (so pods reach the API through its ClusterIP); nothing when
+    that address is not on this machine (sim and docker nodes)."""
+    addresses = getattr(cluster, "addresses", None)
+    if addresses is None or getattr(cluster, "runtime_name", "") != "process":
+        return []
+    try:
+        return tornado.netutil.bind_sockets(8443, addresses.node_ip(1))
+    except OSError as err:
+        log.info("the API server does not serve at the node address: %s", err)
+        return []

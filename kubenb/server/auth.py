@@ -58,10 +58,10 @@ def authenticate(api: ApiServer, headers: Mapping[str, str],
     user = from_certificate(cert)
     if user is not None:
         return user
-    header = headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        return None
-    token = header[len("Bearer "):].strip()
+    parts = headers.get("Authorization", "").strip().split(" ", 2)
+    if len(parts) < 2 or parts[0].lower() != "bearer":  # bearertoken.go: any case (client libraries
+        return None                                     # in a pod send "bearer")
+    token = parts[1]
     if hmac.compare_digest(token.encode("utf-8", "replace"), api.token.encode("utf-8")):
         return ADMIN
     return user_for(api.store, token)

@@ -20,8 +20,8 @@ from typing import Any
 
 ROOTS = [
     "k8s.io.api.core.v1." + k for k in (
-        "ConfigMap", "Endpoints", "Event", "Namespace", "Node", "PersistentVolumeClaim", "Pod",
-        "ReplicationController", "Secret", "ServiceAccount", "Service")
+        "ConfigMap", "Endpoints", "Event", "LimitRange", "Namespace", "Node", "PersistentVolumeClaim",
+        "Pod", "ReplicationController", "ResourceQuota", "Secret", "ServiceAccount", "Service")
 ] + ["k8s.io.api.apps.v1." + k for k in (
         "ControllerRevision", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet")
 ] + ["k8s.io.api.batch.v1.CronJob", "k8s.io.api.batch.v1.Job",

@@ -1034,6 +1034,21 @@ MESSAGES: dict[str, dict[int, tuple[str, str, int]]] = {
         3: ('tcpSocket', 'k8s.io.api.core.v1.TCPSocketAction', 2),
         4: ('sleep', 'k8s.io.api.core.v1.SleepAction', 2),
     },
+    'k8s.io.api.core.v1.LimitRange': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.core.v1.LimitRangeSpec', 0),
+    },
+    'k8s.io.api.core.v1.LimitRangeItem': {
+        1: ('type', 'string', 2),
+        2: ('max', 'map:k8s.io.apimachinery.pkg.api.resource.Quantity', 0),
+        3: ('min', 'map:k8s.io.apimachinery.pkg.api.resource.Quantity', 0),
+        4: ('default', 'map:k8s.io.apimachinery.pkg.api.resource.Quantity', 0),
+        5: ('defaultRequest', 'map:k8s.io.apimachinery.pkg.api.resource.Quantity', 0),
+        6: ('maxLimitRequestRatio', 'map:k8s.io.apimachinery.pkg.api.resource.Quantity', 0),
+    },
+    'k8s.io.api.core.v1.LimitRangeSpec': {
+        1: ('limits', 'k8s.io.api.core.v1.LimitRangeItem', 3),
+    },
     'k8s.io.api.core.v1.LinuxContainerUser': {
         1: ('uid', 'int64', 2),
         2: ('gid', 'int64', 2),
@@ -1517,6 +1532,20 @@ MESSAGES: dict[str, dict[int, tuple[str, str, int]]] = {
         2: ('health', 'string', 0),
         6: ('message', 'string', 2),
     },
+    'k8s.io.api.core.v1.ResourceQuota': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.core.v1.ResourceQuotaSpec', 0),
+        3: ('status', 'k8s.io.api.core.v1.ResourceQuotaStatus', 0),
+    },
+    'k8s.io.api.core.v1.ResourceQuotaSpec': {
+        1: ('hard', 'map:k8s.io.apimachinery.pkg.api.resource.Quantity', 0),
+        2: ('scopes', 'string', 1),
+        3: ('scopeSelector', 'k8s.io.api.core.v1.ScopeSelector', 2),
+    },
+    'k8s.io.api.core.v1.ResourceQuotaStatus': {
+        1: ('hard', 'map:k8s.io.apimachinery.pkg.api.resource.Quantity', 0),
+        2: ('used', 'map:k8s.io.apimachinery.pkg.api.resource.Quantity', 0),
+    },
     'k8s.io.api.core.v1.ResourceRequirements': {
         1: ('limits', 'map:k8s.io.apimachinery.pkg.api.resource.Quantity', 0),
         2: ('requests', 'map:k8s.io.apimachinery.pkg.api.resource.Quantity', 0),
@@ -1543,6 +1572,14 @@ MESSAGES: dict[str, dict[int, tuple[str, str, int]]] = {
         8: ('volumeName', 'string', 0),
         9: ('fsType', 'string', 0),
         10: ('readOnly', 'bool', 0),
+    },
+    'k8s.io.api.core.v1.ScopeSelector': {
+        1: ('matchExpressions', 'k8s.io.api.core.v1.ScopedResourceSelectorRequirement', 1),
+    },
+    'k8s.io.api.core.v1.ScopedResourceSelectorRequirement': {
+        1: ('scopeName', 'string', 2),
+        2: ('operator', 'string', 2),
+        3: ('values', 'string', 1),
     },
     'k8s.io.api.core.v1.SeccompProfile': {
         1: ('type', 'string', 2),

@@ -3,7 +3,7 @@
 kubectl only sends its bearer token over TLS, so the API server speaks https with a
 certificate its kubeconfig trusts (`certificate-authority-data`). `make_certs(dir)` runs the
 `openssl` binary (the `cryptography` package is not a dependency) to write `ca.crt`,
-`ca.key`, `server.crt` and `server.key` (SANs IP:127.0.0.1, DNS:localhost) into `dir`, the
+`ca.key`, `server.crt` and `server.key` (SANs IP:127.0.0.1, the `kubernetes` Service's ClusterIP, DNS:localhost, kubernetes.default…) into `dir`, the
 way minikube keeps its CA under ~/.minikube, and the admin's `client.crt`/`client.key`
 (CN=minikube-user, O=system:masters), as minikube's profile holds them. The keys never leave that private directory.
 """
@@ -46,8 +46,10 @@ def _openssl(*args: str, cwd: str) -> None:
         raise RuntimeError(f"openssl {args[0]} failed: {done.stderr.strip()}")
 
 
-def make_certs(directory: str, days: int = 365) -> Certs:
-    """Create a CA and a server certificate signed by it in `directory` (mode 0700)."""
+def make_certs(directory: str, days: int = 365, ips: tuple[str, ...] = ()) -> Certs:
+    """Create a CA and a server certificate signed by it in `directory` (mode 0700); `ips`
+    are more addresses it serves (the `kubernetes` Service's ClusterIP, as kube-apiserver's
+    certificate names it)."""
     os.makedirs(directory, mode=0o700, exist_ok=True)
     os.chmod(directory, 0o700)
     _openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
@@ -60,7 +62,8 @@ def make_certs(directory: str, days: int = 365) -> Certs:
     with open(os.path.join(directory, "server.ext"), "w", encoding="utf-8") as fh:
         fh.write("basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
                  "extendedKeyUsage=serverAuth\n"
-                 "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,"
+                 "subjectAltName=IP:127.0.0.1," + "".join(f"IP:{ip}," for ip in ips) +
+                 "DNS:localhost,DNS:kubernetes,"
                  "DNS:kubernetes.default,DNS:kubernetes.default.svc\n")
     _openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
              "-CAcreateserial", "-out", "server.crt", "-days", str(days),

@@ -23,6 +23,7 @@ from . import (
     rows_core,
     rows_daemon,
     rows_pod,
+    rows_policy,
     rows_rbac,
     rows_stateful,
     rows_storage,
@@ -125,7 +126,8 @@ COLUMNS: dict[str, tuple[list[Column], RowFunc]] = {
     "APIService": ([_NAME, Column("Service"), Column("Available"), _AGE],
                    rows_apiservice.apiservice_row),
     **{kind: ([_NAME, Column("Created At", type="date")], rows_rbac.role_row)
-       for kind in ("Role", "ClusterRole")},
+       for kind in ("Role", "ClusterRole", "LimitRange")},
+    "ResourceQuota": ([_NAME, _AGE, Column("Request"), Column("Limit")], rows_policy.quota_row),
     **{kind: ([_NAME, Column("Role"), _AGE, Column("Users", priority=1),
                Column("Groups", priority=1), Column("ServiceAccounts", priority=1)],
               rows_rbac.rolebinding_row)

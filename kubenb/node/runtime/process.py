@@ -65,6 +65,7 @@ from kubenb.node.runtime.base import (
     SandboxStatus,
 )
 from kubenb.node.runtime.process_agent import AgentClient, AgentStartFailed, kill_live_agents
+from kubenb.node.runtime.process_cgroups import MemoryLimits
 from kubenb.node.runtime.process_custom import FunctionServer
 from kubenb.node.runtime.process_env import (
     PACKAGE_ROOT,
@@ -136,6 +137,7 @@ class _Container:
     kill_at: float | None = None
     timer: asyncio.TimerHandle | None = None
     server: FunctionServer | None = None
+    spec: dict[str, Any] | None = None  # the pod's container (its resources)
 
 
 class ProcessRuntime(Runtime):
@@ -169,6 +171,8 @@ class ProcessRuntime(Runtime):
         agent_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": PACKAGE_ROOT,
                      "PYTHONDONTWRITEBYTECODE": "1", **self.marker}
         reaper.reap(self.state_dir)  # leftovers of a crashed kernel (once per state dir)
+        self.memory = MemoryLimits(hashlib.sha256(self.state_dir.encode()).hexdigest()[:12])
+        self.memory.reap()
         self.agent = AgentClient(node, env=agent_env, on_exit=self._on_agent_exit,
                                  on_lost=self._on_agent_lost,
                                  stderr_path=os.path.join(self.state_dir, f"agent-{node}.log"))
@@ -299,7 +303,7 @@ class ProcessRuntime(Runtime):
             image=config.image.ref, image_id=config.image.repo_digest, state="created",
             created_at=self._now())
         self._containers[cid] = _Container(status, next(self._seq), img, launch, log_path,
-                                           self.clock.loop.create_future())
+                                           self.clock.loop.create_future(), spec=container)
         return cid
 
     async def start_container(self, container_id: str) -> None:
@@ -317,9 +321,10 @@ class ProcessRuntime(Runtime):
                 program = find_executable(launch.argv[0], launch.env, launch.cwd) if launch.argv else None
                 if program is None:
                     raise AgentStartFailed(not_found_message(launch.argv[0] if launch.argv else ""))
+                argv = self.memory.enter(c.status.id, c.spec or {}, self._in_pod([program, *launch.argv[1:]], c))
                 c.pid = await self.agent.run({"id": c.status.id, "log": c.log_path, "kind": "command",
-                                              "argv": self._in_pod([program, *launch.argv[1:]], c),
-                                              "env": launch.env, "cwd": launch.cwd})
+                                              "argv": argv, "env": launch.env, "cwd": launch.cwd})
+                self.memory.watch(c.status.id, c.spec or {}, c.pid, lambda: self._signal(c, 9))
         except (AgentStartFailed, OSError) as err:
             message = ("failed to create containerd task: failed to create shim task: OCI runtime "
                        "create failed: runc create failed: unable to start container process: "
@@ -371,7 +376,9 @@ class ProcessRuntime(Runtime):
 
     def _on_exit(self, container_id: str, code: int) -> None:
         c = self._containers.get(container_id)
-        if c is not None:
+        if c is not None and self.memory.exited(container_id, code):
+            self._exit(c, 137, "OOMKilled")  # process_cgroups.py
+        elif c is not None:
             self._exit(c, code, "Completed" if code == 0 else "Error")
 
     def _on_agent_lost(self) -> None:
@@ -398,6 +405,7 @@ class ProcessRuntime(Runtime):
             return
         if c.status.state == "running":
             await self.stop_container(container_id, 0)
+        self.memory.release(container_id)
         self._exit(c, 137, "Error")
         self._containers.pop(container_id, None)
         try:
@@ -447,6 +455,10 @@ class ProcessRuntime(Runtime):
         """argv in a mount namespace with the pod's volumes (process_mounts.py), if any."""
         if not c.launch.mounts or not process_mounts.available():
             return argv
+        program = find_executable(argv[0], c.launch.env, c.launch.cwd) if argv else None
+        if program is None:  # left to fail as the runtime reports a missing program
+            return argv
+        argv = [program, *argv[1:]]
         pod_dir = os.path.dirname(c.launch.root)
         return process_mounts.wrap(argv, c.launch.mounts, pod_dir, c.launch.cwd)
 
@@ -469,6 +481,7 @@ class ProcessRuntime(Runtime):
             for sb in sandboxes:
                 self._unready(uid, sb)
         await self.agent.close()
+        self.memory.close()
 
     async def kill_all(self) -> None:
         await self.agent.kill()
@@ -480,4 +493,5 @@ class ProcessRuntime(Runtime):
         for uid, sandboxes in self._sandboxes.items():
             for sb in sandboxes:
                 self._unready(uid, sb)
+        self.memory.close()
 

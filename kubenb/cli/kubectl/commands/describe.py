@@ -24,6 +24,7 @@ from kubenb.cli.kubectl.describe.autoscaling import describe_hpa, describe_pdb
 from kubenb.cli.kubectl.describe.batch import describe_cronjob, describe_job
 from kubenb.cli.kubectl.describe.certificates import CSRParseError, describe_csr
 from kubenb.cli.kubectl.describe.daemons import describe_daemonset, describe_replicationcontroller
+from kubenb.cli.kubectl.describe.policy import describe_limit_range, describe_quota
 from kubenb.cli.kubectl.describe.rbac import describe_binding, describe_role
 from kubenb.cli.kubectl.describe.stateful import describe_pvc, describe_statefulset
 from kubenb.cli.kubectl.describe.storage import describe_pv, describe_storage_class
@@ -168,6 +169,7 @@ class Fetcher:
             "Endpoints": self.endpoints, "DaemonSet": self.daemonset,
             "ReplicationController": self.replicationcontroller,
             "StatefulSet": self.statefulset, "PersistentVolumeClaim": self.pvc,
+            "LimitRange": self.simple(describe_limit_range), "ResourceQuota": self.simple(describe_quota),
             "PersistentVolume": self.simple(describe_pv), "StorageClass": self.simple(describe_storage_class),
             "Job": self.job, "CronJob": self.cronjob,
             "HorizontalPodAutoscaler": self.simple(describe_hpa), "PodDisruptionBudget": self.simple(describe_pdb),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -30,7 +30,7 @@ from kubenb.cli.kubectl.describe.writer import (
     rfc1123z,
 )
 
-_SCOPE_HELP = {
+SCOPE_HELP = {
     "Terminating": "Matches all pods that have an active deadline. These pods have a limited lifespan "
                    "on a node before being actively terminated by the system.",
     "NotTerminating": "Matches all pods that do not have an active deadline. These pods usually include "
@@ -49,19 +49,28 @@ def _write_quotas(w: DescribeWriter, quotas: Sequence[dict[str, Any]]) -> None:
     w.write(0, "Resource Quotas\n")
     for quota in sorted(quotas, key=lambda q: meta(q).get("name", "")):
         w.write(1, f"Name:\t{meta(quota).get('name', '')}\n")
-        scopes = sorted((quota.get("spec") or {}).get("scopes") or [])
-        if scopes:
-            w.write(1, f"Scopes:\t{', '.join(scopes)}\n")
-            for scope in scopes:
-                if scope in _SCOPE_HELP:
-                    w.write(1, f"* {_SCOPE_HELP[scope]}\n")
-        w.write(1, "Resource\tUsed\tHard\n")
-        w.write(1, "--------\t---\t---\n")
-        status = quota.get("status") or {}
-        hard, used = status.get("hard") or {}, status.get("used") or {}
-        for name in resource_names(hard):
-            used_text = quantity_text(used[name]) if name in used else "0"
-            w.write(1, f"{name}\t{used_text}\t{quantity_text(hard[name])}\n")
+        write_quota_table(w, 1, quota, bullet="* ", rule="---", used_text=_used_as_stored)
+
+
+def _used_as_stored(used: Any, hard: Any) -> str:
+    return quantity_text(used) if used is not None else "0"
+
+
+def write_quota_table(w: DescribeWriter, level: int, quota: dict[str, Any], *, bullet: str, rule: str,
+                      used_text: Callable[[Any, Any], str]) -> None:
+    """A quota's scopes (with their help lines) and its Resource/Used/Hard table."""
+    scopes = sorted((quota.get("spec") or {}).get("scopes") or [])
+    if scopes:
+        w.write(level, f"Scopes:\t{', '.join(scopes)}\n")
+        for scope in scopes:
+            if scope in SCOPE_HELP:
+                w.write(level, f"{bullet}{SCOPE_HELP[scope]}\n")
+    w.write(level, "Resource\tUsed\tHard\n")
+    w.write(level, f"--------\t{rule}\t{rule}\n")
+    status = quota.get("status") or {}
+    hard, used = status.get("hard") or {}, status.get("used") or {}
+    for name in resource_names(hard):
+        w.write(level, f"{name}\t{used_text(used.get(name), hard[name])}\t{quantity_text(hard[name])}\n")
 
 
 def _write_limit_ranges(w: DescribeWriter, limit_ranges: Sequence[dict[str, Any]]) -> None:
@@ -72,13 +81,18 @@ def _write_limit_ranges(w: DescribeWriter, limit_ranges: Sequence[dict[str, Any]
                "Max Limit/Request Ratio\n")
     w.write(0, " ----\t--------\t---\t---\t---------------\t-------------\t-----------------------\n")
     for lr in limit_ranges:
-        for item in (lr.get("spec") or {}).get("limits") or []:
-            columns = [item.get(k) or {} for k in ("min", "max", "defaultRequest", "default",
-                                                   "maxLimitRequestRatio")]
-            names = sorted({n for col in columns for n in col})  # Go walks a map: any order
-            for name in names:
-                cells = [quantity_text(col[name]) if name in col else "-" for col in columns]
-                w.write(0, f" {item.get('type', '')}\t{name}\t" + "\t".join(cells) + "\n")
+        write_limit_range_rows(w, lr, " ")
+
+
+def write_limit_range_rows(w: DescribeWriter, lr: dict[str, Any], prefix: str) -> None:
+    """describeLimitRangeSpec: one row per item and resource, `-` where a column is unset."""
+    for item in (lr.get("spec") or {}).get("limits") or []:
+        columns = [item.get(k) or {} for k in ("min", "max", "defaultRequest", "default",
+                                               "maxLimitRequestRatio")]
+        names = sorted({n for col in columns for n in col})  # Go walks a map: any order
+        for name in names:
+            cells = [quantity_text(col[name]) if name in col else "-" for col in columns]
+            w.write(0, f"{prefix}{item.get('type', '')}\t{name}\t" + "\t".join(cells) + "\n")
 
 
 def describe_namespace(
