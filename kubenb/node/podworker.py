@@ -180,8 +180,6 @@ class PodWorker(ContainerStarter):
         if left is not None and left <= 0:
             await self._fail_deadline(pod)
             return
-        if left is not None:
-            self.wake_after(left)
         records = await rt.list_containers(self.uid)
         sandbox = await rt.sandbox_status(self.uid)
         self._write_status(sandbox, records, terminal=False)
@@ -194,11 +192,14 @@ class PodWorker(ContainerStarter):
         terminal = self._is_terminal(pod, records)
         if terminal:
             self.reasons.clear()
-            await self._stop_running(self._grace(pod))  # the sidecars, last one first
+            await self._stop_running(self._grace(pod), pod)  # the sidecars, last one first
             await rt.stop_sandbox(self.uid)
             records = await rt.list_containers(self.uid)
             sandbox = await rt.sandbox_status(self.uid)
         self._write_status(sandbox, records, terminal)
+        left = active_deadline(self.pod, self.node.clock.now())  # startTime is written now
+        if left is not None and not terminal:
+            self.wake_after(left)
 
     async def _refresh_volumes(self, pod: dict[str, Any], records: list[ContainerStatus]) -> None:
         """The kubelet's volume sync: configMap/secret/downwardAPI/projected files follow
