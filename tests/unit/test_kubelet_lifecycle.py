@@ -10,7 +10,15 @@ import pytest
 from kubenb.api.pods import get_condition, is_pod_ready
 from kubenb.api.tables.rows_pod import pod_status
 from tests import builders
-from tests.unit.test_kubelet import NODE, Recorder, new_recorder, pod, run, running_kubelet, wait_until
+from tests.unit.test_kubelet import (
+    NODE,
+    Recorder,
+    new_recorder,
+    pod,
+    run,
+    running_kubelet,
+    wait_until,
+)
 
 
 @pytest.fixture
