@@ -81,7 +81,7 @@ def test_messages_as_kubectl_132_words_them(pods: Served) -> None:
     assert run.out.split()[2] in ("Init:CrashLoopBackOff", "Init:Error", "Init:0/2")  # backs off,
     # fails, runs again
     assert pods.kubectl("-n", NS, "get", "pod", "multi", "--no-headers",
-                        binary=KUBECTL_132).out.split()[1:3] == ["2/2", "Running"]
+                        binary=KUBECTL_132).out.split()[1:3] == ["3/3", "Running"]  # the sidecar counts
 
 
 def test_delete_with_grace_period_and_force(pods: Served) -> None:
