@@ -45,7 +45,7 @@ from kubenb.config import Timings
 from kubenb.node.kubelet_backoff import Backoff
 from kubenb.node.kubelet_images import ImageManager
 from kubenb.node.kubelet_projection import token_refresh_after
-from kubenb.node.kubelet_status import PodView, by_name, generate_pod_status
+from kubenb.node.kubelet_status import PodView, by_name, generate_pod_status, is_sidecar
 from kubenb.node.kubelet_volumes import MountError, pod_mounts
 from kubenb.node.podworker_plan import is_terminal, plan_starts
 from kubenb.node.podworker_start import ContainerStarter
@@ -260,18 +260,22 @@ class PodWorker(ContainerStarter):
     async def _kill_unhealthy(self, pod: dict[str, Any], records: list[ContainerStatus]) -> bool:
         """Kill every running container whose liveness/startup probe failed (computePodActions)."""
         n, killed = self.node, False
-        specs = {c["name"]: c for c in (pod.get("spec") or {}).get("containers") or []}
+        spec = pod.get("spec") or {}
+        specs = {c["name"]: (c, "containers") for c in spec.get("containers") or []}
+        specs.update({c["name"]: (c, "initContainers") for c in spec.get("initContainers") or []
+                      if is_sidecar(c)})
         for name, recs in by_name(records).items():
             latest = recs[0]
             kind = n.prober.must_kill(latest.id) if latest.state == "running" else None
             if kind is None or name not in specs:
                 continue
+            c, key = specs[name]
             message = f"Container {name} failed {kind} probe"
-            if self._policy(pod) != "Never":
+            if self._policy(pod) != "Never" or key == "initContainers":
                 message += ", will be restarted"
-            n.event(pod, "Normal", "Killing", message, f"spec.containers{{{name}}}")
+            n.event(pod, "Normal", "Killing", message, f"spec.{key}{{{name}}}")
             n.prober.remove(latest.id)
-            probe = specs[name].get(f"{kind}Probe") or {}
+            probe = c.get(f"{kind}Probe") or {}
             grace = probe.get("terminationGracePeriodSeconds")
             if grace is None:
                 grace = (pod.get("spec") or {}).get("terminationGracePeriodSeconds", 30)
