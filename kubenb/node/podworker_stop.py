@@ -6,7 +6,9 @@ sidecars one by one, the last declared first (upstream's termination order since
 went beta). Per container: `Killing "Stopping container c"` when `announce` is set, the
 preStop hook (kubelet_hooks.py; at most once per container — `hooked` remembers which ran)
 bounded by the grace period, then the runtime's `stop_container` with what is left of it
-(SIGTERM, SIGKILL at the end; at least 2 s after a preStop hook, as upstream's minimum).
+(SIGTERM, SIGKILL at the end; never less than upstream's minimal shutdown window of 2 s once
+a grace period was given — a sidecar stopped after the app containers used it all up gets
+those 2 s).
 
 `active_deadline(pod, now)` is the kubelet's activeDeadlineHandler: the seconds left before
 `spec.activeDeadlineSeconds` counted from `status.startTime` runs out (≤ 0: exceeded), or
@@ -27,7 +29,7 @@ from kubenb.node.runtime.base import ContainerStatus, RuntimeError_
 if TYPE_CHECKING:
     from kubenb.node.podworker import NodeServices
 
-MIN_GRACE_AFTER_HOOK = 2.0  # minimumGracePeriodInSeconds
+MIN_GRACE = 2.0  # minimumGracePeriodInSeconds
 DEADLINE_REASON = "DeadlineExceeded"
 DEADLINE_MESSAGE = "Pod was active on the node longer than the specified deadline"
 
@@ -46,7 +48,7 @@ def pod_ref(pod: dict[str, Any]) -> str:
 
 
 async def _stop_one(node: NodeServices, pod: dict[str, Any], r: ContainerStatus, deadline: float,
-                    hooked: set[str], announce: bool) -> None:
+                    hooked: set[str], announce: bool, graceful: bool) -> None:
     clock = node.clock
     c, key = _specs(pod).get(r.name, ({"name": r.name}, "containers"))
     path = f"spec.{key}{{{r.name}}}"
@@ -64,7 +66,9 @@ async def _stop_one(node: NodeServices, pod: dict[str, Any], r: ContainerStatus,
             message = None  # the grace period is over: the kill comes now
         if message:
             node.event(pod, "Warning", "FailedPreStopHook", message, path)
-        grace = max(deadline - clock.monotonic(), MIN_GRACE_AFTER_HOOK)
+        grace = deadline - clock.monotonic()
+    if graceful:  # "always give containers a minimal shutdown window"
+        grace = max(grace, MIN_GRACE)
     try:
         await node.runtime.stop_container(r.id, max(grace, 0.0))
     except RuntimeError_:
@@ -76,9 +80,11 @@ async def stop_containers(node: NodeServices, pod: dict[str, Any], records: list
     """Stop the running containers of `records` within `grace` (see the module docstring)."""
     deadline = node.clock.monotonic() + grace
     first, later = stop_order(pod.get("spec") or {}, records)
-    await asyncio.gather(*(_stop_one(node, pod, r, deadline, hooked, announce) for r in first))
+    graceful = grace > 0
+    await asyncio.gather(*(_stop_one(node, pod, r, deadline, hooked, announce, graceful)
+                           for r in first))
     for r in later:
-        await _stop_one(node, pod, r, deadline, hooked, announce)
+        await _stop_one(node, pod, r, deadline, hooked, announce, graceful)
 
 
 def active_deadline(pod: dict[str, Any], now: datetime) -> float | None:
