@@ -5,7 +5,10 @@ containers for it (newest first), the pod worker's last start failures (the "rea
 cache": ErrImagePull, CrashLoopBackOff …) and readiness → the `status` dict the API serves:
 phase (getPhase), the kubelet's conditions in upstream order (PodReadyToStartContainers,
 Initialized, Ready, ContainersReady, PodScheduled kept from the scheduler), host and pod IPs,
-startTime, containerStatuses/initContainerStatuses with state and lastState. A condition's
+startTime, containerStatuses/initContainerStatuses with state and lastState. Native sidecars
+(init containers with `restartPolicy: Always`) count as initialized once started, are Ready by
+their readiness, join ContainersReady, and never decide the phase by their exit code (1.32
+getPhase); `view.failed` fails the whole pod (activeDeadlineSeconds). A condition's
 lastTransitionTime moves only when its status changes. podworker.py writes the result
 when it differs from what is stored.
 """

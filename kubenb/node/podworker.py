@@ -8,16 +8,23 @@ timers it sets itself (back-off expiry, a readiness delay) — never by polling.
 runs `sync()`, level-triggered like the kubelet's SyncPod (kuberuntime_manager.go):
 
   removed from the API  → remove sandbox and containers, forget back-offs, end.
-  deletionTimestamp     → Killing `Stopping container c` per running container, stop them
-                          with the deletion grace period, stop the sandbox, then finish the
-                          deletion with grace 0 (no status writes while terminating).
+  deletionTimestamp     → stop every running container within the deletion grace period
+                          (podworker_stop.py: Killing `Stopping container c`, preStop hooks,
+                          SIGTERM, SIGKILL when it runs out; app containers first, native
+                          sidecars after them, the last one first), stop the sandbox, write
+                          the containers' terminated states once (Ready False, a terminal
+                          phase — what watchers waiting for the kill see), then finish the
+                          deletion with grace 0.
   terminal phase        → make sure nothing runs.
+  activeDeadlineSeconds → past `startTime + activeDeadlineSeconds`: Normal DeadlineExceeded,
+                          stop everything, phase Failed with reason DeadlineExceeded.
   otherwise             → report status (ContainerCreating first); (re)create the sandbox
-                          (SandboxChanged after a node restart); run init containers one
-                          by one, then start every app container that should run: crash
-                          back-off (CrashLoopBackOff, Warning BackOff), image (kubelet_images),
-                          environment (kubelet_env), create + start (Created/Started events);
-                          decide whether the pod is terminal; report status again.
+                          (SandboxChanged after a node restart); start what the plan says
+                          (podworker_plan.py: init containers one by one, native sidecars
+                          kept running, then the app containers) the way podworker_start.py
+                          does (crash back-off, image, env, mounts, create, start, postStart
+                          hook); decide whether the pod is terminal (then stop the sidecars);
+                          report status again.
 
 Readiness: with a runtime whose pods answer real traffic (`runtime.real_network`) the
 kubelet's prober (prober.py) probes each started container and wakes the worker when a
