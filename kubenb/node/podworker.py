@@ -368,6 +368,11 @@ class PodWorker(ContainerStarter):
         if self._timer is not None:
             self._timer.cancel()
         self.node.prober.remove_pod(self.uid)
+        if self.terminating_grace is None:  # gone from the API without a graceful deletion
+            # (`--force --grace-period=0`): upstream's effective grace period is then the
+            # pod's own terminationGracePeriodSeconds — the containers still get SIGTERM
+            grace = (self.pod.get("spec") or {}).get("terminationGracePeriodSeconds", 30)
+            await self._stop_running(max(float(grace), 1.0), self.pod)
         await self.node.runtime.remove_sandbox(self.uid)
         self.node.crash_backoff.forget_prefix(f"{self.uid}/")
         self.node.images.forget(self.uid)

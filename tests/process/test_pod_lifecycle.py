@@ -135,3 +135,13 @@ def test_http_post_start_hook_that_cannot_connect_kills_the_container(cluster):
     assert events[0]["message"] == "PostStartHook failed"
     cluster.wait_for(lambda: (status(cluster, "nohttp").get("containerStatuses") or [{}])[0]
                      .get("restartCount", 0) >= 1, 30)
+
+
+def test_forced_deletion_still_sends_sigterm(cluster, tmp_path: Path):
+    out = tmp_path / "forced"
+    script = f'trap "echo TERM > {out}; exit 0" TERM; {LOOP}'
+    cluster.store.create(make("forced", [sh("main", script)]))
+    cluster.wait_for(lambda: status(cluster, "forced").get("phase") == "Running", 20)
+    cluster.store.delete("Pod", "default", "forced", grace_period_seconds=0)
+    assert gone(cluster, "forced")
+    cluster.wait_for(lambda: out.exists() and out.read_text() == "TERM\n", 20)

@@ -204,3 +204,25 @@ def test_active_deadline_fails_the_pod(kubelet, store, clock, rec):
     assert events[0]["type"] == "Normal" and events[0]["message"] == st["message"]
     run(clock, 30)
     assert pod(store, "limited")["status"]["reason"] == "DeadlineExceeded"  # it stays so
+
+
+# ---- forced deletion -----------------------------------------------------------------------
+
+
+def test_forced_deletion_still_gives_the_containers_the_pods_grace_period(kubelet, store, clock, rec):
+    create(store, "forced", [{"name": "app", "image": "gcr.io/google-samples/kubernetes-bootcamp:v1"}],
+           terminationGracePeriodSeconds=20)  # bootcamp ignores SIGTERM
+    wait_until(clock, store, lambda: is_pod_ready(pod(store, "forced")))
+    start = clock.t
+    store.delete("Pod", "default", "forced", grace_period_seconds=0)  # --force --grace-period=0
+    assert store.try_get("Pod", "default", "forced") is None  # the API forgets it at once …
+
+    def running() -> list[Any]:
+        records = clock.loop.run_until_complete(kubelet.runtime.list_containers())
+        return [r for r in records if r.state == "running"]
+
+    run(clock, 15)
+    assert len(running()) == 1  # … the node does not: it may run on for the grace period
+    assert [o["message"] for _, o in rec.events("Killing")] == ["Stopping container app"]
+    run(clock, 6)
+    assert clock.t - start >= 20 and running() == []
