@@ -4,6 +4,7 @@ native sidecars in `get`/`describe`, `logs`/`exec` container choice and their me
 
 from __future__ import annotations
 
+import subprocess
 from typing import Any
 
 import pytest
@@ -93,3 +94,25 @@ def test_delete_with_grace_period_and_force(pods: Served) -> None:
         "has been terminated. The resource may continue to run on the cluster indefinitely.\n")
     assert pods.store.try_get("Pod", NS, "forced") is None
     pods.cluster.wait_for(lambda: pods.store.try_get("Pod", NS, "gentle") is None, timeout=30)
+
+
+def test_wait_for_ready_false_sees_the_kill_before_the_pod_goes(pods: Served) -> None:
+    """Client libraries wait on Ready=False when they delete a pod: the kubelet publishes the
+    terminated containers (Ready False) before it finishes the deletion."""
+    store = pods.store
+    store.create(pod("waited", [{"name": "app", "image": "gcr.io/google-samples/kubernetes-bootcamp:v1"}],
+                     terminationGracePeriodSeconds=5))  # bootcamp ignores SIGTERM: 5 s to go
+    pods.cluster.wait_for(lambda: any(c["type"] == "Ready" and c["status"] == "True" for c in
+                                      (store.get("Pod", NS, "waited").get("status") or {})
+                                      .get("conditions") or []), timeout=30)
+    waiter = subprocess.Popen([KUBECTL_132, "-n", NS, "wait", "--for=condition=Ready=false",
+                               "pod/waited", "--timeout=30s"], env=pods.env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        store.delete("Pod", NS, "waited")
+        out, err = waiter.communicate(timeout=60)
+    finally:
+        if waiter.poll() is None:
+            waiter.kill()
+            waiter.communicate()
+    assert (out, err, waiter.returncode) == ("pod/waited condition met\n", "", 0)
