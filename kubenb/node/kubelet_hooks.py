@@ -27,8 +27,8 @@ from typing import Any
 from kubenb.clock import Clock
 from kubenb.node.prober_run import (
     PortError,
-    _get_once,
-    _go_net_error,
+    get_once,
+    go_net_error,
     join_host_port,
     probe_url,
     resolve_port,
@@ -85,12 +85,12 @@ async def _http(action: dict[str, Any], t: HookTarget) -> str | None:
     url = probe_url(action, host, port)
     headers = [(h["name"], str(h.get("value", ""))) for h in action.get("httpHeaders") or []]
     try:
-        await _get_once(url, headers)
+        await get_once(url, headers)
     except EOFError as err:
         return prefix + f'Get "{url}": {err}'
     except OSError as err:
         return prefix + (f'Get "{url}": dial tcp {join_host_port(host, port)}: connect: '
-                         f"{_go_net_error(err)}")
+                         f"{go_net_error(err)}")
     return None
 
 
