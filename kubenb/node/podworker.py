@@ -115,6 +115,8 @@ class PodWorker(ContainerStarter):
         if pod["metadata"].get("resourceVersion") == self.written_rv:
             return  # our own status write coming back
         grace = pod["metadata"].get("deletionGracePeriodSeconds")
+        if pod["metadata"].get("deletionTimestamp") and self.hook is not None:
+            self.hook.cancel()  # a postStart hook must not hold up the termination
         if self.terminating_grace is not None and grace is not None and grace < self.terminating_grace:
             self.terminating_grace = grace
             self.node.clock.loop.create_task(self._stop_running(grace))
@@ -122,6 +124,8 @@ class PodWorker(ContainerStarter):
 
     def remove(self) -> None:
         self.removed = True
+        if self.hook is not None:
+            self.hook.cancel()
         self.wake()
 
     def wake(self) -> None:

@@ -7,7 +7,8 @@ image (kubelet_images.py: ErrImagePull / ImagePullBackOff), the environment (kub
 CreateContainerConfigError), the mounts (kubelet_volumes.py: FailedMount), create (Created,
 CreateContainerError) and start (Started, RunContainerError), then the postStart hook
 (kubelet_hooks.py: a failure is Warning FailedPostStartHook, the container is killed —
-Killing FailedPostStartHook — and waits as PostStartHookError until it is restarted). A
+Killing FailedPostStartHook — and waits as PostStartHookError until it is restarted; the
+pod's deletion cancels a hook still running, as upstream cancels the sync). A
 started container gets its probes (prober.py: app containers and native sidecars) and a
 task that wakes the worker when it exits. Failures land in `reasons` (the reason cache the
 status shows) with a timer to try again.
@@ -39,6 +40,7 @@ class ContainerStarter:
     reasons: dict[str, tuple[str, str]]
     ready_at: dict[str, float]
     _waiters: dict[str, asyncio.Task[Any]]
+    hook: asyncio.Task[str | None] | None = None  # a postStart hook under way
 
     def wake(self) -> None:
         raise NotImplementedError
@@ -139,7 +141,18 @@ class ContainerStarter:
         n = self.node
         sandbox = await n.runtime.sandbox_status(self.uid)
         target = HookTarget(c, cid, pod_ref(pod), sandbox.ip if sandbox else "", n.runtime, n.clock)
-        message = await run_hook(handler, target)
+        hook = n.clock.loop.create_task(run_hook(handler, target))
+        self.hook = hook  # the pod's deletion cancels it (PodWorker.update)
+        try:
+            await asyncio.wait([hook])
+        except asyncio.CancelledError:
+            hook.cancel()
+            raise
+        finally:
+            self.hook = None
+        if hook.cancelled():
+            return False  # the pod is being deleted: the termination stops the container
+        message = hook.result()
         if message is None:
             return True
         n.event(pod, "Warning", "FailedPostStartHook", "PostStartHook failed", field_path)

@@ -226,3 +226,15 @@ def test_forced_deletion_still_gives_the_containers_the_pods_grace_period(kubele
     assert [o["message"] for _, o in rec.events("Killing")] == ["Stopping container app"]
     run(clock, 6)
     assert clock.t - start >= 20 and running() == []
+
+
+def test_deletion_cancels_a_post_start_hook_still_running(kubelet, store, clock, rec):
+    hook = {"postStart": {"sleep": {"seconds": 20}}}  # holds up the start, as upstream
+    create(store, "starting", [{"name": "app", "image": "nginx:1.27", "lifecycle": hook}])
+    run(clock, 5)
+    assert not is_pod_ready(pod(store, "starting"))
+    start = clock.t
+    store.delete("Pod", "default", "starting")
+    end = wait_until(clock, store, lambda: store.try_get("Pod", "default", "starting") is None)
+    assert end - start < 2  # not after the hook's 20 s
+    assert rec.events("FailedPostStartHook") == []
