@@ -37,9 +37,9 @@ def test_init_sidecar_app_order_and_sigterm_sigkill(dcluster: Cluster) -> None:
     shared = "/shared/order"
     vol = [{"name": "shared", "mountPath": "/shared"}]
     init = [sh("first", f"echo first >> {shared}", volumeMounts=vol),
-            sh("proxy", f"echo proxy >> {shared}; trap 'exit 7' TERM; {LOOP}", restartPolicy="Always",
+            sh("proxy", f"trap 'exit 7' TERM; echo proxy >> {shared}; {LOOP}", restartPolicy="Always",
                volumeMounts=vol)]
-    apps = [sh("app", f"echo app >> {shared}; trap '' TERM; {LOOP}", volumeMounts=vol)]
+    apps = [sh("app", f"trap '' TERM; echo app >> {shared}; {LOOP}", volumeMounts=vol)]
     dcluster.store.create(builders.pod("order", grace=3, containers=apps, initContainers=init,
                                        volumes=[{"name": "shared", "emptyDir": {}}]))
     dcluster.wait_for(lambda: pod_status(dcluster.store.get("Pod", "default", "order"))[:2]
@@ -60,10 +60,12 @@ def test_init_sidecar_app_order_and_sigterm_sigkill(dcluster: Cluster) -> None:
 
 def test_pre_stop_runs_before_sigterm(dcluster: Cluster) -> None:
     hook = {"preStop": {"exec": {"command": ["touch", "/tmp/pre-stopped"]}}}
-    script = f"trap '[ -f /tmp/pre-stopped ] && exit 5 || exit 6' TERM; {LOOP}"
+    script = f"trap '[ -f /tmp/pre-stopped ] && exit 5 || exit 6' TERM; touch /tmp/armed; {LOOP}"
     dcluster.store.create(builders.pod("hooked", grace=10, containers=[sh("main", script, lifecycle=hook)]))
     dcluster.wait_for(lambda: pod_status(dcluster.store.get("Pod", "default", "hooked"))[:2]
                       == ("1/1", "Running"), timeout=60)
+    kube = Kube(dcluster)
+    dcluster.wait_for(lambda: kube("exec hooked -- ls /tmp/armed").out == "/tmp/armed\n", timeout=20)
     writes = statuses(dcluster, "hooked")
     dcluster.store.delete("Pod", "default", "hooked")
     dcluster.wait_for(lambda: dcluster.store.try_get("Pod", "default", "hooked") is None, timeout=60)

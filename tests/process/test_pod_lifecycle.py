@@ -37,15 +37,22 @@ def final_statuses(c, name: str) -> list[dict[str, Any]]:
     return seen
 
 
+def trapping(tmp_path: Path, handler: str) -> tuple[str, Path]:
+    """A shell that runs `handler` on SIGTERM and then loops; it touches the returned file once
+    its trap is set (a signal before that would end it without the handler)."""
+    armed = tmp_path / "armed"
+    return f'trap "{handler}" TERM; touch {armed}; {LOOP}', armed
+
+
 def gone(c, name: str) -> bool:
     return c.store.try_get("Pod", "default", name) is None
 
 
 def test_sigterm_handler_runs_and_the_pod_goes_before_the_grace_period(cluster, tmp_path: Path):
     out = tmp_path / "bye"
-    script = f'trap "echo bye > {out}; exit 0" TERM; {LOOP}'
+    script, armed = trapping(tmp_path, f"echo bye > {out}; exit 0")
     cluster.store.create(make("polite", [sh("main", script)], terminationGracePeriodSeconds=60))
-    cluster.wait_for(lambda: status(cluster, "polite").get("phase") == "Running", 20)
+    cluster.wait_for(armed.exists, 20)
     writes = final_statuses(cluster, "polite")
     started = time.monotonic()
     cluster.store.delete("Pod", "default", "polite")
@@ -61,9 +68,9 @@ def test_sigterm_handler_runs_and_the_pod_goes_before_the_grace_period(cluster, 
 
 def test_sigkill_comes_when_the_grace_period_runs_out(cluster, tmp_path: Path):
     out = tmp_path / "term"
-    script = f'trap "echo got TERM >> {out}" TERM; {LOOP}'  # notes SIGTERM, keeps running
+    script, armed = trapping(tmp_path, f"echo got TERM >> {out}")  # notes SIGTERM, runs on
     cluster.store.create(make("stubborn", [sh("main", script)], terminationGracePeriodSeconds=2))
-    cluster.wait_for(lambda: status(cluster, "stubborn").get("phase") == "Running", 20)
+    cluster.wait_for(armed.exists, 20)
     runtime = next(iter(cluster.kubelets.values())).runtime
     procs = [p for p in psutil.Process(runtime.agent.pid).children(recursive=True)
              if "trap" in " ".join(p.cmdline())]
@@ -104,9 +111,9 @@ def test_pre_stop_hook_runs_before_sigterm(cluster, tmp_path: Path):
     out = tmp_path / "hooks"
     hooks = {"postStart": {"exec": {"command": ["sh", "-c", f"echo postStart >> {out}"]}},
              "preStop": {"exec": {"command": ["sh", "-c", f"echo preStop >> {out}"]}}}
-    script = f'trap "echo TERM >> {out}; exit 0" TERM; {LOOP}'
+    script, armed = trapping(tmp_path, f"echo TERM >> {out}; exit 0")
     cluster.store.create(make("hooked", [sh("main", script, lifecycle=hooks)]))
-    cluster.wait_for(lambda: status(cluster, "hooked").get("phase") == "Running", 20)
+    cluster.wait_for(armed.exists, 20)
     cluster.wait_for(lambda: out.exists() and out.read_text() == "postStart\n", 10)
     cluster.store.delete("Pod", "default", "hooked")
     cluster.wait_for(lambda: gone(cluster, "hooked"), 30)
@@ -139,9 +146,9 @@ def test_http_post_start_hook_that_cannot_connect_kills_the_container(cluster):
 
 def test_forced_deletion_still_sends_sigterm(cluster, tmp_path: Path):
     out = tmp_path / "forced"
-    script = f'trap "echo TERM > {out}; exit 0" TERM; {LOOP}'
+    script, armed = trapping(tmp_path, f"echo TERM > {out}; exit 0")
     cluster.store.create(make("forced", [sh("main", script)]))
-    cluster.wait_for(lambda: status(cluster, "forced").get("phase") == "Running", 20)
+    cluster.wait_for(armed.exists, 20)
     cluster.store.delete("Pod", "default", "forced", grace_period_seconds=0)
     assert gone(cluster, "forced")
     cluster.wait_for(lambda: out.exists() and out.read_text() == "TERM\n", 20)
