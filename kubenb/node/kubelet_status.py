@@ -5,7 +5,10 @@ containers for it (newest first), the pod worker's last start failures (the "rea
 cache": ErrImagePull, CrashLoopBackOff …) and readiness → the `status` dict the API serves:
 phase (getPhase), the kubelet's conditions in upstream order (PodReadyToStartContainers,
 Initialized, Ready, ContainersReady, PodScheduled kept from the scheduler), host and pod IPs,
-startTime, containerStatuses/initContainerStatuses with state and lastState. A condition's
+startTime, containerStatuses/initContainerStatuses with state and lastState. Native sidecars
+(init containers with `restartPolicy: Always`) count as initialized once started, are Ready by
+their readiness, join ContainersReady, and never decide the phase by their exit code (1.32
+getPhase); `view.failed` fails the whole pod (activeDeadlineSeconds). A condition's
 lastTransitionTime moves only when its status changes. podworker.py writes the result
 when it differs from what is stored.
 """
@@ -34,6 +37,12 @@ class PodView:
     ready: dict[str, bool] = field(default_factory=dict)  # container id -> readiness
     terminal: bool = False  # no container will run again
     started: dict[str, bool] = field(default_factory=dict)  # container id -> startup probe passed
+    failed: tuple[str, str] | None = None  # the pod failed as a whole: (reason, message)
+
+
+def is_sidecar(container: dict[str, Any] | None) -> bool:
+    """A native sidecar: an init container with `restartPolicy: Always`."""
+    return bool(container) and (container or {}).get("restartPolicy") == "Always"
 
 
 def should_restart(policy: str, exit_code: int | None) -> bool:
@@ -86,7 +95,7 @@ def _container_statuses(
                 st["lastState"] = _state(recs[1], uri)
             running = latest.state == "running"
             st["started"] = running and view.started.get(latest.id, True)
-            if init:
+            if init and not is_sidecar(c):
                 st["ready"] = latest.state == "exited" and latest.exit_code == 0
             else:
                 st["ready"] = running and view.ready.get(latest.id, False)
@@ -114,16 +123,27 @@ def _container_statuses(
 
 def pod_phase(pod: dict[str, Any], inits: list[dict[str, Any]], apps: list[dict[str, Any]],
               terminal: bool) -> str:
-    """getPhase from pkg/kubelet/kubelet_pods.go."""
-    policy = (pod.get("spec") or {}).get("restartPolicy") or "Always"
-    for s in inits:
-        term = s["state"].get("terminated") or s["lastState"].get("terminated")
-        if "terminated" in s["state"] and term and term.get("exitCode") == 0:
-            continue
-        if policy == "Never" and term and term.get("exitCode") != 0 and "running" not in s["state"]:
-            return "Failed"
-        return "Pending"
+    """getPhase from pkg/kubelet/kubelet_pods.go (1.32, with native sidecars)."""
+    spec = pod.get("spec") or {}
+    policy = spec.get("restartPolicy") or "Always"
+    sidecars = {c["name"] for c in spec.get("initContainers") or [] if is_sidecar(c)}
+    pending_init = failed_init = pending_sidecars = 0
     running = waiting = stopped = succeeded = 0
+    for s in inits:
+        state, last = s["state"], s["lastState"].get("terminated")
+        if s["name"] in sidecars:
+            if "running" in state:
+                running += 1
+                pending_sidecars += not s.get("started")
+            elif "waiting" in state and last is None:
+                pending_sidecars += 1
+            continue
+        if "terminated" in state:
+            failed_init += state["terminated"].get("exitCode") != 0
+        elif "waiting" in state and last is not None:
+            failed_init += last.get("exitCode") != 0
+        else:
+            pending_init += 1
     for s in apps:
         state = s["state"]
         if "running" in state:
@@ -135,7 +155,9 @@ def pod_phase(pod: dict[str, Any], inits: list[dict[str, Any]], apps: list[dict[
             stopped += 1  # waiting to restart after it ran (upstream counts it as stopped)
         else:
             waiting += 1
-    if waiting:
+    if failed_init and policy == "Never":
+        return "Failed"
+    if pending_init or pending_sidecars or waiting:
         return "Pending"
     if running:
         return "Running"
@@ -171,13 +193,20 @@ def generate_pod_status(pod: dict[str, Any], view: PodView, uri: Callable[[str],
     old_cs = {s["name"]: s for s in old.get("containerStatuses") or []}
     old_ics = {s["name"]: s for s in old.get("initContainerStatuses") or []}
     init_specs = spec.get("initContainers") or []
+    sidecars = {c["name"] for c in init_specs if is_sidecar(c)}
     inits = _container_statuses(init_specs, view, old_ics, uri, "PodInitializing", True)
-    initialized = all("terminated" in s["state"] and s["state"]["terminated"]["exitCode"] == 0
-                      for s in inits)
+    app_names = {c["name"] for c in spec.get("containers") or []}
+    app_ran = any(r.name in app_names for r in view.records)
+    pending_init = [s["name"] for s in inits if not app_ran and not (
+        s["started"] if s["name"] in sidecars else s["ready"])]
     apps = _container_statuses(spec.get("containers") or [], view, old_cs, uri,
-                               "ContainerCreating" if initialized else "PodInitializing", False)
-    phase = old.get("phase") if old.get("phase") in ("Succeeded", "Failed") else (
-        pod_phase(pod, inits, apps, view.terminal))
+                               "PodInitializing" if pending_init else "ContainerCreating", False)
+    if view.failed is not None:
+        phase = "Failed"
+    elif old.get("phase") in ("Succeeded", "Failed"):
+        phase = old["phase"]
+    else:
+        phase = pod_phase(pod, inits, apps, view.terminal)
     done = phase == "Succeeded"
 
     sandbox_ready = view.sandbox is not None and view.sandbox.ready and phase not in (
@@ -185,14 +214,14 @@ def generate_pod_status(pod: dict[str, Any], view: PodView, uri: Callable[[str],
     conds = [c for c in old.get("conditions") or [] if c["type"] not in KUBELET_CONDITIONS]
     conds.append(_condition(old_conds, "PodReadyToStartContainers",
                             "True" if sandbox_ready else "False", now))
-    pending_init = [s["name"] for s in inits if not s["ready"]]
     if not pending_init:
         conds.append(_condition(old_conds, "Initialized", "True", now,
                                 "PodCompleted" if done and init_specs else None))
     else:
         conds.append(_condition(old_conds, "Initialized", "False", now, "ContainersNotInitialized",
                                 f"containers with incomplete status: [{' '.join(pending_init)}]"))
-    unready = [s["name"] for s in apps if not s["ready"]]
+    unready = [s["name"] for s in inits if s["name"] in sidecars and not s["ready"]]
+    unready += [s["name"] for s in apps if not s["ready"]]
     for ctype in ("Ready", "ContainersReady"):
         if done:
             conds.append(_condition(old_conds, ctype, "False", now, "PodCompleted"))
@@ -205,6 +234,10 @@ def generate_pod_status(pod: dict[str, Any], view: PodView, uri: Callable[[str],
     conds.append(scheduled if scheduled else _condition({}, "PodScheduled", "True", now))
 
     status: dict[str, Any] = {"phase": phase, "conditions": conds}
+    if view.failed is not None:
+        status["reason"], status["message"] = view.failed
+    elif old.get("phase") in ("Succeeded", "Failed"):
+        status.update({k: old[k] for k in ("reason", "message") if k in old})
     if view.host_ip:
         status["hostIP"] = view.host_ip
         status["hostIPs"] = [{"ip": view.host_ip}]

@@ -8,16 +8,23 @@ timers it sets itself (back-off expiry, a readiness delay) — never by polling.
 runs `sync()`, level-triggered like the kubelet's SyncPod (kuberuntime_manager.go):
 
   removed from the API  → remove sandbox and containers, forget back-offs, end.
-  deletionTimestamp     → Killing `Stopping container c` per running container, stop them
-                          with the deletion grace period, stop the sandbox, then finish the
-                          deletion with grace 0 (no status writes while terminating).
+  deletionTimestamp     → stop every running container within the deletion grace period
+                          (podworker_stop.py: Killing `Stopping container c`, preStop hooks,
+                          SIGTERM, SIGKILL when it runs out; app containers first, native
+                          sidecars after them, the last one first), stop the sandbox, write
+                          the containers' terminated states once (Ready False, a terminal
+                          phase — what watchers waiting for the kill see), then finish the
+                          deletion with grace 0.
   terminal phase        → make sure nothing runs.
+  activeDeadlineSeconds → past `startTime + activeDeadlineSeconds`: Normal DeadlineExceeded,
+                          stop everything, phase Failed with reason DeadlineExceeded.
   otherwise             → report status (ContainerCreating first); (re)create the sandbox
-                          (SandboxChanged after a node restart); run init containers one
-                          by one, then start every app container that should run: crash
-                          back-off (CrashLoopBackOff, Warning BackOff), image (kubelet_images),
-                          environment (kubelet_env), create + start (Created/Started events);
-                          decide whether the pod is terminal; report status again.
+                          (SandboxChanged after a node restart); start what the plan says
+                          (podworker_plan.py: init containers one by one, native sidecars
+                          kept running, then the app containers) the way podworker_start.py
+                          does (crash back-off, image, env, mounts, create, start, postStart
+                          hook); decide whether the pod is terminal (then stop the sidecars);
+                          report status again.
 
 Readiness: with a runtime whose pods answer real traffic (`runtime.real_network`) the
 kubelet's prober (prober.py) probes each started container and wakes the worker when a
@@ -42,28 +49,27 @@ from kubenb.api.objects import stamp
 from kubenb.api.store import Store
 from kubenb.clock import Clock
 from kubenb.config import Timings
-from kubenb.node.kubelet_backoff import Backoff, go_duration
-from kubenb.node.kubelet_env import ConfigError, command_line, container_env
+from kubenb.node.kubelet_backoff import Backoff
 from kubenb.node.kubelet_images import ImageManager
 from kubenb.node.kubelet_projection import token_refresh_after
-from kubenb.node.kubelet_status import PodView, by_name, generate_pod_status, should_restart
-from kubenb.node.kubelet_volumes import MountError, container_mounts, pod_mounts
+from kubenb.node.kubelet_status import PodView, by_name, generate_pod_status, is_sidecar
+from kubenb.node.kubelet_volumes import MountError, pod_mounts
+from kubenb.node.podworker_plan import is_terminal, plan_starts
+from kubenb.node.podworker_start import ContainerStarter
+from kubenb.node.podworker_stop import (
+    DEADLINE_MESSAGE,
+    DEADLINE_REASON,
+    active_deadline,
+    stop_containers,
+)
 from kubenb.node.prober import EventFn, ProbeManager
 from kubenb.node.runtime.base import (
-    ContainerConfig,
     ContainerStatus,
     Runtime,
-    RuntimeError_,
     SandboxStatus,
 )
 
 log = logging.getLogger("kubenb.kubelet")
-
-
-def pod_ref(pod: dict[str, Any]) -> str:
-    """format.Pod: `name_namespace(uid)`."""
-    meta = pod["metadata"]
-    return f"{meta['name']}_{meta.get('namespace', '')}({meta.get('uid', '')})"
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,7 @@ class NodeServices:
     forget_worker: Callable[[PodWorker], None]  # a worker ended: the kubelet drops it
 
 
-class PodWorker:
+class PodWorker(ContainerStarter):
     def __init__(self, node: NodeServices, pod: dict[str, Any]) -> None:
         self.node = node
         self.pod = pod
@@ -94,6 +100,7 @@ class PodWorker:
         self.ready_at: dict[str, float] = {}  # container id -> when its readiness delay ends
         self.written_rv: str | None = None
         self.terminating_grace: float | None = None
+        self.hooked: set[str] = set()  # containers whose preStop hook ran
         self._wake = asyncio.Event()
         self._wake.set()
         self._timer: asyncio.TimerHandle | None = None
@@ -108,6 +115,8 @@ class PodWorker:
         if pod["metadata"].get("resourceVersion") == self.written_rv:
             return  # our own status write coming back
         grace = pod["metadata"].get("deletionGracePeriodSeconds")
+        if pod["metadata"].get("deletionTimestamp") and self.hook is not None:
+            self.hook.cancel()  # a postStart hook must not hold up the termination
         if self.terminating_grace is not None and grace is not None and grace < self.terminating_grace:
             self.terminating_grace = grace
             self.node.clock.loop.create_task(self._stop_running(grace))
@@ -115,6 +124,8 @@ class PodWorker:
 
     def remove(self) -> None:
         self.removed = True
+        if self.hook is not None:
+            self.hook.cancel()
         self.wake()
 
     def wake(self) -> None:
@@ -176,6 +187,10 @@ class PodWorker:
             await self._stop_running(0)
             await rt.stop_sandbox(self.uid)
             return
+        left = active_deadline(pod, self.node.clock.now())
+        if left is not None and left <= 0:
+            await self._fail_deadline(pod)
+            return
         records = await rt.list_containers(self.uid)
         sandbox = await rt.sandbox_status(self.uid)
         self._write_status(sandbox, records, terminal=False)
@@ -185,12 +200,17 @@ class PodWorker:
         await self._refresh_volumes(pod, records)
         records = await rt.list_containers(self.uid)
         sandbox = await rt.sandbox_status(self.uid)
-        terminal = self._is_terminal(pod, sandbox, records)
+        terminal = self._is_terminal(pod, records)
         if terminal:
             self.reasons.clear()
+            await self._stop_running(self._grace(pod), pod)  # the sidecars, last one first
             await rt.stop_sandbox(self.uid)
+            records = await rt.list_containers(self.uid)
             sandbox = await rt.sandbox_status(self.uid)
         self._write_status(sandbox, records, terminal)
+        left = active_deadline(self.pod, self.node.clock.now())  # startTime is written now
+        if left is not None and not terminal:
+            self.wake_after(left)
 
     async def _refresh_volumes(self, pod: dict[str, Any], records: list[ContainerStatus]) -> None:
         """The kubelet's volume sync: configMap/secret/downwardAPI/projected files follow
@@ -223,145 +243,19 @@ class PodWorker:
             await self.node.runtime.run_sandbox(pod)
             sandbox = await self.node.runtime.sandbox_status(self.uid)
             assert sandbox is not None
-        spec = pod.get("spec") or {}
-
         def current(name: str) -> ContainerStatus | None:
             for r in history.get(name, []):
                 return r if r.sandbox_id == sandbox.id else None
             return None
 
-        for c in spec.get("initContainers") or []:
-            latest = current(c["name"])
-            if latest is not None and latest.state in ("running", "created"):
-                return
-            if latest is not None and latest.exit_code == 0:
-                continue
-            if latest is not None and policy == "Never":
-                return
-            await self._start(pod, c, history.get(c["name"], []), f"spec.initContainers{{{c['name']}}}")
-            return
-        for c in spec.get("containers") or []:
-            latest = current(c["name"])
-            if latest is not None and latest.state in ("running", "created"):
-                continue
-            if latest is not None and not should_restart(policy, latest.exit_code):
-                continue
-            old = history.get(c["name"], [])
-            if latest is None and old and policy == "OnFailure" and old[0].exit_code == 0:
-                continue
-            await self._start(pod, c, old, f"spec.containers{{{c['name']}}}")
+        started = self._started(records)
+        plan = plan_starts(pod.get("spec") or {}, policy, current, history,
+                           lambda cid: started.get(cid, True))
+        for c, path in plan.start:
+            await self._start(pod, c, history.get(c["name"], []), path)
 
-    def _is_terminal(self, pod: dict[str, Any], sandbox: SandboxStatus | None,
-                     records: list[ContainerStatus]) -> bool:
-        policy = self._policy(pod)
-        history = by_name(records)
-        spec = pod.get("spec") or {}
-        for c in spec.get("initContainers") or []:
-            recs = history.get(c["name"])
-            if recs and recs[0].state == "exited" and recs[0].exit_code != 0 and policy == "Never":
-                return True
-        for c in spec.get("containers") or []:
-            recs = history.get(c["name"])
-            if not recs or recs[0].state in ("running", "created"):
-                return False
-            if should_restart(policy, recs[0].exit_code):
-                return False
-        return True
-
-    async def _start(self, pod: dict[str, Any], c: dict[str, Any], history: list[ContainerStatus],
-                     field_path: str) -> None:
-        n, name = self.node, c["name"]
-        prev = history[0] if history else None
-        if prev is not None and prev.state == "exited" and prev.finished_at is not None:
-            key = f"{self.uid}/{name}"
-            now, ts = n.clock.now().timestamp(), prev.finished_at.timestamp()
-            if n.crash_backoff.in_backoff_since(key, ts, now):
-                delay = n.crash_backoff.get(key)
-                ref = pod_ref(pod)
-                n.event(pod, "Warning", "BackOff",
-                        f"Back-off restarting failed container {name} in pod {ref}", field_path)
-                self.reasons[name] = ("CrashLoopBackOff", f"back-off {go_duration(delay)} "
-                                      f"restarting failed container={name} pod={ref}")
-                self.wake_after(ts + delay - now)
-                return
-            n.crash_backoff.next(key, ts, now)
-        image, reason, message = await n.images.ensure(pod, c, field_path)
-        if image is None:
-            n.event(pod, "Warning", "Failed", f"Error: {reason}", field_path)
-            self.reasons[name] = (reason, message)
-            if reason == "ImagePullBackOff":
-                self.wake_after(n.images.backoff_remaining(pod, c.get("image") or ""))
-            else:
-                self.wake_after(n.timings.pod_error_resync)
-            return
-        sandbox = await n.runtime.sandbox_status(self.uid)
-        pod_ip = sandbox.ip if sandbox else ""
-        try:
-            env = container_env(n.store, pod, c, n.address, pod_ip)
-        except ConfigError as err:
-            n.event(pod, "Warning", "Failed", f"Error: {err}", field_path)
-            self.reasons[name] = ("CreateContainerConfigError", str(err))
-            self.wake_after(n.timings.pod_error_resync)
-            return
-        try:
-            mounts = container_mounts(n.store, pod, c, payloads=n.runtime.mounts_payloads)
-        except MountError as err:
-            n.event(pod, "Warning", "FailedMount", str(err))
-            self.reasons[name] = ("ContainerCreating", "")
-            self.wake_after(n.timings.pod_error_resync)
-            return
-        command, args = command_line(c, dict(env))
-        attempt = prev.attempt + 1 if prev else self._attempt_from_api(name)
-        config = ContainerConfig(
-            name=name, image=image, command=command, args=args, env=tuple(env),
-            working_dir=c.get("workingDir") or "", hostname=pod["metadata"]["name"][:63],
-            attempt=attempt, annotations=dict(pod["metadata"].get("annotations") or {}), mounts=mounts)
-        try:
-            cid = await n.runtime.create_container(pod, c, config)
-        except RuntimeError_ as err:
-            n.event(pod, "Warning", "Failed", f"Error: {err.message}", field_path)
-            self.reasons[name] = ("CreateContainerError", err.message)
-            self.wake_after(n.timings.pod_error_resync)
-            return
-        n.event(pod, "Normal", "Created", f"Created container: {name}", field_path)
-        try:
-            await n.runtime.start_container(cid)
-        except RuntimeError_ as err:
-            n.event(pod, "Warning", "Failed", f"Error: {err.message}", field_path)
-            self.reasons[name] = ("RunContainerError", err.message)
-            self.wake_after(n.timings.pod_error_resync)
-            return
-        n.event(pod, "Normal", "Started", f"Started container {name}", field_path)
-        self.reasons.pop(name, None)
-        if prev is not None:
-            n.prober.remove(prev.id)
-        probe = c.get("readinessProbe")
-        if n.runtime.real_network:
-            if not field_path.startswith("spec.initContainers"):
-                n.prober.add(self, c, cid)
-        elif probe:
-            delay = float(probe.get("initialDelaySeconds") or 0)
-            self.ready_at[cid] = n.clock.monotonic() + delay
-            if delay > 0:
-                self.wake_after(delay)
-        self._waiters[cid] = n.clock.loop.create_task(self._await_exit(cid))
-
-    def _attempt_from_api(self, name: str) -> int:
-        """After the runtime lost a container, continue counting from what the API shows."""
-        status = self.pod.get("status") or {}
-        for s in (status.get("containerStatuses") or []) + (status.get("initContainerStatuses") or []):
-            if s.get("name") == name and s.get("containerID"):
-                return int(s.get("restartCount", 0)) + 1
-        return 0
-
-    async def _await_exit(self, cid: str) -> None:
-        try:
-            await self.node.runtime.wait_container(cid)
-        except RuntimeError_:
-            pass
-        finally:
-            self._waiters.pop(cid, None)
-        self.wake()
+    def _is_terminal(self, pod: dict[str, Any], records: list[ContainerStatus]) -> bool:
+        return is_terminal(pod.get("spec") or {}, self._policy(pod), records)
 
     # ---- status ------------------------------------------------------------------------
 
@@ -377,18 +271,22 @@ class PodWorker:
     async def _kill_unhealthy(self, pod: dict[str, Any], records: list[ContainerStatus]) -> bool:
         """Kill every running container whose liveness/startup probe failed (computePodActions)."""
         n, killed = self.node, False
-        specs = {c["name"]: c for c in (pod.get("spec") or {}).get("containers") or []}
+        spec = pod.get("spec") or {}
+        specs = {c["name"]: (c, "containers") for c in spec.get("containers") or []}
+        specs.update({c["name"]: (c, "initContainers") for c in spec.get("initContainers") or []
+                      if is_sidecar(c)})
         for name, recs in by_name(records).items():
             latest = recs[0]
             kind = n.prober.must_kill(latest.id) if latest.state == "running" else None
             if kind is None or name not in specs:
                 continue
+            c, key = specs[name]
             message = f"Container {name} failed {kind} probe"
-            if self._policy(pod) != "Never":
+            if self._policy(pod) != "Never" or key == "initContainers":
                 message += ", will be restarted"
-            n.event(pod, "Normal", "Killing", message, f"spec.containers{{{name}}}")
+            n.event(pod, "Normal", "Killing", message, f"spec.{key}{{{name}}}")
             n.prober.remove(latest.id)
-            probe = specs[name].get(f"{kind}Probe") or {}
+            probe = c.get(f"{kind}Probe") or {}
             grace = probe.get("terminationGracePeriodSeconds")
             if grace is None:
                 grace = (pod.get("spec") or {}).get("terminationGracePeriodSeconds", 30)
@@ -402,13 +300,15 @@ class PodWorker:
         return {r.id: self.node.prober.started(r.id) for r in records}
 
     def _write_status(self, sandbox: SandboxStatus | None, records: list[ContainerStatus],
-                      terminal: bool) -> None:
+                      terminal: bool, *, deleting: bool = False,
+                      failed: tuple[str, str] | None = None) -> None:
         n = self.node
         pod = n.store.try_get("Pod", self.pod["metadata"]["namespace"], self.pod["metadata"]["name"])
-        if pod is None or pod["metadata"]["uid"] != self.uid or pod["metadata"].get("deletionTimestamp"):
+        if pod is None or pod["metadata"]["uid"] != self.uid or (
+                pod["metadata"].get("deletionTimestamp") and not deleting):
             return
         view = PodView(n.address, sandbox, records, self.reasons, self._readiness(records), terminal,
-                       self._started(records))
+                       self._started(records), failed)
         status = generate_pod_status(pod, view, n.runtime.container_uri, stamp(n.clock.now()))
         if status == pod.get("status"):
             return
@@ -422,26 +322,30 @@ class PodWorker:
     # ---- endings -----------------------------------------------------------------------
 
     async def _stop_running(self, grace: float, announce: dict[str, Any] | None = None) -> None:
-        running = [r for r in await self.node.runtime.list_containers(self.uid)
-                   if r.state in ("running", "created")]
-        if announce is not None:
-            inits = {c["name"] for c in (announce.get("spec") or {}).get("initContainers") or []}
-            for r in running:
-                path = "initContainers" if r.name in inits else "containers"
-                self.node.event(announce, "Normal", "Killing", f"Stopping container {r.name}",
-                             f"spec.{path}{{{r.name}}}")
-        await asyncio.gather(*(self.node.runtime.stop_container(r.id, grace) for r in running))
+        records = await self.node.runtime.list_containers(self.uid)
+        await stop_containers(self.node, announce or self.pod, records, grace, self.hooked,
+                              announce is not None)
 
-    async def _terminate(self, pod: dict[str, Any]) -> None:
-        meta = pod["metadata"]
-        grace = meta.get("deletionGracePeriodSeconds")
+    def _grace(self, pod: dict[str, Any]) -> float:
+        grace = pod["metadata"].get("deletionGracePeriodSeconds")
         if grace is None:
             grace = (pod.get("spec") or {}).get("terminationGracePeriodSeconds", 30)
+        return float(grace)
+
+    async def _terminate(self, pod: dict[str, Any]) -> None:
+        """Stop everything within the deletion's grace period, publish the containers'
+        terminated states (Ready False) for watchers, then finish the deletion."""
+        meta = pod["metadata"]
+        grace = self._grace(pod)
         first = self.terminating_grace is None
-        self.terminating_grace = float(grace)
+        self.terminating_grace = grace
         self.node.prober.remove_pod(self.uid)  # liveness and startup stop with the deletion
-        await self._stop_running(float(grace), pod if first else None)
+        await self._stop_running(grace, pod if first else None)
         await self.node.runtime.stop_sandbox(self.uid)
+        records = await self.node.runtime.list_containers(self.uid)
+        self.reasons.clear()
+        self._write_status(await self.node.runtime.sandbox_status(self.uid), records, True,
+                           deleting=True)
         try:
             self.node.store.delete("Pod", meta["namespace"], meta["name"], grace_period_seconds=0,
                                 uid=self.uid)
@@ -450,6 +354,17 @@ class PodWorker:
         except ApiError as err:
             log.warning("kubelet %s: finishing deletion of %s: %s", self.node.name, meta["name"], err)
 
+    async def _fail_deadline(self, pod: dict[str, Any]) -> None:
+        """activeDeadlineSeconds ran out: the pod fails (DeadlineExceeded), nothing runs."""
+        self.node.event(pod, "Normal", DEADLINE_REASON, DEADLINE_MESSAGE)
+        self.node.prober.remove_pod(self.uid)
+        await self._stop_running(self._grace(pod), pod)
+        await self.node.runtime.stop_sandbox(self.uid)
+        self.reasons.clear()
+        records = await self.node.runtime.list_containers(self.uid)
+        self._write_status(await self.node.runtime.sandbox_status(self.uid), records, True,
+                           failed=(DEADLINE_REASON, DEADLINE_MESSAGE))
+
     async def _teardown(self) -> None:
         self.finished = True
         for t in list(self._waiters.values()):
@@ -457,6 +372,11 @@ class PodWorker:
         if self._timer is not None:
             self._timer.cancel()
         self.node.prober.remove_pod(self.uid)
+        if self.terminating_grace is None:  # gone from the API without a graceful deletion
+            # (`--force --grace-period=0`): upstream's effective grace period is then the
+            # pod's own terminationGracePeriodSeconds — the containers still get SIGTERM
+            grace = (self.pod.get("spec") or {}).get("terminationGracePeriodSeconds", 30)
+            await self._stop_running(max(float(grace), 1.0), self.pod)
         await self.node.runtime.remove_sandbox(self.uid)
         self.node.crash_backoff.forget_prefix(f"{self.uid}/")
         self.node.images.forget(self.uid)

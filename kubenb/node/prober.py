@@ -132,7 +132,9 @@ class ProbeWorker:
         if self.stopped:
             return
         label = self.kind.capitalize()
-        path = f"spec.containers{{{self.container['name']}}}"
+        name = self.container["name"]
+        inits = (self.pod_worker.pod.get("spec") or {}).get("initContainers") or []
+        path = f"spec.{'initContainers' if any(c.get('name') == name for c in inits) else 'containers'}{{{name}}}"
         pod = self.pod_worker.pod
         if outcome.error is not None:
             m.event(pod, "Warning", "Unhealthy", f"{label} probe errored: {outcome.error}", path)

@@ -79,7 +79,7 @@ def join_host_port(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def _go_net_error(err: BaseException) -> str:
+def go_net_error(err: BaseException) -> str:
     """The tail Go's net package prints for a failed dial or read (`connection refused`)."""
     if isinstance(err, OSError) and err.errno is not None:
         if err.errno == errno.ECONNRESET:
@@ -95,7 +95,7 @@ async def tcp_probe(host: str, port: int, timeout: float) -> ProbeOutcome:
     except asyncio.TimeoutError:
         return ProbeOutcome("Failure", f"dial tcp {addr}: i/o timeout")
     except OSError as err:
-        return ProbeOutcome("Failure", f"dial tcp {addr}: connect: {_go_net_error(err)}")
+        return ProbeOutcome("Failure", f"dial tcp {addr}: connect: {go_net_error(err)}")
     writer.close()
     return ProbeOutcome("Success")
 
@@ -117,7 +117,7 @@ async def _read_body(reader: asyncio.StreamReader, headers: dict[str, str]) -> b
     return await reader.read(MAX_BODY)
 
 
-async def _get_once(url: str, headers: list[tuple[str, str]]) -> tuple[int, dict[str, str], bytes]:
+async def get_once(url: str, headers: list[tuple[str, str]]) -> tuple[int, dict[str, str], bytes]:
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -166,14 +166,14 @@ async def http_probe(url: str, headers: list[tuple[str, str]], timeout: float) -
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             try:
-                status, got, body = await _get_once(current, headers)
+                status, got, body = await get_once(current, headers)
             except EOFError as err:
                 return ProbeOutcome("Failure", f'Get "{current}": {err}')
             except OSError as err:
                 host = urlsplit(current)
                 addr = join_host_port(host.hostname or "", host.port or 80)
                 return ProbeOutcome("Failure", f'Get "{current}": dial tcp {addr}: connect: '
-                                    f"{_go_net_error(err)}")
+                                    f"{go_net_error(err)}")
             text = body.decode("utf-8", "replace")
             if 200 <= status < 300:
                 return ProbeOutcome("Success", text)

@@ -34,6 +34,14 @@ def test_logs_default_container_annotation(kube: Any, vcluster: Any) -> None:
     assert (kube("logs two").out, kube("logs two").err) == ("from-b\n", "")
 
 
+def test_logs_default_container_annotation_naming_no_container(kube: Any, vcluster: Any) -> None:
+    two_container_pod(kube, vcluster, {"kubectl.kubernetes.io/default-container": "nope"})
+    r = kube("logs two")  # kubectl 1.32's two notices (exec prints only the second)
+    assert (r.out, r.err) == ("from-a\n", 'Default container name "nope" not found in pod two\n'
+                                         'Defaulted container "a" out of: a, b\n')
+    assert kube("exec two -- echo hi").err == 'Defaulted container "a" out of: a, b\n'
+
+
 def test_logs_tail_timestamps_and_follow(pkube: Any, vcluster: Any) -> None:  # noqa: F811
     two_container_pod(pkube, vcluster)
     start = vcluster.clock.now()

@@ -257,3 +257,18 @@ def test_template_and_completions_are_immutable(cluster: Cluster) -> None:
     with pytest.raises(Invalid, match=r"spec.template: Invalid value: .*: field is immutable"):
         cluster.store.update(changed)
     assert job(cluster, "im")["spec"] == before["spec"]
+
+
+def test_a_job_whose_pod_has_a_native_sidecar_completes(cluster: Cluster) -> None:
+    """The sidecar never exits by itself: the pod succeeds once its app container did, and
+    the kubelet then stops the sidecar (its SIGTERM exit code does not fail the pod)."""
+    spec = builders.job("withlog", command=("sh", "-c", "sleep 5; echo finished"))
+    spec["spec"]["template"]["spec"]["initContainers"] = [builders.container(
+        "shipper", "busybox", command=["sh", "-c", "sleep 3600"], restartPolicy="Always")]
+    cluster.store.create(spec)
+    cluster.wait_for(lambda: finished(cluster, "withlog"), timeout=120)
+    assert condition(job(cluster, "withlog"), "Complete") is not None
+    [pod] = job_pods(cluster, "withlog")
+    assert pod["status"]["phase"] == "Succeeded"
+    side = pod["status"]["initContainerStatuses"][0]["state"]["terminated"]
+    assert side["exitCode"] == 143

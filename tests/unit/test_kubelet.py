@@ -281,7 +281,11 @@ def test_deletion_kills_with_grace_then_removes(kubelet, store, clock, rec):
     assert 30 <= end - start < 31
     assert clock.loop.run_until_complete(kubelet.runtime.list_containers()) == []
     after = [x for x in rec.items if x[0] > start and x[2] == "Pod" and x[4] == "status"]
-    assert after == []  # no status writes while terminating
+    assert len(after) == 1 and after[0][0] >= start + 30  # only once the containers stopped:
+    final = after[0][3]["status"]  # watchers see the kill before the pod goes (as upstream)
+    term = final["containerStatuses"][0]["state"]["terminated"]
+    assert (term["exitCode"], term["reason"], final["phase"]) == (137, "Error", "Failed")
+    assert get_condition({"status": final}, "Ready")["status"] == "False"
 
 
 def test_deletion_of_a_sigterm_friendly_pod_is_quick(kubelet, store, clock):

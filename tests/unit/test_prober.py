@@ -232,3 +232,27 @@ def test_sim_runtime_keeps_simulated_readiness(monkeypatch: pytest.MonkeyPatch) 
     finally:
         c.stop()
         c.clock.loop.close()
+
+
+def test_sidecar_startup_probe_holds_back_the_app_and_liveness_restarts_it(
+        cluster: Cluster, probes: FakeProbes) -> None:
+    probes.healthy["startup"] = False
+    sidecar = builders.container("proxy", "nginx", restartPolicy="Always",
+                                 startupProbe=probe("startup", periodSeconds=1, failureThreshold=30),
+                                 livenessProbe=probe("liveness", periodSeconds=1, failureThreshold=1))
+    cluster.store.create(builders.pod("web", grace=5, restart="Never", initContainers=[sidecar],
+                                      containers=[builders.container("app", "nginx")]))
+    cluster.advance(10)
+    init = pod(cluster)["status"]["initContainerStatuses"][0]
+    assert "running" in init["state"] and init["started"] is False
+    assert "waiting" in pod(cluster)["status"]["containerStatuses"][0]["state"]  # not started yet
+    probes.healthy["startup"] = True
+    cluster.wait_for(lambda: running(cluster), timeout=10)
+    probes.healthy["liveness"] = False
+    cluster.wait_for(lambda: pod(cluster)["status"]["initContainerStatuses"][0]["restartCount"] == 1,
+                     timeout=30)
+    kill = events(cluster, "Killing")[0]
+    assert (kill["message"], kill["involvedObject"]["fieldPath"]) == (
+        "Container proxy failed liveness probe, will be restarted", "spec.initContainers{proxy}")
+    assert events(cluster, "Unhealthy")[0]["involvedObject"]["fieldPath"] == "spec.initContainers{proxy}"
+    assert restarts(cluster) == 0 and running(cluster)  # the app went on running

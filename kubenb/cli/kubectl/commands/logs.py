@@ -141,6 +141,9 @@ def _containers(ctx: Ctx, pod: Obj, container: str, quiet: bool) -> list[str]:
         return [c["name"] for key in ("initContainers", "containers", "ephemeralContainers")
                 for c in spec.get(key) or []]
     if not container:
+        wanted = (pod["metadata"].get("annotations") or {}).get(DEFAULT_CONTAINER) or ""
+        if wanted and not container_known(pod, wanted):  # logs says so; exec does not
+            ctx.err.write(f'Default container name "{wanted}" not found in pod {pod["metadata"]["name"]}\n')
         return [default_container(ctx, pod, quiet)]
     if not container_known(pod, container):
         raise CommandError(f"container {container} is not valid for pod {pod['metadata']['name']}")
