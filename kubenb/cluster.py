@@ -54,9 +54,9 @@ from kubenb.controllers.volume_hostpath import (
 )
 from kubenb.controllers.volume_protection import VolumeProtectionController
 from kubenb.net.addresses import AddressPlan
+from kubenb.net.cluster_dns import ClusterDns
 from kubenb.net.nodeipam import CIDRNotAvailable, CIDRSet
 from kubenb.net.portforward import PortForwards
-from kubenb.net.cluster_dns import ClusterDns
 from kubenb.net.proxy import KubeProxy
 from kubenb.net.services import ServiceAllocator
 from kubenb.net.system_addons import bootstrap_addons
