@@ -66,6 +66,7 @@ from kubenb.node.runtime.base import (
 )
 from kubenb.node.runtime.process_agent import AgentClient, AgentStartFailed, kill_live_agents
 from kubenb.node.runtime.process_custom import FunctionServer
+from kubenb.node.runtime.process_dns import dns_mounts
 from kubenb.node.runtime.process_env import (
     PACKAGE_ROOT,
     Launch,
@@ -286,8 +287,10 @@ class ProcessRuntime(Runtime):
         launch = plan(img, config, pod=pod, pod_ip=sb.status.ip, root=root,
                       state_dir=self.state_dir, marker=self.marker, shim_dirs=self._prepare_state())
         prepare_root(root, launch.cwd, img, config.hostname)
+        launch.mounts = dns_mounts(pod, sb.dir, self.cluster.addresses.dns_service_ip,
+                                   self.state_dir, launch.env)
         if config.mounts:
-            launch.mounts = process_mounts.plan(config.mounts, sb.dir)
+            launch.mounts += process_mounts.plan(config.mounts, sb.dir)
             if not process_mounts.available():
                 log.warning("no mount namespaces here (unshare --mount --user failed): %s/%s runs "
                             "without its volumes", meta.get("namespace"), meta["name"])

@@ -117,6 +117,8 @@ def _file_point(libc: Any, root: str, path: str, ours: set[str]) -> None:
     if parent not in ours:
         _shadow(libc, root, parent)
         ours.add(parent)
+    if os.path.islink(root + path):  # (/etc/resolv.conf → /run/…): ours is a file, on our tmpfs
+        os.unlink(root + path)
     if not os.path.exists(root + path):
         open(root + path, "w").close()  # noqa: SIM115 - an empty mount point
 
