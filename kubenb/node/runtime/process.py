@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kubenb.apps.agent import EXEC_SYNC
 from kubenb.apps.logfile import read_log
 from kubenb.config import Context
 from kubenb.node.images import CATALOG, Catalog, ResolvedImage
@@ -321,7 +322,8 @@ class ProcessRuntime(Runtime):
                 if program is None:
                     raise AgentStartFailed(not_found_message(launch.argv[0] if launch.argv else ""))
                 c.pid = await self.agent.run({"id": c.status.id, "log": c.log_path, "kind": "command",
-                                              "argv": self._in_pod([program, *launch.argv[1:]], c),
+                                              "argv": self._in_pod([program, *launch.argv[1:]], c,
+                                                                   EXEC_SYNC),
                                               "env": launch.env, "cwd": launch.cwd})
         except (AgentStartFailed, OSError) as err:
             message = ("failed to create containerd task: failed to create shim task: OCI runtime "
@@ -444,14 +446,17 @@ class ProcessRuntime(Runtime):
         c = self._get(container_id)
         if c.status.state != "running":
             raise ExecError("container not running (" + container_id + ")")
+        if c.launch.mounts and argv and find_executable(argv[0], c.launch.env, c.launch.cwd) is None:
+            raise exec_error(argv[0])  # (the namespace's script finds it on PATH itself)
         return exec_start(self._in_pod(argv, c), c.launch.env, c.launch.cwd)
 
-    def _in_pod(self, argv: list[str], c: _Container) -> list[str]:
-        """argv in a mount namespace with the pod's volumes (process_mounts.py), if any."""
+    def _in_pod(self, argv: list[str], c: _Container, sync_fd: str = "") -> list[str]:
+        """argv in a mount namespace with the pod's volumes and DNS files (process_mounts.py),
+        if any."""
         if not c.launch.mounts or not process_mounts.available():
             return argv
         pod_dir = os.path.dirname(c.launch.root)
-        return process_mounts.wrap(argv, c.launch.mounts, pod_dir, c.launch.cwd)
+        return process_mounts.wrap(argv, c.launch.mounts, pod_dir, c.launch.cwd, sync_fd)
 
     async def container_stats(self, container_id: str) -> ContainerStats | None:
         """Measured with psutil (process_stats.py: what is measured for each kind)."""
