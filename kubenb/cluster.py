@@ -166,6 +166,10 @@ class Cluster:
             out += [ip for ip in (find() if find is not None else []) if ip not in out]
         return out
 
+    def _dns_changed(self) -> None:
+        if self.dns is not None:
+            self.dns.refresh()
+
     def serve_api(self, server: ServedApi) -> None:
         """Serve the Kubernetes API over HTTPS with `server` (started with the cluster)."""
         self.api_server = server
@@ -342,7 +346,8 @@ class Cluster:
         """The node's runtime (kubenb/node/runtime/__init__.py: imported on first use)."""
         cls: Any = runtime_class(self.runtime_name)
         return cls(self.ctx, node, pod_cidr=pod_cidr,
-                   cluster=RuntimeCluster(self.name, self.state_dir, self.addresses))
+                   cluster=RuntimeCluster(self.name, self.state_dir, self.addresses,
+                                          self._dns_changed))
 
     @property
     def node_capacity(self) -> int:

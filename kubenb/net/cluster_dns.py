@@ -7,7 +7,7 @@ the runtime's pods answer real traffic. On the control-plane loop it
             (dns_records.py), so every answer follows the API objects as they change;
   listens   (dns_server.py) where CoreDNS is reached on a cluster: UDP and TCP port 53 on
             the address of each ready endpoint of `kube-system/kube-dns` (the coredns pods'
-            IPs: kube-proxy relays the ClusterIP's TCP port 53 there), and UDP port 53 on the
+            IPs, when on loopback: kube-proxy relays the ClusterIP's TCP port 53 there), and UDP port 53 on the
             kube-dns ClusterIP itself, which kube-proxy (TCP only) leaves to it — all only
             while kube-dns has a ready endpoint, as without one a real cluster's DNS
             Service answers nothing. Addresses from `extra()` (the docker runtime's bridge
@@ -24,6 +24,7 @@ thread of its own).
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import os
 from collections.abc import Callable
@@ -40,7 +41,15 @@ if TYPE_CHECKING:
 log = logging.getLogger("kubenb.net.dns")
 
 DNS_PORT = 53
+RETRY_BIND = 2.0  # seconds before an address that could not be bound is tried again
 DNS_SERVICE = ("kube-system", "kube-dns")
+
+
+def _on_loopback(ip: str) -> bool:
+    try:
+        return ipaddress.ip_address(ip).is_loopback
+    except ValueError:
+        return False
 
 
 class ClusterDns:
@@ -57,6 +66,8 @@ class ClusterDns:
         self._task: asyncio.Task[None] | None = None
         self._dirty = False
         self._written: str | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._retry: asyncio.TimerHandle | None = None
 
     # ---- Component ---------------------------------------------------------------------
 
@@ -75,6 +86,12 @@ class ClusterDns:
     def node_up(self, name: str) -> None:
         pass
 
+    def refresh(self) -> None:
+        """From any thread: look at `extra()` again (a runtime's address appeared)."""
+        loop = self._loop
+        if self.running and loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._kick)
+
     def sync(self) -> None:
         """From any thread: wait until every change seen so far is applied to the sockets."""
         if self.host is not None and self.running:
@@ -91,7 +108,7 @@ class ClusterDns:
 
     async def _astart(self) -> None:
         assert self.host is not None
-        loop = asyncio.get_running_loop()
+        loop = self._loop = asyncio.get_running_loop()
         self.running = True
         self.records = DnsRecords()
         self.sockets = DnsSockets(self.records.answer)
@@ -107,6 +124,9 @@ class ClusterDns:
         for w in self._watches:
             w.stop()
         self._watches.clear()
+        if self._retry is not None:
+            self._retry.cancel()
+            self._retry = None
         if self._task is not None and not self._task.done():
             self._task.cancel()
             try:
@@ -140,7 +160,8 @@ class ClusterDns:
             for ip in self._cluster_ips():
                 out.add(("udp", ip, DNS_PORT))
             for addr in endpoints:
-                out |= {("udp", addr["ip"], DNS_PORT), ("tcp", addr["ip"], DNS_PORT)}
+                if _on_loopback(addr["ip"]):  # (the docker runtime's pod IPs are no host's)
+                    out |= {("udp", addr["ip"], DNS_PORT), ("tcp", addr["ip"], DNS_PORT)}
         for ip in self.extra():
             out |= {("udp", ip, DNS_PORT), ("tcp", ip, DNS_PORT)}
         return out
@@ -164,6 +185,17 @@ class ClusterDns:
                     await self.sockets.open_one(addr, port=0)  # pods find it in the file
             found = self.address()
             self._write_state(f"{found[0]} {found[1]}\n" if found else None)
+            if any(a not in self.sockets.open for a in wanted):
+                self._retry_later()
+
+    def _retry_later(self) -> None:
+        """An address that could not be bound (not there yet) is tried again, as kube-proxy
+        does with its listeners."""
+        if self._retry is None and self.host is not None:
+            def again() -> None:
+                self._retry = None
+                self._kick()
+            self._retry = self.host.clock.call_later(RETRY_BIND, again)
 
     async def _settle_all(self) -> None:
         await asyncio.sleep(0)  # handlers already queued on the loop run first

@@ -39,6 +39,7 @@ from typing import Any
 from kubenb.config import Context
 from kubenb.node import docker_images
 from kubenb.node.images import CATALOG, Catalog, normalize
+from kubenb.node.pod_dns import host_resolv_conf, pod_dns
 from kubenb.node.runtime import docker_engine as de
 from kubenb.node.runtime import docker_spec as spec
 from kubenb.node.runtime.base import (
@@ -101,6 +102,7 @@ class DockerRuntime(Runtime):
         self._is_ready = False
         self._closing = False
         self._network = ""
+        self._gateway = ""
         self._events: EventWatch | None = None
         _LIVE.add(self)
 
@@ -124,6 +126,9 @@ class DockerRuntime(Runtime):
                 self.images = Images(self.engine, self.catalog)
             self._network, net, stream = await self.engine.run(self._setup)
             self.state.use_subnet(ipaddress.ip_network(f"{net.network_address + (self.index - 1) * 256}/24"))
+            self._gateway = str(net.network_address + 1)  # the host on the bridge: cluster DNS
+            if self.cluster.dns_changed is not None:
+                self.cluster.dns_changed()
             self._events = EventWatch(stream, self.clock.loop, self._on_die,
                                       f"kubenb-docker-events-{self.node}")
             self._is_ready = True
@@ -178,6 +183,10 @@ class DockerRuntime(Runtime):
         except Exception as err:  # noqa: BLE001 - the engine may be gone already
             log.warning("docker cleanup of %s: %s", self.node, err)
 
+    def dns_addresses(self) -> list[str]:
+        """Where this node's containers reach the cluster's DNS server: the bridge's gateway."""
+        return [self._gateway] if self._gateway and self._is_ready else []
+
     # ---- images ----------------------------------------------------------------------------
 
     async def image_status(self, ref: str) -> ImageInfo | None:
@@ -218,7 +227,8 @@ class DockerRuntime(Runtime):
         ip = self.state.allocate_ip()
         params = spec.sandbox_params(pod, self._pod_labels(pod, "POD", **{
             "io.kubernetes.docker.type": "podsandbox"}), len(current or []), self._network, ip,
-            self.node_ip, self._image_name(pause.ref))
+            self.node_ip, self._image_name(pause.ref),
+            pod_dns(pod, self._gateway, host_resolv_conf()) if self._gateway else None)
         try:
             attrs = await self.engine.run(de.create, self.engine.client, params, True,
                                          f"_{self.profile}_{self.id}")
