@@ -41,6 +41,7 @@ from kubenb.node import docker_images
 from kubenb.node.images import CATALOG, Catalog, normalize
 from kubenb.node.pod_dns import host_resolv_conf, pod_dns
 from kubenb.node.runtime import docker_engine as de
+from kubenb.node.runtime import docker_routes as routes
 from kubenb.node.runtime import docker_spec as spec
 from kubenb.node.runtime.base import (
     ContainerConfig,
@@ -63,6 +64,7 @@ log = logging.getLogger("kubenb.docker")
 check_engine = de.check_engine
 EngineUnavailable = de.EngineUnavailable
 _LIVE: weakref.WeakSet[DockerRuntime] = weakref.WeakSet()
+_ROUTES_FAILED: list[str] = []  # said once per process: why pods cannot reach ClusterIPs
 
 
 def node_index(pod_cidr: str) -> int:
@@ -183,6 +185,15 @@ class DockerRuntime(Runtime):
         except Exception as err:  # noqa: BLE001 - the engine may be gone already
             log.warning("docker cleanup of %s: %s", self.node, err)
 
+    def _route_services(self, pid: int) -> None:
+        """ClusterIPs and node ports reachable from the new sandbox (docker_routes.py)."""
+        plan = self.cluster.addresses
+        why = routes.accept_on_bridge(self._network) or routes.route_to_host(
+            pid, self._gateway, [plan.service_cidr, f"{plan.node_prefix}.0/24"])
+        if why is not None and not _ROUTES_FAILED:
+            _ROUTES_FAILED.append(why)
+            log.info("pods cannot reach ClusterIPs (only pod IPs): %s", why)
+
     def dns_addresses(self) -> list[str]:
         """Where this node's containers reach the cluster's DNS server: the bridge's gateway."""
         return [self._gateway] if self._gateway and self._is_ready else []
@@ -236,6 +247,7 @@ class DockerRuntime(Runtime):
             self.state.release_ip(ip)
             raise RuntimeError_("CreatePodSandboxError", f"failed to start sandbox for pod "
                                 f"{pod['metadata']['name']}: {err}") from err
+        await self.engine.run(self._route_services, int((attrs.get("State") or {}).get("Pid") or 0))
         created = spec.parse_time(attrs.get("Created")) or self.clock.now()
         sb = Sandbox(SandboxStatus(attrs["Id"], uid, ip, True, created), attrs["Id"])
         self.state.sandboxes.setdefault(uid, []).insert(0, sb)
