@@ -143,6 +143,7 @@ class ClusterDns:
             return
         obj = event["object"]
         self.records.set_object(obj, deleted=event["type"] == "DELETED")
+        self.sockets.answer.forget()
         if self.host is not None:
             self.records.set_serial(int(self.host.clock.now().timestamp()))
         meta = obj["metadata"]

@@ -9,6 +9,7 @@ asyncio endpoint on the caller's loop (the control plane's), and answers every m
   TCP  RFC 1035 framing (two-byte length before each message), any number of queries per
        connection, answered in order; the connection closes when the client closes it.
 A message that does not parse gets no answer (UDP) or closes the connection (TCP).
+Replies are cached by question (`Responder`; `forget()` when the records change).
 `sync(wanted)` opens what is wanted and not open and closes what is open and not wanted;
 `close()` closes every socket and cuts every TCP connection.
 """
@@ -49,8 +50,35 @@ def respond(answer: Answer, data: bytes, limit: int | None) -> bytes | None:
     return packed
 
 
-class _Udp(asyncio.DatagramProtocol):
+class Responder:
+    """`respond` with a cache of wire replies keyed by the request's bytes after its ID (so
+    the same question with the same flags and EDNS gets the same bytes, the ID put back).
+    Whoever changes what `answer` says calls `forget()`."""
+
+    LIMIT = 10_000
+
     def __init__(self, answer: Answer) -> None:
+        self.answer = answer
+        self.cache: dict[tuple[bytes, bool], bytes] = {}
+
+    def forget(self) -> None:
+        self.cache.clear()
+
+    def __call__(self, data: bytes, limit: int | None) -> bytes | None:
+        key = (data[2:], limit is None)
+        found = self.cache.get(key)
+        if found is not None:
+            return data[:2] + found
+        out = respond(self.answer, data, limit)
+        if out is not None:
+            if len(self.cache) >= self.LIMIT:
+                self.cache.clear()
+            self.cache[key] = out[2:]
+        return out
+
+
+class _Udp(asyncio.DatagramProtocol):
+    def __init__(self, answer: Responder) -> None:
         self.answer = answer
         self.transport: Any = None  # the loop's datagram transport
 
@@ -59,7 +87,7 @@ class _Udp(asyncio.DatagramProtocol):
 
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
         try:
-            out = respond(self.answer, data, UDP_LIMIT)
+            out = self.answer(data, UDP_LIMIT)
         except Exception:  # noqa: BLE001 - one bad question must not stop the server
             log.exception("dns: answering %r", data[:64])
             return
@@ -71,7 +99,7 @@ class _Udp(asyncio.DatagramProtocol):
 
 
 class _Tcp(asyncio.Protocol):
-    def __init__(self, answer: Answer, open_set: set[asyncio.Transport]) -> None:
+    def __init__(self, answer: Responder, open_set: set[asyncio.Transport]) -> None:
         self.answer = answer
         self.open_set = open_set
         self.buffer = b""
@@ -95,7 +123,7 @@ class _Tcp(asyncio.Protocol):
                 return
             message, self.buffer = self.buffer[2:2 + size], self.buffer[2 + size:]
             try:
-                out = respond(self.answer, message, None)
+                out = self.answer(message, None)
             except Exception:  # noqa: BLE001 - one bad question must not stop the server
                 log.exception("dns: answering %r", message[:64])
                 out = None
@@ -109,7 +137,7 @@ class DnsSockets:
     """The listening sockets of a DNS server (see the module docstring)."""
 
     def __init__(self, answer: Answer) -> None:
-        self.answer = answer
+        self.answer = Responder(answer)
         self.open: dict[Address, asyncio.BaseTransport | asyncio.AbstractServer] = {}
         self.bound: dict[Address, int] = {}  # wanted address -> the port really bound
         self.failed: dict[Address, OSError] = {}
