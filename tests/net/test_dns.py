@@ -210,3 +210,35 @@ def test_stop_leaves_no_socket_thread_or_file(monkeypatch: pytest.MonkeyPatch, t
     assert not os.path.exists(os.path.join(c.state_dir, "dns"))
     left = [t for t in threading.enumerate() if t.ident not in before and t.is_alive()]
     assert left == []
+
+
+def test_minikube_start_serves_dns_and_delete_ends_it(tmp_path: Any,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from kubenb.cli.minikube.commands import run_line
+    from kubenb.profiles import Profiles
+
+    reg = Profiles(home=str(tmp_path / "home"), register_atexit=False, serve_api=False)
+    monkeypatch.setattr(reg, "_free_subnet", lambda *_: f"192.168.{NET.split('.')[1]}")
+    before = {t.ident for t in threading.enumerate()}
+    try:
+        out, err, rc = run_line("start -p dnsp", reg)
+        assert rc == 0, err
+        c = reg.get("dnsp").cluster  # type: ignore[union-attr]
+        c.wait_for(lambda: (c.dns.sync() or c.dns.address()) is not None, 30)
+        assert [str(r.rdata) for r in ask(c, "kubernetes.default.svc.cluster.local").rr] == [
+            kubernetes_ip(c)]
+        # a restarted cluster serves again
+        assert run_line("stop -p dnsp", reg)[2] == 0
+        assert _our_dns_sockets() == []
+        assert run_line("start -p dnsp", reg)[2] == 0
+        c.wait_for(lambda: (c.dns.sync() or c.dns.address()) is not None, 30)
+        assert ask(c, "nope.default.svc.cluster.local").header.rcode == RCODE.NXDOMAIN
+        state = os.path.join(c.state_dir, "dns")
+        assert os.path.exists(state)
+        assert run_line("delete -p dnsp", reg)[2] == 0
+        assert _our_dns_sockets() == []
+        assert not os.path.exists(state)
+    finally:
+        reg.close()
+    left = [t for t in threading.enumerate() if t.ident not in before and t.is_alive()]
+    assert left == []
