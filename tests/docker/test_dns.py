@@ -5,6 +5,8 @@ Service by its short and full names — its ClusterIP routed to the host's kube-
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from typing import Any
 
@@ -44,9 +46,18 @@ def web(engine: Any) -> Iterator[Cluster]:
         c.wait_for(lambda: ready(c, "server") and ready(c, "client"), 120)
         c.wait_for(lambda: dns_on_gateway(c), 60)
         c.kube_proxy.sync()  # type: ignore[union-attr]
+        bridge = "br-" + networks(engine, name)[0]["Id"][:12]
         yield cluster
     assert ours(engine, name) == []
     assert networks(engine, name) == []
+    assert bridge not in iptables_input()  # the bridge's INPUT rules went with it
+
+
+def iptables_input() -> str:
+    found = shutil.which("iptables")
+    if found is None:
+        return ""
+    return subprocess.run([found, "-S", "INPUT"], capture_output=True, text=True, check=False).stdout
 
 
 def run(c: Cluster, argv: list[str]) -> tuple[int, str]:
@@ -65,7 +76,27 @@ def test_resolv_conf_and_names_through_the_cluster_dns(web: Cluster) -> None:
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="routing ClusterIPs into containers needs root")
-def test_a_pod_reaches_a_service_by_short_and_full_name(web: Cluster) -> None:
+def test_a_pod_reaches_a_service_by_short_and_full_name(web: Cluster, engine: Any) -> None:
     for url in ("http://web:8080", "http://web.default:8080",
                 "http://web.default.svc.cluster.local:8080"):
         assert run(web, ["wget", "-qO-", url]) == (0, HELLO)
+    # the host takes only the routed ranges in from the bridge: other 127.x are dropped
+    bridge = "br-" + networks(engine, web.name)[0]["Id"][:12]
+    rules = [line for line in iptables_input().splitlines() if bridge in line]
+    assert rules[-1] == f"-A INPUT -d 127.0.0.0/8 -i {bridge} -j DROP"
+    assert f"-A INPUT -d {web.addresses.service_cidr} -i {bridge} -j ACCEPT" in rules
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("iptables") is None,
+                    reason="needs root and iptables")
+def test_rules_of_a_bridge_that_is_gone_are_removed() -> None:
+    from kubenb.node.runtime import docker_routes
+
+    rule = ["-d", "127.1.0.0/16", "-i", "br-0123456789ab", "-j", "DROP"]
+    subprocess.run(["iptables", "-I", "INPUT", *rule], check=True)
+    try:
+        assert "br-0123456789ab" in iptables_input()
+        docker_routes.forget_stale()
+        assert "br-0123456789ab" not in iptables_input()
+    finally:
+        subprocess.run(["iptables", "-D", "INPUT", *rule], capture_output=True, check=False)

@@ -138,6 +138,7 @@ class DockerRuntime(Runtime):
     def _setup(self) -> tuple[str, ipaddress.IPv4Network, Any]:
         client = self.engine.client
         de.reap_orphans(client)
+        routes.forget_stale()  # what a killed kernel's bridges left in iptables
         for c in client.api.containers(all=True, filters=de.label_filters(self._owned())):
             other = (c.get("Labels") or {}).get(de.L_RUNTIME)
             if other != self.id and not any(rt.id == other for rt in list(_LIVE)):
@@ -162,7 +163,8 @@ class DockerRuntime(Runtime):
         client = self.engine.client
         de.remove_by_labels(client, self._owned(), networks=False, parallel=parallel)
         for n in client.api.networks(names=[de.network_name(self.profile)]):
-            de.remove_network(client, n["Id"])
+            if de.remove_network(client, n["Id"]):
+                routes.forget_bridge(n["Id"], self._routed())
 
     async def close(self) -> None:
         """Remove every container of this node and, once unused, the profile's network."""
@@ -187,12 +189,15 @@ class DockerRuntime(Runtime):
 
     def _route_services(self, pid: int) -> None:
         """ClusterIPs and node ports reachable from the new sandbox (docker_routes.py)."""
-        plan = self.cluster.addresses
-        why = routes.accept_on_bridge(self._network) or routes.route_to_host(
-            pid, self._gateway, [plan.service_cidr, f"{plan.node_prefix}.0/24"])
+        why = routes.accept_on_bridge(self._network, self._routed()) or routes.route_to_host(
+            pid, self._gateway, self._routed())
         if why is not None and not _ROUTES_FAILED:
             _ROUTES_FAILED.append(why)
             log.info("pods cannot reach ClusterIPs (only pod IPs): %s", why)
+
+    def _routed(self) -> list[str]:
+        plan = self.cluster.addresses
+        return [plan.service_cidr, f"{plan.node_prefix}.0/24"]
 
     def dns_addresses(self) -> list[str]:
         """Where this node's containers reach the cluster's DNS server: the bridge's gateway."""
