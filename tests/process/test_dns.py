@@ -109,3 +109,22 @@ def test_the_pods_resolv_conf_serves_the_c_library_and_busybox(web) -> None:  # 
             assert run(web, "client", ["nslookup", *args]) == \
                 run(web, "client", ["busybox", "nslookup", *args])
         assert run(web, "client", ["busybox", "wget", "-qO-", "http://web:8080"]) == (0, HELLO)
+
+
+def test_statefulset_pods_have_names_under_their_headless_service(web) -> None:  # type: ignore[no-untyped-def]
+    web.store.create(builders.service("db", selector={"app": "db"}, clusterIP="None", ports=[
+        {"name": "http", "port": 8080, "targetPort": 8080, "protocol": "TCP"}]))
+    web.store.create(builders.statefulset("db", V1, replicas=2, claims=()))
+    web.wait_for(lambda: all(status(web, f"db-{i}").get("containerStatuses", [{}])[0].get("ready")
+                             for i in range(2)), 60)
+    ips = [status(web, f"db-{i}")["podIP"] for i in range(2)]
+    program = ("import socket\nprint(socket.gethostbyname('db-0.db'))\n"
+               "print(sorted(a[4][0] for a in socket.getaddrinfo('db.default.svc.cluster.local', 80,"
+               " type=socket.SOCK_STREAM)))\n")
+
+    def resolved() -> bool:  # the endpoints controller writes db's addresses as the pods get ready
+        return run(web, "client", ["python3", "-c", program]) == (0, f"{ips[0]}\n{sorted(ips)}\n")
+
+    web.wait_for(resolved, 30)
+    assert run(web, "client", ["curl", "-s", "http://db-1.db:8080"]) == (
+        0, "Hello Kubernetes bootcamp! | Running on: db-1 | v=1\n")

@@ -56,27 +56,32 @@ def is_ip(host: str) -> bool:
 
 def resolve(host: str) -> str:
     """The address `host` means inside the pod; NotFound for an unknown cluster name."""
+    return resolve_all(host)[0]
+
+
+def resolve_all(host: str) -> list[str]:
+    """Every address of `host` (a headless Service has one per pod), as `resolve`."""
     name = host.strip("[]").rstrip(".").lower()
     if name in LOCAL:
-        return pod_ip()
+        return [pod_ip()]
     if is_ip(name):
-        return name
+        return [name]
     if name == os.environ.get("HOSTNAME", "").lower():
-        return pod_ip()
+        return [pod_ip()]
     try:
-        found = dns.lookup(name)
+        found = dns.lookup(host.strip("[]").lower())
     except (dns.Unreachable, OSError, ValueError):
         found = None
     if found:
-        return found[0]
+        return found
     if found is not None:
-        return _outside(host, name)
+        return [_outside(host, name)]
     table = _hosts()
     ns = os.environ.get("KUBENB_NAMESPACE", "default")
     for candidate in (f"{name}.{ns}", f"{name}.{ns}.svc", name):
         if candidate in table:
-            return table[candidate]
-    return _outside(host, name)
+            return [table[candidate]]
+    return [_outside(host, name)]
 
 
 def _outside(host: str, name: str) -> str:
