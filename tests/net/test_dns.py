@@ -242,3 +242,30 @@ def test_minikube_start_serves_dns_and_delete_ends_it(tmp_path: Any,
         reg.close()
     left = [t for t in threading.enumerate() if t.ident not in before and t.is_alive()]
     assert left == []
+
+
+def test_listens_only_while_kube_dns_has_a_ready_endpoint() -> None:
+    from kubenb.net.cluster_dns import ClusterDns
+
+    d = ClusterDns(lambda: ["10.244.0.1"])
+    gateway = {("udp", "10.244.0.1", 53), ("tcp", "10.244.0.1", 53)}
+    d.records.set_object({"kind": "Service", "metadata": {"name": "kube-dns", "namespace": "kube-system"},
+                          "spec": {"clusterIP": "127.50.0.10", "clusterIPs": ["127.50.0.10"]}})
+    assert d.wanted() == gateway  # no coredns pod ready: the ClusterIP stays quiet
+
+    def kube_dns(ready: list[str], not_ready: list[str]) -> dict[str, Any]:
+        subset: dict[str, Any] = {"ports": [{"name": "dns", "port": 53, "protocol": "UDP"}]}
+        if ready:
+            subset["addresses"] = [{"ip": ip} for ip in ready]
+        if not_ready:
+            subset["notReadyAddresses"] = [{"ip": ip} for ip in not_ready]
+        return {"kind": "Endpoints", "metadata": {"name": "kube-dns", "namespace": "kube-system"},
+                "subsets": [subset]}
+
+    d.records.set_object(kube_dns(["127.49.1.2"], ["127.49.1.3"]))
+    assert d.wanted() == gateway | {("udp", "127.50.0.10", 53), ("udp", "127.49.1.2", 53),
+                                    ("tcp", "127.49.1.2", 53)}
+    d.records.set_object(kube_dns(["10.244.0.2"], []))  # a docker pod IP: no address of the host's
+    assert d.wanted() == gateway | {("udp", "127.50.0.10", 53)}
+    d.records.set_object(kube_dns([], ["127.49.1.2"]))
+    assert d.wanted() == gateway
