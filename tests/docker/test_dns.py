@@ -75,7 +75,9 @@ def test_resolv_conf_and_names_through_the_cluster_dns(web: Cluster) -> None:
     assert code == 1 and "** server can't find nope.default.svc.cluster.local: NXDOMAIN" in out
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="routing ClusterIPs into containers needs root")
+@pytest.mark.skipif(os.geteuid() != 0 or not all(shutil.which(t) for t in (
+    "nsenter", "ip", "sysctl", "iptables")), reason="routing ClusterIPs into containers needs "
+    "root, nsenter, ip, sysctl and iptables")
 def test_a_pod_reaches_a_service_by_short_and_full_name(web: Cluster, engine: Any) -> None:
     for url in ("http://web:8080", "http://web.default:8080",
                 "http://web.default.svc.cluster.local:8080"):
