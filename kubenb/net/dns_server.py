@@ -2,7 +2,8 @@
 
 `DnsSockets` owns the listening sockets of one DNS server, each `(protocol, ip, port)` an
 asyncio endpoint on the caller's loop (the control plane's), and answers every message with
-`answer(wire bytes) -> wire bytes` (cluster_dns.py gives it `DnsRecords.answer`):
+`answer(request) -> reply` (cluster_dns.py gives it `DnsRecords.answer`); a request with an
+EDNS0 OPT record gets one back (UDP size 1232, as CoreDNS advertises):
   UDP  one datagram in, one out; a reply longer than the client can take (512 bytes, or
        the EDNS0 size it advertised) is cut to its header and question with TC set, so
        the client asks again over TCP;
@@ -22,13 +23,14 @@ import struct
 from collections.abc import Callable
 from typing import Any
 
-from dnslib import DNSError, DNSRecord
+from dnslib import EDNS0, DNSError, DNSRecord
 
 log = logging.getLogger("kubenb.net.dns")
 
 Address = tuple[str, str, int]  # ("udp" | "tcp", ip, port)
 Answer = Callable[[DNSRecord], DNSRecord]
 UDP_LIMIT = 512
+EDNS_SIZE = 1232
 
 
 def respond(answer: Answer, data: bytes, limit: int | None) -> bytes | None:
@@ -38,14 +40,18 @@ def respond(answer: Answer, data: bytes, limit: int | None) -> bytes | None:
     except (DNSError, struct.error, IndexError, ValueError, UnicodeDecodeError):
         return None
     reply = answer(request)
+    opt = [rr for rr in request.ar if rr.rtype == 41]  # OPT: the client's EDNS0 size
+    if opt:
+        reply.add_ar(EDNS0(udp_len=EDNS_SIZE))
     packed = reply.pack()
     if limit is not None:
-        opt = [rr for rr in request.ar if rr.rtype == 41]  # OPT: the client's EDNS0 size
-        size = max(UDP_LIMIT, int(opt[0].rclass)) if opt else UDP_LIMIT
+        size = max(UDP_LIMIT, min(int(opt[0].rclass), EDNS_SIZE)) if opt else UDP_LIMIT
         if len(packed) > size:
             cut = request.reply(ra=0, aa=1)
             cut.header.rcode = reply.header.rcode
             cut.header.tc = 1
+            if opt:
+                cut.add_ar(EDNS0(udp_len=EDNS_SIZE))
             packed = cut.pack()
     return packed
 

@@ -269,3 +269,14 @@ def test_listens_only_while_kube_dns_has_a_ready_endpoint() -> None:
     assert d.wanted() == gateway | {("udp", "127.50.0.10", 53)}
     d.records.set_object(kube_dns([], ["127.49.1.2"]))
     assert d.wanted() == gateway
+
+
+def test_edns0_is_answered_and_sizes_the_udp_reply(dns: Cluster) -> None:
+    from dnslib import EDNS0
+
+    q = DNSRecord.question("kubernetes.default.svc.cluster.local")
+    q.add_ar(EDNS0(udp_len=4096))
+    ip, port = dns.dns.address()  # type: ignore[union-attr, misc]
+    reply = DNSRecord.parse(q.send(ip, port, timeout=10))
+    assert [(QTYPE[rr.rtype], rr.rclass) for rr in reply.ar] == [("OPT", 1232)]
+    assert [str(r.rdata) for r in reply.rr] == [kubernetes_ip(dns)]
