@@ -141,6 +141,7 @@ class DnsRecords:
     def answer(self, request: DNSRecord) -> DNSRecord:
         """The reply to one query (only its first question is answered, as DNS servers do)."""
         reply = request.reply(ra=0, aa=1)
+        reply.header.ad = 0  # nothing here is DNSSEC-validated (RD and CD are echoed)
         if request.header.opcode != 0 or not request.questions:
             reply.header.rcode = RCODE.NOTIMP if request.header.opcode != 0 else RCODE.FORMERR
             return reply

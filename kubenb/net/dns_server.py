@@ -50,6 +50,7 @@ def respond(answer: Answer, data: bytes, limit: int | None) -> bytes | None:
             cut = request.reply(ra=0, aa=1)
             cut.header.rcode = reply.header.rcode
             cut.header.tc = 1
+            cut.header.ad = 0
             if opt:
                 cut.add_ar(EDNS0(udp_len=EDNS_SIZE))
             packed = cut.pack()

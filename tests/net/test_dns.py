@@ -275,8 +275,10 @@ def test_edns0_is_answered_and_sizes_the_udp_reply(dns: Cluster) -> None:
     from dnslib import EDNS0
 
     q = DNSRecord.question("kubernetes.default.svc.cluster.local")
+    q.header.ad = 1  # as dig asks by default
     q.add_ar(EDNS0(udp_len=4096))
     ip, port = dns.dns.address()  # type: ignore[union-attr, misc]
     reply = DNSRecord.parse(q.send(ip, port, timeout=10))
     assert [(QTYPE[rr.rtype], rr.rclass) for rr in reply.ar] == [("OPT", 1232)]
+    assert (reply.header.aa, reply.header.ad, reply.header.rd, reply.header.ra) == (1, 0, 1, 0)
     assert [str(r.rdata) for r in reply.rr] == [kubernetes_ip(dns)]

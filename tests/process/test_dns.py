@@ -109,6 +109,8 @@ def test_the_pods_resolv_conf_serves_the_c_library_and_busybox(web) -> None:  # 
             assert run(web, "client", ["nslookup", *args]) == \
                 run(web, "client", ["busybox", "nslookup", *args])
         assert run(web, "client", ["busybox", "wget", "-qO-", "http://web:8080"]) == (0, HELLO)
+    if shutil.which("dig"):  # the machine's own dig, through the pod's resolv.conf
+        assert run(web, "client", ["dig", "+search", "+short", "web"]) == (0, f"{ip}\n")
 
 
 def test_statefulset_pods_have_names_under_their_headless_service(web) -> None:  # type: ignore[no-untyped-def]
