@@ -130,3 +130,17 @@ def test_statefulset_pods_have_names_under_their_headless_service(web) -> None: 
     web.wait_for(resolved, 30)
     assert run(web, "client", ["curl", "-s", "http://db-1.db:8080"]) == (
         0, "Hello Kubernetes bootcamp! | Running on: db-1 | v=1\n")
+
+
+@pytest.mark.skipif(not process_mounts.available(), reason="needs user + mount namespaces (unshare)")
+def test_dns_files_that_cannot_be_mounted_do_not_stop_the_program(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    def run_wrapped(optional: bool) -> int:
+        mounts = [{"source": str(tmp_path / "missing"), "target": "/etc/resolv.conf", "ro": False,
+                   "optional": optional}]
+        argv = process_mounts.wrap(["/bin/true"], mounts, str(tmp_path), "/")
+        return subprocess.run(argv, capture_output=True, timeout=60, check=False).returncode
+
+    assert run_wrapped(True) == 0
+    assert run_wrapped(False) == 128  # a volume that cannot be mounted fails the container

@@ -49,5 +49,6 @@ def dns_mounts(pod: dict[str, Any], pod_dir: str, cluster_dns: str, state_dir: s
         env["KUBENB_DNS"] = os.path.join(state_dir, "dns")
     if not process_mounts.available():
         return []
-    return [{"source": resolv, "target": "/etc/resolv.conf", "ro": False},
-            {"source": nsswitch, "target": "/etc/nsswitch.conf", "ro": True}]
+    # optional: where they cannot be mounted the program runs without them (not a failure)
+    return [{"source": resolv, "target": "/etc/resolv.conf", "ro": False, "optional": True},
+            {"source": nsswitch, "target": "/etc/nsswitch.conf", "ro": True, "optional": True}]

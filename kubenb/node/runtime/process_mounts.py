@@ -13,7 +13,9 @@ host is never written), binds each volume's directory there (read-only when aske
 visible outside. emptyDir volumes are directories of the pod (volumes.py), shared by its
 containers and removed with it.
 
-`available()` checks once whether unprivileged mount namespaces work here (they do not in
+Mounts marked `optional` (the pod's DNS files, process_dns.py) do not fail the container:
+when the namespace cannot be set up and every mount is optional, the program runs without
+them. `available()` checks once whether unprivileged mount namespaces work here (they do not in
 many unprivileged containers: Docker's default seccomp profile refuses `unshare`); without
 them containers run without their volumes and the README says so.
 """
@@ -144,25 +146,37 @@ def _in_root(root: str, path: str) -> str:
     return os.path.normpath(done + "/" + "/".join(parts)) if parts else (done or "/")
 
 
+def _setup(libc: Any, root: str, spec: dict[str, Any]) -> None:
+    """The new root: the host's, with every mount of `spec` in place."""
+    _shadow(libc, root, "/")
+    ours = {"/"}
+    for m in spec["mounts"]:  # every mount point first: a shadow never covers a bind
+        target = _in_root(root, os.path.normpath("/" + m["target"].lstrip("/")))
+        if os.path.isdir(m["source"]):
+            _mount_point(libc, root, target, ours)
+        else:  # a single file (a subPath of a configMap …): a file mount point of ours
+            _file_point(libc, root, target, ours)
+    for m in spec["mounts"]:
+        target = _in_root(root, os.path.normpath("/" + m["target"].lstrip("/")))
+        _mount(libc, m["source"], root + target, None, MS_BIND | MS_REC)
+        if m["ro"]:
+            _mount(libc, None, root + target, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
+
+
 def main(args: list[str]) -> int:
     spec, argv = json.loads(args[0]), args[2:]
     libc = ctypes.CDLL(None, use_errno=True)
     root = spec["root"]
     try:
-        _shadow(libc, root, "/")
-        ours = {"/"}
-        for m in spec["mounts"]:  # every mount point first: a shadow never covers a bind
-            target = _in_root(root, os.path.normpath("/" + m["target"].lstrip("/")))
-            if os.path.isdir(m["source"]):
-                _mount_point(libc, root, target, ours)
-            else:  # a single file (a subPath of a configMap …): a file mount point of ours
-                _file_point(libc, root, target, ours)
-        for m in spec["mounts"]:
-            target = _in_root(root, os.path.normpath("/" + m["target"].lstrip("/")))
-            _mount(libc, m["source"], root + target, None, MS_BIND | MS_REC)
-            if m["ro"]:
-                _mount(libc, None, root + target, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
-        os.chroot(root)
+        _setup(libc, root, spec)
+    except OSError as err:
+        if not all(m.get("optional") for m in spec["mounts"]):
+            sys.stderr.write(f"kubenb: volume mounts failed: {err}\n")
+            return 128
+        root = ""  # only optional files (the pod's DNS files): run without them
+    try:
+        if root:
+            os.chroot(root)
         os.chdir(spec["cwd"] if os.path.isdir(spec["cwd"]) else "/")
         program = argv[0] if "/" in argv[0] else shutil.which(argv[0]) or argv[0]  # on PATH
         if spec.get("sync", "").isdigit():
