@@ -56,13 +56,14 @@ def _install() -> None:
             host = "localhost"
         text = host.decode() if isinstance(host, bytes) else str(host)
         try:
-            address = names.resolve(text)
+            addresses = names.resolve_all(text)
         except names.NotFound:
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known") from None
-        if address != text or names.is_ip(address):
+        if addresses != [text] or names.is_ip(text):
             if family == socket.AF_INET6:
                 family = 0
-            return real_getaddrinfo(address, port, family, type, proto, flags)
+            return [info for address in addresses
+                    for info in real_getaddrinfo(address, port, family, type, proto, flags)]
         return real_getaddrinfo(host, port, family, type, proto, flags)
 
     def gethostbyname(host: str) -> str:

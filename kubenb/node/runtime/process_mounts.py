@@ -13,7 +13,9 @@ host is never written), binds each volume's directory there (read-only when aske
 visible outside. emptyDir volumes are directories of the pod (volumes.py), shared by its
 containers and removed with it.
 
-`available()` checks once whether unprivileged mount namespaces work here (they do not in
+Mounts marked `optional` (the pod's DNS files, process_dns.py) do not fail the container:
+when the namespace cannot be set up and every mount is optional, the program runs without
+them. `available()` checks once whether unprivileged mount namespaces work here (they do not in
 many unprivileged containers: Docker's default seccomp profile refuses `unshare`); without
 them containers run without their volumes and the README says so.
 """
@@ -54,11 +56,14 @@ def plan(mounts: Any, pod_dir: str) -> list[dict[str, Any]]:
     return [{"source": b.source, "target": b.target, "ro": b.read_only} for b in binds(mounts, pod_dir)]
 
 
-def wrap(argv: list[str], mounts: list[dict[str, Any]], pod_dir: str, cwd: str) -> list[str]:
-    """argv run inside a mount namespace with `mounts` (from `plan`; argv[0]: an absolute path)."""
+def wrap(argv: list[str], mounts: list[dict[str, Any]], pod_dir: str, cwd: str,
+         sync_fd: str = "") -> list[str]:
+    """argv run inside a mount namespace with `mounts` (from `plan`; argv[0]: an absolute
+    path); `sync_fd`: a file descriptor (its number, as text) the script leaves open until
+    it execs the program — how the node agent knows the container's program runs."""
     newroot = os.path.join(pod_dir, ".ns")
     os.makedirs(newroot, exist_ok=True)
-    spec = json.dumps({"root": newroot, "cwd": cwd, "mounts": mounts})
+    spec = json.dumps({"root": newroot, "cwd": cwd, "mounts": mounts, "sync": sync_fd})
     return [shutil.which("unshare") or "unshare", "--mount", "--user", "--map-root-user",
             sys.executable, "-I", "-S", os.path.abspath(__file__), spec, "--", *argv]
 
@@ -117,6 +122,8 @@ def _file_point(libc: Any, root: str, path: str, ours: set[str]) -> None:
     if parent not in ours:
         _shadow(libc, root, parent)
         ours.add(parent)
+    if os.path.islink(root + path):  # (/etc/resolv.conf → /run/…): ours is a file, on our tmpfs
+        os.unlink(root + path)
     if not os.path.exists(root + path):
         open(root + path, "w").close()  # noqa: SIM115 - an empty mount point
 
@@ -139,27 +146,42 @@ def _in_root(root: str, path: str) -> str:
     return os.path.normpath(done + "/" + "/".join(parts)) if parts else (done or "/")
 
 
+def _setup(libc: Any, root: str, spec: dict[str, Any]) -> None:
+    """The new root: the host's, with every mount of `spec` in place."""
+    _shadow(libc, root, "/")
+    ours = {"/"}
+    for m in spec["mounts"]:  # every mount point first: a shadow never covers a bind
+        target = _in_root(root, os.path.normpath("/" + m["target"].lstrip("/")))
+        if os.path.isdir(m["source"]):
+            _mount_point(libc, root, target, ours)
+        else:  # a single file (a subPath of a configMap …): a file mount point of ours
+            _file_point(libc, root, target, ours)
+    for m in spec["mounts"]:
+        target = _in_root(root, os.path.normpath("/" + m["target"].lstrip("/")))
+        _mount(libc, m["source"], root + target, None, MS_BIND | MS_REC)
+        if m["ro"]:
+            _mount(libc, None, root + target, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
+
+
 def main(args: list[str]) -> int:
     spec, argv = json.loads(args[0]), args[2:]
     libc = ctypes.CDLL(None, use_errno=True)
     root = spec["root"]
     try:
-        _shadow(libc, root, "/")
-        ours = {"/"}
-        for m in spec["mounts"]:  # every mount point first: a shadow never covers a bind
-            target = _in_root(root, os.path.normpath("/" + m["target"].lstrip("/")))
-            if os.path.isdir(m["source"]):
-                _mount_point(libc, root, target, ours)
-            else:  # a single file (a subPath of a configMap …): a file mount point of ours
-                _file_point(libc, root, target, ours)
-        for m in spec["mounts"]:
-            target = _in_root(root, os.path.normpath("/" + m["target"].lstrip("/")))
-            _mount(libc, m["source"], root + target, None, MS_BIND | MS_REC)
-            if m["ro"]:
-                _mount(libc, None, root + target, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
-        os.chroot(root)
+        _setup(libc, root, spec)
+    except OSError as err:
+        if not all(m.get("optional") for m in spec["mounts"]):
+            sys.stderr.write(f"kubenb: volume mounts failed: {err}\n")
+            return 128
+        root = ""  # only optional files (the pod's DNS files): run without them
+    try:
+        if root:
+            os.chroot(root)
         os.chdir(spec["cwd"] if os.path.isdir(spec["cwd"]) else "/")
-        os.execve(argv[0], argv, dict(os.environ))
+        program = argv[0] if "/" in argv[0] else shutil.which(argv[0]) or argv[0]  # on PATH
+        if spec.get("sync", "").isdigit():
+            os.set_inheritable(int(spec["sync"]), False)  # closed by the exec: "it runs"
+        os.execve(program, argv, dict(os.environ))
     except OSError as err:
         sys.stderr.write(f"kubenb: volume mounts failed: {err}\n")
         return 128
