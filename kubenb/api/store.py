@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any, Literal, Protocol
 
-from kubenb.api import defaults, validation
+from kubenb.api import crd, defaults, validation
 from kubenb.api.errors import AlreadyExists, BadRequest, Conflict, Expired, Forbidden, NotFound
 from kubenb.api.names import generate_name
 from kubenb.api.objects import EventType, Key, ResourceVersion, WatchEvent, clone, stamp
@@ -70,7 +70,8 @@ class Store:
         history: int = 200_000,
     ) -> None:
         self.clock = clock
-        self.registry = registry
+        # this store's own registry: CustomResourceDefinitions add kinds to it
+        self.registry = registry.copy()
         self.rng = random.Random(seed)
         self._seed = seed
         # signs this cluster's ServiceAccount tokens (api/tokens.py): another cluster's
@@ -203,10 +204,29 @@ class Store:
             fn(verb, obj["kind"], obj, sub)
 
     def _admit(self, op: Op, obj: dict[str, Any], old: dict[str, Any] | None) -> None:
-        defaults.apply_defaults(obj)
+        rt = self.registry.by_kind(obj["kind"])
+        if rt.custom is not None:  # a CustomResourceDefinition's kind (crd_registry.py)
+            rt.custom.prepare(obj, old)
+        else:
+            defaults.apply_defaults(obj)
         for hook in self.hooks:
             hook.admit(op, obj, old)
-        validation.validate(obj, old)
+        if rt.custom is not None:
+            rt.custom.validate(obj, old, rt.namespaced)
+        else:
+            validation.validate(obj, old)
+
+    def serve_kind(self, rt: ResourceType) -> None:
+        """Start serving a kind (a CustomResourceDefinition's) with no objects yet."""
+        with self._lock:
+            self._objects.setdefault(rt.kind, {})
+            self.registry.add(rt)
+
+    def unserve_kind(self, kind: str) -> None:
+        """Stop serving a kind; its objects must be gone already."""
+        with self._lock:
+            self.registry.remove(kind)
+            self._objects.pop(kind, None)
 
     # ---- reads -------------------------------------------------------------------------
 
@@ -366,7 +386,7 @@ class Store:
             if rt.kind not in _UID_BEFORE_ADMISSION:
                 meta["uid"] = uid or self._new_uid(rt.kind)
             meta["creationTimestamp"] = stamp(self.clock.now())
-            if rt.kind in _GENERATION_KINDS:
+            if rt.kind in _GENERATION_KINDS or rt.custom is not None:
                 meta["generation"] = 1
             if dry_run:
                 for hook in self.hooks:
@@ -388,6 +408,8 @@ class Store:
             obj["status"] = {"replicas": 0, "availableReplicas": 0}
         elif kind in ("PersistentVolumeClaim", "PersistentVolume"):
             obj["status"] = {"phase": "Pending"}
+        elif kind == "CustomResourceDefinition":
+            crd.prepare_status(obj, None)
 
     def update(
         self,
@@ -422,6 +444,9 @@ class Store:
                 new["metadata"] = dict(old["metadata"])
                 status = obj.get("status") or {}
                 new["status"] = status if adopt else clone(status)
+                if rt.custom is not None:  # the status strategy prunes, defaults, validates
+                    rt.custom.prune(new)
+                    rt.custom.validate(new, old, rt.namespaced)
             else:
                 new = clone(obj)
                 new["apiVersion"] = rt.api_version
@@ -438,7 +463,8 @@ class Store:
                     else:
                         new.pop("status", None)
                 self._admit("UPDATE", new, old)
-                if rt.kind in _GENERATION_KINDS and new.get("spec") != old.get("spec"):
+                if (rt.custom.generation_changed(new, old) if rt.custom is not None else
+                        rt.kind in _GENERATION_KINDS and new.get("spec") != old.get("spec")):
                     meta["generation"] = old["metadata"].get("generation", 1) + 1
                 if old["metadata"].get("deletionTimestamp") and (
                     len(meta.get("finalizers") or []) > len(old["metadata"].get("finalizers") or [])

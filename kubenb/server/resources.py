@@ -53,7 +53,8 @@ def respond_object(h: ApiRequestHandler, t: Target, obj: dict[str, Any], code: i
         include = negotiate.include_object(h.query("includeObject"))
         body = negotiate.table_body(t.kind, [obj], h.api.store.clock.now(), include,
                                     obj["metadata"].get("resourceVersion"),
-                                    convert=lambda o: served(t, o))
+                                    convert=lambda o: served(t, o), rt=t.resource,
+                                    version=t.version)
         h.send_json(body, code, negotiate.TABLE_TYPE)
         return
     h.send_json(served(t, obj), code)

@@ -90,7 +90,7 @@ def run(ctx: Ctx, args: list[str]) -> int:
             items = sort_objects(items, ctx.flag("sort-by"))
         errors += errs
         objects += items
-        groups.append(table(req.rt.kind, items, ctx.client.now()))
+        groups.append(table(req.rt.kind, items, ctx.client.now(), req.rt))
     if spec.table:
         show_kind = ctx.flag("show-kind") or multiple_kinds(groups) or any(
             a.lower() == "all" for a in args[:1])
@@ -128,7 +128,7 @@ def watch(ctx: Ctx, requests: list[Request], spec: Any, all_ns: bool) -> int:
     names = set(req.names or [])
     if not ctx.flag("watch-only"):
         if spec.table:
-            ctx.out.write(printer.initial(table(req.rt.kind, items, ctx.client.now())))
+            ctx.out.write(printer.initial(table(req.rt.kind, items, ctx.client.now(), req.rt)))
         else:
             for obj in items:
                 ctx.out.write(render_objects(spec, [obj], True))
@@ -145,7 +145,7 @@ def watch(ctx: Ctx, requests: list[Request], spec: Any, all_ns: bool) -> int:
             if names and obj["metadata"]["name"] not in names:
                 continue
             if spec.table:
-                ctx.out.write(printer.event(ev["type"], table(req.rt.kind, [obj], ctx.client.now())))
+                ctx.out.write(printer.event(ev["type"], table(req.rt.kind, [obj], ctx.client.now(), req.rt)))
             else:
                 ctx.out.write(render_objects(spec, [obj], True))
             if hasattr(ctx.out, "flush"):

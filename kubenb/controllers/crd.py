@@ -1,0 +1,93 @@
+"""The CustomResourceDefinition controllers: naming, establishing, serving and cleanup.
+
+Watches CustomResourceDefinitions (own key). For each one writes `status.acceptedNames`,
+the `NamesAccepted` and `Established` conditions (apiextensions' naming and establishing
+controllers: names another CRD of the group or a built-in kind already uses are refused)
+and `status.storedVersions`; once Established its kind is served by the store's registry
+(api/crd_registry.py), so `kubectl get <plural>`, discovery and the HTTP API know it. When a
+CRD is gone, every object of its kind is deleted (their watchers see DELETED) and the kind
+is no longer served.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kubenb.api import crd_registry
+from kubenb.api.crd import accepted_names, condition, storage_version
+from kubenb.api.errors import NotFound
+from kubenb.api.objects import Key, clone
+from kubenb.clock import rfc3339
+from kubenb.controllers.base import Controller, Watch, own_key
+
+KIND = "CustomResourceDefinition"
+
+
+class CRDController(Controller):
+    name = "crd-controller"
+
+    def watches(self) -> list[Watch]:
+        return [Watch(KIND, own_key)]
+
+    def reconcile(self, key: Key) -> float | None:
+        crd = self.store.try_get(KIND, None, key.name)
+        if crd is None or crd["metadata"].get("deletionTimestamp"):
+            return self._cleanup(key.name)
+        builtin = {(rt.group, rt.plural) for rt in self.store.registry if rt.custom is None}
+        names, reason, message = accepted_names(crd, self.store.list(KIND), builtin)
+        status = clone(crd.get("status") or {})
+        status["acceptedNames"] = names or {"kind": "", "plural": ""}
+        ok = reason == "NoConflicts"
+        self._set(status, "NamesAccepted", "True" if ok else "False", reason, message)
+        established = condition(crd, "Established")
+        if ok or (established and established.get("status") == "True"):
+            self._set(status, "Established", "True", "InitialNamesAccepted",
+                      "the initial names have been accepted")
+        else:
+            self._set(status, "Established", "False", "NotAccepted", "not all names are accepted")
+        stored = list(status.get("storedVersions") or [])
+        sv = storage_version(crd)
+        if sv and sv not in stored:
+            stored.append(sv)
+        status["storedVersions"] = stored
+        if status != crd.get("status"):
+            updated = dict(crd)
+            updated["status"] = status
+            crd = self.store.update(updated, subresource="status", adopt=True)
+        if status["conditions"][-1]["status"] == "True" and status["acceptedNames"].get("kind"):
+            existing = crd_registry.served_by(self.store, key.name)
+            rt = crd_registry.custom_type(crd)
+            if existing is not None and existing.kind != rt.kind:
+                self.store.unserve_kind(existing.kind)
+            self.store.serve_kind(rt)
+        return None
+
+    def _set(self, status: dict[str, Any], kind: str, value: str, reason: str, message: str) -> None:
+        conditions = status.setdefault("conditions", [])
+        for c in conditions:
+            if c.get("type") == kind:
+                if c.get("status") != value:
+                    c["lastTransitionTime"] = rfc3339(self.clock.now())
+                c.update(status=value, reason=reason, message=message)
+                return
+        conditions.append({"type": kind, "status": value,
+                           "lastTransitionTime": rfc3339(self.clock.now()),
+                           "reason": reason, "message": message})
+
+    def _cleanup(self, crd_name: str) -> float | None:
+        rt = crd_registry.served_by(self.store, crd_name)
+        if rt is None:
+            return None
+        left = 0
+        for obj in list(self.store.list(rt.kind)):
+            meta = obj["metadata"]
+            try:
+                gone = self.store.delete(rt.kind, meta.get("namespace"), meta["name"])
+            except NotFound:
+                continue
+            if gone["metadata"].get("finalizers"):
+                left += 1
+        if left:
+            return 1.0  # finalizers hold some: look again, as the finalizer controller does
+        self.store.unserve_kind(rt.kind)
+        return None

@@ -1,0 +1,79 @@
+"""kubectl for CustomResourceDefinitions on a seeded virtual cluster: a CRD becomes
+Established and its kind is served (get by plural, singular, short name, plural.group),
+printer columns, schema validation in the API server's words, defaulting, pruning,
+and deleting the CRD deletes its objects."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.crd.crontab import CRONTAB_CRD, crd, crontab
+
+
+def _established(kube: Any, vcluster: Any) -> None:
+    r = kube("apply -f -", stdin=json.dumps(CRONTAB_CRD))
+    assert r.out == "customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com created\n", r.err
+    vcluster.wait_for(lambda: kube("get crontabs").rc == 0, timeout=30)
+
+
+def test_crd_status_conditions_and_stored_versions(kube: Any, vcluster: Any) -> None:
+    _established(kube, vcluster)
+    status = json.loads(kube("get crd crontabs.stable.example.com -o json").out)["status"]
+    assert status["acceptedNames"] == {"categories": ["all"], "kind": "CronTab", "listKind": "CronTabList",
+                                       "plural": "crontabs", "shortNames": ["ct"], "singular": "crontab"}
+    assert [(c["type"], c["status"], c["reason"], c["message"]) for c in status["conditions"]] == [
+        ("NamesAccepted", "True", "NoConflicts", "no conflicts found"),
+        ("Established", "True", "InitialNamesAccepted", "the initial names have been accepted")]
+    assert status["storedVersions"] == ["v1"]
+
+
+def test_get_custom_objects_by_every_name(kube: Any, vcluster: Any) -> None:
+    _established(kube, vcluster)
+    assert kube("apply -f -", stdin=json.dumps(crontab())).out == "crontab.stable.example.com/my-new-cron-object created\n"
+    table = ("NAME                 SPEC          REPLICAS   AGE\n"
+             "my-new-cron-object   * * * * */5   1          0s\n")
+    for name in ("crontabs", "crontab", "ct", "crontabs.stable.example.com", "CronTab"):
+        assert kube(f"get {name}").out == table, name
+    assert kube("get ct -o wide").out == (
+        "NAME                 SPEC          REPLICAS   AGE   IMAGE\n"
+        "my-new-cron-object   * * * * */5   1          0s    my-awesome-cron-image\n")
+    obj = json.loads(kube("get ct my-new-cron-object -o json").out)
+    assert obj["spec"]["replicas"] == 1  # defaulted
+    assert obj["metadata"]["generation"] == 1
+
+
+def test_invalid_custom_objects_get_the_api_servers_words(kube: Any, vcluster: Any) -> None:
+    _established(kube, vcluster)
+    r = kube("apply -f -", stdin=json.dumps(crontab(cronSpec="* * * *", replicas=15)))
+    assert (r.out, r.rc) == ("", 1)
+    assert r.err == (
+        'The CronTab "my-new-cron-object" is invalid: \n'
+        "* spec.cronSpec: Invalid value: \"* * * *\": spec.cronSpec in body should match "
+        "'^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$'\n"
+        "* spec.replicas: Invalid value: 15: spec.replicas in body should be less than or equal to 10\n")
+    r = kube("apply -f -", stdin=json.dumps(crontab(replicas="three")))
+    assert r.err == ('The CronTab "my-new-cron-object" is invalid: spec.replicas: Invalid value: "string": '
+                     'spec.replicas in body must be of type integer: "string"\n')
+    assert kube("get ct").err == "No resources found in default namespace.\n"
+
+
+def test_deleting_the_crd_deletes_its_objects(kube: Any, vcluster: Any) -> None:
+    _established(kube, vcluster)
+    kube("apply -f -", stdin=json.dumps(crontab()))
+    assert kube("delete crd crontabs.stable.example.com").rc == 0
+    vcluster.wait_for(lambda: kube("get ct").rc != 0, timeout=30)
+    assert kube("get ct").err == 'error: the server doesn\'t have a resource type "ct"\n'
+    deleted = [e["object"]["metadata"]["name"] for e in vcluster.store.events_since("0")
+               if e["object"]["kind"] == "CronTab" and e["type"] == "DELETED"]
+    assert deleted == ["my-new-cron-object"]  # watchers saw it go
+
+
+def test_invalid_crd(kube: Any) -> None:
+    bad = crd(group="example")
+    bad["metadata"]["name"] = "x"
+    r = kube("apply -f -", stdin=json.dumps(bad))
+    assert r.err == (
+        'The CustomResourceDefinition "x" is invalid: \n'
+        '* metadata.name: Invalid value: "x": must be spec.names.plural+"."+spec.group\n'
+        '* spec.group: Invalid value: "example": should be a domain with at least one dot\n')
