@@ -19,6 +19,7 @@ from kubenb.api import crd_schema
 from kubenb.api.crd import storage_version
 from kubenb.api.errors import ErrorList, Invalid
 from kubenb.api.objects import Obj
+from kubenb.api.patch import UnsupportedMediaType
 from kubenb.api.registry import ResourceType
 from kubenb.api.validation_core import validate_meta_only
 from kubenb.api.validation_meta import as_dict, as_list
@@ -82,8 +83,30 @@ class CustomKind:
 
     # ---- scale ---------------------------------------------------------------------------
 
-    def scale_paths(self) -> dict[str, Any] | None:
-        return self.scale.get(self.storage)
+    def scale_paths(self) -> dict[str, Any]:
+        return self.scale.get(self.storage) or {}
+
+    def scale_numbers(self, obj: Obj) -> tuple[int, int, str]:
+        """(spec replicas, status replicas, selector) at the scale subresource's paths."""
+        paths = self.scale_paths()
+        values = []
+        for key in ("specReplicasPath", "statusReplicasPath"):
+            found, value = json_path(obj, str(paths.get(key, "")))
+            values.append(int(value) if found and isinstance(value, (int, float)) else 0)
+        found, selector = json_path(obj, str(paths.get("labelSelectorPath") or "")) \
+            if paths.get("labelSelectorPath") else (False, "")
+        return values[0], values[1], str(selector) if found and selector else ""
+
+    def set_replicas(self, obj: Obj, replicas: int) -> None:
+        set_path(obj, str(self.scale_paths().get("specReplicasPath", ".spec.replicas")), replicas)
+
+
+def check_patch_type(rt: ResourceType, patch_type: str) -> None:
+    """Custom resources take no strategic merge patch: the 415 kube-apiserver answers."""
+    if rt.custom is not None and patch_type in ("strategic", "application/strategic-merge-patch+json"):
+        raise UnsupportedMediaType(
+            "the body of the request was in an unknown format - accepted media types include: "
+            "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml")
 
 
 def json_path(obj: Any, path: str) -> tuple[bool, Any]:

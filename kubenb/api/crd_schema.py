@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -169,19 +170,27 @@ def _type_name(v: Any) -> str:
 
 
 def go_number(v: Any) -> str:
-    """A number as Go's %v prints it (float64 bounds: 10, 1.5, 1e+21)."""
+    """A number as Go's %v prints it (a float64 in shortest form, %e from exponent 6 or
+    below -4: 10, 1.5, 1e+06)."""
     if isinstance(v, bool):
         return "true" if v else "false"
-    if isinstance(v, float):
-        if v.is_integer() and abs(v) < 1e21:
-            return str(int(v))
-        text = repr(v)
-        if "e" in text:
-            mant, _, exp = text.partition("e")
-            sign = "-" if exp.startswith("-") else "+"
-            text = f"{mant}e{sign}{exp.lstrip('+-').zfill(2)}"
-        return text
-    return str(v)
+    if not isinstance(v, float):
+        return str(v)
+    if v != v or v in (float("inf"), float("-inf")):
+        return {"nan": "NaN", "inf": "+Inf", "-inf": "-Inf"}[repr(v)]
+    if v == 0:
+        return "0"
+    sign, digits, exponent = Decimal(repr(v)).normalize().as_tuple()
+    text = "".join(map(str, digits))
+    exp = len(text) + int(exponent) - 1
+    lead = "-" if sign else ""
+    if exp < -4 or exp >= 6:
+        mant = text[0] + ("." + text[1:] if len(text) > 1 else "")
+        return f"{lead}{mant}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
+    if exp < 0:
+        return f"{lead}0.{'0' * (-exp - 1)}{text}"
+    whole, frac = text[:exp + 1].ljust(exp + 1, "0"), text[exp + 1:]
+    return f"{lead}{whole}.{frac}" if frac else f"{lead}{whole}"
 
 
 def _shown(v: Any) -> Any:

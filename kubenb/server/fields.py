@@ -79,6 +79,9 @@ def drop_unknown(obj: dict[str, Any], rt: ResourceType, keep: frozenset[str] = f
     the JSON decoder meets them (or, `nested_first`, in the order the unstructured
     converter reports them: an object's own unknown fields after its members'). Paths in
     `keep` stay (what the stored object already had)."""
+    if rt.custom is not None:  # a custom resource: what its CRD's schema does not specify
+        version = str(obj.get("apiVersion", "")).rpartition("/")[2]
+        return rt.custom.prune(obj, version if version in rt.versions else None)
     message = message_of(rt)
     if message not in MESSAGES:
         return []

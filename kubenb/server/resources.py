@@ -18,6 +18,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from kubenb.api import conversion
+from kubenb.api.crd_registry import check_patch_type
 from kubenb.api.errors import BadRequest, Conflict, NotFound
 from kubenb.api.objects import clone
 from kubenb.api.patch import CONTENT_TYPES, UnsupportedMediaType, apply_patch
@@ -125,6 +126,7 @@ def patch(h: ApiRequestHandler, t: Target) -> None:
         raise UnsupportedMediaType(
             f'the body of the request was in an unknown format - accepted media types include: '
             f'{", ".join([*CONTENT_TYPES, APPLY_PATCH])}')
+    check_patch_type(t.resource, ctype)
     store = h.api.store
     dry = h.dry_run()
     sub = "status" if t.subresource == "status" else None

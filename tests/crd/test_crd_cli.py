@@ -77,3 +77,53 @@ def test_invalid_crd(kube: Any) -> None:
         'The CustomResourceDefinition "x" is invalid: \n'
         '* metadata.name: Invalid value: "x": must be spec.names.plural+"."+spec.group\n'
         '* spec.group: Invalid value: "example": should be a domain with at least one dot\n')
+
+
+def test_patch_scale_and_apply_of_custom_objects(kube: Any, vcluster: Any) -> None:
+    _established(kube, vcluster)
+    kube("apply -f -", stdin=json.dumps(crontab()))
+    r = kube("patch ct my-new-cron-object -p " + json.dumps(json.dumps({"spec": {"image": "x"}})))
+    assert (r.err, r.rc) == (
+        "error: application/strategic-merge-patch+json is not supported by stable.example.com/v1, "
+        "Kind=CronTab: the body of the request was in an unknown format - accepted media types include: "
+        "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml\n", 1)
+    r = kube("patch ct my-new-cron-object --type=merge -p " + json.dumps(json.dumps({"spec": {"image": "x"}})))
+    assert r.out == "crontab.stable.example.com/my-new-cron-object patched\n", r.err
+    assert kube("scale ct my-new-cron-object --replicas=3").out == "crontab.stable.example.com/my-new-cron-object scaled\n"
+    assert kube("apply -f -", stdin=json.dumps(crontab(image="y"))).out == (
+        "crontab.stable.example.com/my-new-cron-object configured\n")
+    obj = json.loads(kube("get ct my-new-cron-object -o json").out)
+    assert obj["spec"] == {"cronSpec": "* * * * */5", "image": "y", "replicas": 3}
+    assert obj["metadata"]["generation"] == 4  # spec changed three times; status is a subresource
+    assert kube("label ct my-new-cron-object a=b").out == "crontab.stable.example.com/my-new-cron-object labeled\n"
+    assert json.loads(kube("get ct my-new-cron-object -o json").out)["metadata"]["generation"] == 4
+
+
+def test_describe_custom_objects_as_the_generic_describer(kube: Any, vcluster: Any) -> None:
+    _established(kube, vcluster)
+    kube("apply -f -", stdin=json.dumps(crontab()))
+    out = kube("describe ct my-new-cron-object").out
+    uid = vcluster.store.get("CronTab", "default", "my-new-cron-object")["metadata"]["uid"]
+    rv = vcluster.store.get("CronTab", "default", "my-new-cron-object")["metadata"]["resourceVersion"]
+    assert out == (
+        "Name:         my-new-cron-object\n"
+        "Namespace:    default\n"
+        "Labels:       <none>\n"
+        "Annotations:  <none>\n"
+        "API Version:  stable.example.com/v1\n"
+        "Kind:         CronTab\n"
+        "Metadata:\n"
+        "  Creation Timestamp:  2024-01-01T00:00:00Z\n".replace(
+            "2024-01-01T00:00:00Z", vcluster.store.get("CronTab", "default", "my-new-cron-object")
+            ["metadata"]["creationTimestamp"]) +
+        "  Generation:          1\n"
+        f"  Resource Version:    {rv}\n"
+        f"  UID:                 {uid}\n"
+        "Spec:\n"
+        "  Cron Spec:  * * * * */5\n"
+        "  Image:      my-awesome-cron-image\n"
+        "  Replicas:   1\n"
+        "Events:       <none>\n")
+    crd_text = kube("describe crd crontabs.stable.example.com").out
+    assert "  Conditions:\n    Last Transition Time:  " in crd_text
+    assert "    Type:                  NamesAccepted\n" in crd_text

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from kubenb.api.errors import ApiError, NotFound
-from kubenb.api.patch import apply_patch
+from kubenb.api.patch import UnsupportedMediaType, apply_patch
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.manifests import (
@@ -103,6 +103,10 @@ def _objects(ctx: Ctx, args: list[str]) -> tuple[list[dict[str, Any]], list[ApiE
     return objs, errors
 
 
+PATCH_MEDIA_TYPES = {"json": "application/json-patch+json", "merge": "application/merge-patch+json",
+                   "strategic": "application/strategic-merge-patch+json"}
+
+
 def run(ctx: Ctx, args: list[str]) -> int:
     dry = dry_run_strategy(ctx.flag("dry-run"))
     _validate(ctx, args, dry)
@@ -119,6 +123,10 @@ def run(ctx: Ctx, args: list[str]) -> int:
                     obj["kind"], obj["metadata"].get("namespace"), obj["metadata"]["name"],
                     body, kind, subresource=ctx.flag("subresource") or None,  # type: ignore[arg-type]
                     dry_run=dry == "server")
+        except UnsupportedMediaType as err:  # kubectl wraps it and stops
+            gv = obj.get("apiVersion", "")
+            raise CommandError(f"{PATCH_MEDIA_TYPES.get(kind, kind)} is not supported by "
+                               f"{gv if '/' in gv else '/' + gv}, Kind={obj['kind']}: {err.message}") from None
         except ApiError as err:
             errors.append(err)
             continue
