@@ -101,6 +101,19 @@ class CustomKind:
         set_path(obj, str(self.scale_paths().get("specReplicasPath", ".spec.replicas")), replicas)
 
 
+_KUBE_VERSION = re.compile(r"^v(\d+)(?:(alpha|beta)(\d+))?$")
+
+
+def version_priority(version: str) -> tuple[int, int, int, str]:
+    """Sort key of apimachinery's CompareKubeAwareVersionStrings: GA before beta before alpha,
+    higher numbers first, then versions of other shapes by name."""
+    m = _KUBE_VERSION.match(version)
+    if m is None:
+        return (3, 0, 0, version)
+    stage = {None: 0, "beta": 1, "alpha": 2}[m.group(2)]
+    return (stage, -int(m.group(1)), -int(m.group(3) or 0), version)
+
+
 def check_patch_type(rt: ResourceType, patch_type: str) -> None:
     """Custom resources take no strategic merge patch: the 415 kube-apiserver answers."""
     if rt.custom is not None and patch_type in ("strategic", "application/strategic-merge-patch+json"):
@@ -160,9 +173,9 @@ def custom_type(crd: Obj) -> ResourceType:
     storage = storage_version(crd) or ""
     versions = _served(crd)
     served = [str(v.get("name")) for v in versions]
-    # the storage version leads (the store keeps objects in it); the others follow in
-    # the CRD's order
-    ordered = ([storage] if storage in served else []) + [v for v in served if v != storage]
+    # in kube-aware version order: the first is the preferred version discovery names and
+    # the store keeps objects in (with `conversion: None` versions differ in apiVersion only)
+    ordered = sorted(served, key=version_priority)
     by_name = {str(v.get("name")): v for v in versions}
     stored = by_name.get(storage, {})
     subs = as_dict(stored.get("subresources"))
