@@ -127,3 +127,31 @@ def test_describe_custom_objects_as_the_generic_describer(kube: Any, vcluster: A
     crd_text = kube("describe crd crontabs.stable.example.com").out
     assert "  Conditions:\n    Last Transition Time:  " in crd_text
     assert "    Type:                  NamesAccepted\n" in crd_text
+
+
+def test_explain_from_the_schema(kube: Any, vcluster: Any) -> None:
+    documented = crd()
+    spec_schema = documented["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]
+    spec_schema["description"] = "What the CronTab should run."
+    spec_schema["properties"]["replicas"]["description"] = "How many jobs to launch."
+    spec_schema["required"] = ["image"]
+    spec_schema["properties"]["mode"] = {"type": "string", "enum": ["Fast", "Slow"]}
+    spec_schema["properties"]["ports"] = {"type": "array", "items": {
+        "type": "object", "properties": {"port": {"x-kubernetes-int-or-string": True}}}}
+    kube("apply -f -", stdin=json.dumps(documented))
+    vcluster.wait_for(lambda: kube("get crontabs").rc == 0, timeout=30)
+    assert kube("explain ct.spec").out == (
+        "GROUP:      stable.example.com\nKIND:       CronTab\nVERSION:    v1\n\n"
+        "FIELD: spec <Object>\n\n\n"
+        "DESCRIPTION:\n    What the CronTab should run.\n    \n"
+        "FIELDS:\n"
+        "  cronSpec\t<string>\n    <no description>\n\n"
+        "  image\t<string> -required-\n    <no description>\n\n"
+        "  mode\t<string>\n  enum: Fast, Slow\n    <no description>\n\n"
+        "  ports\t<[]Object>\n    <no description>\n\n"
+        "  replicas\t<integer>\n    How many jobs to launch.\n\n\n")
+    # int-or-string is published as anyOf integer/string: kubectl's template names it Object
+    assert "    ports\t<[]Object>\n      port\t<Object>\n" in kube("explain ct --recursive").out
+    assert kube("explain ct").out.startswith(
+        "GROUP:      stable.example.com\nKIND:       CronTab\nVERSION:    v1\n\nDESCRIPTION:\n    <empty>\n")
+    assert kube("explain ct.spec.nope").err == 'error: field "nope" does not exist\n'

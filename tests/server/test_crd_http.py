@@ -227,3 +227,15 @@ def test_python_client_custom_objects_api(served: Served, api_client: client.Api
     finally:
         ext.delete_custom_resource_definition("crontabs.stable.example.com")
         served.cluster.wait_for(lambda: not _served_kind(served, "CronTab"), timeout=30)
+
+
+def test_explain_over_http_matches_kubenbs_explain(served: Served, crontabs: None) -> None:
+    k132(served, "get", "ct")  # refreshes kubectl's discovery cache
+    for args in (["explain", "ct"], ["explain", "ct.spec"], ["explain", "crontabs.spec.replicas"],
+                 ["explain", "ct", "--recursive"], ["explain", "ct.metadata.labels"]):
+        assert k132(served, *args) == ours(served, *args), args
+    doc = served.request("GET", "/openapi/v3/apis/stable.example.com/v1").json()
+    schema = doc["components"]["schemas"]["com.example.stable.v1.CronTab"]
+    assert schema["x-kubernetes-group-version-kind"] == [
+        {"group": "stable.example.com", "kind": "CronTab", "version": "v1"}]
+    assert schema["properties"]["spec"]["properties"]["replicas"]["maximum"] == 10
