@@ -218,14 +218,8 @@ SCHEMAS: dict[str, Schema] = {
     "JSONSchemaProps": Schema(
         "JSONSchemaProps is a JSON-Schema following Specification Draft 4 "
         "(http://json-schema.org/).", {
-            "description": F("string", ""),
             "format": F("string", "format is an OpenAPI v3 format string. Unknown formats are "
                         "ignored."),
-            "nullable": F("boolean", ""),
-            "pattern": F("string", ""),
-            "properties": F("map[string]JSONSchemaProps", ""),
-            "required": F("[]string", ""),
-            "type": F("string", ""),
             "x-kubernetes-int-or-string": F("boolean", "x-kubernetes-int-or-string specifies "
                                             "that this value is either an integer or a string. "
                                             "If this is true, an empty type is allowed and type as "
