@@ -82,6 +82,7 @@ class Store:
         self._name_rngs: dict[str, random.Random] = {}
         self.hooks: list[AdmissionHook] = []
         self.write_listeners: list[WriteListener] = []
+        self.kind_listeners: list[Callable[[str], None]] = []
         # EventRecorder's aggregation cache: (source, object, reason, message) -> event key
         self.event_cache: dict[tuple[Any, ...], tuple[str, str]] = {}
         # EventRecorder's name probe: (namespace, object name) -> (first, end, removals):
@@ -217,10 +218,15 @@ class Store:
             validation.validate(obj, old)
 
     def serve_kind(self, rt: ResourceType) -> None:
-        """Start serving a kind (a CustomResourceDefinition's) with no objects yet."""
+        """Start serving a kind (a CustomResourceDefinition's) with no objects yet; the
+        `kind_listeners` (the controllers that watch every kind) hear of a new one."""
         with self._lock:
+            new = rt.kind not in self._objects
             self._objects.setdefault(rt.kind, {})
             self.registry.add(rt)
+        if new:
+            for listener in list(self.kind_listeners):
+                listener(rt.kind)
 
     def unserve_kind(self, kind: str) -> None:
         """Stop serving a kind; its objects must be gone already."""

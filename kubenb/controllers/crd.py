@@ -35,6 +35,13 @@ class CRDController(Controller):
             return self._cleanup(key.name)
         builtin = {(rt.group, rt.plural) for rt in self.store.registry if rt.custom is None}
         names, reason, message = accepted_names(crd, self.store.list(KIND), builtin)
+        kind = ((crd.get("spec") or {}).get("names") or {}).get("kind")
+        taken = {rt.kind for rt in self.store.registry
+                 if rt.custom is None or rt.custom.crd_name != key.name}
+        if reason == "NoConflicts" and kind in taken:
+            # kubenb keeps objects by kind: a kind another group serves cannot be served twice
+            names = (crd.get("status") or {}).get("acceptedNames") or {}
+            reason, message = "KindConflict", f'"{kind}" is already in use'
         status = clone(crd.get("status") or {})
         status["acceptedNames"] = names or {"kind": "", "plural": ""}
         ok = reason == "NoConflicts"

@@ -155,3 +155,60 @@ def test_explain_from_the_schema(kube: Any, vcluster: Any) -> None:
     assert kube("explain ct").out.startswith(
         "GROUP:      stable.example.com\nKIND:       CronTab\nVERSION:    v1\n\nDESCRIPTION:\n    <empty>\n")
     assert kube("explain ct.spec.nope").err == 'error: field "nope" does not exist\n'
+
+
+def test_owned_objects_of_a_deleted_custom_object_are_collected(kube: Any, vcluster: Any) -> None:
+    _established(kube, vcluster)
+    owner = vcluster.store.create(crontab("owner"))
+    cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {
+        "name": "child", "namespace": "default", "ownerReferences": [{
+            "apiVersion": "stable.example.com/v1", "kind": "CronTab", "name": "owner",
+            "uid": owner["metadata"]["uid"]}]}}
+    vcluster.store.create(cm)
+    kube("delete ct owner")
+    vcluster.wait_for(lambda: vcluster.store.try_get("ConfigMap", "default", "child") is None, timeout=30)
+
+
+def test_a_kind_served_already_is_not_accepted(kube: Any, vcluster: Any) -> None:
+    clash = crd(group="other.example.com")
+    clash["metadata"]["name"] = "pods.other.example.com"
+    clash["spec"]["names"] = {"plural": "pods", "singular": "pod", "kind": "Pod"}
+    kube("apply -f -", stdin=json.dumps(clash))
+
+    def names_accepted() -> Any:
+        got = vcluster.store.get("CustomResourceDefinition", None, "pods.other.example.com")
+        return [(c["type"], c["status"], c["reason"]) for c in (got.get("status") or {}).get("conditions") or []]
+
+    vcluster.wait_for(lambda: names_accepted(), timeout=30)
+    assert names_accepted() == [("NamesAccepted", "False", "KindConflict"), ("Established", "False", "NotAccepted")]
+    assert kube("get pods.other.example.com").rc == 1
+    assert kube("get pods -n kube-system").rc == 0  # the built-in kind is untouched
+
+
+def test_namespace_deletion_takes_its_custom_objects(kube: Any, vcluster: Any) -> None:
+    _established(kube, vcluster)
+    kube("create namespace team")
+    obj = crontab("in-team")
+    obj["metadata"]["namespace"] = "team"
+    vcluster.store.create(obj)
+    kube("delete namespace team --wait=false")
+    vcluster.wait_for(lambda: vcluster.store.try_get("Namespace", None, "team") is None, timeout=60)
+    assert vcluster.store.list("CronTab") == []
+
+
+def test_versions_without_conversion_differ_in_apiversion_only(kube: Any, vcluster: Any) -> None:
+    two = crd()
+    v1 = two["spec"]["versions"][0]
+    beta = {**json.loads(json.dumps(v1)), "name": "v1beta1", "storage": False}
+    beta["additionalPrinterColumns"] = [{"name": "Image", "type": "string", "jsonPath": ".spec.image"}]
+    two["spec"]["versions"] = [beta, v1]
+    _ = kube("apply -f -", stdin=json.dumps(two))
+    vcluster.wait_for(lambda: kube("get crontabs").rc == 0, timeout=30)
+    old = crontab("old")
+    old["apiVersion"] = "stable.example.com/v1beta1"
+    assert kube("apply -f -", stdin=json.dumps(old)).out == "crontab.stable.example.com/old created\n"
+    assert vcluster.store.get("CronTab", "default", "old")["apiVersion"] == "stable.example.com/v1"
+    rt = vcluster.store.registry.by_kind("CronTab")
+    assert rt.versions == ("v1", "v1beta1")
+    status = json.loads(kube("get crd crontabs.stable.example.com -o json").out)["status"]
+    assert status["storedVersions"] == ["v1"]

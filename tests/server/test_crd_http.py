@@ -239,3 +239,28 @@ def test_explain_over_http_matches_kubenbs_explain(served: Served, crontabs: Non
     assert schema["x-kubernetes-group-version-kind"] == [
         {"group": "stable.example.com", "kind": "CronTab", "version": "v1"}]
     assert schema["properties"]["spec"]["properties"]["replicas"]["maximum"] == 10
+
+
+def test_a_second_version_is_served_with_its_own_columns(served: Served) -> None:
+    two = crd()
+    v1 = two["spec"]["versions"][0]
+    beta = {**json.loads(json.dumps(v1)), "name": "v1beta1", "storage": False}
+    beta["additionalPrinterColumns"] = [{"name": "Image", "type": "string", "jsonPath": ".spec.image"}]
+    two["spec"]["versions"] = [beta, v1]
+    k132(served, "apply", "-f", "-", stdin=json.dumps(two))
+    served.cluster.wait_for(lambda: _served_kind(served, "CronTab"), timeout=30)
+    try:
+        b1 = dict(crontab("b1"), apiVersion="stable.example.com/v1beta1")
+        assert served.request("POST", CT.replace("/v1/", "/v1beta1/"), b1).json()[
+            "apiVersion"] == "stable.example.com/v1beta1"
+        assert served.request("GET", f"{CT}/b1").json()["apiVersion"] == "stable.example.com/v1"
+        assert served.request("GET", "/apis/stable.example.com").json()["versions"] == [
+            {"groupVersion": "stable.example.com/v1", "version": "v1"},
+            {"groupVersion": "stable.example.com/v1beta1", "version": "v1beta1"}]
+        assert words(k132(served, "get", "crontabs.v1beta1.stable.example.com")) == [
+            ["NAME", "IMAGE"], ["b1", "my-awesome-cron-image"]]
+        assert words(k132(served, "get", "crontabs")) == [
+            ["NAME", "SPEC", "REPLICAS", "AGE"], ["b1", "*", "*", "*", "*", "*/5", "1", "AGE"]]
+    finally:
+        k132(served, "delete", "crd", "crontabs.stable.example.com")
+        served.cluster.wait_for(lambda: not _served_kind(served, "CronTab"), timeout=30)
