@@ -6,7 +6,8 @@ controllers: names another CRD of the group or a built-in kind already uses are 
 and `status.storedVersions`; once Established its kind is served by the store's registry
 (api/crd_registry.py), so `kubectl get <plural>`, discovery and the HTTP API know it. When a
 CRD is gone, every object of its kind is deleted (their watchers see DELETED) and the kind
-is no longer served.
+is no longer served. Each served group-version gets a Local APIService
+(`v1.stable.example.com`, automanaged), removed with the last kind it serves.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from __future__ import annotations
 from typing import Any
 
 from kubenb.api import crd_registry
+from kubenb.api.apiservices import condition as apiservice_condition
 from kubenb.api.crd import accepted_names, condition, storage_version
 from kubenb.api.errors import NotFound
 from kubenb.api.objects import Key, clone
+from kubenb.api.registry import ResourceType
 from kubenb.clock import rfc3339
 from kubenb.controllers.base import Controller, Watch, own_key
 
@@ -67,7 +70,36 @@ class CRDController(Controller):
             if existing is not None and existing.kind != rt.kind:
                 self.store.unserve_kind(existing.kind)
             self.store.serve_kind(rt)
+            self._register_apiservices(rt)
         return None
+
+    def _register_apiservices(self, rt: ResourceType) -> None:
+        """kube-apiserver's CRD registration: a Local APIService per served group-version."""
+        for version in rt.versions:
+            name = f"{version}.{rt.group}"
+            if self.store.try_get("APIService", None, name) is not None:
+                continue
+            created = self.store.create({
+                "apiVersion": "apiregistration.k8s.io/v1", "kind": "APIService",
+                "metadata": {"name": name, "labels": {"kube-aggregator.kubernetes.io/automanaged": "true"}},
+                "spec": {"group": rt.group, "version": version, "groupPriorityMinimum": 1000,
+                         "versionPriority": 100}})
+            created["status"] = {"conditions": [apiservice_condition(
+                self.store, "True", "Local", "Local APIServices are always available")]}
+            self.store.update(created, subresource="status")
+
+    def _unregister_apiservices(self, gone: ResourceType) -> None:
+        still = {(rt.group, v) for rt in self.store.registry for v in rt.versions}
+        for version in gone.versions:
+            if (gone.group, version) in still:
+                continue
+            svc = self.store.try_get("APIService", None, f"{version}.{gone.group}")
+            labels = ((svc or {}).get("metadata") or {}).get("labels") or {}
+            if labels.get("kube-aggregator.kubernetes.io/automanaged") == "true":
+                try:
+                    self.store.delete("APIService", None, f"{version}.{gone.group}")
+                except NotFound:
+                    pass
 
     def _set(self, status: dict[str, Any], kind: str, value: str, reason: str, message: str) -> None:
         conditions = status.setdefault("conditions", [])
@@ -97,4 +129,5 @@ class CRDController(Controller):
         if left:
             return 1.0  # finalizers hold some: look again, as the finalizer controller does
         self.store.unserve_kind(rt.kind)
+        self._unregister_apiservices(rt)
         return None

@@ -212,3 +212,15 @@ def test_versions_without_conversion_differ_in_apiversion_only(kube: Any, vclust
     assert rt.versions == ("v1", "v1beta1")
     status = json.loads(kube("get crd crontabs.stable.example.com -o json").out)["status"]
     assert status["storedVersions"] == ["v1"]
+
+
+def test_each_served_group_version_gets_a_local_apiservice(kube: Any, vcluster: Any) -> None:
+    _established(kube, vcluster)
+    row = [line.split() for line in kube("get apiservices").out.splitlines() if "stable.example.com" in line]
+    assert row == [["v1.stable.example.com", "Local", "True", "0s"]]
+    svc = vcluster.store.get("APIService", None, "v1.stable.example.com")
+    assert svc["spec"] == {"group": "stable.example.com", "version": "v1", "groupPriorityMinimum": 1000,
+                           "versionPriority": 100}
+    kube("delete crd crontabs.stable.example.com")
+    vcluster.wait_for(lambda: vcluster.store.try_get("APIService", None, "v1.stable.example.com") is None,
+                      timeout=30)
