@@ -191,9 +191,12 @@ def field_errors(crd: Obj, old: Obj | None = None) -> ErrorList:
         if not nm.get(key):
             errs.required(f"spec.names.{key}")
     validate_names(errs, nm, "spec.names")
-    strategy = as_dict(spec.get("conversion")).get("strategy")
+    conversion = as_dict(spec.get("conversion"))
+    strategy = conversion.get("strategy")
     if strategy not in ("None", "Webhook"):
         errs.not_supported("spec.conversion.strategy", strategy, ["None", "Webhook"])
+    elif strategy == "Webhook" and not conversion.get("webhook"):
+        errs.required("spec.conversion.webhook", "required when strategy is set to Webhook")
     if old is not None:
         ospec = as_dict(old.get("spec"))
         if is_established(old):
