@@ -40,7 +40,7 @@ _UID_BEFORE_ADMISSION = {"Job"}
 _OWN_UID_STREAM = {"Lease", "ClusterRole", "ClusterRoleBinding", "APIService", "StorageClass"}
 _GENERATION_KINDS = {"Deployment", "ReplicaSet", "Pod", "Job", "CronJob", "DaemonSet",
                      "ReplicationController", "StatefulSet", "HorizontalPodAutoscaler",
-                     "PodDisruptionBudget"}
+                     "PodDisruptionBudget", "CustomResourceDefinition"}
 SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 # RFC 4122 variant and version 4 bits, as uuid.UUID(int=..., version=4) sets them
 _UUID_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))

@@ -19,6 +19,8 @@ def _established(kube: Any, vcluster: Any) -> None:
 
 def test_crd_status_conditions_and_stored_versions(kube: Any, vcluster: Any) -> None:
     _established(kube, vcluster)
+    assert kube("wait --for condition=established crd/crontabs.stable.example.com").out == (
+        "customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com condition met\n")
     status = json.loads(kube("get crd crontabs.stable.example.com -o json").out)["status"]
     assert status["acceptedNames"] == {"categories": ["all"], "kind": "CronTab", "listKind": "CronTabList",
                                        "plural": "crontabs", "shortNames": ["ct"], "singular": "crontab"}
@@ -26,6 +28,7 @@ def test_crd_status_conditions_and_stored_versions(kube: Any, vcluster: Any) -> 
         ("NamesAccepted", "True", "NoConflicts", "no conflicts found"),
         ("Established", "True", "InitialNamesAccepted", "the initial names have been accepted")]
     assert status["storedVersions"] == ["v1"]
+    assert json.loads(kube("get crd crontabs.stable.example.com -o json").out)["metadata"]["generation"] == 1
 
 
 def test_get_custom_objects_by_every_name(kube: Any, vcluster: Any) -> None:
