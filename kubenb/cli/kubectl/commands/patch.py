@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from kubenb.api.errors import ApiError, NotFound
-from kubenb.api.patch import UnsupportedMediaType, apply_patch
+from kubenb.api.patch import apply_patch
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.manifests import (
@@ -123,13 +123,14 @@ def run(ctx: Ctx, args: list[str]) -> int:
                     obj["kind"], obj["metadata"].get("namespace"), obj["metadata"]["name"],
                     body, kind, subresource=ctx.flag("subresource") or None,  # type: ignore[arg-type]
                     dry_run=dry == "server")
-        except UnsupportedMediaType as err:  # kubectl wraps it and stops
+        except ApiError as err:
+            if err.code != 415:
+                errors.append(err)
+                continue
+            # kubectl wraps the server's UnsupportedMediaType and stops
             gv = obj.get("apiVersion", "")
             raise CommandError(f"{PATCH_MEDIA_TYPES.get(kind, kind)} is not supported by "
                                f"{gv if '/' in gv else '/' + gv}, Kind={obj['kind']}: {err.message}") from None
-        except ApiError as err:
-            errors.append(err)
-            continue
         # kubectl 1.32 sets the operation after the dry-run suffix, so patch never shows it
         print_object(ctx, spec, patched, "patched" if patched != obj else "patched (no change)")
     for err in errors:
