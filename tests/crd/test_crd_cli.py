@@ -59,6 +59,9 @@ def test_invalid_custom_objects_get_the_api_servers_words(kube: Any, vcluster: A
     assert r.err == ('The CronTab "my-new-cron-object" is invalid: spec.replicas: Invalid value: "string": '
                      'spec.replicas in body must be of type integer: "string"\n')
     assert kube("get ct").err == "No resources found in default namespace.\n"
+    assert kube("get ct --field-selector spec.image=x").err == (
+        'Error from server (BadRequest): Unable to find "stable.example.com/v1, Resource=crontabs" that match '
+        'label selector "", field selector "spec.image=x": field label not supported: spec.image\n')
 
 
 def test_deleting_the_crd_deletes_its_objects(kube: Any, vcluster: Any) -> None:
@@ -67,8 +70,12 @@ def test_deleting_the_crd_deletes_its_objects(kube: Any, vcluster: Any) -> None:
     assert kube("delete crd crontabs.stable.example.com").rc == 0
     vcluster.wait_for(lambda: vcluster.store.list("CustomResourceDefinition") == [], timeout=30)
     vcluster.wait_for(lambda: kube("get ct").rc != 0, timeout=30)
-    if not hasattr(kube, "api"):  # over HTTP the client's discovery, like kubectl's cache, is stale
+    if not hasattr(kube, "api"):
         assert kube("get ct").err == 'error: the server doesn\'t have a resource type "ct"\n'
+    else:  # over HTTP the client's discovery is stale, as kubectl's cache is
+        assert kube("get ct").err == (
+            'Error from server (NotFound): Unable to list "stable.example.com/v1, Resource=crontabs": '
+            "the server could not find the requested resource\n")
     deleted = [e["object"]["metadata"]["name"] for e in vcluster.store.events_since("0")
                if e["object"]["kind"] == "CronTab" and e["type"] == "DELETED"]
     assert deleted == ["my-new-cron-object"]  # watchers saw it go

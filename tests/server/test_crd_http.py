@@ -70,6 +70,12 @@ def test_real_kubectl_gets_printer_columns_and_errors(served: Served, crontabs: 
     assert k132(served, "create", "-f", "-", stdin=unknown, rc=1) == (
         'Error from server (BadRequest): error when creating "STDIN": CronTab in version "v1" cannot be '
         'handled as a CronTab: strict decoding error: unknown field "spec.foo"\n')
+    assert k132(served, "apply", "--server-side", "-f", "-", stdin=unknown, rc=1) == (
+        "Error from server: failed to create typed patch object (default/odd; stable.example.com/v1, "
+        "Kind=CronTab): .spec.foo: field not declared in schema\n")
+    assert k132(served, "get", "ct", "--field-selector", "spec.image=x", rc=1) == (
+        'Error from server (BadRequest): Unable to find "stable.example.com/v1, Resource=crontabs" that match '
+        'label selector "", field selector "spec.image=x": field label not supported: spec.image\n')
     patch = json.dumps({"spec": {"image": "x"}})
     assert k132(served, "patch", "ct", "my-new-cron-object", "-p", patch, rc=1) == ours(
         served, "patch", "ct", "my-new-cron-object", "-p", patch)
