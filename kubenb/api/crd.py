@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from kubenb.api import names
+from kubenb.api.crd_schema import validate_schema_definition
 from kubenb.api.errors import ErrorList, FieldError, GoText
 from kubenb.api.objects import Obj
 from kubenb.api.validation_meta import (
@@ -57,9 +58,6 @@ def prepare_status(crd: Obj, old: Obj | None) -> None:
         stored.append(sv)
     status["storedVersions"] = stored
     status.setdefault("acceptedNames", {"kind": "", "plural": ""})
-    status.setdefault("conditions", None)
-    if status.get("conditions") is None:
-        status.pop("conditions")
     crd["status"] = status
 
 
@@ -96,8 +94,6 @@ def validate_names(errs: ErrorList, nm: Obj, path: str) -> None:
 
 
 def _validate_versions(errs: ErrorList, spec: Obj) -> None:
-    from kubenb.api.crd_schema import validate_schema_definition
-
     versions = as_list(spec.get("versions"))
     if not versions:
         errs.add(FieldError("Invalid", "spec.versions", GoText("[]apiextensions.CustomResourceDefinitionVersion(nil)"),
