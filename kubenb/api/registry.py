@@ -2,6 +2,8 @@
 
 `kubectl get po`, `get deploy`, `api-resources`, discovery over HTTP, the store's
 scope checks and error messages all read this table. Nothing else lists kinds.
+Each store works on its own copy, which CustomResourceDefinitions extend (`add`/`remove`
+a kind whose `custom` holds what serving it needs: api/crd_registry.py).
 """
 
 from __future__ import annotations
