@@ -262,3 +262,33 @@ def accepted_names(crd: Obj, others: list[Obj], builtin: set[tuple[str, str]]) -
     accepted = {k: nm[k] for k in ("categories", "kind", "listKind", "plural", "shortNames",
                                    "singular") if nm.get(k)}
     return accepted, "NoConflicts", "no conflicts found"
+
+
+CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io"
+
+
+def set_condition(crd: Obj, kind: str, status: str, reason: str, message: str, now: str) -> None:
+    """Set one status condition, its lastTransitionTime moving only when the status does."""
+    conditions = crd.setdefault("status", {}).setdefault("conditions", [])
+    for c in conditions:
+        if c.get("type") == kind:
+            if c.get("status") != status:
+                c["lastTransitionTime"] = now
+            c.update(status=status, reason=reason, message=message)
+            return
+    conditions.append({"type": kind, "status": status, "lastTransitionTime": now,
+                       "reason": reason, "message": message})
+
+
+def mark_terminating(crd: Obj, now: str) -> None:
+    """What deleting a CRD does first (its REST Delete): the cleanup finalizer holds it, and
+    the Terminating condition says its objects are to go."""
+    meta = crd["metadata"]
+    if meta.get("deletionTimestamp"):
+        return
+    finalizers = list(meta.get("finalizers") or [])
+    if CLEANUP_FINALIZER not in finalizers:
+        meta["finalizers"] = finalizers + [CLEANUP_FINALIZER]
+    set_condition(crd, "Terminating", "True", "InstanceDeletionPending",
+                  "CustomResourceDefinition marked for deletion; CustomResource deletion will "
+                  "begin soon", now)

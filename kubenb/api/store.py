@@ -20,7 +20,15 @@ from datetime import timedelta
 from typing import Any, Literal, Protocol
 
 from kubenb.api import crd, defaults, validation
-from kubenb.api.errors import AlreadyExists, BadRequest, Conflict, Expired, Forbidden, NotFound
+from kubenb.api.errors import (
+    AlreadyExists,
+    BadRequest,
+    Conflict,
+    Expired,
+    Forbidden,
+    MethodNotAllowed,
+    NotFound,
+)
 from kubenb.api.names import generate_name
 from kubenb.api.objects import EventType, Key, ResourceVersion, WatchEvent, clone, stamp
 from kubenb.api.pods import qos_class, set_condition
@@ -217,6 +225,11 @@ class Store:
         else:
             validation.validate(obj, old)
 
+    def _terminating_crds(self) -> set[str]:
+        with self._lock:
+            return {name for name, o in self._objects["CustomResourceDefinition"].get("", {}).items()
+                    if o["metadata"].get("deletionTimestamp")}
+
     def serve_kind(self, rt: ResourceType) -> None:
         """Start serving a kind (a CustomResourceDefinition's) with no objects yet; the
         `kind_listeners` (the controllers that watch every kind) hear of a new one."""
@@ -350,6 +363,8 @@ class Store:
         if not isinstance(obj.get("metadata", {}), dict):
             raise BadRequest(f"{rt.kind} in version \"{rt.version}\" cannot be handled as a "
                              f"{rt.kind}: metadata must be an object")
+        if rt.custom is not None and rt.custom.crd_name in self._terminating_crds():
+            raise MethodNotAllowed("create not allowed while custom resource definition is terminating")
         new = obj if adopt else clone(obj)
         new["apiVersion"] = rt.api_version
         meta = new.setdefault("metadata", {})
@@ -559,6 +574,8 @@ class Store:
                 meta["finalizers"] = finalizers
             if kind == "Namespace":
                 new.setdefault("status", {})["phase"] = "Terminating"
+            if kind == "CustomResourceDefinition":  # its objects go first (controllers/crd.py)
+                crd.mark_terminating(new, stamp(now))
             if grace > 0 or _pending_finalizers(new):
                 previous = meta.get("deletionGracePeriodSeconds")
                 if not meta.get("deletionTimestamp") or (previous is not None and grace < previous):

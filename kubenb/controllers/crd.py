@@ -4,9 +4,10 @@ Watches CustomResourceDefinitions (own key). For each one writes `status.accepte
 the `NamesAccepted` and `Established` conditions (apiextensions' naming and establishing
 controllers: names another CRD of the group or a built-in kind already uses are refused)
 and `status.storedVersions`; once Established its kind is served by the store's registry
-(api/crd_registry.py), so `kubectl get <plural>`, discovery and the HTTP API know it. When a
-CRD is gone, every object of its kind is deleted (their watchers see DELETED) and the kind
-is no longer served. Each served group-version gets a Local APIService
+(api/crd_registry.py), so `kubectl get <plural>`, discovery and the HTTP API know it. A deleted
+CRD is held by the `customresourcecleanup` finalizer (store.delete adds it, with the
+Terminating condition) while every object of its kind is deleted (their watchers see
+DELETED) and the kind stops being served; then the finalizer goes, and the CRD with it. Each served group-version gets a Local APIService
 (`v1.stable.example.com`, automanaged), removed with the last kind it serves.
 """
 
@@ -16,7 +17,13 @@ from typing import Any
 
 from kubenb.api import crd_registry
 from kubenb.api.apiservices import condition as apiservice_condition
-from kubenb.api.crd import accepted_names, condition, storage_version
+from kubenb.api.crd import (
+    CLEANUP_FINALIZER,
+    accepted_names,
+    condition,
+    set_condition,
+    storage_version,
+)
 from kubenb.api.errors import NotFound
 from kubenb.api.objects import Key, clone
 from kubenb.api.registry import ResourceType
@@ -34,8 +41,10 @@ class CRDController(Controller):
 
     def reconcile(self, key: Key) -> float | None:
         crd = self.store.try_get(KIND, None, key.name)
-        if crd is None or crd["metadata"].get("deletionTimestamp"):
+        if crd is None:
             return self._cleanup(key.name)
+        if crd["metadata"].get("deletionTimestamp"):
+            return self._finalize(crd)
         builtin = {(rt.group, rt.plural) for rt in self.store.registry if rt.custom is None}
         names, reason, message = accepted_names(crd, self.store.list(KIND), builtin)
         kind = ((crd.get("spec") or {}).get("names") or {}).get("kind")
@@ -45,16 +54,18 @@ class CRDController(Controller):
             # kubenb keeps objects by kind: a kind another group serves cannot be served twice
             names = (crd.get("status") or {}).get("acceptedNames") or {}
             reason, message = "KindConflict", f'"{kind}" is already in use'
-        status = clone(crd.get("status") or {})
+        view = {"status": clone(crd.get("status") or {})}
+        status = view["status"]
         status["acceptedNames"] = names or {"kind": "", "plural": ""}
         ok = reason == "NoConflicts"
-        self._set(status, "NamesAccepted", "True" if ok else "False", reason, message)
+        now = rfc3339(self.clock.now())
+        set_condition(view, "NamesAccepted", "True" if ok else "False", reason, message, now)
         established = condition(crd, "Established")
         if ok or (established and established.get("status") == "True"):
-            self._set(status, "Established", "True", "InitialNamesAccepted",
-                      "the initial names have been accepted")
+            set_condition(view, "Established", "True", "InitialNamesAccepted",
+                          "the initial names have been accepted", now)
         else:
-            self._set(status, "Established", "False", "NotAccepted", "not all names are accepted")
+            set_condition(view, "Established", "False", "NotAccepted", "not all names are accepted", now)
         stored = list(status.get("storedVersions") or [])
         sv = storage_version(crd)
         if sv and sv not in stored:
@@ -64,7 +75,7 @@ class CRDController(Controller):
             updated = dict(crd)
             updated["status"] = status
             crd = self.store.update(updated, subresource="status", adopt=True)
-        if status["conditions"][-1]["status"] == "True" and status["acceptedNames"].get("kind"):
+        if condition(view, "Established")["status"] == "True" and status["acceptedNames"].get("kind"):
             existing = crd_registry.served_by(self.store, key.name)
             rt = crd_registry.custom_type(crd)
             if existing is not None and existing.kind != rt.kind:
@@ -101,17 +112,24 @@ class CRDController(Controller):
                 except NotFound:
                     pass
 
-    def _set(self, status: dict[str, Any], kind: str, value: str, reason: str, message: str) -> None:
-        conditions = status.setdefault("conditions", [])
-        for c in conditions:
-            if c.get("type") == kind:
-                if c.get("status") != value:
-                    c["lastTransitionTime"] = rfc3339(self.clock.now())
-                c.update(status=value, reason=reason, message=message)
-                return
-        conditions.append({"type": kind, "status": value,
-                           "lastTransitionTime": rfc3339(self.clock.now()),
-                           "reason": reason, "message": message})
+    def _finalize(self, crd: dict[str, Any]) -> float | None:
+        """The finalizer controller: the objects go, then the cleanup finalizer."""
+        self._terminating(crd, "InstanceDeletionInProgress", "CustomResource deletion is in progress")
+        again = self._cleanup(crd["metadata"]["name"])
+        if again is not None:
+            return again
+        crd = self._terminating(crd, "InstanceDeletionCompleted", "removed all instances")
+        finalizers = [f for f in crd["metadata"].get("finalizers") or [] if f != CLEANUP_FINALIZER]
+        if finalizers != crd["metadata"].get("finalizers"):
+            self.store.update({**crd, "metadata": {**crd["metadata"], "finalizers": finalizers}})
+        return None
+
+    def _terminating(self, crd: dict[str, Any], reason: str, message: str) -> dict[str, Any]:
+        view = {"status": clone(crd.get("status") or {})}
+        set_condition(view, "Terminating", "True", reason, message, rfc3339(self.clock.now()))
+        if view["status"] == crd.get("status"):
+            return crd
+        return self.store.update({**crd, "status": view["status"]}, subresource="status", adopt=True)
 
     def _cleanup(self, crd_name: str) -> float | None:
         rt = crd_registry.served_by(self.store, crd_name)

@@ -67,7 +67,21 @@ def test_invalid_custom_objects_get_the_api_servers_words(kube: Any, vcluster: A
 def test_deleting_the_crd_deletes_its_objects(kube: Any, vcluster: Any) -> None:
     _established(kube, vcluster)
     kube("apply -f -", stdin=json.dumps(crontab()))
-    assert kube("delete crd crontabs.stable.example.com").rc == 0
+    held = vcluster.store.create(crontab("held"))
+    vcluster.store.update({**held, "metadata": {**held["metadata"], "finalizers": ["example.com/hold"]}})
+    assert kube("delete crd crontabs.stable.example.com --wait=false").rc == 0
+    # the cleanup finalizer holds the CRD while an object's own finalizer holds that object
+    vcluster.wait_for(lambda: vcluster.store.try_get("CronTab", "default", "my-new-cron-object") is None,
+                      timeout=30)
+    crd_obj = vcluster.store.get("CustomResourceDefinition", None, "crontabs.stable.example.com")
+    assert crd_obj["metadata"]["finalizers"] == ["customresourcecleanup.apiextensions.k8s.io"]
+    assert [(c["type"], c["status"], c["reason"]) for c in crd_obj["status"]["conditions"]][-1] == (
+        "Terminating", "True", "InstanceDeletionInProgress")
+    r = kube("apply -f -", stdin=json.dumps(crontab("late")))
+    assert r.err == ('Error from server (MethodNotAllowed): error when creating "STDIN": create not allowed '
+                     "while custom resource definition is terminating\n")
+    left = vcluster.store.get("CronTab", "default", "held")
+    vcluster.store.update({**left, "metadata": {**left["metadata"], "finalizers": []}})
     vcluster.wait_for(lambda: vcluster.store.list("CustomResourceDefinition") == [], timeout=30)
     vcluster.wait_for(lambda: kube("get ct").rc != 0, timeout=30)
     if not hasattr(kube, "api"):
@@ -78,7 +92,7 @@ def test_deleting_the_crd_deletes_its_objects(kube: Any, vcluster: Any) -> None:
             "the server could not find the requested resource\n")
     deleted = [e["object"]["metadata"]["name"] for e in vcluster.store.events_since("0")
                if e["object"]["kind"] == "CronTab" and e["type"] == "DELETED"]
-    assert deleted == ["my-new-cron-object"]  # watchers saw it go
+    assert deleted == ["my-new-cron-object", "held"]  # watchers saw them go
 
 
 def test_invalid_crd(kube: Any) -> None:
