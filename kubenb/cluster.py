@@ -33,6 +33,7 @@ from kubenb.config import Context, NodeShape, Timings, default_state_dir
 from kubenb.controllers.apiservice import APIServiceAvailabilityController
 from kubenb.controllers.base import ControllerRunner
 from kubenb.controllers.clusterroleaggregation import ClusterRoleAggregationController
+from kubenb.controllers.crd import CRDController
 from kubenb.controllers.cronjob import CronJobController
 from kubenb.controllers.csrsigning import CSRSigningController
 from kubenb.controllers.daemonset import DaemonSetController
@@ -163,6 +164,7 @@ class Cluster:
         runner.add(HostPathProvisioner(self.ctx, volume_root(self.state_dir), node=self.node_name(1),
                                        make_dirs=self.runtime_name != "sim"))
         runner.add(HorizontalController(self.ctx, self.metrics))
+        runner.add(CRDController(self.ctx))
         return runner
 
     def _dns_extra_addresses(self) -> list[str]:

@@ -33,6 +33,7 @@ _PRIORITIES: dict[tuple[str, str], tuple[int, int]] = {
     ("policy", "v1"): (17100, 15), ("rbac.authorization.k8s.io", "v1"): (17000, 15),
     ("storage.k8s.io", "v1"): (16800, 15), ("coordination.k8s.io", "v1"): (16500, 15),
     ("discovery.k8s.io", "v1"): (16200, 15),
+    ("apiextensions.k8s.io", "v1"): (16700, 15),
 }
 
 

@@ -25,7 +25,14 @@ CONVERTERS: dict[tuple[str, str], tuple[Convert, Convert]] = {
 def to_version(obj: Obj, api_version: str) -> Obj:
     """`obj` (as stored) in `api_version`; the object itself when that is its version."""
     pair = CONVERTERS.get((obj.get("kind", ""), api_version))
-    if pair is None or obj.get("apiVersion") == api_version:
+    if obj.get("apiVersion") == api_version:
+        return obj
+    if pair is None:
+        # no converter: versions of one schema (a CustomResourceDefinition's with
+        # `conversion: None`) differ only in apiVersion
+        if api_version and "/" in api_version and str(obj.get("apiVersion", "")).rpartition("/")[0] \
+                == api_version.rpartition("/")[0]:
+            return {**obj, "apiVersion": api_version}
         return obj
     return pair[0](obj)
 

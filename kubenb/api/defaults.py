@@ -20,6 +20,7 @@ import base64
 from collections.abc import Callable
 
 from kubenb.api import defaults_autoscaling
+from kubenb.api.crd import default_crd
 from kubenb.api.defaults_batch import default_cronjob, default_job
 from kubenb.api.defaults_pod import canonical_resources, default_pod, default_template
 from kubenb.api.defaults_stateful import default_claim, make_statefulset_defaulter
@@ -179,6 +180,7 @@ def _default_endpoints(ep: Obj) -> None:
 
 
 _DEFAULTERS: dict[str, Callable[[Obj], None]] = {
+    "CustomResourceDefinition": default_crd,
     "StatefulSet": make_statefulset_defaulter(default_template),
     "PersistentVolumeClaim": default_claim,
     "PersistentVolume": default_persistent_volume,

@@ -2,11 +2,14 @@
 
 `kubectl get po`, `get deploy`, `api-resources`, discovery over HTTP, the store's
 scope checks and error messages all read this table. Nothing else lists kinds.
+Each store works on its own copy, which CustomResourceDefinitions extend (`add`/`remove`
+a kind whose `custom` holds what serving it needs: api/crd_registry.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 _VERBS = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
 
@@ -28,6 +31,9 @@ class ResourceType:
     # kubenb.api.conversion; discovery lists them after `version`
     other_versions: tuple[str, ...] = ()
     meta: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    # a kind a CustomResourceDefinition serves: its crd_registry.CustomKind (schemas,
+    # printer columns, scale paths); None for built-in kinds
+    custom: Any = field(default=None, compare=False, hash=False)
 
     @property
     def api_version(self) -> str:
@@ -126,6 +132,9 @@ RESOURCES: tuple[ResourceType, ...] = (
     _rt("rbac.authorization.k8s.io", "RoleBinding", "rolebindings"),
     _rt("rbac.authorization.k8s.io", "Role", "roles"),
     _rt("storage.k8s.io", "StorageClass", "storageclasses", False, short_names=("sc",)),
+    _rt("apiextensions.k8s.io", "CustomResourceDefinition", "customresourcedefinitions", False,
+        short_names=("crd", "crds"), categories=("api-extensions",), subresources=("status",),
+        has_status=True),
 )
 
 
@@ -137,16 +146,30 @@ class Registry:
     """Look up resource types by kind, plural, singular, short name or `plural.group`."""
 
     def __init__(self, resources: tuple[ResourceType, ...] = RESOURCES) -> None:
-        self.resources = resources
-        self._by_kind = {r.kind: r for r in resources}
-        self._by_name: dict[str, ResourceType] = {}
+        self._index(resources)
+
+    def _index(self, resources: tuple[ResourceType, ...]) -> None:
+        # built whole, then swapped in: readers on other threads see the old or the new
+        by_kind = {r.kind: r for r in resources}
+        by_name: dict[str, ResourceType] = {}
         for r in resources:
             names = {r.plural, r.singular, r.kind.lower(), *r.short_names}
             if r.group:
                 names |= {f"{n}.{r.group}" for n in (r.plural, r.singular)}
-                names |= {f"{n}.{r.version}.{r.group}" for n in (r.plural, r.singular)}
+                names |= {f"{n}.{v}.{r.group}" for n in (r.plural, r.singular) for v in r.versions}
             for n in names:
-                self._by_name[n] = r
+                by_name.setdefault(n, r)  # a built-in kind keeps its names
+        self.resources, self._by_kind, self._by_name = resources, by_kind, by_name
+
+    def add(self, rt: ResourceType) -> None:
+        """Serve `rt` (a custom resource's kind), replacing an earlier one of that kind."""
+        self._index(tuple(r for r in self.resources if r.kind != rt.kind) + (rt,))
+
+    def remove(self, kind: str) -> None:
+        self._index(tuple(r for r in self.resources if r.kind != kind))
+
+    def copy(self) -> Registry:
+        return Registry(self.resources)
 
     def by_kind(self, kind: str) -> ResourceType:
         try:

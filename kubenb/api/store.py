@@ -19,8 +19,16 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any, Literal, Protocol
 
-from kubenb.api import defaults, validation
-from kubenb.api.errors import AlreadyExists, BadRequest, Conflict, Expired, Forbidden, NotFound
+from kubenb.api import crd, defaults, validation
+from kubenb.api.errors import (
+    AlreadyExists,
+    BadRequest,
+    Conflict,
+    Expired,
+    Forbidden,
+    MethodNotAllowed,
+    NotFound,
+)
 from kubenb.api.names import generate_name
 from kubenb.api.objects import EventType, Key, ResourceVersion, WatchEvent, clone, stamp
 from kubenb.api.pods import qos_class, set_condition
@@ -40,7 +48,7 @@ _UID_BEFORE_ADMISSION = {"Job"}
 _OWN_UID_STREAM = {"Lease", "ClusterRole", "ClusterRoleBinding", "APIService", "StorageClass"}
 _GENERATION_KINDS = {"Deployment", "ReplicaSet", "Pod", "Job", "CronJob", "DaemonSet",
                      "ReplicationController", "StatefulSet", "HorizontalPodAutoscaler",
-                     "PodDisruptionBudget"}
+                     "PodDisruptionBudget", "CustomResourceDefinition"}
 SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 # RFC 4122 variant and version 4 bits, as uuid.UUID(int=..., version=4) sets them
 _UUID_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
@@ -70,7 +78,8 @@ class Store:
         history: int = 200_000,
     ) -> None:
         self.clock = clock
-        self.registry = registry
+        # this store's own registry: CustomResourceDefinitions add kinds to it
+        self.registry = registry.copy()
         self.rng = random.Random(seed)
         self._seed = seed
         # signs this cluster's ServiceAccount tokens (api/tokens.py): another cluster's
@@ -83,6 +92,7 @@ class Store:
         # validating admission (LimitRanger's checks, ResourceQuota): after validation passed
         self.validating_hooks: list[AdmissionHook] = []
         self.write_listeners: list[WriteListener] = []
+        self.kind_listeners: list[Callable[[str], None]] = []
         # EventRecorder's aggregation cache: (source, object, reason, message) -> event key
         self.event_cache: dict[tuple[Any, ...], tuple[str, str]] = {}
         # EventRecorder's name probe: (namespace, object name) -> (first, end, removals):
@@ -205,12 +215,41 @@ class Store:
             fn(verb, obj["kind"], obj, sub)
 
     def _admit(self, op: Op, obj: dict[str, Any], old: dict[str, Any] | None) -> None:
-        defaults.apply_defaults(obj)
+        rt = self.registry.by_kind(obj["kind"])
+        if rt.custom is not None:  # a CustomResourceDefinition's kind (crd_registry.py)
+            rt.custom.prepare(obj, old)
+        else:
+            defaults.apply_defaults(obj)
         for hook in self.hooks:
             hook.admit(op, obj, old)
-        validation.validate(obj, old)
+        if rt.custom is not None:
+            rt.custom.validate(obj, old, rt.namespaced)
+        else:
+            validation.validate(obj, old)
         for hook in self.validating_hooks:
             hook.admit(op, obj, old)
+
+    def _terminating_crds(self) -> set[str]:
+        with self._lock:
+            return {name for name, o in self._objects["CustomResourceDefinition"].get("", {}).items()
+                    if o["metadata"].get("deletionTimestamp")}
+
+    def serve_kind(self, rt: ResourceType) -> None:
+        """Start serving a kind (a CustomResourceDefinition's) with no objects yet; the
+        `kind_listeners` (the controllers that watch every kind) hear of a new one."""
+        with self._lock:
+            new = rt.kind not in self._objects
+            self._objects.setdefault(rt.kind, {})
+            self.registry.add(rt)
+        if new:
+            for listener in list(self.kind_listeners):
+                listener(rt.kind)
+
+    def unserve_kind(self, kind: str) -> None:
+        """Stop serving a kind; its objects must be gone already."""
+        with self._lock:
+            self.registry.remove(kind)
+            self._objects.pop(kind, None)
 
     # ---- reads -------------------------------------------------------------------------
 
@@ -328,6 +367,8 @@ class Store:
         if not isinstance(obj.get("metadata", {}), dict):
             raise BadRequest(f"{rt.kind} in version \"{rt.version}\" cannot be handled as a "
                              f"{rt.kind}: metadata must be an object")
+        if rt.custom is not None and rt.custom.crd_name in self._terminating_crds():
+            raise MethodNotAllowed("create not allowed while custom resource definition is terminating")
         new = obj if adopt else clone(obj)
         new["apiVersion"] = rt.api_version
         meta = new.setdefault("metadata", {})
@@ -372,7 +413,7 @@ class Store:
             if rt.kind not in _UID_BEFORE_ADMISSION:
                 meta["uid"] = uid or self._new_uid(rt.kind)
             meta["creationTimestamp"] = stamp(self.clock.now())
-            if rt.kind in _GENERATION_KINDS:
+            if rt.kind in _GENERATION_KINDS or rt.custom is not None:
                 meta["generation"] = 1
             if dry_run:
                 for hook in self.hooks:
@@ -394,6 +435,8 @@ class Store:
             obj["status"] = {"replicas": 0, "availableReplicas": 0}
         elif kind in ("PersistentVolumeClaim", "PersistentVolume"):
             obj["status"] = {"phase": "Pending"}
+        elif kind == "CustomResourceDefinition":
+            crd.prepare_status(obj, None)
 
     def update(
         self,
@@ -428,6 +471,9 @@ class Store:
                 new["metadata"] = dict(old["metadata"])
                 status = obj.get("status") or {}
                 new["status"] = status if adopt else clone(status)
+                if rt.custom is not None:  # the status strategy prunes, defaults, validates
+                    rt.custom.prune(new)
+                    rt.custom.validate(new, old, rt.namespaced)
             else:
                 new = clone(obj)
                 new["apiVersion"] = rt.api_version
@@ -444,7 +490,8 @@ class Store:
                     else:
                         new.pop("status", None)
                 self._admit("UPDATE", new, old)
-                if rt.kind in _GENERATION_KINDS and new.get("spec") != old.get("spec"):
+                if (rt.custom.generation_changed(new, old) if rt.custom is not None else
+                        rt.kind in _GENERATION_KINDS and new.get("spec") != old.get("spec")):
                     meta["generation"] = old["metadata"].get("generation", 1) + 1
                 if old["metadata"].get("deletionTimestamp") and (
                     len(meta.get("finalizers") or []) > len(old["metadata"].get("finalizers") or [])
@@ -533,6 +580,8 @@ class Store:
                 meta["finalizers"] = finalizers
             if kind == "Namespace":
                 new.setdefault("status", {})["phase"] = "Terminating"
+            if kind == "CustomResourceDefinition":  # its objects go first (controllers/crd.py)
+                crd.mark_terminating(new, stamp(now))
             if grace > 0 or _pending_finalizers(new):
                 previous = meta.get("deletionGracePeriodSeconds")
                 if not meta.get("deletionTimestamp") or (previous is not None and grace < previous):

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from kubenb.api.apiservices import validate_apiservice
+from kubenb.api.crd import validate_crd
 from kubenb.api.csr import validate_csr
 from kubenb.api.errors import BadRequest, ErrorList, Invalid
 from kubenb.api.objects import Obj
@@ -65,6 +66,7 @@ def _validate_pod(errs: ErrorList, obj: Obj, old: Obj | None) -> None:
 
 
 _VALIDATORS: dict[str, Validator] = {
+    "CustomResourceDefinition": validate_crd,
     "Pod": _validate_pod,
     "Deployment": validate_deployment,
     "ReplicaSet": validate_replicaset,

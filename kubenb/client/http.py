@@ -19,6 +19,7 @@ Semantics kept equal to the in-process client:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -36,6 +37,7 @@ from kubenb.client.base import (
     PatchType,
     PortForwarder,
 )
+from kubenb.client.http_discovery import DiscoveringRegistry
 from kubenb.client.http_local import LocalCluster
 from kubenb.client.http_streams import current_version, exec_in_pod, follow_log, watch_events
 from kubenb.client.http_transport import Transport, api_client_for, resource_path
@@ -55,12 +57,14 @@ class HttpClient:
     local_store = None  # the widget follows an HTTP cluster through watches
     cluster_name = None
 
-    def __init__(self, transport: Transport, *, registry: Registry = REGISTRY,
+    def __init__(self, transport: Transport, *, registry: Registry | None = None,
                  context: str = "", local: ClusterBackend | None = None) -> None:
         """`local`: the kubenb cluster serving behind this server when it lives in this
-        process (a virtual-clock one is paced by `http_local`); None for any other."""
+        process (a virtual-clock one is paced by `http_local`); None for any other.
+        `registry` None: the built-in kinds and the server's custom resources, found as
+        they are asked for (http_discovery)."""
         self.transport = transport
-        self.registry: Registry = registry
+        self.registry: Registry = registry if registry is not None else DiscoveringRegistry(self._crds)
         self.context = context
         self.cluster = local
         self.local = LocalCluster(local) if local is not None and local.store.clock.virtual \
@@ -90,6 +94,11 @@ class HttpClient:
             headers["Impersonate-Uid"] = uid
         return HttpClient(self.transport.with_headers(headers), registry=self.registry,
                           context=self.context, local=self.cluster)
+
+    def _crds(self) -> list[dict[str, Any]]:
+        doc = self.transport.json("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+                                  what=("list", "customresourcedefinitions.apiextensions.k8s.io", ""))
+        return list((doc or {}).get("items") or [])
 
     def __repr__(self) -> str:
         return f"HttpClient({self.server!r}, context={self.context!r})"
@@ -172,6 +181,9 @@ class HttpClient:
                              f"{rt.kind}: metadata must be an object")
         ns = (meta.get("namespace") or "default") if rt.namespaced else None
         name = str(meta.get("name") or "")
+        version = str(obj.get("apiVersion", "")).rpartition("/")[2]
+        if rt.custom is not None and version in rt.versions and version != rt.version:
+            rt = dataclasses.replace(rt, version=version)  # sent in the version it is written in
         path = resource_path(rt, ns, name if item else None, subresource if item else None)
         return rt, path, ns or "", name
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
+from kubenb.api.crd_registry import check_patch_type
 from kubenb.api.csr import with_requester, write_approval
 from kubenb.api.errors import BadRequest, Conflict
 from kubenb.api.eviction import evict
@@ -151,6 +152,7 @@ class InProcessClient:
         dry_run: bool = False,
     ) -> dict[str, Any]:
         """Apply a patch to the current object, retrying on write races like the server."""
+        check_patch_type(self.store.resource(kind), patch_type)
         for _ in range(16):
             current = self.store.get(kind, namespace, name)
             patched = apply_patch(current, patch, patch_type)

@@ -125,6 +125,7 @@ class ControllerRunner:
         self.controllers: list[Controller] = []
         self._watchers: list[Watcher] = []
         self._tasks: list[asyncio.Task[None]] = []
+        self._followed: set[tuple[str, str]] = set()
 
     def add(self, controller: Controller) -> Controller:
         self.controllers.append(controller)
@@ -136,29 +137,43 @@ class ControllerRunner:
         for c in self.controllers:
             self.attach(c)
             self._tasks.append(loop.create_task(c.run(), name=f"controller:{c.name}"))
+        self.ctx.store.kind_listeners.append(self.on_new_kind)
 
     def attach(self, c: Controller) -> None:
-        loop = self.ctx.clock.loop
         for w in c.watches():
+            self._attach_watch(c, w)
 
-            def handle(event: WatchEvent, c: Controller = c, w: Watch = w) -> None:
-                for key in w.keys(event):
-                    if w.coalesce:
-                        c.queue.add_after(key, w.coalesce)
-                    else:
-                        c.queue.add(key)
+    def on_new_kind(self, kind: str) -> None:
+        """A kind the store serves from now on (a CustomResourceDefinition's): controllers
+        that follow every kind (`watch_new_kind`) watch it too, once."""
+        for c in self.controllers:
+            follow = getattr(c, "watch_new_kind", None)
+            if follow is not None and (c.name, kind) not in self._followed:
+                self._followed.add((c.name, kind))
+                self._attach_watch(c, follow(kind))
 
-            self._watchers.append(
-                self.ctx.store.watch(
-                    w.kind,
-                    to_loop(loop, handle),
-                    field_selector=w.field_selector,
-                    label_selector=w.label_selector,
-                    initial=True,
-                )
+    def _attach_watch(self, c: Controller, w: Watch) -> None:
+        def handle(event: WatchEvent) -> None:
+            for key in w.keys(event):
+                if w.coalesce:
+                    c.queue.add_after(key, w.coalesce)
+                else:
+                    c.queue.add(key)
+
+        self._watchers.append(
+            self.ctx.store.watch(
+                w.kind,
+                to_loop(self.ctx.clock.loop, handle),
+                field_selector=w.field_selector,
+                label_selector=w.label_selector,
+                initial=True,
             )
+        )
 
     def stop(self) -> None:
+        if self.on_new_kind in self.ctx.store.kind_listeners:
+            self.ctx.store.kind_listeners.remove(self.on_new_kind)
+        self._followed.clear()
         for w in self._watchers:
             w.stop()
         self._watchers.clear()

@@ -1,6 +1,6 @@
 """The garbage collector: cascading deletion through ownerReferences.
 
-Watches every kind (except Events). An object's own key is queued when it appears or its
+Watches every kind (except Events), custom resources' kinds as they come. An object's own key is queued when it appears or its
 ownerReferences, finalizers or deletionTimestamp change (as upstream's graph builder, an
 update that leaves those alone — a heartbeat, a lease renewal — queues nothing); when it is
 deleted its dependents are queued (store.dependents(uid)); when a dependent changes so or
@@ -46,6 +46,10 @@ class GarbageCollector(Controller):
 
     def watches(self) -> list[Watch]:
         return [Watch(rt.kind, self._keys) for rt in self.store.registry if rt.kind != "Event"]
+
+    def watch_new_kind(self, kind: str) -> Watch:
+        """A kind served later (a CustomResourceDefinition's) is watched as well."""
+        return Watch(kind, self._keys)
 
     def _keys(self, event: WatchEvent) -> list[Hashable]:
         obj = event["object"]

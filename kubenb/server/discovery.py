@@ -18,6 +18,7 @@ from typing import Any
 
 from kubenb.api.apiservices import group_priority
 from kubenb.api.registry import REGISTRY, Registry, ResourceType
+from kubenb.server.openapi_custom import custom_schemas
 
 # Subresources the server serves beyond the registry's (pods' and services' proxy).
 EXTRA_SUBRESOURCES = {"Pod": ("proxy",), "Service": ("proxy",)}
@@ -222,6 +223,8 @@ class Discovery:
             prefix = f"/{gv_path.strip('/')}"
             item = (f"{prefix}/namespaces/{{namespace}}/{rt.plural}/{{name}}" if rt.namespaced
                     else f"{prefix}/{rt.plural}/{{name}}")
+            if rt.custom is not None:  # a CRD's schema, as apiextensions publishes it
+                schemas.update(custom_schemas(rt, version))
             op = {"x-kubernetes-group-version-kind": gvk, "parameters": param,
                   "responses": {"200": {"description": "OK"}}}
             paths[item] = {"get": {"x-kubernetes-group-version-kind": gvk,

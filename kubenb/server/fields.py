@@ -79,6 +79,9 @@ def drop_unknown(obj: dict[str, Any], rt: ResourceType, keep: frozenset[str] = f
     the JSON decoder meets them (or, `nested_first`, in the order the unstructured
     converter reports them: an object's own unknown fields after its members'). Paths in
     `keep` stay (what the stored object already had)."""
+    if rt.custom is not None:  # a custom resource: what its CRD's schema does not specify
+        version = str(obj.get("apiVersion", "")).rpartition("/")[2]
+        return rt.custom.prune(obj, version if version in rt.versions else None)
     message = message_of(rt)
     if message not in MESSAGES:
         return []
@@ -186,10 +189,15 @@ def check_applied(rt: ResourceType, config: Any) -> None:
     """A server-side apply configuration with fields the type lacks fails as
     structured-merge-diff's typed conversion does, whatever `fieldValidation` says."""
     message = message_of(rt)
-    if not isinstance(config, dict) or message not in MESSAGES:
+    if not isinstance(config, dict):
         return
     found: list[str] = []
-    _smd_walk(config, {**_TYPE_META, **_fields(message)}, schema_for_kind(rt.kind), "", found)
+    if rt.custom is not None:  # the CRD's structural schema is the type
+        found = ["." + p for p in rt.custom.prune(copy.deepcopy(config))]
+    elif message not in MESSAGES:
+        return
+    else:
+        _smd_walk(config, {**_TYPE_META, **_fields(message)}, schema_for_kind(rt.kind), "", found)
     if not found:
         return
     errors = [f"{p}: field not declared in schema" for p in found]

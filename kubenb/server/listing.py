@@ -205,7 +205,8 @@ def list_items(h: ApiRequestHandler, t: Target) -> None:
     if negotiate.wants_table(h.request.headers.get("Accept")):
         include = negotiate.include_object(h.query("includeObject"))
         body = negotiate.table_body(t.kind, items, store.clock.now(), include,
-                                    convert=lambda o: conversion.to_version(o, t.api_version))
+                                    convert=lambda o: conversion.to_version(o, t.api_version),
+                                    rt=t.resource, version=t.version)
         body["metadata"] = meta
         h.send_json(body, 200, negotiate.TABLE_TYPE)
         return

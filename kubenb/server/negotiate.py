@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from kubenb.api.errors import BadRequest
+from kubenb.api.registry import ResourceType
 from kubenb.api.tables import table
 
 TABLE_TYPE = "application/json;as=Table;v=v1;g=meta.k8s.io"
@@ -63,11 +64,11 @@ def include_object(value: str | None) -> str:
 
 def table_body(kind: str, objects: list[dict[str, Any]], now: datetime, include: str,
                resource_version: str | None = None, columns: bool = True,
-               convert: Callable[[dict[str, Any]], dict[str, Any]] | None = None
-               ) -> dict[str, Any]:
+               convert: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+               rt: ResourceType | None = None, version: str | None = None) -> dict[str, Any]:
     """The meta.k8s.io/v1 Table of `objects` (as stored); rows carry objects with kind and
     apiVersion, passed through `convert` (the requested version) when included whole."""
-    body = table(kind, objects, now).to_json(include)
+    body = table(kind, objects, now, rt, version).to_json(include)
     if include == "Object":
         for row in body["rows"]:
             obj = row["object"]

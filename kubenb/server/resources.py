@@ -18,6 +18,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from kubenb.api import conversion
+from kubenb.api.crd_registry import check_patch_type
 from kubenb.api.errors import BadRequest, Conflict, NotFound
 from kubenb.api.objects import clone
 from kubenb.api.patch import CONTENT_TYPES, UnsupportedMediaType, apply_patch
@@ -53,7 +54,8 @@ def respond_object(h: ApiRequestHandler, t: Target, obj: dict[str, Any], code: i
         include = negotiate.include_object(h.query("includeObject"))
         body = negotiate.table_body(t.kind, [obj], h.api.store.clock.now(), include,
                                     obj["metadata"].get("resourceVersion"),
-                                    convert=lambda o: served(t, o))
+                                    convert=lambda o: served(t, o), rt=t.resource,
+                                    version=t.version)
         h.send_json(body, code, negotiate.TABLE_TYPE)
         return
     h.send_json(served(t, obj), code)
@@ -124,6 +126,7 @@ def patch(h: ApiRequestHandler, t: Target) -> None:
         raise UnsupportedMediaType(
             f'the body of the request was in an unknown format - accepted media types include: '
             f'{", ".join([*CONTENT_TYPES, APPLY_PATCH])}')
+    check_patch_type(t.resource, ctype)
     store = h.api.store
     dry = h.dry_run()
     sub = "status" if t.subresource == "status" else None

@@ -16,6 +16,7 @@ from kubenb.api.errors import BadRequest, Conflict
 from kubenb.api.eviction import evict
 from kubenb.api.objects import clone
 from kubenb.api.patch import apply_patch
+from kubenb.api.registry import ResourceType
 from kubenb.api.tables.model import selector_string
 from kubenb.server.handler import status_success
 from kubenb.server.paths import Target
@@ -24,8 +25,17 @@ if TYPE_CHECKING:
     from kubenb.server.handler import ApiRequestHandler
 
 
-def scale_of(obj: dict[str, Any]) -> dict[str, Any]:
+def scale_of(obj: dict[str, Any], rt: ResourceType | None = None) -> dict[str, Any]:
     meta = obj["metadata"]
+    if rt is not None and rt.custom is not None:  # the CRD's specReplicasPath and friends
+        spec_n, status_n, selector = rt.custom.scale_numbers(obj)
+        status: dict[str, Any] = {"replicas": status_n}
+        if selector:
+            status["selector"] = selector
+        return {"kind": "Scale", "apiVersion": "autoscaling/v1",
+                "metadata": {k: meta[k] for k in ("name", "namespace", "uid", "resourceVersion",
+                                                  "creationTimestamp") if k in meta},
+                "spec": {"replicas": spec_n}, "status": status}
     return {
         "kind": "Scale", "apiVersion": "autoscaling/v1",
         "metadata": {k: meta[k] for k in ("name", "namespace", "uid", "resourceVersion",
@@ -41,12 +51,12 @@ def scale(h: ApiRequestHandler, t: Target) -> None:
     store = h.api.store
     method = h.request.method
     if method == "GET":
-        h.send_json(scale_of(store.get(t.kind, t.namespace, t.name)))
+        h.send_json(scale_of(store.get(t.kind, t.namespace, t.name), t.resource))
         return
     dry = h.dry_run()
     for _ in range(16):
         current = store.get(t.kind, t.namespace, t.name)
-        view = scale_of(current)
+        view = scale_of(current, t.resource)
         if method == "PUT":
             new = h.body_object()
             if not isinstance(new, dict) or not isinstance(new.get("spec"), dict):
@@ -62,12 +72,15 @@ def scale(h: ApiRequestHandler, t: Target) -> None:
         if want_rv and want_rv != current["metadata"]["resourceVersion"]:
             raise Conflict(t.resource.qualified, t.name)
         obj = clone(current)
-        obj["spec"]["replicas"] = replicas
+        if t.resource.custom is not None:
+            t.resource.custom.set_replicas(obj, replicas)
+        else:
+            obj["spec"]["replicas"] = replicas
         try:
             updated = store.update(obj, dry_run=dry)
         except Conflict:
             continue
-        h.send_json(scale_of(updated))
+        h.send_json(scale_of(updated, t.resource))
         return
     raise Conflict(t.resource.qualified, t.name)
 

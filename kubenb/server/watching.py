@@ -54,7 +54,8 @@ class _Stream:
         if self.table and etype not in ("BOOKMARK", "ERROR"):
             obj = negotiate.table_body(self.t.kind, [obj], self.h.api.store.clock.now(),
                                        self.include, rv, columns=self.first,
-                                       convert=lambda o: to_version(o, self.t.api_version))
+                                       convert=lambda o: to_version(o, self.t.api_version),
+                                       rt=self.t.resource, version=self.t.version)
             self.first = False
         elif etype != "ERROR":
             obj = to_version(obj, self.t.api_version)

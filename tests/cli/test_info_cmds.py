@@ -163,7 +163,9 @@ APPS = ("controllerrevisions.apps\ndaemonsets.apps\ndeployments.apps\nreplicaset
 
 @pytest.mark.parametrize("line, want", [
     ("api-resources -o name --namespaced=false",
-     "namespaces\nnodes\npersistentvolumes\napiservices.apiregistration.k8s.io\n"
+     "namespaces\nnodes\npersistentvolumes\n"
+     "customresourcedefinitions.apiextensions.k8s.io\n"
+     "apiservices.apiregistration.k8s.io\n"
      "selfsubjectreviews.authentication.k8s.io\n"
      "tokenreviews.authentication.k8s.io\nselfsubjectaccessreviews.authorization.k8s.io\n"
      "selfsubjectrulesreviews.authorization.k8s.io\nsubjectaccessreviews.authorization.k8s.io\n"

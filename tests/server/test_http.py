@@ -114,7 +114,7 @@ def test_legacy_discovery(served: Served) -> None:
     assert [g["name"] for g in groups] == [  # kube-apiserver's order: by group priority
         "apiregistration.k8s.io", "apps", "authentication.k8s.io", "authorization.k8s.io",
         "autoscaling", "batch", "certificates.k8s.io", "policy", "rbac.authorization.k8s.io",
-        "storage.k8s.io", "coordination.k8s.io", "discovery.k8s.io"]
+        "storage.k8s.io", "apiextensions.k8s.io", "coordination.k8s.io", "discovery.k8s.io"]
     v1 = served.request("GET", "/api/v1").json()
     names = {r["name"]: r for r in v1["resources"]}
     assert names["pods"]["singularName"] == "pod" and names["nodes"]["namespaced"] is False

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from kubenb.api.registry import REGISTRY, UnknownResource
+from kubenb.api.registry import REGISTRY, ResourceType, UnknownResource
 
 from . import (
     rows_apiservice,
@@ -29,6 +29,7 @@ from . import (
     rows_storage,
 )
 from .model import Column, Row, Table
+from .rows_custom import custom_columns
 
 RowFunc = Callable[[dict[str, Any], datetime], list[str]]
 
@@ -126,7 +127,7 @@ COLUMNS: dict[str, tuple[list[Column], RowFunc]] = {
     "APIService": ([_NAME, Column("Service"), Column("Available"), _AGE],
                    rows_apiservice.apiservice_row),
     **{kind: ([_NAME, Column("Created At", type="date")], rows_rbac.role_row)
-       for kind in ("Role", "ClusterRole", "LimitRange")},
+       for kind in ("Role", "ClusterRole", "LimitRange", "CustomResourceDefinition")},
     "ResourceQuota": ([_NAME, _AGE, Column("Request"), Column("Limit")], rows_policy.quota_row),
     **{kind: ([_NAME, Column("Role"), _AGE, Column("Users", priority=1),
                Column("Groups", priority=1), Column("ServiceAccounts", priority=1)],
@@ -152,9 +153,16 @@ def _scope(kind: str, objects: list[dict[str, Any]]) -> tuple[str, bool]:
     return group, namespaced
 
 
-def table(kind: str, objects: list[dict[str, Any]], now: datetime) -> Table:
-    """Build the server-side Table for `objects` of one `kind` (all columns, wide included)."""
-    columns, row_func = COLUMNS.get(kind, DEFAULT)
-    group, namespaced = _scope(kind, objects)
+def table(kind: str, objects: list[dict[str, Any]], now: datetime,
+          rt: ResourceType | None = None, version: str | None = None) -> Table:
+    """Build the server-side Table for `objects` of one `kind` (all columns, wide included);
+    `rt` (a custom resource's, with its printer columns for `version`) when the kind is not
+    built in."""
+    if rt is not None and rt.custom is not None:
+        columns, row_func = custom_columns(rt, version)
+        group, namespaced = rt.group, rt.namespaced
+    else:
+        columns, row_func = COLUMNS.get(kind, DEFAULT)
+        group, namespaced = _scope(kind, objects)
     rows = [Row(cells=row_func(obj, now), object=obj) for obj in objects]
     return Table(kind=kind, group=group, namespaced=namespaced, columns=list(columns), rows=rows)

@@ -21,10 +21,23 @@ class Column:
     priority: int = 0
     format: str = ""
     json_int: bool = False  # the server puts an integer (not a string) in this cell
+    description: str = ""
 
     @property
     def header(self) -> str:
         return self.name.upper()
+
+
+class Cell(str):
+    """A cell whose wire value is not its text: a custom resource's null, integer, number
+    or boolean printer column (printed as its text, served as `value`)."""
+
+    value: Any
+
+    def __new__(cls, text: str, value: Any) -> Cell:
+        cell = super().__new__(cls, text)
+        cell.value = value
+        return cell
 
 
 @dataclass
@@ -53,7 +66,8 @@ class Table:
         rows = []
         for row in self.rows:
             cells: list[Any] = [
-                int(c) if col.json_int and c.lstrip("-").isdigit() else c
+                c.value if isinstance(c, Cell) else
+                int(c) if col.json_int and c.lstrip("-").isdigit() else str(c)
                 for col, c in zip(self.columns, row.cells, strict=True)
             ]
             out: dict[str, Any] = {"cells": cells}
@@ -71,7 +85,7 @@ class Table:
             "apiVersion": "meta.k8s.io/v1",
             "metadata": {},
             "columnDefinitions": [
-                {"name": c.name, "type": c.type, "format": c.format, "description": "",
+                {"name": c.name, "type": c.type, "format": c.format, "description": c.description,
                  "priority": c.priority}
                 for c in self.columns
             ],

@@ -8,33 +8,9 @@ explain_coordination) are written in it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from kubenb.api.docs import CONVENTIONS, F, Field, R, Schema
 
-CONVENTIONS = "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md"
-
-
-@dataclass(frozen=True)
-class Field:
-    type: str
-    description: str
-    enum: tuple[str, ...] = ()
-    required: bool = False
-
-
-@dataclass(frozen=True)
-class Schema:
-    description: str
-    fields: dict[str, Field] = field(default_factory=dict)
-
-
-def F(type_: str, description: str, *enum: str, required: bool = False) -> Field:  # noqa: N802
-    return Field(type_, description, tuple(enum), required)
-
-
-def R(type_: str, description: str, *enum: str) -> Field:  # noqa: N802
-    """A required field."""
-    return Field(type_, description, tuple(enum), True)
-
+__all__ = ["CONVENTIONS", "F", "Field", "R", "Schema"]
 
 API_VERSION = F("string", "APIVersion defines the versioned schema of this representation of an object. "
                 "Servers should convert recognized schemas to the latest internal value, and may "

@@ -172,7 +172,9 @@ def to_manifest(ctx: Ctx, obj: dict[str, Any], source: str, local: bool = False)
     meta = obj.setdefault("metadata", {}) if isinstance(obj.get("metadata"), dict) else {}
     try:
         rt = ctx.client.registry.by_kind(obj["kind"])
-        if obj.get("apiVersion") and rt.api_version != obj["apiVersion"]:
+        # a custom resource may come in any served version (`conversion: None` rewrites it)
+        served = {rt.api_version_of(v) for v in rt.versions} if rt.custom is not None else {rt.api_version}
+        if obj.get("apiVersion") and obj["apiVersion"] not in served:
             raise UnknownResource(obj["kind"])
     except UnknownResource:
         version = obj.get("apiVersion", "")

@@ -117,7 +117,9 @@ def apply_one(ctx: Ctx, m: Manifest, dry: str) -> tuple[dict[str, Any], str]:
     if not patch:
         return live, "unchanged"
     try:
-        obj = ctx.client.patch(m.rt.kind, m.namespace, m.name, patch, "strategic",
+        # kubectl sends a JSON merge patch for kinds it has no Go type for (custom resources)
+        obj = ctx.client.patch(m.rt.kind, m.namespace, m.name, patch,
+                               "merge" if m.rt.custom is not None else "strategic",
                                dry_run=dry == "server")
     except ApiError as err:
         raise add_source("patching", m.source, err) from None

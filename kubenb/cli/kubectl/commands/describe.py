@@ -24,6 +24,7 @@ from kubenb.cli.kubectl.describe.autoscaling import describe_hpa, describe_pdb
 from kubenb.cli.kubectl.describe.batch import describe_cronjob, describe_job
 from kubenb.cli.kubectl.describe.certificates import CSRParseError, describe_csr
 from kubenb.cli.kubectl.describe.daemons import describe_daemonset, describe_replicationcontroller
+from kubenb.cli.kubectl.describe.generic import describe_generic
 from kubenb.cli.kubectl.describe.policy import describe_limit_range, describe_quota
 from kubenb.cli.kubectl.describe.rbac import describe_binding, describe_role
 from kubenb.cli.kubectl.describe.stateful import describe_pvc, describe_statefulset
@@ -178,6 +179,8 @@ class Fetcher:
             "ClusterRoleBinding": self.simple(describe_binding),
             "CertificateSigningRequest": self.simple(describe_csr),
         }
+        if rt.custom is not None or rt.kind == "CustomResourceDefinition":
+            return self.simple(describe_generic)
         if rt.kind not in table:
             raise CommandError(f"no description has been implemented for {rt.kind}")
         return table[rt.kind]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from kubenb.api.registry import ResourceType, UnknownResource
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
+from kubenb.cli.kubectl.explain_custom import CustomField, custom_schema
 from kubenb.cli.kubectl.explain_docs import SCHEMAS
 from kubenb.cli.kubectl.explain_schema import Field, Schema
 from kubenb.cli.kubectl.flags import Flag
@@ -75,7 +76,9 @@ def ref_name(type_: str) -> str:
             return type_
 
 
-def _schema_of(type_: str) -> Schema | None:
+def _schema_of(type_: str, field: Field | None = None) -> Schema | None:
+    if isinstance(field, CustomField):  # a custom resource's nested object
+        return field.sub
     return SCHEMAS.get(ref_name(type_))
 
 
@@ -103,8 +106,8 @@ def field_list(schema: Schema, level: int, recursive: bool, seen: frozenset[str]
             out.append(indent(amount + 2, wrap(f.description or "<no description>", 78 - amount))
                        + "\n\n")
             continue
-        target = ref_name(f.type)
-        sub = SCHEMAS.get(target)
+        target = ref_name(f.type) if not isinstance(f, CustomField) else f"{id(f)}"
+        sub = _schema_of(f.type, f)
         if sub is not None and target not in seen:
             out.append(field_list(sub, level + 1, recursive, seen | {target}))
     return "".join(out)
@@ -121,12 +124,12 @@ def explain(rt: ResourceType, path: list[str], recursive: bool) -> str:
     """The whole explain text for a resource and a field path within it."""
     head = (f"GROUP:      {rt.group}\n" if rt.group else "") + \
         f"KIND:       {rt.kind}\nVERSION:    {rt.version}\n\n"
-    schema = SCHEMAS.get(rt.kind)
+    schema = custom_schema(rt) if rt.custom is not None else SCHEMAS.get(rt.kind)
     if schema is None:
         gvk = f"map[group:{rt.group} kind:{rt.kind} version:{rt.version}]"
         raise TemplateError(f"GVK {gvk} not found in OpenAPI schema", stdout=head)
     if not path:
-        body = description_block(schema.description + "\n", schema, recursive,
+        body = description_block(schema.description + "\n" if schema.description else "", schema, recursive,
                                  frozenset({rt.kind}))
         return head + body + "\n"
     field: Field | None = None
@@ -135,7 +138,7 @@ def explain(rt: ResourceType, path: list[str], recursive: bool) -> str:
         field = current.fields.get(step) if current is not None else None
         if field is None:  # the template has printed the header when it throws
             raise TemplateError(f'field "{path[-1]}" does not exist', stdout=head)
-        current = _schema_of(field.type)
+        current = _schema_of(field.type, field)
     assert field is not None
     # The template writes the FIELD line, the (possibly empty) ENUM block, then "\n" twice: a
     # field without an enum is followed by two blank lines.

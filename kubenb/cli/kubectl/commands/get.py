@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubenb.api.errors import ApiError, NotFound
+from kubenb.api.errors import ApiError, BadRequest, NotFound
 from kubenb.api.tables import table
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
 from kubenb.cli.kubectl.flags import Flag, parse_duration
@@ -46,9 +46,16 @@ def fetch(ctx: Ctx, req: Request, all_ns: bool) -> tuple[list[dict[str, Any]], l
     """Objects for one request, the per-name errors, and the list's resourceVersion."""
     ns = None if (all_ns or not req.rt.namespaced) else ctx.namespace
     if req.names is None:
-        items, rv = ctx.client.list(
-            req.rt.kind, ns, label_selector=ctx.flag("selector") or None,
-            field_selector=ctx.flag("field-selector") or None)
+        labels, fields = ctx.flag("selector") or "", ctx.flag("field-selector") or ""
+        try:
+            items, rv = ctx.client.list(req.rt.kind, ns, label_selector=labels or None,
+                                        field_selector=fields or None)
+        except (BadRequest, NotFound) as err:  # cli-runtime's selector visitor words it so
+            gvr = f"{req.rt.api_version if req.rt.group else '/' + req.rt.version}, Resource={req.rt.plural}"
+            err.message = (f'Unable to list "{gvr}": {err.message}' if not labels and not fields else
+                           f'Unable to find "{gvr}" that match label selector "{labels}", field '
+                           f'selector "{fields}": {err.message}')
+            raise
         return items, [], rv
     found: list[dict[str, Any]] = []
     errors: list[ApiError] = []
@@ -90,7 +97,7 @@ def run(ctx: Ctx, args: list[str]) -> int:
             items = sort_objects(items, ctx.flag("sort-by"))
         errors += errs
         objects += items
-        groups.append(table(req.rt.kind, items, ctx.client.now()))
+        groups.append(table(req.rt.kind, items, ctx.client.now(), req.rt))
     if spec.table:
         show_kind = ctx.flag("show-kind") or multiple_kinds(groups) or any(
             a.lower() == "all" for a in args[:1])
@@ -128,7 +135,7 @@ def watch(ctx: Ctx, requests: list[Request], spec: Any, all_ns: bool) -> int:
     names = set(req.names or [])
     if not ctx.flag("watch-only"):
         if spec.table:
-            ctx.out.write(printer.initial(table(req.rt.kind, items, ctx.client.now())))
+            ctx.out.write(printer.initial(table(req.rt.kind, items, ctx.client.now(), req.rt)))
         else:
             for obj in items:
                 ctx.out.write(render_objects(spec, [obj], True))
@@ -145,7 +152,7 @@ def watch(ctx: Ctx, requests: list[Request], spec: Any, all_ns: bool) -> int:
             if names and obj["metadata"]["name"] not in names:
                 continue
             if spec.table:
-                ctx.out.write(printer.event(ev["type"], table(req.rt.kind, [obj], ctx.client.now())))
+                ctx.out.write(printer.event(ev["type"], table(req.rt.kind, [obj], ctx.client.now(), req.rt)))
             else:
                 ctx.out.write(render_objects(spec, [obj], True))
             if hasattr(ctx.out, "flush"):

@@ -103,6 +103,10 @@ def _objects(ctx: Ctx, args: list[str]) -> tuple[list[dict[str, Any]], list[ApiE
     return objs, errors
 
 
+PATCH_MEDIA_TYPES = {"json": "application/json-patch+json", "merge": "application/merge-patch+json",
+                   "strategic": "application/strategic-merge-patch+json"}
+
+
 def run(ctx: Ctx, args: list[str]) -> int:
     dry = dry_run_strategy(ctx.flag("dry-run"))
     _validate(ctx, args, dry)
@@ -120,8 +124,13 @@ def run(ctx: Ctx, args: list[str]) -> int:
                     body, kind, subresource=ctx.flag("subresource") or None,  # type: ignore[arg-type]
                     dry_run=dry == "server")
         except ApiError as err:
-            errors.append(err)
-            continue
+            if err.code != 415:
+                errors.append(err)
+                continue
+            # kubectl wraps the server's UnsupportedMediaType and stops
+            gv = obj.get("apiVersion", "")
+            raise CommandError(f"{PATCH_MEDIA_TYPES.get(kind, kind)} is not supported by "
+                               f"{gv if '/' in gv else '/' + gv}, Kind={obj['kind']}: {err.message}") from None
         # kubectl 1.32 sets the operation after the dry-run suffix, so patch never shows it
         print_object(ctx, spec, patched, "patched" if patched != obj else "patched (no change)")
     for err in errors:

@@ -136,14 +136,18 @@ def scale_one(ctx: Ctx, rt: ResourceType, obj: Obj, replicas: int, current: int,
     if "scale" not in rt.subresources:
         raise no_scale_subresource()
     if current != -1:
-        have = (obj.get("spec") or {}).get("replicas", 1)
+        have = (rt.custom.scale_numbers(obj)[0] if rt.custom is not None
+                else (obj.get("spec") or {}).get("replicas", 1))
         if have != current:
             raise CommandError(f"Expected replicas to be {current}, was {have}")
     rv = ctx.flag("resource-version")
     if rv and meta.get("resourceVersion") != rv:
         raise CommandError(f"Expected resource version to be {rv}, was {meta.get('resourceVersion')}")
-    ctx.client.patch(rt.kind, meta.get("namespace"), meta["name"], {"spec": {"replicas": replicas}},
-                     "merge", dry_run=dry_run)
+    patch: Obj = {"spec": {"replicas": replicas}}
+    if rt.custom is not None:  # a custom resource's replicas live at its CRD's specReplicasPath
+        patch = {}
+        rt.custom.set_replicas(patch, replicas)
+    ctx.client.patch(rt.kind, meta.get("namespace"), meta["name"], patch, "merge", dry_run=dry_run)
 
 
 def no_scale_subresource() -> ApiError:
