@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from kubenb.api.admission import DefaultTolerations
 from kubenb.api.apiservices import ensure_local
+from kubenb.api.networking import DefaultIngressClass
 from kubenb.api.rbac_bootstrap import ensure_policy
 from kubenb.api.storage import DefaultStorageClass, StorageObjectInUseProtection
 from kubenb.api.store import Store
@@ -109,7 +110,7 @@ class Cluster:
             rng=random.Random(f"{seed}/services") if seed is not None else None)
         self.store.hooks += [DefaultTolerations(self.timings.toleration_seconds), self.services,
                              DaemonSetTemplateGeneration(), DefaultStorageClass(self.store),
-                             StorageObjectInUseProtection()]
+                             StorageObjectInUseProtection(), DefaultIngressClass(self.store)]
         self.node_subnet = node_subnet
         # kube-controller-manager's range allocator: one /24 of the cluster CIDR per node
         self.node_cidrs = CIDRSet.for_plan(self.addresses)
