@@ -55,6 +55,7 @@ from kubenb.controllers.volume_hostpath import (
 )
 from kubenb.controllers.volume_protection import VolumeProtectionController
 from kubenb.net.addresses import AddressPlan
+from kubenb.net.cluster_dns import ClusterDns
 from kubenb.net.nodeipam import CIDRNotAvailable, CIDRSet
 from kubenb.net.portforward import PortForwards
 from kubenb.net.proxy import KubeProxy
@@ -125,6 +126,10 @@ class Cluster:
             self.kube_proxy = KubeProxy()
             self.port_forwards = PortForwards()
             self.components += [self.kube_proxy, self.port_forwards]
+        self.dns: ClusterDns | None = None  # CoreDNS: when pods answer real traffic
+        if runtime != "sim":
+            self.dns = ClusterDns(self._dns_extra_addresses)
+            self.components.append(self.dns)
         self.runner = self._make_runner()
         self.kubelets: dict[str, Kubelet] = {}
         # metrics-server's scrapes of measured runtimes (sim usage is sim data: no scraper)
@@ -153,6 +158,18 @@ class Cluster:
                                        make_dirs=self.runtime_name != "sim"))
         runner.add(HorizontalController(self.ctx, self.metrics))
         return runner
+
+    def _dns_extra_addresses(self) -> list[str]:
+        """Where else the DNS server listens: the runtimes' container-side addresses."""
+        out: list[str] = []
+        for kubelet in list(self.kubelets.values()):
+            find = getattr(kubelet.runtime, "dns_addresses", None)
+            out += [ip for ip in (find() if find is not None else []) if ip not in out]
+        return out
+
+    def _dns_changed(self) -> None:
+        if self.dns is not None:
+            self.dns.refresh()
 
     def serve_api(self, server: ServedApi) -> None:
         """Serve the Kubernetes API over HTTPS with `server` (started with the cluster)."""
@@ -342,7 +359,8 @@ class Cluster:
         """The node's runtime (kubenb/node/runtime/__init__.py: imported on first use)."""
         cls: Any = runtime_class(self.runtime_name)
         return cls(self.ctx, node, pod_cidr=pod_cidr,
-                   cluster=RuntimeCluster(self.name, self.state_dir, self.addresses))
+                   cluster=RuntimeCluster(self.name, self.state_dir, self.addresses,
+                                          self._dns_changed))
 
     @property
     def node_capacity(self) -> int:

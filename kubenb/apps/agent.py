@@ -10,6 +10,8 @@ line a container prints lands in its CRI log file (kubenb/apps/logfile.py).
 
 Requests (stdin)
   {"op": "run", "id": ID, "log": PATH, "kind": "command", "argv": [...], "env": {...}, "cwd": DIR}
+      (`EXEC_SYNC` in argv is replaced by the number of a pipe's write end the command
+      inherits; "started" waits until it closes — a wrapper's exec of the real program)
   {"op": "run", "id": ID, "log": PATH, "kind": "app", "app": {AppConfig fields}}
   {"op": "signal", "id": ID, "sig": 15 | 9}
 Events (stdout)
@@ -34,6 +36,8 @@ from typing import Any
 
 from kubenb.apps.base import App, AppConfig, GenericServer, Idle
 from kubenb.apps.logfile import LogWriter
+
+EXEC_SYNC = "{kubenb-exec-sync-fd}"  # in a command's argv: the fd its wrapper closes at exec
 
 
 def app_class(name: str, cfg: AppConfig) -> type[App]:
@@ -102,14 +106,25 @@ class Agent:
 
     async def run_command(self, req: dict[str, Any]) -> None:
         cid = req["id"]
+        argv, sync = list(req["argv"]), None
+        if any(EXEC_SYNC in a for a in argv):  # a namespace wrapper: "started" once it exec'd
+            sync = os.pipe()
+            argv = [a.replace(EXEC_SYNC, str(sync[1])) for a in argv]
         try:
             proc = await asyncio.create_subprocess_exec(
-                *req["argv"], stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+                *argv, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE, env=req["env"], cwd=req["cwd"],
-                start_new_session=True)
+                start_new_session=True, pass_fds=(sync[1],) if sync else ())
         except OSError as err:
             self.emit({"ev": "failed", "id": cid, "message": str(err)})
             return
+        finally:
+            if sync is not None:
+                os.close(sync[1])
+        if sync is not None:  # EOF: the program was exec'd (or the wrapper gave up)
+            with contextlib.suppress(OSError):
+                await asyncio.get_running_loop().run_in_executor(None, os.read, sync[0], 1)
+            os.close(sync[0])
         self.procs[cid] = proc
         self.emit({"ev": "started", "id": cid, "pid": proc.pid})
         self.spawn(self.supervise(cid, proc, LogWriter(req["log"])))

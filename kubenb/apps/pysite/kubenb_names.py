@@ -1,15 +1,23 @@
-"""Host names as a pod sees them: `localhost` is the pod, Services resolve to ClusterIPs.
+"""Host names as a pod sees them: `localhost` is the pod, cluster names through cluster DNS.
 
-Reads the container's environment: `KUBENB_POD_IP`, `HOSTNAME`, `KUBENB_NAMESPACE` and
-`KUBENB_HOSTS`, a hosts file kube-proxy rewrites atomically (lines `IP NAME NAME.NS
-NAME.NS.svc NAME.NS.svc.cluster.local`). A short name is looked up in the pod's own
-namespace first, as the pod's DNS search path does. Standard library only.
+Reads the container's environment: `KUBENB_POD_IP`, `HOSTNAME`, `KUBENB_NAMESPACE`, and for
+every other name asks the cluster's DNS server through the pod's resolv.conf
+(kubenb_dns.py: search domains, ndots). Without a DNS server (none configured, or none
+answers) it falls back to `KUBENB_HOSTS`, the hosts file kube-proxy rewrites atomically
+(lines `IP NAME NAME.NS NAME.NS.svc NAME.NS.svc.cluster.local`), a short name looked up in
+the pod's own namespace first. A name outside the cluster that DNS does not know is left to
+the host's resolver. Standard library only.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
+
+try:
+    import kubenb_dns as dns  # as sitecustomize imports this module (its directory on the path)
+except ImportError:
+    from kubenb.apps.pysite import kubenb_dns as dns  # as the exec shims import it
 
 LOCAL = {"localhost", "localhost.localdomain", "ip6-localhost", "127.0.0.1", "::1", "0.0.0.0", ""}
 
@@ -55,11 +63,23 @@ def resolve(host: str) -> str:
         return name
     if name == os.environ.get("HOSTNAME", "").lower():
         return pod_ip()
+    try:
+        found = dns.lookup(name)
+    except (dns.Unreachable, OSError, ValueError):
+        found = None
+    if found:
+        return found[0]
+    if found is not None:
+        return _outside(host, name)
     table = _hosts()
     ns = os.environ.get("KUBENB_NAMESPACE", "default")
     for candidate in (f"{name}.{ns}", f"{name}.{ns}.svc", name):
         if candidate in table:
             return table[candidate]
+    return _outside(host, name)
+
+
+def _outside(host: str, name: str) -> str:
     if "." not in name or name.endswith((".local", ".svc", ".cluster")):
         raise NotFound(host)
     return host  # a name outside the cluster: the host's resolver decides

@@ -12,7 +12,7 @@ import os
 import sys
 
 OWN = ("KUBENB_POD_IP", "KUBENB_NAMESPACE", "KUBENB_HOSTS", "KUBENB_OWNER", "KUBENB_SHIMS",
-       "KUBENB_PYTHONPATH")
+       "KUBENB_PYTHONPATH", "KUBENB_RESOLV_CONF", "KUBENB_DNS")
 
 
 def visible() -> dict[str, str]:

@@ -92,6 +92,9 @@ class RuntimeCluster:
     name: str
     state_dir: str
     addresses: Any  # kubenb.net.addresses.AddressPlan
+    # called (from any thread) when the runtime gains an address its containers reach the
+    # cluster's DNS server on (`dns_addresses()`: the docker runtime's bridge gateway)
+    dns_changed: Any = None  # Callable[[], None] | None
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,9 @@ from typing import Any
 from kubenb.config import Context
 from kubenb.node import docker_images
 from kubenb.node.images import CATALOG, Catalog, normalize
+from kubenb.node.pod_dns import host_resolv_conf, pod_dns
 from kubenb.node.runtime import docker_engine as de
+from kubenb.node.runtime import docker_routes as routes
 from kubenb.node.runtime import docker_spec as spec
 from kubenb.node.runtime.base import (
     ContainerConfig,
@@ -62,6 +64,7 @@ log = logging.getLogger("kubenb.docker")
 check_engine = de.check_engine
 EngineUnavailable = de.EngineUnavailable
 _LIVE: weakref.WeakSet[DockerRuntime] = weakref.WeakSet()
+_ROUTES_FAILED: list[str] = []  # said once per process: why pods cannot reach ClusterIPs
 
 
 def node_index(pod_cidr: str) -> int:
@@ -101,6 +104,7 @@ class DockerRuntime(Runtime):
         self._is_ready = False
         self._closing = False
         self._network = ""
+        self._gateway = ""
         self._events: EventWatch | None = None
         _LIVE.add(self)
 
@@ -124,6 +128,9 @@ class DockerRuntime(Runtime):
                 self.images = Images(self.engine, self.catalog)
             self._network, net, stream = await self.engine.run(self._setup)
             self.state.use_subnet(ipaddress.ip_network(f"{net.network_address + (self.index - 1) * 256}/24"))
+            self._gateway = str(net.network_address + 1)  # the host on the bridge: cluster DNS
+            if self.cluster.dns_changed is not None:
+                self.cluster.dns_changed()
             self._events = EventWatch(stream, self.clock.loop, self._on_die,
                                       f"kubenb-docker-events-{self.node}")
             self._is_ready = True
@@ -178,6 +185,19 @@ class DockerRuntime(Runtime):
         except Exception as err:  # noqa: BLE001 - the engine may be gone already
             log.warning("docker cleanup of %s: %s", self.node, err)
 
+    def _route_services(self, pid: int) -> None:
+        """ClusterIPs and node ports reachable from the new sandbox (docker_routes.py)."""
+        plan = self.cluster.addresses
+        why = routes.accept_on_bridge(self._network) or routes.route_to_host(
+            pid, self._gateway, [plan.service_cidr, f"{plan.node_prefix}.0/24"])
+        if why is not None and not _ROUTES_FAILED:
+            _ROUTES_FAILED.append(why)
+            log.info("pods cannot reach ClusterIPs (only pod IPs): %s", why)
+
+    def dns_addresses(self) -> list[str]:
+        """Where this node's containers reach the cluster's DNS server: the bridge's gateway."""
+        return [self._gateway] if self._gateway and self._is_ready else []
+
     # ---- images ----------------------------------------------------------------------------
 
     async def image_status(self, ref: str) -> ImageInfo | None:
@@ -218,7 +238,8 @@ class DockerRuntime(Runtime):
         ip = self.state.allocate_ip()
         params = spec.sandbox_params(pod, self._pod_labels(pod, "POD", **{
             "io.kubernetes.docker.type": "podsandbox"}), len(current or []), self._network, ip,
-            self.node_ip, self._image_name(pause.ref))
+            self.node_ip, self._image_name(pause.ref),
+            pod_dns(pod, self._gateway, host_resolv_conf()) if self._gateway else None)
         try:
             attrs = await self.engine.run(de.create, self.engine.client, params, True,
                                          f"_{self.profile}_{self.id}")
@@ -226,6 +247,7 @@ class DockerRuntime(Runtime):
             self.state.release_ip(ip)
             raise RuntimeError_("CreatePodSandboxError", f"failed to start sandbox for pod "
                                 f"{pod['metadata']['name']}: {err}") from err
+        await self.engine.run(self._route_services, int((attrs.get("State") or {}).get("Pid") or 0))
         created = spec.parse_time(attrs.get("Created")) or self.clock.now()
         sb = Sandbox(SandboxStatus(attrs["Id"], uid, ip, True, created), attrs["Id"])
         self.state.sandboxes.setdefault(uid, []).insert(0, sb)

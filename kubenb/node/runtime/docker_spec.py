@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from kubenb.api.quantity import parse_quantity
+from kubenb.node.pod_dns import DnsSettings
 from kubenb.node.runtime.base import ContainerConfig, ContainerStateName
 from kubenb.node.runtime.volumes import Bind
 
@@ -94,18 +95,24 @@ def container_env(config: ContainerConfig) -> list[str]:
 
 
 def sandbox_params(pod: dict[str, Any], labels: dict[str, str], attempt: int, network: str,
-                   ip: str, node_ip: str, image: str) -> dict[str, Any]:
+                   ip: str, node_ip: str, image: str,
+                   dns: DnsSettings | None = None) -> dict[str, Any]:
+    """`dns`: the pod's resolver settings (kubenb/node/pod_dns.py), given to the sandbox as
+    dockershim does; the pod's containers share its resolv.conf."""
     meta = pod["metadata"]
     spec = pod.get("spec") or {}
+    host_config: dict[str, Any] = {"network_mode": network, "restart_policy": {"Name": "no"},
+                                   "port_bindings": host_ports(pod, node_ip),
+                                   "ipc_mode": "shareable"}
+    if dns is not None and not dns.from_host:
+        host_config.update(dns=dns.nameservers, dns_search=dns.searches, dns_opt=dns.options)
     return {
         "image": image,
         "name": docker_name("POD", meta["name"], meta["namespace"], meta["uid"], str(attempt)),
         "hostname": (spec.get("hostname") or meta["name"])[:63],
         "labels": labels,
         "ports": exposed_ports(pod) or None,
-        "host_config": {"network_mode": network, "restart_policy": {"Name": "no"},
-                        "port_bindings": host_ports(pod, node_ip),
-                        "ipc_mode": "shareable"},
+        "host_config": host_config,
         "networking_config": {network: {"ipv4_address": ip}},
     }
 

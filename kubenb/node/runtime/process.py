@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kubenb.apps.agent import EXEC_SYNC
 from kubenb.apps.logfile import read_log
 from kubenb.config import Context
 from kubenb.node.images import CATALOG, Catalog, ResolvedImage
@@ -66,6 +67,7 @@ from kubenb.node.runtime.base import (
 )
 from kubenb.node.runtime.process_agent import AgentClient, AgentStartFailed, kill_live_agents
 from kubenb.node.runtime.process_custom import FunctionServer
+from kubenb.node.runtime.process_dns import dns_mounts
 from kubenb.node.runtime.process_env import (
     PACKAGE_ROOT,
     Launch,
@@ -286,8 +288,10 @@ class ProcessRuntime(Runtime):
         launch = plan(img, config, pod=pod, pod_ip=sb.status.ip, root=root,
                       state_dir=self.state_dir, marker=self.marker, shim_dirs=self._prepare_state())
         prepare_root(root, launch.cwd, img, config.hostname)
+        launch.mounts = dns_mounts(pod, sb.dir, self.cluster.addresses.dns_service_ip,
+                                   self.state_dir, launch.env)
         if config.mounts:
-            launch.mounts = process_mounts.plan(config.mounts, sb.dir)
+            launch.mounts += process_mounts.plan(config.mounts, sb.dir)
             if not process_mounts.available():
                 log.warning("no mount namespaces here (unshare --mount --user failed): %s/%s runs "
                             "without its volumes", meta.get("namespace"), meta["name"])
@@ -318,7 +322,8 @@ class ProcessRuntime(Runtime):
                 if program is None:
                     raise AgentStartFailed(not_found_message(launch.argv[0] if launch.argv else ""))
                 c.pid = await self.agent.run({"id": c.status.id, "log": c.log_path, "kind": "command",
-                                              "argv": self._in_pod([program, *launch.argv[1:]], c),
+                                              "argv": self._in_pod([program, *launch.argv[1:]], c,
+                                                                   EXEC_SYNC),
                                               "env": launch.env, "cwd": launch.cwd})
         except (AgentStartFailed, OSError) as err:
             message = ("failed to create containerd task: failed to create shim task: OCI runtime "
@@ -441,14 +446,17 @@ class ProcessRuntime(Runtime):
         c = self._get(container_id)
         if c.status.state != "running":
             raise ExecError("container not running (" + container_id + ")")
+        if c.launch.mounts and argv and find_executable(argv[0], c.launch.env, c.launch.cwd) is None:
+            raise exec_error(argv[0])  # (the namespace's script finds it on PATH itself)
         return exec_start(self._in_pod(argv, c), c.launch.env, c.launch.cwd)
 
-    def _in_pod(self, argv: list[str], c: _Container) -> list[str]:
-        """argv in a mount namespace with the pod's volumes (process_mounts.py), if any."""
+    def _in_pod(self, argv: list[str], c: _Container, sync_fd: str = "") -> list[str]:
+        """argv in a mount namespace with the pod's volumes and DNS files (process_mounts.py),
+        if any."""
         if not c.launch.mounts or not process_mounts.available():
             return argv
         pod_dir = os.path.dirname(c.launch.root)
-        return process_mounts.wrap(argv, c.launch.mounts, pod_dir, c.launch.cwd)
+        return process_mounts.wrap(argv, c.launch.mounts, pod_dir, c.launch.cwd, sync_fd)
 
     async def container_stats(self, container_id: str) -> ContainerStats | None:
         """Measured with psutil (process_stats.py: what is measured for each kind)."""

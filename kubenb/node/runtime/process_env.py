@@ -13,9 +13,8 @@ env the kubelet computed, the image's own variables, then kubenb's: `KUBENB_POD_
 pod's sitecustomize (kubenb/apps/pysite/). The container's root directory holds the image's
 files (the bootcamp `server.js`) and is its working directory, or contains it.
 
-`install_shims()` writes the wrappers for `curl`, `wget`, `hostname`, `env` and `printenv`
-(kubenb/apps/shims/) and,
-for `python:*` images, `python`/`python3` running the host's interpreter.
+`install_shims()` writes the wrappers for `curl`, `wget`, `hostname`, `env`, `printenv` and
+`nslookup` (kubenb/apps/shims/) and, for `python:*` images, `python`/`python3` running the host's interpreter.
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ from kubenb.node.runtime.base import ContainerConfig
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 SHIMS = {"curl": "curl:main", "wget": "wget:main", "hostname": "hostname:main",
-         "env": "env:main", "printenv": "env:printenv"}
+         "env": "env:main", "printenv": "env:printenv", "nslookup": "nslookup:main"}
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PACKAGE_ROOT = os.path.dirname(PACKAGE_DIR)  # the directory kubenb is imported from
 PYSITE = os.path.join(PACKAGE_DIR, "apps", "pysite")

@@ -54,11 +54,14 @@ def plan(mounts: Any, pod_dir: str) -> list[dict[str, Any]]:
     return [{"source": b.source, "target": b.target, "ro": b.read_only} for b in binds(mounts, pod_dir)]
 
 
-def wrap(argv: list[str], mounts: list[dict[str, Any]], pod_dir: str, cwd: str) -> list[str]:
-    """argv run inside a mount namespace with `mounts` (from `plan`; argv[0]: an absolute path)."""
+def wrap(argv: list[str], mounts: list[dict[str, Any]], pod_dir: str, cwd: str,
+         sync_fd: str = "") -> list[str]:
+    """argv run inside a mount namespace with `mounts` (from `plan`; argv[0]: an absolute
+    path); `sync_fd`: a file descriptor (its number, as text) the script leaves open until
+    it execs the program — how the node agent knows the container's program runs."""
     newroot = os.path.join(pod_dir, ".ns")
     os.makedirs(newroot, exist_ok=True)
-    spec = json.dumps({"root": newroot, "cwd": cwd, "mounts": mounts})
+    spec = json.dumps({"root": newroot, "cwd": cwd, "mounts": mounts, "sync": sync_fd})
     return [shutil.which("unshare") or "unshare", "--mount", "--user", "--map-root-user",
             sys.executable, "-I", "-S", os.path.abspath(__file__), spec, "--", *argv]
 
@@ -117,6 +120,8 @@ def _file_point(libc: Any, root: str, path: str, ours: set[str]) -> None:
     if parent not in ours:
         _shadow(libc, root, parent)
         ours.add(parent)
+    if os.path.islink(root + path):  # (/etc/resolv.conf → /run/…): ours is a file, on our tmpfs
+        os.unlink(root + path)
     if not os.path.exists(root + path):
         open(root + path, "w").close()  # noqa: SIM115 - an empty mount point
 
@@ -159,7 +164,10 @@ def main(args: list[str]) -> int:
                 _mount(libc, None, root + target, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
         os.chroot(root)
         os.chdir(spec["cwd"] if os.path.isdir(spec["cwd"]) else "/")
-        os.execve(argv[0], argv, dict(os.environ))
+        program = argv[0] if "/" in argv[0] else shutil.which(argv[0]) or argv[0]  # on PATH
+        if spec.get("sync", "").isdigit():
+            os.set_inheritable(int(spec["sync"]), False)  # closed by the exec: "it runs"
+        os.execve(program, argv, dict(os.environ))
     except OSError as err:
         sys.stderr.write(f"kubenb: volume mounts failed: {err}\n")
         return 128
