@@ -200,3 +200,22 @@ class PolicyView:
                 end = p.get("endPort")
                 out.append(Allow(sources, protocol, int(port), int(end) if end else None))
         return out
+
+
+def proxied(view: PolicyView, client_ip: str, backend_ip: str, port: int, backend_node: str,
+            via: str | None, nodes: dict[str, str]) -> bool:
+    """May kube-proxy hand a connection from `client_ip` to the pod at `backend_ip:port`?
+
+    A client that is a pod (by its pod IP) is that pod, as pod-to-ClusterIP traffic keeps its
+    source. Any other client (a node's address, the notebook) came in through node `via` and
+    is masqueraded to that node's address: traffic from the backend's own node is always
+    allowed (upstream's rule for the node a pod runs on), from another node it is that
+    node's InternalIP, which only an ipBlock can admit."""
+    target = view.pod_at(backend_ip)
+    if target is None:
+        return True
+    if view.pod_at(client_ip) is None:
+        if via is not None and via == backend_node:
+            return True
+        client_ip = nodes.get(via or "", client_ip)
+    return view.allows(target, client_ip, port)
