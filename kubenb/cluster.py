@@ -130,6 +130,12 @@ class Cluster:
         if runtime != "sim":
             self.dns = ClusterDns(self._dns_extra_addresses)
             self.components.append(self.dns)
+        self.firewalls: Any = None  # NetworkPolicy in docker sandboxes (docker_netpol.py)
+        if runtime == "docker":
+            from kubenb.node.runtime.docker_netpol import SandboxFirewalls
+
+            self.firewalls = SandboxFirewalls(name)
+            self.components.append(self.firewalls)
         self.runner = self._make_runner()
         self.kubelets: dict[str, Kubelet] = {}
         # metrics-server's scrapes of measured runtimes (sim usage is sim data: no scraper)

@@ -146,3 +146,23 @@ def test_ip_block_except_and_allow_admits() -> None:
         "10.32.0.0/11", "10.64.0.0/10", "10.128.0.0/9")
     assert ip_block({"cidr": "10.1.0.0/16", "except": ["10.0.0.0/8"]}) == ()
     assert Allow(None, None).admits("::1", 1, "SCTP")
+
+
+def test_sandbox_ruleset_for_iptables_restore() -> None:
+    from kubenb.node.runtime.docker_netpol import ruleset
+
+    empty = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n"
+    assert ruleset(None, "10.254.0.1") == empty  # not isolated: the table emptied
+    allows = [Allow(("10.244.0.5/32", "10.244.1.0/24"), "TCP", 8080),
+              Allow(None, "UDP", 5000, 5010), Allow(("192.0.2.0/24",), None)]
+    assert ruleset(allows, "10.254.0.1") == (
+        "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+        ":KUBENB-INGRESS - [0:0]\n-A INPUT -j KUBENB-INGRESS\n"
+        "-A KUBENB-INGRESS -i lo -j ACCEPT\n"
+        "-A KUBENB-INGRESS -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
+        "-A KUBENB-INGRESS -s 10.254.0.1/32 -j ACCEPT\n"
+        "-A KUBENB-INGRESS -s 10.244.0.5/32 -p tcp -m tcp --dport 8080 -j ACCEPT\n"
+        "-A KUBENB-INGRESS -s 10.244.1.0/24 -p tcp -m tcp --dport 8080 -j ACCEPT\n"
+        "-A KUBENB-INGRESS -p udp -m udp --dport 5000:5010 -j ACCEPT\n"
+        "-A KUBENB-INGRESS -s 192.0.2.0/24 -j ACCEPT\n"
+        "-A KUBENB-INGRESS -j DROP\nCOMMIT\n")
