@@ -29,8 +29,8 @@ def host_rules() -> str:
     return subprocess.run(["iptables-save"], capture_output=True, text=True, check=False).stdout
 
 
-def ready(c: Cluster, name: str) -> bool:
-    p = c.store.try_get("Pod", "default", name) or {}
+def ready(c: Cluster, name: str, namespace: str = "default") -> bool:
+    p = c.store.try_get("Pod", namespace, name) or {}
     return bool(((p.get("status") or {}).get("containerStatuses") or [{}])[0].get("ready"))
 
 
@@ -48,10 +48,14 @@ def np_cluster(engine: Any) -> Iterator[Cluster]:
                                     ports=[{"name": "http", "containerPort": 8080}]))
         c.store.create(builders.service("web", selector={"app": "web"}, ports=[
             {"name": "http", "port": 8080, "targetPort": 8080, "protocol": "TCP"}]))
-        for pod, role in (("client", "client"), ("other", "other")):
-            c.store.create(builders.pod(pod, "busybox", labels={"role": role},
+        c.store.create({"apiVersion": "v1", "kind": "Namespace",
+                        "metadata": {"name": "team", "labels": {"team": "a"}}})
+        for pod, role, ns in (("client", "client", "default"), ("other", "other", "default"),
+                              ("visitor", "other", "team")):
+            c.store.create(builders.pod(pod, "busybox", labels={"role": role}, namespace=ns,
                                         command=["sleep", "3600"]))
-        c.wait_for(lambda: all(ready(c, p) for p in ("server", "client", "other")), 120)
+        c.wait_for(lambda: all(ready(c, p) for p in ("server", "client", "other"))
+                   and ready(c, "visitor", "team"), 120)
         c.kube_proxy.sync()  # type: ignore[union-attr]
         server = c.store.get("Pod", "default", "server")["status"]["podIP"]
         c.wait_for(lambda ip=server: fetch(c, "client", ip) == "ok", 60)  # bound after start
@@ -61,10 +65,10 @@ def np_cluster(engine: Any) -> Iterator[Cluster]:
     assert CHAIN not in host_rules()  # (the host's other rules are Docker's, and others' runs)
 
 
-def fetch(c: Cluster, pod: str, address: str) -> str:
+def fetch(c: Cluster, pod: str, address: str, namespace: str = "default") -> str:
     """"ok", "timeout" (nothing answered in 3 s: busybox's timeout killed wget) or what
     else happened. (This busybox's `wget -T` crashes, hence `timeout`.)"""
-    code, out = c.pod_exec("default", pod, None,
+    code, out = c.pod_exec(namespace, pod, None,
                            ["timeout", "3", "wget", "-qO-", f"http://{address}:8080/"])
     if code == 0 and HELLO in out:
         return "ok"
@@ -110,6 +114,24 @@ def test_deny_then_allow_by_label_then_deny_again(np_cluster: Cluster) -> None:
     c.store.delete("NetworkPolicy", "default", "default-deny")
     settle(c)
     assert fetch(c, "other", server_ip) == "ok"
+
+
+def test_namespace_selector_admits_the_pods_of_labelled_namespaces(np_cluster: Cluster) -> None:
+    c = np_cluster
+    server_ip = c.store.get("Pod", "default", "server")["status"]["podIP"]
+    policy(c, "from-team-a", podSelector={"matchLabels": {"app": "web"}}, ingress=[{
+        "from": [{"namespaceSelector": {"matchLabels": {"team": "a"}}}]}])
+    try:
+        assert fetch(c, "visitor", server_ip, "team") == "ok"
+        assert fetch(c, "client", server_ip) == "timeout"  # its namespace is not labelled
+        team = c.store.get("Namespace", "", "team")
+        team["metadata"]["labels"] = {"team": "b"}
+        c.store.update(team)
+        settle(c)
+        assert fetch(c, "visitor", server_ip, "team") == "timeout"
+    finally:
+        c.store.delete("NetworkPolicy", "default", "from-team-a")
+        settle(c)
 
 
 def test_rules_live_in_the_sandbox_namespace_only(np_cluster: Cluster) -> None:
