@@ -95,7 +95,7 @@ class StopHook:
 class Reconciler:
     """A component's "apply what is wanted now" task on the loop: `kick()` (on the loop)
     marks a change and starts `work` unless it runs — it runs again while changes came in
-    meanwhile; `settle()` waits until it is done; `cancel()` (at stop) ends it."""
+    meanwhile; `settle()` waits until it is done (at stop too: a pass is not cut short)."""
 
     def __init__(self, work: Callable[[], Coroutine[Any, Any, None]], name: str) -> None:
         self.work, self.name = work, name
@@ -116,13 +116,3 @@ class Reconciler:
         await asyncio.sleep(0)  # handlers already queued on the loop run first
         while self.task is not None and not self.task.done():
             await asyncio.shield(self.task)
-
-    async def cancel(self) -> None:
-        self.dirty = False
-        if self.task is not None and not self.task.done():
-            self.task.cancel()
-            try:
-                await self.task
-            except asyncio.CancelledError:
-                pass
-        self.task = None

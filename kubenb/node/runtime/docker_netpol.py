@@ -11,6 +11,8 @@ A `SandboxFirewalls` is a cluster `Component` (kubenb/component.py) of docker cl
   writes    it with `nsenter -t <sandbox pid> -n iptables-restore` (the whole filter table of
             that namespace, atomically), only when it changed, in a worker thread; on any
             change every pod is recomputed (a new client pod changes its servers' sources).
+            A sandbox (found by its pod UID label) is remembered by pid while that process
+            lives; a new sandbox of the pod has a new pid, and gets its table anew.
 
 Packets are dropped, not rejected: a client sees its connection time out, as with a CNI.
 The rules live in the sandbox's namespace and go with it: nothing is left on the host. A
@@ -111,6 +113,7 @@ class SandboxFirewalls:
         self.view = PolicyView()
         self.unavailable = missing_tools()
         self.applied: dict[str, tuple[int, str]] = {}  # pod uid -> (sandbox pid, ruleset)
+        self._sandboxes: dict[str, tuple[int, str]] = {}  # pod uid -> (pid, gateway), while alive
         self.host: ComponentHost | None = None
         self._client: Any = None
         self._watches: list[Watcher] = []
@@ -145,6 +148,7 @@ class SandboxFirewalls:
         self.running = True
         self.view = PolicyView()
         self.applied.clear()
+        self._sandboxes.clear()
         for kind in ("Namespace", "NetworkPolicy", "Pod"):
             self._watches.append(self.host.store.watch(kind, to_loop(loop, self._on_event),
                                                        initial=True))
@@ -154,7 +158,7 @@ class SandboxFirewalls:
         for w in self._watches:
             w.stop()
         self._watches.clear()
-        await self._reconciler.cancel()
+        await self._reconciler.settle()  # a pass in a worker thread ends; no new one starts
         if self._client is not None:
             self._client.close()
             self._client = None
@@ -166,15 +170,21 @@ class SandboxFirewalls:
         self.view.apply(obj, event["type"] == "DELETED")
         if obj["kind"] == "Pod" and event["type"] == "DELETED":
             self.applied.pop(obj["metadata"].get("uid", ""), None)  # its namespace goes with it
+            self._sandboxes.pop(obj["metadata"].get("uid", ""), None)
         self._reconciler.kick()
 
     async def _reconcile(self) -> None:
+        if not self.running:
+            return
         wanted = {}
         for pod in list(self.view.pods.values()):
             uid = pod["metadata"].get("uid", "")
             if pod_ip(pod) and uid:
                 wanted[uid] = self.view.allowances(pod)
-        await asyncio.get_running_loop().run_in_executor(None, self._apply, wanted)
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, self._apply, wanted)
+        except Exception as err:  # noqa: BLE001 - the engine may be gone (node deleted, stop)
+            log.warning("NetworkPolicy rules not applied: %s", err)
 
     def _apply(self, wanted: dict[str, list[Allow] | None]) -> None:
         """In a worker thread: write the tables that changed."""
@@ -183,9 +193,12 @@ class SandboxFirewalls:
         for uid, allowances in wanted.items():
             if allowances is None and uid not in self.applied:
                 continue  # a sandbox's namespace starts with an empty filter table
-            pid, gateway = _sandbox(self._client, self.profile, uid)
-            if pid <= 0:
-                continue  # not (or no longer) a sandbox of ours: a system pod, or gone
+            pid, gateway = self._sandboxes.get(uid, (0, ""))
+            if pid <= 0 or not os.path.exists(f"/proc/{pid}"):  # a new sandbox: a new pid
+                pid, gateway = _sandbox(self._client, self.profile, uid)
+                if pid <= 0:
+                    continue  # not (or no longer) a sandbox of ours: a system pod, or gone
+                self._sandboxes[uid] = (pid, gateway)
             text = ruleset(allowances, gateway)
             if self.applied.get(uid) == (pid, text):
                 continue
@@ -193,4 +206,6 @@ class SandboxFirewalls:
             if why is None:
                 self.applied[uid] = (pid, text)
             else:
-                log.warning("NetworkPolicy rules for pod uid %s: %s", uid, why)
+                self._sandboxes.pop(uid, None)
+                if os.path.exists(f"/proc/{pid}"):  # else the sandbox just went: nothing to do
+                    log.warning("NetworkPolicy rules for pod uid %s: %s", uid, why)
