@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from kubenb.net.netpol import Allow, PolicyView, ip_block
 
 
@@ -166,3 +168,17 @@ def test_sandbox_ruleset_for_iptables_restore() -> None:
         "-A KUBENB-INGRESS -p udp -m udp --dport 5000:5010 -j ACCEPT\n"
         "-A KUBENB-INGRESS -s 192.0.2.0/24 -j ACCEPT\n"
         "-A KUBENB-INGRESS -j DROP\nCOMMIT\n")
+
+
+def test_sandbox_firewalls_say_why_they_cannot_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kubenb.node.runtime import docker_netpol
+
+    monkeypatch.setattr(docker_netpol.os, "geteuid", lambda: 1000)
+    assert docker_netpol.missing_tools() == (
+        "NetworkPolicy not enforced in pod sandboxes: iptables there needs root")
+    monkeypatch.setattr(docker_netpol.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(docker_netpol.shutil, "which",
+                        lambda tool: None if tool == "iptables-restore" else f"/usr/bin/{tool}")
+    assert docker_netpol.missing_tools() == (
+        "NetworkPolicy not enforced in pod sandboxes: iptables-restore is not installed")
+    assert docker_netpol.SandboxFirewalls("p").unavailable is not None

@@ -47,10 +47,10 @@ TIMEOUT = 10.0
 def missing_tools() -> str | None:
     """Why sandboxes cannot be firewalled here, or None."""
     if os.geteuid() != 0:
-        return "NetworkPolicy needs root (iptables in the pods' network namespaces)"
+        return "NetworkPolicy not enforced in pod sandboxes: iptables there needs root"
     for tool in ("nsenter", "iptables-restore"):
         if shutil.which(tool) is None:
-            return f"NetworkPolicy not enforced: {tool} is not installed"
+            return f"NetworkPolicy not enforced in pod sandboxes: {tool} is not installed"
     return None
 
 
