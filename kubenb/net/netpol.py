@@ -16,8 +16,8 @@ without `from` admits every source, a rule without `ports` every port. A peer wi
 `podSelector` means pods of the policy's own namespace; with only a `namespaceSelector`, every
 pod of the matching namespaces (selected by their labels, `kubernetes.io/metadata.name`
 included, as the API server sets it); with both, the matching pods of the matching namespaces;
-an `ipBlock` a CIDR minus its `except`s. Pods are peers by their pod IP (pods without one, and
-finished pods, are nobody). A named port is resolved against the target pod's container ports
+an `ipBlock` a CIDR minus its `except`s. Pods are peers by their pod IP (pods without one,
+finished pods and hostNetwork pods, whose address is their node's, are nobody). A named port is resolved against the target pod's container ports
 of the same protocol; `endPort` makes a range. Who enforces what, and where, is said by the
 callers (kube-proxy: kubenb/net/proxy.py; the docker runtime's sandboxes: docker_netpol.py).
 """
@@ -62,8 +62,9 @@ def _key(obj: Obj) -> str:
 
 
 def pod_ip(pod: Obj) -> str | None:
-    """The address a pod is known by, or None (not yet running, or finished)."""
-    if is_pod_terminal(pod):
+    """The address a pod is known by, or None (not yet running, finished, or on the host's
+    network: NetworkPolicy neither selects nor names hostNetwork pods — they are the node)."""
+    if is_pod_terminal(pod) or (pod.get("spec") or {}).get("hostNetwork"):
         return None
     return (pod.get("status") or {}).get("podIP") or None
 

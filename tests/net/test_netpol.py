@@ -142,6 +142,14 @@ def test_changes_are_followed() -> None:
     assert not v.isolated(DB)
 
 
+def test_host_network_pods_are_their_node() -> None:
+    apiserver = pod("kube-apiserver-minikube", "192.168.49.2", "kube-system", component="x")
+    apiserver["spec"]["hostNetwork"] = True
+    v = view(DB, apiserver, policy("all-pods", ingress=[{"from": [{"namespaceSelector": {}}]}]))
+    assert v.pod_at("192.168.49.2") is None  # the node's address names no pod
+    assert not v.allows(DB, "192.168.49.2", 80)  # a pod peer, not the node
+
+
 def test_ip_block_except_and_allow_admits() -> None:
     assert ip_block({"cidr": "10.0.0.0/8", "except": ["10.1.0.0/16", "10.1.2.0/24"]}) == (
         "10.0.0.0/16", "10.2.0.0/15", "10.4.0.0/14", "10.8.0.0/13", "10.16.0.0/12",
