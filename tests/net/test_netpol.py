@@ -190,3 +190,13 @@ def test_sandbox_firewalls_say_why_they_cannot_run(monkeypatch: pytest.MonkeyPat
     assert docker_netpol.missing_tools() == (
         "NetworkPolicy not enforced in pod sandboxes: iptables-restore is not installed")
     assert docker_netpol.SandboxFirewalls("p").unavailable is not None
+
+
+def test_pod_programs_connect_from_their_pod_ip(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kubenb.apps.pysite import kubenb_names
+
+    monkeypatch.delenv("KUBENB_POD_IP", raising=False)
+    assert kubenb_names.source_for("127.50.0.10") is None  # not in a pod
+    monkeypatch.setenv("KUBENB_POD_IP", "127.49.1.7")
+    assert kubenb_names.source_for("127.50.0.10") == ("127.49.1.7", 0)  # a ClusterIP
+    assert kubenb_names.source_for("10.0.0.1") is None

@@ -1,7 +1,7 @@
 """NetworkPolicy through kubenb's kube-proxy, process runtime: a Python client pod reaches a
 Service's backend until a default-deny policy selects the backend (the connection is
-dropped: the client times out), again once a policy admits the client's label, and not a
-pod without that label; the notebook (the backend's node) is always let in."""
+dropped: the client times out), again once a policy admits the client's label (so does a
+busybox pod's wget with that label), and not a pod without that label; the notebook (the backend's node) is always let in."""
 
 from __future__ import annotations
 
@@ -56,9 +56,10 @@ def test_service_traffic_follows_network_policies_process(
         kubectl("expose deployment kb --port 8080")
         for name, label in (("client", "role=client"), ("stranger", "role=other")):
             kubectl(f"run {name} --image=python --labels={label} -- sleep 3600")
+        kubectl("run bb --image=busybox --labels=role=client -- sleep 3600")
         cluster = reg.get("np").cluster  # type: ignore[union-attr]
         store = cluster.store
-        cluster.wait_for(lambda: len(store.list("Pod", "default")) == 3 and all(
+        cluster.wait_for(lambda: len(store.list("Pod", "default")) == 4 and all(
             is_pod_ready(p) for p in store.list("Pod", "default")), timeout=90)
         url = f"http://{store.get('Service', 'default', 'kb')['spec']['clusterIP']}:8080/"
 
@@ -66,6 +67,11 @@ def test_service_traffic_follows_network_policies_process(
             out = kubectl(f"exec {pod} -- python3 -c {_quote(FETCH)} {url}")
             assert out.startswith(("answered", "failed")), out
             return out.startswith("answered")
+
+        def wget(pod: str) -> bool:
+            """busybox's wget (the process runtime's shim) from `pod`."""
+            out, _, rc = run_line(f"kubectl -p np -- exec {pod} -- wget -qO- -T 3 {url}", reg)
+            return rc == 0 and out.startswith("Hello Kubernetes bootcamp!")
 
         def from_notebook() -> bool:
             try:
@@ -78,11 +84,11 @@ def test_service_traffic_follows_network_policies_process(
         assert answers("client") and answers("stranger")
         _apply(reg, tmp_path, DENY)
         cluster.kube_proxy.sync()
-        assert not answers("client") and not answers("stranger")
+        assert not answers("client") and not answers("stranger") and not wget("bb")
         assert from_notebook()  # the notebook stands on the pod's node: always allowed
         _apply(reg, tmp_path, ALLOW)
         cluster.kube_proxy.sync()
-        assert answers("client") and not answers("stranger")
+        assert answers("client") and not answers("stranger") and wget("bb")
         kubectl("delete networkpolicy default-deny allow-client")
         cluster.kube_proxy.sync()
         assert answers("stranger")

@@ -48,11 +48,11 @@ def _install() -> None:
         """A TCP connection leaves from the pod IP, as a pod's would: kube-proxy tells the
         client pod by it (NetworkPolicy)."""
         address = mapped(self, address, False)
-        if self.family == socket.AF_INET and self.type == socket.SOCK_STREAM and \
-                isinstance(address, tuple) and str(address[0]).startswith("127."):
+        source = names.source_for(str(address[0])) if isinstance(address, tuple) else None
+        if source and self.family == socket.AF_INET and self.type == socket.SOCK_STREAM:
             try:
                 if self.getsockname()[1] == 0:
-                    real_bind(self, (pod_ip, 0))
+                    real_bind(self, source)
             except OSError:
                 pass
         return address
