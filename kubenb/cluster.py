@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from kubenb.api.admission import DefaultTolerations
 from kubenb.api.apiservices import ensure_local
 from kubenb.api.limitranger import LimitRanger, LimitRangerValidation
+from kubenb.api.networking import DefaultIngressClass
 from kubenb.api.quota_admission import ResourceQuotaAdmission
 from kubenb.api.rbac_bootstrap import ensure_policy
 from kubenb.api.serviceaccount_admission import ServiceAccountTokenMount
@@ -116,6 +117,7 @@ class Cluster:
         self.store.hooks += [DefaultTolerations(self.timings.toleration_seconds), self.services,
                              DaemonSetTemplateGeneration(), DefaultStorageClass(self.store),
                              StorageObjectInUseProtection(), LimitRanger(self.store),
+                             DefaultIngressClass(self.store),
                              ServiceAccountTokenMount(self.store)]
         self.store.validating_hooks += [LimitRangerValidation(self.store), ResourceQuotaAdmission(self.store)]
         self.node_subnet = node_subnet
@@ -136,6 +138,12 @@ class Cluster:
         if runtime != "sim":
             self.dns = ClusterDns(self._dns_extra_addresses)
             self.components.append(self.dns)
+        self.firewalls: Any = None  # NetworkPolicy in docker sandboxes (docker_netpol.py)
+        if runtime == "docker":
+            from kubenb.node.runtime.docker_netpol import SandboxFirewalls
+
+            self.firewalls = SandboxFirewalls(name)
+            self.components.append(self.firewalls)
         self.runner = self._make_runner()
         self.kubelets: dict[str, Kubelet] = {}
         # metrics-server's scrapes of measured runtimes (sim usage is sim data: no scraper)

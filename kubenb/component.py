@@ -12,11 +12,13 @@ itself, so no component can reach its siblings or the kubelets behind the store'
 A component that serves the Kubernetes API over HTTP is also a `ServedApi`: the cluster
 reads its URL and credentials from there (`kubectl cluster-info`, `kubectl proxy`, the
 kubeconfig). `ListenError` is what the port-forward component raises when a local port
-cannot be bound, in kubectl's words.
+cannot be bound, in kubectl's words. `Reconciler` is the "apply what is wanted, again while
+changes come in" task a watching component runs on the loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any, Protocol, TypeVar
 
@@ -88,3 +90,29 @@ class StopHook:
 
     def node_up(self, name: str) -> None:
         pass
+
+
+class Reconciler:
+    """A component's "apply what is wanted now" task on the loop: `kick()` (on the loop)
+    marks a change and starts `work` unless it runs — it runs again while changes came in
+    meanwhile; `settle()` waits until it is done (at stop too: a pass is not cut short)."""
+
+    def __init__(self, work: Callable[[], Coroutine[Any, Any, None]], name: str) -> None:
+        self.work, self.name = work, name
+        self.dirty = False
+        self.task: asyncio.Task[None] | None = None
+
+    def kick(self) -> None:
+        self.dirty = True
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self._loop(), name=self.name)
+
+    async def _loop(self) -> None:
+        while self.dirty:
+            self.dirty = False
+            await self.work()
+
+    async def settle(self) -> None:
+        await asyncio.sleep(0)  # handlers already queued on the loop run first
+        while self.task is not None and not self.task.done():
+            await asyncio.shield(self.task)

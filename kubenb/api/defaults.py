@@ -25,6 +25,7 @@ from kubenb.api.defaults_batch import default_cronjob, default_job
 from kubenb.api.defaults_pod import canonical_resources, default_pod, default_template
 from kubenb.api.defaults_stateful import default_claim, make_statefulset_defaulter
 from kubenb.api.limitranger import default_limit_range
+from kubenb.api.networking import default_ingress_class, default_network_policy
 from kubenb.api.objects import Obj
 from kubenb.api.storage import default_persistent_volume, default_storage_class
 from kubenb.api.validation_rbac import default_binding
@@ -185,6 +186,8 @@ _DEFAULTERS: dict[str, Callable[[Obj], None]] = {
     "PersistentVolumeClaim": default_claim,
     "PersistentVolume": default_persistent_volume,
     "StorageClass": default_storage_class,
+    "NetworkPolicy": default_network_policy,
+    "IngressClass": default_ingress_class,
     "Pod": default_pod,
     "Deployment": _default_deployment,
     "ReplicaSet": _default_replicaset,

@@ -124,6 +124,10 @@ RESOURCES: tuple[ResourceType, ...] = (
     _rt("batch", "CronJob", "cronjobs", short_names=("cj",), categories=("all",),
         subresources=("status",), has_status=True),
     _rt("batch", "Job", "jobs", categories=("all",), subresources=("status",), has_status=True),
+    _rt("networking.k8s.io", "IngressClass", "ingressclasses", False),
+    _rt("networking.k8s.io", "Ingress", "ingresses", short_names=("ing",),
+        subresources=("status",), has_status=True),
+    _rt("networking.k8s.io", "NetworkPolicy", "networkpolicies", short_names=("netpol",)),
     _rt("policy", "PodDisruptionBudget", "poddisruptionbudgets", short_names=("pdb",),
         subresources=("status",), has_status=True),
     _rt("coordination.k8s.io", "Lease", "leases"),  # after policy, as the apiserver lists groups

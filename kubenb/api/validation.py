@@ -40,6 +40,11 @@ from kubenb.api.validation_core import (
 )
 from kubenb.api.validation_daemon import validate_daemonset, validate_replicationcontroller
 from kubenb.api.validation_meta import as_dict, as_list
+from kubenb.api.validation_networking import (
+    validate_ingress,
+    validate_ingress_class,
+    validate_network_policy,
+)
 from kubenb.api.validation_pod import validate_pod_create, validate_pod_update
 from kubenb.api.validation_policy import validate_limit_range, validate_resource_quota
 from kubenb.api.validation_rbac import (
@@ -77,6 +82,9 @@ _VALIDATORS: dict[str, Validator] = {
     "PersistentVolumeClaim": validate_claim,
     "PersistentVolume": validate_persistent_volume,
     "StorageClass": validate_storage_class,
+    "Ingress": validate_ingress,
+    "IngressClass": validate_ingress_class,
+    "NetworkPolicy": validate_network_policy,
     "Service": validate_service,
     "ConfigMap": validate_config_map,
     "Secret": validate_secret,

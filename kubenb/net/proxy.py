@@ -31,6 +31,9 @@ Pod watch) take traffic only when no endpoint is ready. `externalTrafficPolicy: 
 a NodePort reaches only its node's endpoints and drops traffic on a node without one;
 `internalTrafficPolicy: Local`: the ClusterIP likewise, from the client's node (`origin`).
 Drops need a listener: a port listens while its Service has any usable endpoint anywhere.
+NetworkPolicy ingress (the Pod, Namespace and NetworkPolicy watches feed netpol.py's
+`PolicyView`): a connection whose chosen backend pod does not admit the client — a pod by its
+source address, anything else as the node it came in by (netpol.proxied) — is dropped too.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from kubenb.api.selectors import from_map
 from kubenb.api.watch import Watcher, to_loop
 from kubenb.net.balancer import Balancer, node_of
 from kubenb.net.healthcheck import Count, HealthChecks, HealthKey, wanted_health
+from kubenb.net.netpol import PolicyView, proxied
 from kubenb.net.relay import Connections, Listener
 from kubenb.net.servicetable import (
     PortRule,
@@ -85,6 +89,7 @@ class KubeProxy:
         self.listeners: dict[ListenerKey, Listener] = {}
         self.connections = Connections()
         self.health = HealthChecks()
+        self.policy = PolicyView()  # NetworkPolicy ingress, enforced per connection (netpol.py)
         self.hosts_path = ""
         self._hosts_written: str | None = None
         self._watches: list[Watcher] = []
@@ -128,8 +133,9 @@ class KubeProxy:
         self.balancers.clear()
         self.connections = Connections()  # the last stop cut the old ones for good
         self._hosts_written = None
+        self.policy = PolicyView()
         store = self.host.store
-        for kind in ("Node", "Service", "Endpoints", "Pod"):
+        for kind in ("Node", "Service", "Endpoints", "Pod", "Namespace", "NetworkPolicy"):
             self._watches.append(store.watch(kind, to_loop(self.loop, self._on_event), initial=True))
         self._write_hosts()
         self._kick()
@@ -192,6 +198,10 @@ class KubeProxy:
             self._on_node(obj, deleted)
             return
         key = f"{meta.get('namespace', '')}/{meta['name']}"
+        if kind in ("Pod", "Namespace", "NetworkPolicy"):
+            self.policy.apply(obj, deleted)
+            if kind != "Pod":
+                return
         if kind == "Pod":
             self._on_pod(key, obj, deleted)
             return
@@ -357,6 +367,9 @@ class KubeProxy:
                 chosen = balancer.pick(client_ip)
             if chosen is None or chosen.node in self.down:
                 return None
+            if not proxied(self.policy, client_ip, chosen.ip, chosen.port, chosen.node,
+                           node or self.origin(client_ip), self.nodes):
+                return None  # a NetworkPolicy leaves the client out: dropped, as by a CNI
             return [(chosen.ip, chosen.port)]
         return pick
 

@@ -170,6 +170,7 @@ APPS = ("controllerrevisions.apps\ndaemonsets.apps\ndeployments.apps\nreplicaset
      "tokenreviews.authentication.k8s.io\nselfsubjectaccessreviews.authorization.k8s.io\n"
      "selfsubjectrulesreviews.authorization.k8s.io\nsubjectaccessreviews.authorization.k8s.io\n"
      "certificatesigningrequests.certificates.k8s.io\n"
+     "ingressclasses.networking.k8s.io\n"
      "clusterrolebindings.rbac.authorization.k8s.io\nclusterroles.rbac.authorization.k8s.io\n"
      "storageclasses.storage.k8s.io\n"),
     ("api-resources -o name --api-group=apps", APPS),

@@ -22,6 +22,7 @@ from . import (
     rows_certificates,
     rows_core,
     rows_daemon,
+    rows_networking,
     rows_pod,
     rows_policy,
     rows_rbac,
@@ -118,6 +119,13 @@ COLUMNS: dict[str, tuple[list[Column], RowFunc]] = {
         _NAME, Column("Reference"), Column("Targets"), Column("MinPods"), _int("MaxPods"),
         _int("Replicas"), _AGE,
     ], rows_autoscaling.hpa_row),
+    "Ingress": ([
+        _NAME, Column("Class"), Column("Hosts"), Column("Address"), Column("Ports"), _AGE,
+    ], rows_networking.ingress_row),
+    "IngressClass": ([
+        _NAME, Column("Controller"), Column("Parameters"), _AGE,
+    ], rows_networking.ingress_class_row),
+    "NetworkPolicy": ([_NAME, Column("Pod-Selector"), _AGE], rows_networking.network_policy_row),
     "PodDisruptionBudget": ([
         _NAME, Column("Min Available"), Column("Max Unavailable"), _int("Allowed Disruptions"), _AGE,
     ], rows_autoscaling.pdb_row),

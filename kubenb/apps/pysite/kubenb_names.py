@@ -30,6 +30,14 @@ def pod_ip() -> str:
     return os.environ.get("KUBENB_POD_IP", "127.0.0.1")
 
 
+def source_for(address: str) -> tuple[str, int] | None:
+    """Where a TCP connection to `address` leaves from: a pod's connections to 127.x
+    addresses (pods, Services, nodes) from its pod IP, as a pod's would — kube-proxy tells
+    the client pod by it (NetworkPolicy); None outside a pod or for other addresses."""
+    ip = os.environ.get("KUBENB_POD_IP")
+    return (ip, 0) if ip and address.startswith("127.") else None
+
+
 def _hosts() -> dict[str, str]:
     path = os.environ.get("KUBENB_HOSTS", "")
     table: dict[str, str] = {}

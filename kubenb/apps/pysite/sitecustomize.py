@@ -3,7 +3,8 @@
 Inside a real pod, a server bound to 0.0.0.0 or 127.0.0.1 answers on the pod's IP and
 `localhost` is the pod itself; Service names resolve through cluster DNS. Here every pod
 shares the host's network, so this maps, for this process only: binds to any/loopback
-address → the pod IP; connects to 127.0.0.1 → the pod IP; `getaddrinfo`/`gethostbyname` of
+address → the pod IP; connects to 127.0.0.1 → the pod IP; TCP connects to 127.x leave from
+the pod IP (kube-proxy tells the client pod by its source address); `getaddrinfo`/`gethostbyname` of
 `localhost`, the pod's hostname and Service names → the pod IP / ClusterIP (kubenb_names.py).
 stdout and stderr become line-buffered, so `kubectl logs` shows prints as they happen.
 Nothing changes outside a pod (no `KUBENB_POD_IP`).
@@ -43,11 +44,24 @@ def _install() -> None:
     def bind(self: socket.socket, address: object) -> None:
         real_bind(self, mapped(self, address, True))
 
+    def from_pod(self: socket.socket, address: object) -> object:
+        """A TCP connection leaves from the pod IP, as a pod's would: kube-proxy tells the
+        client pod by it (NetworkPolicy)."""
+        address = mapped(self, address, False)
+        source = names.source_for(str(address[0])) if isinstance(address, tuple) else None
+        if source and self.family == socket.AF_INET and self.type == socket.SOCK_STREAM:
+            try:
+                if self.getsockname()[1] == 0:
+                    real_bind(self, source)
+            except OSError:
+                pass
+        return address
+
     def connect(self: socket.socket, address: object) -> None:
-        real_connect(self, mapped(self, address, False))
+        real_connect(self, from_pod(self, address))
 
     def connect_ex(self: socket.socket, address: object) -> int:
-        return real_connect_ex(self, mapped(self, address, False))
+        return real_connect_ex(self, from_pod(self, address))
 
     def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):  # type: ignore[no-untyped-def]
         if host is None or host in ("", "0.0.0.0", "::"):

@@ -89,7 +89,8 @@ def fetch(url: str, opts: dict[str, object]) -> tuple[http.client.HTTPResponse, 
         raise CurlError(6, f"Could not resolve host: {host}") from None
     timeout = float(opts["connect_timeout"] or opts["max_time"] or 300)  # type: ignore[arg-type]
     started = time.monotonic()
-    conn = http.client.HTTPConnection(address, port, timeout=timeout)
+    conn = http.client.HTTPConnection(address, port, timeout=timeout,
+                                      source_address=names.source_for(address))
     method = str(opts["method"] or ("HEAD" if opts["head"] else "POST" if opts["data"] is not None else "GET"))
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     headers = {"Host": parts.netloc.rsplit("@", 1)[-1], "User-Agent": str(opts.get("agent") or VERSION),

@@ -66,7 +66,8 @@ def main(argv: list[str]) -> int:
             return 1
         if not quiet:
             sys.stderr.write(f"Connecting to {parts.netloc} ({address}:{port})\n")
-        conn = http.client.HTTPConnection(address, port, timeout=timeout)
+        conn = http.client.HTTPConnection(address, port, timeout=timeout,
+                                          source_address=names.source_for(address))
         try:
             conn.request("HEAD" if spider else "GET", (parts.path or "/") +
                          (f"?{parts.query}" if parts.query else ""),

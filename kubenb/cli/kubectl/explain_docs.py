@@ -473,12 +473,13 @@ from kubenb.cli.kubectl.explain_batch import SCHEMAS as _BATCH  # noqa: E402
 from kubenb.cli.kubectl.explain_certificates import SCHEMAS as _CERTIFICATES  # noqa: E402
 from kubenb.cli.kubectl.explain_coordination import SCHEMAS as _COORDINATION  # noqa: E402
 from kubenb.cli.kubectl.explain_daemons import SCHEMAS as _DAEMONS  # noqa: E402
+from kubenb.cli.kubectl.explain_networking import SCHEMAS as _NETWORKING  # noqa: E402
 from kubenb.cli.kubectl.explain_policy import SCHEMAS as _POLICY  # noqa: E402
 from kubenb.cli.kubectl.explain_rbac import SCHEMAS as _RBAC  # noqa: E402
 from kubenb.cli.kubectl.explain_stateful import SCHEMAS as _STATEFUL  # noqa: E402
 from kubenb.cli.kubectl.explain_storage import SCHEMAS as _STORAGE  # noqa: E402
 
 for _more in (_APIREGISTRATION, _AUTOSCALING, _BATCH, _CERTIFICATES, _COORDINATION, _DAEMONS,
-              _RBAC, _STATEFUL, _STORAGE, _POLICY):
+              _NETWORKING, _RBAC, _STATEFUL, _STORAGE, _POLICY):
     SCHEMAS.update(_more)
 SCHEMAS.update(_APIEXTENSIONS)

@@ -14,7 +14,7 @@ from typing import Any
 
 from kubenb.api.errors import ApiError
 from kubenb.api.selectors import parse_label_selector
-from kubenb.cli.kubectl import create_batch, create_pdb, create_quota, create_rbac
+from kubenb.cli.kubectl import create_batch, create_ingress, create_pdb, create_quota, create_rbac
 from kubenb.cli.kubectl import create_generators as gen
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
 from kubenb.cli.kubectl.flags import Flag
@@ -173,5 +173,6 @@ COMMAND = Command(
     *create_batch.commands(WRITE_FLAGS),
     create_pdb.COMMAND,
     create_quota.COMMAND,
+    create_ingress.COMMAND,
     *create_rbac.COMMANDS,
 )

@@ -25,6 +25,12 @@ from kubenb.cli.kubectl.describe.batch import describe_cronjob, describe_job
 from kubenb.cli.kubectl.describe.certificates import CSRParseError, describe_csr
 from kubenb.cli.kubectl.describe.daemons import describe_daemonset, describe_replicationcontroller
 from kubenb.cli.kubectl.describe.generic import describe_generic
+from kubenb.cli.kubectl.describe.networking import (
+    backend_text,
+    describe_ingress,
+    describe_ingress_class,
+    describe_network_policy,
+)
 from kubenb.cli.kubectl.describe.policy import describe_limit_range, describe_quota
 from kubenb.cli.kubectl.describe.rbac import describe_binding, describe_role
 from kubenb.cli.kubectl.describe.stateful import describe_pvc, describe_statefulset
@@ -158,6 +164,22 @@ class Fetcher:
         pods, _ = self.client.list("Pod", pvc["metadata"]["namespace"])
         return describe_pvc(pvc, pods, self.maybe_events(pvc), now, kubectl_minor=KUBECTL_MINOR)
 
+    def backend_text(self, ns: str, backend: Obj) -> str:
+        """describeBackendV1 reads the backend Service and its endpoints."""
+        name = (backend.get("service") or {}).get("name", "") if isinstance(backend.get("service"), dict) else ""
+        if not name:
+            return backend_text(backend, None, [])
+        slices = self.list_or_empty("EndpointSlice", ns, label_selector=f"kubernetes.io/service-name={name}")
+        svc = self.get_or_none("Service", ns, name)
+        if svc is not None and not slices:
+            found = self.get_or_none("Endpoints", ns, name)
+            slices = [found] if found else []
+        return backend_text(backend, svc, slices)
+
+    def ingress(self, ing: Obj, now: Any) -> str:
+        return describe_ingress(ing, self.backend_text, self.maybe_events(ing), now,
+                                kubectl_minor=KUBECTL_MINOR)
+
     def simple(self, describe: Callable[..., str]) -> Callable[[Obj, Any], str]:
         """A describer that needs only the object and its events."""
         return lambda obj, now: describe(obj, self.maybe_events(obj), now, kubectl_minor=KUBECTL_MINOR)
@@ -178,6 +200,8 @@ class Fetcher:
             "RoleBinding": self.simple(describe_binding),
             "ClusterRoleBinding": self.simple(describe_binding),
             "CertificateSigningRequest": self.simple(describe_csr),
+            "Ingress": self.ingress, "IngressClass": self.simple(describe_ingress_class),
+            "NetworkPolicy": self.simple(describe_network_policy),
         }
         if rt.custom is not None or rt.kind == "CustomResourceDefinition":
             return self.simple(describe_generic)
