@@ -62,6 +62,8 @@ def topology_figure(state: dict[str, Any], *, columns: int | None = None,
     ax.set_ylim(0, height)
     ax.set_axis_off()
     title = f"{state.get('cluster') or 'cluster'}" + (f"  {state['time']}" if state.get("time") else "")
+    if state.get("gone"):
+        title += f"  — {state['gone']}"
     ax.text(0.15, height - 0.3, title, fontsize=10, color=_TEXT, va="center")
     top = height - 0.6
     for row, row_h in zip(rows, heights, strict=False):
