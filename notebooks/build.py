@@ -9,7 +9,8 @@ Usage (from the repository root, in the project's venv)::
 
 The cell lists live in notebooks/lessons/ (one file per module, prose in English and Chinese side
 by side). Each module becomes notebooks/<lang>/<slug>.ipynb, run top to bottom in a fresh
-kernel whose working directory is the notebook's own; notebooks/<lang>/index.ipynb links them.
+kernel whose working directory is the notebook's own; notebooks/<lang>/index.ipynb links them,
+and notebooks/index.ipynb (what `make tutorial` opens) links both languages' indexes.
 The stored outputs are exactly what that run printed; nothing is edited by hand. To check that
 a fresh run still prints them (what CI does)::
 
@@ -36,7 +37,7 @@ from nbclient import NotebookClient
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from lessons import MODULES, index_cells  # noqa: E402
+from lessons import MODULES, index_cells, landing_cells  # noqa: E402
 from lessons.cells import LANGS, Cell, Module  # noqa: E402
 
 KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -103,6 +104,17 @@ def render_index(lang: str) -> nbformat.NotebookNode:
     return nb
 
 
+def render_landing() -> nbformat.NotebookNode:
+    """notebooks/index.ipynb: what `make tutorial` opens; links both languages' indexes."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = dict(KERNEL)
+    nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata["kubenb"] = {"module": "landing", "lang": "*", "features": []}
+    for cell in landing_cells():
+        nb.cells.append(nbformat.v4.new_markdown_cell(cell))
+    return nb
+
+
 def run(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 300) -> None:
     NotebookClient(nb, timeout=timeout, kernel_name=KERNEL["name"],
                    resources={"metadata": {"path": str(cwd)}}).execute()
@@ -163,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{lang}/{m.slug}.ipynb")
         return 0
 
+    nbformat.write(render_landing(), HERE / "index.ipynb")
     for lang in langs:
         (HERE / lang).mkdir(exist_ok=True)
         nbformat.write(render_index(lang), HERE / lang / "index.ipynb")
