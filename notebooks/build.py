@@ -116,7 +116,10 @@ def render_landing() -> nbformat.NotebookNode:
 
 
 def run(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 300) -> None:
-    NotebookClient(nb, timeout=timeout, kernel_name=KERNEL["name"],
+    # No saved widget state: with it, nbconvert (and nbviewer) would draw the widget through
+    # a script they cannot load instead of the output's PNG/HTML picture; JupyterLab draws
+    # the output's snapshot (this package's renderer) until the kernel runs again.
+    NotebookClient(nb, timeout=timeout, kernel_name=KERNEL["name"], store_widget_state=False,
                    resources={"metadata": {"path": str(cwd)}}).execute()
 
 

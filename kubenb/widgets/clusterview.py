@@ -301,14 +301,14 @@ class ClusterView(widgets.DOMWidget):
         super().close()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
-        from .html import render_html, render_text
-
+        """The live view, plus the picture of this moment for every viewer without its
+        script: the snapshot (this package's renderer), a PNG (GitHub, nbviewer, nbconvert,
+        PDFs) and HTML that shows that PNG first, then the cards as text."""
         bundle = super()._repr_mimebundle_(**kwargs)
         if bundle is None:
             return None
         snap = self.current()
-        bundle["text/plain"] = render_text(snap)
-        bundle["text/html"] = render_html(snap)
+        bundle.update(static_bundle(snap))
         bundle[SNAPSHOT_MIME] = snap  # the extension's read-only renderer (PROTOCOL.md §8)
         return bundle
 
@@ -328,6 +328,17 @@ class ClusterView(widgets.DOMWidget):
         from .figure import topology_figure
 
         return topology_figure(self.current(), **kwargs)
+
+
+def static_bundle(snap: dict[str, Any]) -> dict[str, Any]:
+    """image/png, text/html (the PNG, then the cards) and text/plain of a snapshot."""
+    import base64
+
+    from .figure import topology_png
+    from .html import render_text, static_html
+
+    png = base64.b64encode(topology_png(snap)).decode("ascii")
+    return {"image/png": png, "text/html": static_html(snap, png), "text/plain": render_text(snap)}
 
 
 def _current_session(name: str | None) -> tuple[Any, str | None, MinikubeRunner | None, Any, Any]:

@@ -188,6 +188,17 @@ def render_html(state: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def static_html(state: dict[str, Any], png_base64: str) -> str:
+    """HTML for viewers without the widget's script: the PNG picture, then the cards (the
+    same picture as text, with hover titles) folded under it."""
+    title = f"ClusterView · {state.get('cluster') or 'cluster'}" + (
+        f" · {state['gone']}" if state.get("gone") else "")
+    return (f'<img class="kubenb-picture" alt="{escape(title)}" '
+            f'src="data:image/png;base64,{png_base64}"/>'
+            f'<details><summary>{escape(title)}: nodes and pods as text</summary>'
+            f'{render_html(state)}</details>')
+
+
 def render_text(state: dict[str, Any]) -> str:
     """A few lines for `text/plain`: one per node, then the pending pods and deployments."""
     pods = state.get("pods", [])

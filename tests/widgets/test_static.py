@@ -257,3 +257,18 @@ def test_show_without_a_cluster_prints_one_line_and_no_traceback(
     out, err = capsys.readouterr()
     assert (out, err) == ("", NO_CLUSTER + "\n")
     assert "%minikube start" in NO_CLUSTER and "\n" not in NO_CLUSTER
+
+
+def test_the_bundle_carries_a_png_and_html_that_shows_it_without_a_script(
+        busy: Any, view_factory: Any) -> None:
+    import base64
+
+    c, kube = busy
+    view = view_factory(kube.client)
+    bundle = view._repr_mimebundle_()
+    png = base64.b64decode(bundle["image/png"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000
+    html = bundle["text/html"]
+    assert html.startswith(f'<img class="kubenb-picture" alt="ClusterView · minikube" '
+                           f'src="data:image/png;base64,{bundle["image/png"]}"/>')
+    assert "<script" not in html and 'data-node="minikube-m03"' in html
