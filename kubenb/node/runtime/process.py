@@ -448,7 +448,7 @@ class ProcessRuntime(Runtime):
         if not c.launch.mounts or not process_mounts.available():
             return argv
         pod_dir = os.path.dirname(c.launch.root)
-        return process_mounts.wrap(argv, c.launch.mounts, pod_dir, c.launch.cwd)
+        return process_mounts.wrap(argv, c.launch.mounts, pod_dir, c.launch.cwd, c.launch.env)
 
     async def container_stats(self, container_id: str) -> ContainerStats | None:
         """Measured with psutil (process_stats.py: what is measured for each kind)."""

@@ -26,6 +26,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 if __name__ != "__main__":  # run as a script inside the namespace, it needs only the stdlib
@@ -54,11 +55,17 @@ def plan(mounts: Any, pod_dir: str) -> list[dict[str, Any]]:
     return [{"source": b.source, "target": b.target, "ro": b.read_only} for b in binds(mounts, pod_dir)]
 
 
-def wrap(argv: list[str], mounts: list[dict[str, Any]], pod_dir: str, cwd: str) -> list[str]:
-    """argv run inside a mount namespace with `mounts` (from `plan`; argv[0]: an absolute path)."""
+def wrap(argv: list[str], mounts: list[dict[str, Any]], pod_dir: str, cwd: str,
+         env: Mapping[str, str] | None = None) -> list[str]:
+    """argv run inside a mount namespace with `mounts` (from `plan`; argv[0]: an absolute path).
+
+    `env`: the container's environment, which this script is started with: argv gets exactly
+    its names (only the names travel on the command line), never what the Python running this
+    script added to its own environment (PEP 538's LC_CTYPE=C.UTF-8 under the C locale)."""
     newroot = os.path.join(pod_dir, ".ns")
     os.makedirs(newroot, exist_ok=True)
-    spec = json.dumps({"root": newroot, "cwd": cwd, "mounts": mounts})
+    spec = json.dumps({"root": newroot, "cwd": cwd, "mounts": mounts,
+                       **({"env": sorted(env)} if env is not None else {})})
     return [shutil.which("unshare") or "unshare", "--mount", "--user", "--map-root-user",
             sys.executable, "-I", "-S", os.path.abspath(__file__), spec, "--", *argv]
 
@@ -159,7 +166,9 @@ def main(args: list[str]) -> int:
                 _mount(libc, None, root + target, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
         os.chroot(root)
         os.chdir(spec["cwd"] if os.path.isdir(spec["cwd"]) else "/")
-        os.execve(argv[0], argv, dict(os.environ))
+        names = spec.get("env")
+        env = dict(os.environ) if names is None else {k: os.environ[k] for k in names if k in os.environ}
+        os.execve(argv[0], argv, env)
     except OSError as err:
         sys.stderr.write(f"kubenb: volume mounts failed: {err}\n")
         return 128
