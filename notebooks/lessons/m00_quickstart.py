@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import LIVE, Module, code, md, setup, teardown
+from .cells import LIVE, Module, code, md, real_cluster_note, setup, teardown
 
 MODULE = Module(
     slug="00-quickstart",
@@ -54,6 +54,7 @@ MODULE = Module(
         code("%kubectl create deployment kubernetes-bootcamp --image=gcr.io/google-samples/kubernetes-bootcamp:v1 --replicas=3"),
         code("%kubectl wait --for=condition=Available deployment/kubernetes-bootcamp --timeout=120s"),
         code("%kubectl get pods -o wide"),
+        real_cluster_note("addresses"),
         md("""
            ## Break a node
 

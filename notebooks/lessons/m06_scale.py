@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import LIVE, VARIES, Module, code, md, setup, teardown
+from .cells import LIVE, VARIES, Module, code, md, real_cluster_note, setup, teardown
 from .m05_expose import MINIKUBE_IP, NODE_PORT
 
 WHO_ANSWERS = """\
@@ -103,6 +103,7 @@ MODULE = Module(
            现在有四个 Pod，每个都有自己的 IP 地址。看 NODE 列：调度器把它们分散到了两个节点上。
            """),
         code("%kubectl get pods -o wide"),
+        real_cluster_note("addresses"),
         md("""
            The same, as a picture: two nodes, four pods.
            """,
