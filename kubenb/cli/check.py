@@ -63,12 +63,12 @@ def deployment(name: str, *, namespace: str = "default", replicas: int | None = 
         if replicas is not None:
             have = int(spec.get("replicas", 1))
             out.append((have == replicas, _t(
-                f"deployment/{name} wants {have} replicas" + ("" if have == replicas else f", not {replicas}"),
+                f"deployment/{name} wants {have} replica{_s(have)}" + ("" if have == replicas else f", not {replicas}"),
                 f"Deployment {name} 期望 {have} 个副本" + ("" if have == replicas else f"，而不是 {replicas} 个"))))
         if available is not None:
             have = int(status.get("availableReplicas") or 0)
             out.append((have == available, _t(
-                f"deployment/{name} has {have} available replicas" + (
+                f"deployment/{name} has {have} available replica{_s(have)}" + (
                     "" if have == available else f", {available} wanted"),
                 f"Deployment {name} 有 {have} 个可用副本" + (
                     "" if have == available else f"，需要 {available} 个"))))
@@ -104,7 +104,7 @@ def pods(selector: str = "", *, namespace: str = "default", node: str | None = N
         labels_en = f" with labels {selector}" if selector else ""
         labels_zh = f"带标签 {selector} 的" if selector else ""
         return [(ok, _t(
-            f"{n} running pod{'' if n == 1 else 's'}{labels_en}{where_en}" + ("" if ok else f", {want_en} wanted"),
+            f"{n} running pod{_s(n)}{labels_en}{where_en}" + ("" if ok else f", {want_en} wanted"),
             f"{where_zh}有 {n} 个{labels_zh}运行中的 Pod" + ("" if ok else f"，需要{want_zh}")))]
 
     return evaluate
@@ -134,6 +134,10 @@ def check(*expectations: Expectation, lang: str = "en", client: Any = None,
     lines.append(_summary(failed, len(findings))[lang])
     stream.write("".join(line + "\n" for line in lines))
     return Report(failed == 0, lines)
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
 
 
 def _summary(failed: int, total: int) -> Text:

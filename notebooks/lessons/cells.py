@@ -170,3 +170,35 @@ def picture(en: str, zh: str) -> list[Cell]:
     HTML) in the saved notebook, so GitHub, nbviewer and nbconvert show it too."""
     return [md(en, zh, needs="widget"),
             code("import kubenb\n\nkubenb.show()", needs="widget", tags=LIVE)]
+
+
+def exercise(task_en: str, task_zh: str, expectations: str, solution: list[str]) -> list[Cell]:
+    """A task in words, its check cell (`kubenb.check`, in the lesson's language: run before
+    the task it says what is missing), a solution, and the same check again. `expectations`
+    is the Python text of the `kubenb.expect.…` arguments."""
+
+    def check(lang: str) -> str:
+        return f"import kubenb\n\nkubenb.check({expectations}, lang=\"{lang}\")"
+
+    return [
+        md(f"""
+           ### Try it
+
+           {task_en}
+
+           The check below reads the cluster and says what is right (✔) and what is still
+           missing (✘). Run it before you start, then again when you are done.
+           """,
+           f"""
+           ### 动手试试
+
+           {task_zh}
+
+           下面的检查会读取集群的状态，告诉你哪些已经做对（✔），哪些还没有完成（✘）。
+           开始之前先运行一次，完成之后再运行一次。
+           """),
+        code(check("en"), zh=check("zh")),
+        md("One solution:", "一种做法："),
+        *[code(line) for line in solution],
+        code(check("en"), zh=check("zh")),
+    ]

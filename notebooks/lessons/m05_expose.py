@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import Module, code, md, picture, real_cluster_note, setup, teardown
+from .cells import Module, code, exercise, md, picture, real_cluster_note, setup, teardown
 from .m03_deploy_app import POD_NAME, POD_NAME_STRIP
 
 NODE_PORT = "NODE_PORT = %kubectl get services/kubernetes-bootcamp -o go-template='{{(index .spec.ports 0).nodePort}}'"
@@ -146,6 +146,13 @@ MODULE = Module(
         code("%kubectl describe pods $POD_NAME"),
         real_cluster_note("tolerations"),
         code("%kubectl get pods -l version=v1"),
+        *exercise("Give the same pod a second label, `tier=frontend`, so that "
+                  "`-l app=kubernetes-bootcamp,tier=frontend` selects exactly that one pod.",
+                  "给同一个 Pod 再加一个标签 `tier=frontend`，让 "
+                  "`-l app=kubernetes-bootcamp,tier=frontend` 恰好选中这一个 Pod。",
+                  'kubenb.expect.pods("app=kubernetes-bootcamp,tier=frontend", count=1)',
+                  ["%kubectl label pods $POD_NAME tier=frontend",
+                   "%kubectl get pods -l app=kubernetes-bootcamp,tier=frontend"]),
         md("""
            ## Delete the Service
 

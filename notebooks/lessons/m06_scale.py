@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import LIVE, VARIES, Module, code, md, real_cluster_note, setup, teardown
+from .cells import LIVE, VARIES, Module, code, exercise, md, real_cluster_note, setup, teardown
 from .m05_expose import MINIKUBE_IP, NODE_PORT
 
 WHO_ANSWERS = """\
@@ -179,6 +179,13 @@ MODULE = Module(
            所以你的列表里可能是另外两个 Pod。
            """),
         code("%kubectl get pods -o wide", tags=VARIES),
+        *exercise("Scale the Deployment to 3 replicas and wait until all three are available.",
+                  "把 Deployment 扩容到 3 个副本，并等待三个副本全部可用。",
+                  'kubenb.expect.deployment("kubernetes-bootcamp", replicas=3, available=3),\n'
+                  '              kubenb.expect.pods("app=kubernetes-bootcamp", count=3)',
+                  ["%kubectl scale deployments/kubernetes-bootcamp --replicas=3",
+                   "%kubectl wait --for=jsonpath='{.status.availableReplicas}'=3 "
+                   "deployment/kubernetes-bootcamp --timeout=120s"]),
         *teardown(),
     ],
 )

@@ -23,8 +23,8 @@ def test_scale_exercise_fails_before_and_passes_after_in_both_languages(kube: An
     task = (expect.deployment("web", replicas=3, available=3),
             expect.pods("app=web", node="minikube", at_least=3))
     assert run(kube, *task) == (False, (
-        "✘ deployment/web wants 1 replicas, not 3\n"
-        "✘ deployment/web has 1 available replicas, 3 wanted\n"
+        "✘ deployment/web wants 1 replica, not 3\n"
+        "✘ deployment/web has 1 available replica, 3 wanted\n"
         "✘ 1 running pod with labels app=web on minikube, at least 3 wanted\n"
         "Not yet: 3 of 3 checks fail.\n"))
     assert run(kube, *task, lang="zh") == (False, (
