@@ -135,26 +135,49 @@ def stderr_cells(nb: nbformat.NotebookNode) -> list[tuple[int, str]]:
 
 
 # Another cluster on the same machine (a second kernel, a test run) holding the addresses of
-# the profile "minikube": the run says so on stderr, and its outputs are not the lesson's.
-BUSY = "Address already in use"
+# the profile "minikube": the run says so on stderr, and its outputs are not the lesson's
+# (another subnet's addresses, or none at all).
+BUSY = ("Address already in use", "runs a cluster with the state directory")
+SUBNET = 49  # the loopback subnet of the lessons' profile (127.49.x, minikube's 192.168.49.x)
+
+
+def wait_for_addresses(timeout: float = 3600.0) -> None:
+    """Block until no other live process on this machine holds the lessons' subnet: wait for
+    each holder to end (another kernel running a notebook, a test run)."""
+    import psutil
+
+    from kubenb.net import claims
+
+    deadline = time.monotonic() + timeout
+    while (pid := claims.holder(SUBNET)) is not None:
+        print(f"waiting for pid {pid}, another kubenb cluster on 127.{SUBNET}.x, to end",
+              file=sys.stderr)
+        try:
+            psutil.Process(pid).wait(timeout=max(1.0, deadline - time.monotonic()))
+        except psutil.NoSuchProcess:
+            pass
+        except psutil.TimeoutExpired:
+            raise RuntimeError(f"pid {pid} still holds 127.{SUBNET}.x: stop it and rebuild") from None
 
 
 def build_one(module: Module, lang: str, features: set[str],
-              attempts: int = 3) -> tuple[Path, float, list[tuple[int, str]]]:
+              attempts: int = 10) -> tuple[Path, float, list[tuple[int, str]]]:
     target = HERE / lang / f"{module.slug}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     for attempt in range(1, attempts + 1):
+        wait_for_addresses()
         nb = render(module, lang, features)
         started = time.monotonic()
         run(nb, target.parent)
         took = time.monotonic() - started
         errs = stderr_cells(nb)
-        if not any(BUSY in line for _, line in errs):
+        if not any(b in line for _, line in errs for b in BUSY):
             break
         print(f"{lang}/{module.slug}: another cluster on this machine holds our addresses "
               f"(attempt {attempt} of {attempts})", file=sys.stderr)
     else:
-        raise RuntimeError(f"{BUSY}: stop the other kubenb clusters on this machine and rebuild")
+        raise RuntimeError("another cluster holds our addresses: stop the other kubenb clusters "
+                           "on this machine and rebuild")
     nbformat.write(nb, target)
     return target, took, errs
 

@@ -71,9 +71,10 @@ def test_tutorial_opens_both_indexes_and_the_quickstarts_live_picture(
     active = page.evaluate("""() => ['kubenb-clusterview:plugin', 'kubenb-clusterview:snapshot']
         .map(id => window.jupyterapp.hasPlugin(id) && window.jupyterapp.isPluginActivated(id))""")
     assert active == [True, True]
-    for lang, heading in (("zh", "Kubernetes 基础"), ("en", "Kubernetes Basics")):
+    for lang, link, heading in (("zh", "课程目录", "Kubernetes 基础"),
+                                ("en", "All lessons", "Kubernetes Basics")):
         NotebookPage(page, tutorial_server, "index.ipynb").open()
-        page.locator(f'.jp-RenderedMarkdown a[href="{lang}/index.ipynb"]').first.click()
+        page.locator(".jp-RenderedMarkdown a", has_text=link).first.click()
         page.wait_for_function(
             """(path) => {
                 const w = window.jupyterapp.shell.currentWidget;
