@@ -59,3 +59,22 @@ def test_the_build_waits_for_the_holder_to_end(private_tmp: Path, monkeypatch: A
     proc.stdin.close()  # it ends on its own now; the build must wait for that, not guess
     build.wait_for_addresses(timeout=120)
     assert proc.wait() == 0 and claims.holder(252) is None
+
+
+def test_the_build_notices_another_subnets_addresses() -> None:
+    import nbformat
+
+    sys.path.insert(0, str(REPO / "notebooks"))
+    try:
+        import build
+    finally:
+        sys.path.remove(str(REPO / "notebooks"))
+
+    def nb(text: str) -> nbformat.NotebookNode:
+        cell = nbformat.v4.new_code_cell("%kubectl get pods -o wide")
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+        return nbformat.v4.new_notebook(cells=[cell])
+
+    ours = "web-1   1/1   Running   0   1s   127.49.1.2   minikube\nkubernetes   127.50.0.1\n"
+    assert not build.foreign_addresses(nb(ours + "Starting to serve on 127.0.0.1:8001\n"))
+    assert build.foreign_addresses(nb("web-1   1/1   Running   0   1s   127.58.1.2   minikube\n"))
