@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -141,16 +142,41 @@ BUSY = ("Address already in use", "runs a cluster with the state directory")
 SUBNET = 49  # the loopback subnet of the lessons' profile (127.49.x, minikube's 192.168.49.x)
 
 
+# Loopback addresses of another subnet than the lessons' (127.49.x nodes and pods, 127.50.x
+# Services; 127.0.0.1 is every machine's): the kernel found 127.49 taken and chose another.
+_FOREIGN = re.compile(r"\b127\.(?!(?:0|49|50)\.)\d{1,3}\.\d{1,3}\.\d{1,3}\b")
+
+
+def foreign_addresses(nb: nbformat.NotebookNode) -> bool:
+    """Whether an output shows addresses of another subnet than the lessons' one."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            text = out.get("text", "") + "".join(
+                v for k, v in (out.get("data") or {}).items() if k.startswith("text/"))
+            if _FOREIGN.search(text):
+                return True
+    return False
+
+
 def wait_for_addresses(timeout: float = 3600.0) -> None:
-    """Block until no other live process on this machine holds the lessons' subnet: wait for
-    each holder to end (another kernel running a notebook, a test run)."""
+    """Block until no other live process on this machine holds the lessons' subnet or runs
+    pods of the profile minikube: wait for each to end (another kernel running a notebook,
+    a test run)."""
     import psutil
 
+    from kubenb.config import default_state_dir
     from kubenb.net import claims
+    from kubenb.node.runtime import reaper
+
+    def other() -> int | None:
+        holder = claims.holder(SUBNET)
+        if holder is not None:
+            return holder
+        return min(reaper.live_owners(default_state_dir("minikube")), default=None)
 
     deadline = time.monotonic() + timeout
-    while (pid := claims.holder(SUBNET)) is not None:
-        print(f"waiting for pid {pid}, another kubenb cluster on 127.{SUBNET}.x, to end",
+    while (pid := other()) is not None:
+        print(f"waiting for pid {pid}, another kubenb cluster of the profile minikube, to end",
               file=sys.stderr)
         try:
             psutil.Process(pid).wait(timeout=max(1.0, deadline - time.monotonic()))
@@ -171,7 +197,7 @@ def build_one(module: Module, lang: str, features: set[str],
         run(nb, target.parent)
         took = time.monotonic() - started
         errs = stderr_cells(nb)
-        if not any(b in line for _, line in errs for b in BUSY):
+        if not any(b in line for _, line in errs for b in BUSY) and not foreign_addresses(nb):
             break
         print(f"{lang}/{module.slug}: another cluster on this machine holds our addresses "
               f"(attempt {attempt} of {attempts})", file=sys.stderr)
