@@ -21,9 +21,10 @@ LANDING = "index.ipynb"  # relative to NOTEBOOKS
 
 
 def command(extra: list[str], *, jupyter: str | None = None, euid: int | None = None) -> list[str]:
-    """The `jupyter lab` command line `make tutorial` runs (from the directory NOTEBOOKS)."""
+    """The `jupyter lab` command line `make tutorial` runs from the directory NOTEBOOKS, which
+    is then the server's root (JupyterLab's default root is where it starts)."""
     jupyter = jupyter or str(Path(sys.executable).parent / "jupyter")
-    argv = [jupyter, "lab", f"--ServerApp.root_dir={NOTEBOOKS}"]
+    argv = [jupyter, "lab"]
     if (os.geteuid() if euid is None else euid) == 0:
         argv.append("--allow-root")
     return [*argv, *extra, LANDING]

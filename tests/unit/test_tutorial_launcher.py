@@ -22,8 +22,8 @@ def launcher() -> ModuleType:
 def test_root_gets_allow_root_and_a_user_does_not() -> None:
     t = launcher()
     as_root = t.command(["--no-browser"], jupyter="/v/bin/jupyter", euid=0)
-    assert as_root == ["/v/bin/jupyter", "lab", f"--ServerApp.root_dir={REPO / 'notebooks'}",
-                       "--allow-root", "--no-browser", "index.ipynb"]
+    assert as_root == ["/v/bin/jupyter", "lab", "--allow-root", "--no-browser", "index.ipynb"]
+    assert t.NOTEBOOKS == REPO / "notebooks"  # main() runs it from there: the server's root
     as_user = t.command([], jupyter="/v/bin/jupyter", euid=1000)
     assert "--allow-root" not in as_user and as_user[-1] == "index.ipynb"
 
