@@ -159,24 +159,15 @@ def foreign_addresses(nb: nbformat.NotebookNode) -> bool:
 
 
 def wait_for_addresses(timeout: float = 3600.0) -> None:
-    """Block until no other live process on this machine holds the lessons' subnet or runs
-    pods of the profile minikube: wait for each to end (another kernel running a notebook,
-    a test run)."""
+    """Block until no other live process on this machine holds the lessons' subnet: wait for
+    each holder to end (another kernel running a notebook, a test run)."""
     import psutil
 
-    from kubenb.config import default_state_dir
     from kubenb.net import claims
-    from kubenb.node.runtime import reaper
-
-    def other() -> int | None:
-        holder = claims.holder(SUBNET)
-        if holder is not None:
-            return holder
-        return min(reaper.live_owners(default_state_dir("minikube")), default=None)
 
     deadline = time.monotonic() + timeout
-    while (pid := other()) is not None:
-        print(f"waiting for pid {pid}, another kubenb cluster of the profile minikube, to end",
+    while (pid := claims.holder(SUBNET)) is not None:
+        print(f"waiting for pid {pid}, another kubenb cluster on 127.{SUBNET}.x, to end",
               file=sys.stderr)
         try:
             psutil.Process(pid).wait(timeout=max(1.0, deadline - time.monotonic()))
@@ -235,6 +226,9 @@ def main(argv: list[str] | None = None) -> int:
     scratch = tempfile.mkdtemp(prefix="kubenb-notebooks-")
     os.environ["KUBECONFIG"] = os.path.join(scratch, "kubeconfig")
     os.environ["MINIKUBE_HOME"] = os.path.join(scratch, "minikube")
+    # Pod files of their own too: another kernel running the profile minikube (a test run)
+    # shares no state directory with them, only the machine's loopback subnets (claims).
+    os.environ["KUBENB_STATE_HOME"] = os.path.join(scratch, "state")
     # One kernel at a time: every lesson's cluster is the profile "minikube", whose kubeconfig
     # context and loopback addresses a second kernel would share.
     failed = 0

@@ -86,12 +86,6 @@ def _scan(state_dir: str | None) -> tuple[list[psutil.Process], set[int]]:
     return found, shared
 
 
-def live_owners(state_dir: str) -> set[int]:
-    """Pids of the other live kernels whose pods use `state_dir` (their processes'
-    KUBENB_OWNER): a second kernel running the same profile on this machine."""
-    return _scan(state_dir)[1] - {os.getpid()}
-
-
 def reap(state_dir: str, *, force: bool = False) -> list[int]:
     """Kill leftovers of dead owners of `state_dir` and clear its stale pod files.
 
