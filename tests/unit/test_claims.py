@@ -78,3 +78,13 @@ def test_the_build_notices_another_subnets_addresses() -> None:
     ours = "web-1   1/1   Running   0   1s   127.49.1.2   minikube\nkubernetes   127.50.0.1\n"
     assert not build.foreign_addresses(nb(ours + "Starting to serve on 127.0.0.1:8001\n"))
     assert build.foreign_addresses(nb("web-1   1/1   Running   0   1s   127.58.1.2   minikube\n"))
+
+
+def test_a_state_home_of_its_own(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from kubenb.config import default_state_dir
+
+    monkeypatch.delenv("KUBENB_STATE_HOME", raising=False)
+    assert default_state_dir("minikube") == os.path.join(
+        tempfile.gettempdir(), f"kubenb-{os.getuid()}", "minikube")
+    monkeypatch.setenv("KUBENB_STATE_HOME", str(tmp_path))
+    assert default_state_dir("minikube") == str(tmp_path / "minikube")
