@@ -98,7 +98,7 @@ def pods(selector: str = "", *, namespace: str = "default", node: str | None = N
         n = len(running)
         ok = (count is None or n == count) and (at_least is None or n >= at_least)
         want_en = f"{count}" if count is not None else f"at least {at_least}"
-        want_zh = f"{count} 个" if count is not None else f"至少 {at_least} 个"
+        want_zh = f" {count} 个" if count is not None else f"至少 {at_least} 个"
         where_en = f" on {node}" if node else ""
         where_zh = f"在 {node} 上" if node else ""
         labels_en = f" with labels {selector}" if selector else ""

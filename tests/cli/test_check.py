@@ -47,7 +47,8 @@ def test_missing_objects_and_labels(kube: Any, vcluster: Any) -> None:
         "✘ deployment/nope does not exist in namespace default\nNot yet: 1 of 1 checks fail.\n"))
     make(kube, vcluster)
     label = expect.pods("env=tutorial", count=1)
-    assert run(kube, label)[0] is False
+    assert run(kube, label, lang="zh") == (False, (
+        "✘ 有 0 个带标签 env=tutorial 的运行中的 Pod，需要 1 个\n还没完成：1 项检查中有 1 项未通过。\n"))
     pod = vcluster.store.list("Pod", "default")[0]["metadata"]["name"]
     kube(f"label pods {pod} env=tutorial")
     assert run(kube, label) == (True, "✔ 1 running pod with labels env=tutorial\nAll done.\n")
