@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: setup tutorial test lint bench peer clean
+.PHONY: setup tutorial binder-url test lint bench peer clean
 
 setup: $(VENV)/.installed
 
@@ -17,8 +17,14 @@ $(VENV)/.installed: pyproject.toml
 	ln -sfn $(CURDIR)/kubenb/labextension $(VENV)/share/jupyter/labextensions/kubenb-clusterview
 	touch $@
 
+# JupyterLab rooted at notebooks/, opening the page that links both languages (tools/tutorial.py;
+# adds --allow-root when run as root). ARGS go to `jupyter lab`.
 tutorial: setup
-	$(VENV)/bin/jupyter lab notebooks/en/00-quickstart.ipynb
+	$(PY) tools/tutorial.py $(ARGS)
+
+# The Binder link of this repository (from its GitHub remote origin).
+binder-url:
+	@$(PYTHON) tools/binder_url.py
 
 lint: setup
 	$(PY) -m ruff check kubenb tests benchmarks tools

@@ -8,6 +8,7 @@ The public Python API::
     cluster.wait_for(lambda: ..., timeout=60)      # wait on a condition, never sleep
     cluster.stop()                                 # stops every pod and the control plane
     kubenb.show()                                  # the live ClusterView of the current profile
+    kubenb.check(kubenb.expect.pods("app=web", count=3), lang="en")  # an exercise's check
 
 With `clock=kubenb.VirtualClock()` nothing runs in the background: time moves only inside
 `wait_for`/`advance`, which is what the scenario tests use.
@@ -18,7 +19,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["Cluster", "NodeShape", "RealClock", "Timings", "VirtualClock", "connect", "show"]
+__all__ = ["Cluster", "NodeShape", "RealClock", "Timings", "VirtualClock", "check", "connect",
+           "expect", "show"]
 __version__ = "0.1.0"
 
 _LAZY = {
@@ -29,6 +31,8 @@ _LAZY = {
     "VirtualClock": "kubenb.clock",
     "show": "kubenb.widgets",
     "connect": "kubenb.cli.session",  # kubenb.connect(context=…, kubeconfig=…)
+    "check": "kubenb.cli.check",  # an exercise's check cell: kubenb.check(kubenb.expect.…)
+    "expect": "kubenb.cli.check",
 }
 
 

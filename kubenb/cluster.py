@@ -229,11 +229,9 @@ class Cluster:
 
     def version(self) -> dict[str, str]:
         """The `/version` document of this cluster's API server."""
-        v = self.ctx.kubernetes_version
-        major, minor = v.lstrip("v").split(".")[:2]
-        return {"major": major, "minor": minor, "gitVersion": v, "gitCommit": "kubenb",
-                "gitTreeState": "clean", "buildDate": "2024-12-11T00:00:00Z",
-                "goVersion": "go1.23.3", "compiler": "gc", "platform": "linux/amd64"}
+        from kubenb.api.version import server_version_info
+
+        return server_version_info(self.ctx.kubernetes_version)
 
     # ---- loop plumbing -----------------------------------------------------------------
 

@@ -19,7 +19,11 @@ from kubenb.clock import Clock
 
 
 def default_state_dir(name: str) -> str:
-    """`<tmp>/kubenb-<uid>/<profile>`: per-pod files of runtimes that run real programs."""
+    """`<tmp>/kubenb-<uid>/<profile>`: per-pod files of runtimes that run real programs
+    (`$KUBENB_STATE_HOME/<profile>` when set: a notebook build of its own)."""
+    home = os.environ.get("KUBENB_STATE_HOME")
+    if home:
+        return os.path.join(home, name)
     uid = os.getuid() if hasattr(os, "getuid") else 0
     return os.path.join(tempfile.gettempdir(), f"kubenb-{uid}", name)
 

@@ -21,6 +21,7 @@ its cluster.
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import weakref
 from collections.abc import Callable
@@ -47,7 +48,10 @@ API_PORT = 8443
 ADDONS = {"metrics-server": "Kubernetes"}  # the addons kubenb knows, and their maintainers
 DRIVERS = ("sim", "process", "docker")
 
+log = logging.getLogger(__name__)
 ClockFactory = Callable[[], Clock]
+# (event, profile name): "started" (created or restarted), "stopped", "deleted"
+ProfileListener = Callable[[str, str], None]
 
 
 class NoCluster(Exception):
@@ -266,6 +270,7 @@ class Profiles:
         self.timings = timings
         self.active = "minikube"
         self._profiles: dict[str, Profile] = {}
+        self.listeners: list[ProfileListener] = []  # live views follow their profile
         if register_atexit:
             atexit.register(_close_all, weakref.ref(self))
 
@@ -323,7 +328,16 @@ class Profiles:
             _release(cluster)
             raise
         self.configure(prof)
+        self._notify("started", name)
         return prof
+
+    def _notify(self, event: str, name: str) -> None:
+        """Tell the listeners (open ClusterViews) that profile `name` started/stopped/was deleted."""
+        for listener in list(self.listeners):
+            try:
+                listener(event, name)
+            except Exception:  # noqa: BLE001 - a broken view must not break minikube
+                log.exception("profile listener failed")
 
     def _free_subnet(self, driver: str = "sim") -> str:
         """minikube's network per profile: 192.168.49.0/24, then .58, .67, … (steps of 9).
@@ -344,12 +358,14 @@ class Profiles:
         prof.running = True
         self.wait_ready(prof)
         self.configure(prof)
+        self._notify("started", prof.name)
 
     def stop(self, prof: Profile, *, keep_context: bool = False) -> None:
         """Every kubelet stops (its pods' containers with it); the objects stay."""
         if prof.running:
             prof.cluster.stop()
             prof.running = False
+            self._notify("stopped", prof.name)
         if not keep_context:
             self.kubeconfig.unset_current(prof.name)
             if self.serve_api:
@@ -366,6 +382,7 @@ class Profiles:
         _shutdown(prof.cluster)
         _release(prof.cluster)
         prof.cluster.discard_volumes()
+        self._notify("deleted", name)
         return True
 
     def close(self) -> None:

@@ -36,12 +36,19 @@ def _alive(owner: str) -> bool:
 
 def held_elsewhere(subnet: int) -> bool:
     """Whether another live process holds `subnet`."""
+    return holder(subnet) is not None
+
+
+def holder(subnet: int) -> int | None:
+    """The pid of the other live process that holds `subnet`, if any."""
     try:
         with open(os.path.join(_dir(), str(subnet))) as f:
             owner = f.read().strip()
     except OSError:
-        return False
-    return owner != _me() and _alive(owner)
+        return None
+    if owner == _me() or not _alive(owner):
+        return None
+    return int(owner.split()[0])
 
 
 def claim(subnet: int) -> bool:

@@ -2,9 +2,9 @@
 
 `NodeAgent.register()` creates the Node or, when it exists (a node that comes back), merges
 its labels and writes fresh status; taints and other spec fields the control plane set are
-kept. Status as minikube's nodes show it: capacity = allocatable (cpu, memory in Ki, pods,
-ephemeral-storage, hugepages "0"), conditions MemoryPressure/DiskPressure/PIDPressure False
-and Ready True with the kubelet's reasons, InternalIP + Hostname, nodeInfo from the runtime,
+kept. Status as minikube's nodes show it: capacity = allocatable (cpu, memory as the
+canonical BinarySI text a kubelet serves, pods, ephemeral-storage, hugepages "0"),
+conditions MemoryPressure/DiskPressure/PIDPressure False and Ready True with the kubelet's reasons, InternalIP + Hostname, nodeInfo from the runtime,
 the images on the node. Events: `Starting kubelet.`, `Node <n> status is now: <Reason>` when
 a condition changes, NodeAllocatableEnforced, and Warning Rebooted after a restart.
 `beat()` moves every condition's lastHeartbeatTime (one status write), on a timer of
@@ -23,7 +23,7 @@ from typing import Any
 
 from kubenb.api.errors import ApiError, Conflict, NotFound
 from kubenb.api.objects import clone
-from kubenb.api.quantity import to_bytes
+from kubenb.api.quantity import format_quantity, to_bytes
 from kubenb.config import Context, NodeShape
 from kubenb.node.kubelet_lease import NodeLease
 from kubenb.node.runtime.base import Runtime
@@ -90,7 +90,8 @@ class NodeAgent:
             "ephemeral-storage": EPHEMERAL_STORAGE,
             "hugepages-1Gi": "0",
             "hugepages-2Mi": "0",
-            "memory": f"{to_bytes(self.shape.memory) // 1024}Ki",
+            # a kubelet serves the machine's bytes as a BinarySI quantity: canonical text
+            "memory": format_quantity(to_bytes(self.shape.memory), "BinarySI"),
             "pods": str(self.shape.pods),
         }
 

@@ -16,9 +16,14 @@ does not load ipywidgets or matplotlib until a name is used.
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 __all__ = ["ClusterView", "Timeline", "show", "snapshot", "timeline"]
+
+# What `kubenb.show()` says when no cluster is running (one line, no traceback)
+NO_CLUSTER = ("No cluster is running: start one with `%minikube start` (after `%load_ext kubenb`), "
+              "then run `kubenb.show()` again.")
 
 _LAZY = {
     "ClusterView": "kubenb.widgets.clusterview",
@@ -40,6 +45,14 @@ def show(client: Any = None, namespace: str | None = None, selector: str | None 
     widget's checkbox)."""
     from .clusterview import ClusterView
 
+    if client is None:
+        from kubenb.profiles import NoCluster
+
+        try:
+            return ClusterView(client, namespace, selector, **options)
+        except NoCluster:
+            print(NO_CLUSTER, file=sys.stderr)
+            return None
     return ClusterView(client, namespace, selector, **options)
 
 

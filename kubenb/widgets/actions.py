@@ -78,6 +78,7 @@ class ActionRunner:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._stopped = False
+        self.gone: str | None = None  # set while the view's cluster is deleted or stopped
 
     def submit(self, msg: dict[str, Any]) -> None:
         """Take an action message (any thread): answer `action-started`, queue it."""
@@ -112,6 +113,10 @@ class ActionRunner:
                                      dict(msg.get("args") or {}))
         except ActionError as bad:
             result["error"] = str(bad) + "\n"
+            return result
+        gone = self.gone
+        if gone is not None:  # the cluster is not there: say so, do nothing
+            result["error"] = f"error: {gone}: nothing done\n"
             return result
         out, err = io.StringIO(), io.StringIO()
         try:

@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 
 MODULE, VERSION = "kubenb-clusterview", "^0.1.0"
 SNAPSHOT_MIME = "application/vnd.kubenb.clusterview+json"
+# What the view says (and its buttons answer) once its profile is gone
+GONE = {"deleted": 'cluster "{name}" was deleted (minikube delete): start it again to reconnect',
+        "stopped": 'cluster "{name}" is stopped (minikube stop): start it again to reconnect'}
 
 
 class ClusterView(widgets.DOMWidget):
@@ -58,18 +61,23 @@ class ClusterView(widgets.DOMWidget):
                  show_system: bool = False, interval: float = 0.1, theme: str = "auto",
                  cluster_name: str | None = None,
                  minikube: MinikubeRunner | None = None, kubeconfig: Any = None,
-                 feed: str = "auto", watch_timeout: float = 1.0, **kwargs: Any) -> None:
+                 feed: str = "auto", watch_timeout: float = 1.0, profiles: Any = None,
+                 **kwargs: Any) -> None:
         """`feed`: "auto" (store callbacks for an in-process client, else watch threads),
         "store" or "client". `minikube` runs `minikube node stop|start` for node actions.
-        `show_system`: also draw `kube-system` (hidden by default; the widget has a toggle)."""
+        `show_system`: also draw `kube-system` (hidden by default; the widget has a toggle).
+        `profiles`: the registry of profile `cluster_name` — the view greys out when that
+        profile is stopped or deleted and reconnects when it starts again."""
         if client is None:
-            client, cluster_name, minikube, kubeconfig = _current_session(cluster_name)
+            client, cluster_name, minikube, kubeconfig, profiles = _current_session(cluster_name)
         self.client = client
         self.cluster_name = cluster_name or client.cluster_name
         self._lock = threading.RLock()
         self._closed = False
         self._started = False
         self._seq = 0
+        self._gone: str | None = None  # why the cluster is not there (deleted, stopped)
+        self._feed_kind, self._watch_timeout = feed, watch_timeout
         self.deltas_sent = 0
         self._state = ClusterState(ViewOptions(namespace, selector, aggregate_above,
                                               show_system))
@@ -93,6 +101,9 @@ class ClusterView(widgets.DOMWidget):
         self.on_msg(self._on_custom)
         self.observe(self._on_options, names="options")
         self.subshell = kernel.route_to_subshell(self.comm) if self.comm is not None else None
+        self._profiles = profiles
+        if profiles is not None and cluster_name:
+            profiles.listeners.append(self._on_profile)
         with self._lock:
             self._started = True
             pending = self._state.dirty
@@ -131,6 +142,8 @@ class ClusterView(widgets.DOMWidget):
     # ---- out ----------------------------------------------------------------------------
 
     def _now(self) -> str | None:
+        if self._gone is not None:
+            return None
         try:
             return rfc3339(self.client.now())
         except Exception:  # noqa: BLE001 - a client that cannot tell the time
@@ -140,7 +153,7 @@ class ClusterView(widgets.DOMWidget):
         self._seq += 1
         body = self._state.take_snapshot()
         return {"seq": self._seq, "time": self._now(), "cluster": self.cluster_name,
-                "error": self._state.error, **body}
+                "error": self._state.error, "gone": self._gone, **body}
 
     def _send_snapshot(self) -> None:
         """Replace `snapshot` (and send it even if a front end's copy is stale)."""
@@ -208,6 +221,52 @@ class ClusterView(widgets.DOMWidget):
                 self._state.error = str(err)
         self._send_snapshot()
 
+    # ---- the profile behind the view ----------------------------------------------------
+
+    def _on_profile(self, event: str, name: str) -> None:
+        if name != self.cluster_name:
+            return
+        if event == "started":
+            self._reconnect()
+        elif event in GONE:
+            self._mark_gone(GONE[event].format(name=name))
+
+    def _mark_gone(self, reason: str) -> None:
+        """The cluster went away: stop following it, keep the last picture, say why."""
+        with self._lock:
+            if self._closed:
+                return
+            self._feed.stop()
+            self._gone = reason
+            self._actions.gone = reason
+        self._send_snapshot()
+
+    def _reconnect(self) -> None:
+        """The profile runs again (a new cluster after a delete): follow it from scratch."""
+        prof = self._profiles.get(self.cluster_name)
+        if prof is None:
+            return
+        client = prof.client()
+        with self._lock:
+            if self._closed:
+                return
+            self._feed.stop()
+            self.client = client
+            self._actions.client = client
+            self._state = ClusterState(self._state.options)
+            self._gone = self._actions.gone = None
+            self._feed = make_feed(client, self._on_event, self._on_relist, self._on_error,
+                                   feed=self._feed_kind, timeout=self._watch_timeout)
+            loop = virtual_loop(self._feed)
+            if loop is not None:  # a virtual clock's loop is the cluster's own: a new timer
+                self._timer.stop()
+                self._timer = LoopTimer(loop, self._flush, self._timer.interval)
+        try:
+            self._feed.start()
+        except Exception as err:  # noqa: BLE001 - shown in the view
+            self._on_error(str(err))
+        self._send_snapshot()
+
     # ---- lifecycle ----------------------------------------------------------------------
 
     @property
@@ -227,6 +286,8 @@ class ClusterView(widgets.DOMWidget):
                 super().close()
                 return
             self._closed = True
+        if self._profiles is not None and self._on_profile in self._profiles.listeners:
+            self._profiles.listeners.remove(self._on_profile)
         for part in ("_feed", "_timer", "_actions"):
             obj = getattr(self, part, None)
             if obj is not None:
@@ -240,14 +301,14 @@ class ClusterView(widgets.DOMWidget):
         super().close()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
-        from .html import render_html, render_text
-
+        """The live view, plus the picture of this moment for every viewer without its
+        script: the snapshot (this package's renderer), a PNG (GitHub, nbviewer, nbconvert,
+        PDFs) and HTML that shows that PNG first, then the cards as text."""
         bundle = super()._repr_mimebundle_(**kwargs)
         if bundle is None:
             return None
         snap = self.current()
-        bundle["text/plain"] = render_text(snap)
-        bundle["text/html"] = render_html(snap)
+        bundle.update(static_bundle(snap))
         bundle[SNAPSHOT_MIME] = snap  # the extension's read-only renderer (PROTOCOL.md §8)
         return bundle
 
@@ -259,7 +320,7 @@ class ClusterView(widgets.DOMWidget):
         """The state as of now, shaped like `snapshot` (for static renderings; sends nothing)."""
         with self._lock:
             return {"seq": self._seq, "time": self._now(), "cluster": self.cluster_name,
-                    "error": self._state.error, **self._state.render()}
+                    "error": self._state.error, "gone": self._gone, **self._state.render()}
 
     def figure(self, **kwargs: Any) -> Any:
         """A matplotlib figure of the current topology (the `snapshot` trait is the wire
@@ -269,9 +330,21 @@ class ClusterView(widgets.DOMWidget):
         return topology_figure(self.current(), **kwargs)
 
 
-def _current_session(name: str | None) -> tuple[Any, str | None, MinikubeRunner | None, Any]:
+def static_bundle(snap: dict[str, Any]) -> dict[str, Any]:
+    """image/png, text/html (the PNG, then the cards) and text/plain of a snapshot."""
+    import base64
+
+    from .figure import topology_png
+    from .html import render_text, static_html
+
+    png = base64.b64encode(topology_png(snap)).decode("ascii")
+    return {"image/png": png, "text/html": static_html(snap, png), "text/plain": render_text(snap)}
+
+
+def _current_session(name: str | None) -> tuple[Any, str | None, MinikubeRunner | None, Any, Any]:
     """The client of the kubeconfig's current context (or of profile `name`), the profile's
-    name and a `minikube` runner for it (None for a context that is not a profile)."""
+    name, a `minikube` runner for it (None for a context that is not a profile), the
+    kubeconfig and the profile registry to follow (None for a context that is not a profile)."""
     from kubenb.cli import session
     from kubenb.cli.minikube.commands import minikube
     from kubenb.profiles import NoCluster
@@ -282,10 +355,10 @@ def _current_session(name: str | None) -> tuple[Any, str | None, MinikubeRunner 
         client = None if name else session.current_client()
         if client is None:
             raise NoCluster()
-        return client, None, None, profiles.kubeconfig
+        return client, None, None, profiles.kubeconfig, None
     profile_name = prof.name
 
     def run(argv: list[str], out: Any, err: Any) -> int:
         return minikube([*argv, "-p", profile_name], out, err, profiles)
 
-    return prof.client(), profile_name, run, profiles.kubeconfig
+    return prof.client(), profile_name, run, profiles.kubeconfig, profiles

@@ -44,5 +44,5 @@ def dashboard(argv: Sequence[str], out: TextIO, err: TextIO, *, profiles: Any = 
         return minikube([*args, "-p", name], o_, e_, registry)
 
     view = ClusterView(prof.client(), cluster_name=name, minikube=run,
-                       kubeconfig=registry.kubeconfig, **options)
+                       kubeconfig=registry.kubeconfig, profiles=registry, **options)
     return view, 0

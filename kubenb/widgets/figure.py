@@ -27,6 +27,15 @@ _LEGEND_H = 0.32
 _TEXT, _GRID = "#57606a", "#8c959f"  # mid greys: readable on light and dark backgrounds
 
 
+def topology_png(state: dict[str, Any], **kwargs: Any) -> bytes:
+    """The figure of `state` as PNG bytes (the picture a notebook keeps for static viewers)."""
+    import io
+
+    buf = io.BytesIO()
+    topology_figure(state, **kwargs).savefig(buf, format="png")
+    return buf.getvalue()
+
+
 def _card_height(n_pods: int) -> float:
     rows = max(1, math.ceil(n_pods / _PER_ROW))
     return 1.5 + rows * (_CHIP + _GAP)
@@ -62,6 +71,8 @@ def topology_figure(state: dict[str, Any], *, columns: int | None = None,
     ax.set_ylim(0, height)
     ax.set_axis_off()
     title = f"{state.get('cluster') or 'cluster'}" + (f"  {state['time']}" if state.get("time") else "")
+    if state.get("gone"):
+        title += f"  — {state['gone']}"
     ax.text(0.15, height - 0.3, title, fontsize=10, color=_TEXT, va="center")
     top = height - 0.6
     for row, row_h in zip(rows, heights, strict=False):

@@ -21,6 +21,7 @@ from .records import NO_OWNER, PALETTE, finished_mark, node_status_text, state_s
 from .records_workload import hpa_text
 
 _CSS = """
+.kubenb-cv.cv-gone .cv-nodes,.kubenb-cv.cv-gone table{opacity:.45;filter:grayscale(1)}
 .kubenb-cv{--cv-fg:var(--jp-ui-font-color1,#1f2328);--cv-muted:var(--jp-ui-font-color2,#59636e);
 --cv-bg:var(--jp-layout-color0,#fff);--cv-card:var(--jp-layout-color1,#f6f8fa);
 --cv-line:var(--jp-border-color2,#d0d7de);--cv-bar:var(--jp-layout-color3,#d8dee4);
@@ -133,12 +134,13 @@ def render_html(state: dict[str, Any]) -> str:
     by_node: dict[str | None, list[dict[str, Any]]] = {}
     for pod in state.get("pods", []):
         by_node.setdefault(pod["node"], []).append(pod)
-    parts = [f"<style>{_CSS}</style>", '<div class="kubenb-cv">']
+    gone = state.get("gone")
+    parts = [f"<style>{_CSS}</style>", '<div class="kubenb-cv cv-gone">' if gone else '<div class="kubenb-cv">']
     title = state.get("cluster") or "cluster"
     parts.append(f'<div class="cv-head">ClusterView · {escape(title)}'
                  f'{" · " + escape(state["time"]) if state.get("time") else ""}</div>')
-    if state.get("error"):
-        parts.append(f'<div class="cv-bad">{escape(state["error"])}</div>')
+    if gone or state.get("error"):
+        parts.append(f'<div class="cv-bad">{escape(gone or state["error"])}</div>')
     parts.append('<div class="cv-nodes">')
     for node in state.get("nodes", []):
         parts.append(_node_card(node, by_node.get(node["name"], []), colors))
@@ -186,6 +188,17 @@ def render_html(state: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def static_html(state: dict[str, Any], png_base64: str) -> str:
+    """HTML for viewers without the widget's script: the PNG picture, then the cards (the
+    same picture as text, with hover titles) folded under it."""
+    title = f"ClusterView · {state.get('cluster') or 'cluster'}" + (
+        f" · {state['gone']}" if state.get("gone") else "")
+    return (f'<img class="kubenb-picture" alt="{escape(title)}" '
+            f'src="data:image/png;base64,{png_base64}"/>'
+            f'<details><summary>{escape(title)}: nodes and pods as text</summary>'
+            f'{render_html(state)}</details>')
+
+
 def render_text(state: dict[str, Any]) -> str:
     """A few lines for `text/plain`: one per node, then the pending pods and deployments."""
     pods = state.get("pods", [])
@@ -198,8 +211,8 @@ def render_text(state: dict[str, Any]) -> str:
     summary = ", ".join(f"{n} {s}" for s, n in sorted(states.items()))
     lines = [f"ClusterView {state.get('cluster') or ''}: {len(state.get('nodes', []))} nodes, "
              f"{total} pods" + (f" ({summary})" if summary else "")]
-    if state.get("error"):
-        lines.append(f"  error: {state['error']}")
+    if state.get("gone") or state.get("error"):
+        lines.append(f"  {state.get('gone') or 'error: ' + state['error']}")
     for node in state.get("nodes", []):
         status = node_status_text(node)
         lines.append(f"  {node['name']:<20} {status:<28} pods {node['pods']:<4} "

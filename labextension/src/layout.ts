@@ -165,6 +165,7 @@ export interface ServiceItem {
 export interface ClusterLayout {
   cluster: string | null;
   error: string | null;
+  gone: string | null;
   aggregated: boolean;
   nodes: NodeCard[];
   pending: { chips: PodChip[]; total: number };
@@ -366,6 +367,7 @@ export function layout(state: ClusterState, options: LayoutOptions = {}): Cluste
   return {
     cluster: state.cluster,
     error: state.error,
+    gone: state.gone ?? null,
     aggregated,
     nodes,
     pending: {

@@ -138,12 +138,26 @@ export class ClusterPicture {
     this.drawSelection();
     this.applyHighlight();
     this.drawActions();
+    this.disableControls(!!lay.gone);
     this.revision += 1;
     setData(this.root, 'seq', String(state.seq));
     setData(this.root, 'aggregated', String(lay.aggregated));
     setData(this.root, 'receivedAt', receivedAt.toFixed(2));
     setData(this.root, 'drawMs', (performance.now() - start).toFixed(2));
     setData(this.root, 'revision', String(this.revision));
+  }
+
+  /** A deleted or stopped cluster: every control is off until the kernel reconnects. */
+  private disableControls(off: boolean): void {
+    for (const el of this.root.querySelectorAll('button, input, select')) {
+      if (el !== this.systemToggle) {
+        (el as HTMLButtonElement | HTMLInputElement).disabled = off;
+      }
+    }
+  }
+
+  private get gone(): boolean {
+    return !!this.current?.gone;
   }
 
   drawActions(): void {
@@ -163,8 +177,9 @@ export class ClusterPicture {
         : 'waiting for the kernel…'
     );
     const err = this.header.querySelector('.kubenb-error') as HTMLElement;
-    setText(err, lay.error ?? '');
-    this.root.classList.toggle('kubenb-has-error', !!lay.error);
+    setText(err, lay.gone ?? lay.error ?? '');
+    this.root.classList.toggle('kubenb-has-error', !!lay.error && !lay.gone);
+    this.root.classList.toggle('kubenb-gone', !!lay.gone);
   }
 
   private drawSelection(): void {
@@ -293,14 +308,14 @@ export class ClusterPicture {
 
   private scale(deploy: HTMLElement, replicas: number): void {
     const d = this.current?.deployments.find(x => x.key === deploy.dataset.key);
-    if (d && this.host.act) {
+    if (d && this.host.act && !this.gone) {
       this.host.act('scale', { namespace: d.namespace, name: d.name }, { replicas });
     }
   }
 
   private onButton(button: HTMLButtonElement): void {
     const act = this.host.act;
-    if (!act) {
+    if (!act || this.gone) {
       return;
     }
     const verb = button.dataset.verb ?? '';

@@ -139,6 +139,8 @@ export interface Snapshot {
   time: string | null;
   cluster: string | null;
   error: string | null;
+  /** Why the cluster is not there (deleted or stopped); absent in older snapshots. */
+  gone?: string | null;
   aggregated: boolean;
   unscheduled: number;
   nodes: NodeRecord[];

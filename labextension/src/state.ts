@@ -26,6 +26,8 @@ export interface ClusterState {
   time: string | null;
   cluster: string | null;
   error: string | null;
+  /** Set while the cluster is deleted or stopped: the picture greys out, controls are off. */
+  gone: string | null;
   aggregated: boolean;
   unscheduled: number;
   nodes: Map<string, NodeRecord>;
@@ -45,6 +47,7 @@ export function emptyState(): ClusterState {
     time: null,
     cluster: null,
     error: null,
+    gone: null,
     aggregated: false,
     unscheduled: 0,
     nodes: new Map(),
@@ -81,6 +84,7 @@ export function stateFromSnapshot(s: Snapshot): ClusterState {
     time: s.time ?? null,
     cluster: s.cluster ?? null,
     error: s.error ?? null,
+    gone: s.gone ?? null,
     aggregated: !!s.aggregated,
     unscheduled: s.unscheduled ?? 0,
     nodes: byKey(s.nodes, n => n.name),

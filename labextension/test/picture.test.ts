@@ -188,6 +188,35 @@ describe('ClusterPicture', () => {
   });
 });
 
+describe('a deleted cluster', () => {
+  it('greys the picture, says why, and its controls do nothing until a new snapshot reconnects', () => {
+    const t = setup();
+    const reason = 'cluster "minikube" was deleted (minikube delete): start it again to reconnect';
+    const deploy = deployment('web', { desired: 2, ready: 2 });
+    t.sync.onSnapshot(snapshot({ seq: 3, gone: reason, deployments: [deploy], pods: spread(2, NODES) }));
+    t.draw();
+    expect(t.root.classList.contains('kubenb-gone')).toBe(true);
+    expect(t.root.querySelector('.kubenb-error')?.textContent).toBe(reason);
+    expect(t.root.querySelectorAll('.kubenb-node')).toHaveLength(3);
+    const buttons = Array.from(t.root.querySelectorAll('button')) as HTMLButtonElement[];
+    expect(buttons.length).toBeGreaterThan(0);
+    expect(buttons.every(b => b.disabled)).toBe(true);
+    for (const b of buttons) {
+      b.disabled = false; // even a forced click sends nothing
+      b.click();
+    }
+    expect(t.sent).toHaveLength(0);
+    t.sync.onSnapshot(snapshot({ seq: 4, gone: null, deployments: [deploy], pods: spread(2, NODES) }));
+    t.draw();
+    expect(t.root.classList.contains('kubenb-gone')).toBe(false);
+    expect(t.root.querySelector('.kubenb-error')?.textContent).toBe('');
+    const up = t.root.querySelector('[data-verb="scale-up"]') as HTMLButtonElement;
+    expect(up.disabled).toBe(false);
+    up.click();
+    expect(t.sent.map(s => s.verb)).toEqual(['scale']);
+  });
+});
+
 describe('read-only picture', () => {
   it('draws a snapshot without controls', () => {
     const root = document.createElement('div');

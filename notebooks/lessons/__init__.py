@@ -94,3 +94,23 @@ def index_cells(lang: str) -> list[str]:
                                                for m in tour))
     text.append(other)
     return text
+
+
+def landing_cells() -> list[str]:
+    """notebooks/index.ipynb, the page `make tutorial` opens: both languages' indexes and tours."""
+    tour = next(m for m in MODULES if m.slug.startswith("00-"))
+    return [
+        "# kubenb — Kubernetes in a notebook · 在笔记本里学 Kubernetes",
+        "\n".join([
+            "| | |",
+            "|---|---|",
+            "| **中文** | [课程目录](zh/index.ipynb) · "
+            f"[{tour.title['zh']}](zh/{tour.slug}.ipynb)（{tour.summary['zh']}） |",
+            "| **English** | [All lessons](en/index.ipynb) · "
+            f"[{tour.title['en']}](en/{tour.slug}.ipynb) ({tour.summary['en']}) |",
+        ]),
+        "Open a lesson and run its cells from top to bottom with Shift+Enter; each lesson starts "
+        "its own cluster and deletes it at the end.\n\n"
+        + join_cjk_lines("打开任意一节，用 Shift+Enter 从上到下依次运行单元格；每一节都会启动自己的集群，"
+                         "并在结尾删除它。"),
+    ]

@@ -135,3 +135,70 @@ def teardown() -> list[Cell]:
            """),
         code("%minikube delete"),
     ]
+
+
+# What a real cluster shows instead of kubenb's values, said where a lesson first shows them.
+_REAL = {
+    "addresses": (
+        "The addresses are loopback addresses (`127.…`) because every node and pod of this "
+        "cluster lives on your machine. A real minikube cluster shows node addresses like "
+        "`192.168.49.2`, pod addresses from `10.244.0.0/16` and Service addresses from "
+        "`10.96.0.0/12` in the same places.",
+        "这些地址是回环地址（`127.…`），因为这个集群的每个节点和 Pod 都在你的机器上。"
+        "真实的 minikube 集群在同样的位置显示 `192.168.49.2` 这样的节点地址、"
+        "来自 `10.244.0.0/16` 的 Pod 地址和来自 `10.96.0.0/12` 的 Service 地址。"),
+    "tolerations": (
+        "The two `NoExecute` **Tolerations** say how long the pod stays on a node that is not "
+        "ready or unreachable before it is evicted. A real cluster adds them `for 300s` "
+        "(5 minutes); kubenb shortens them to 10 s so that a node failure plays out while you "
+        "watch.",
+        "两条 `NoExecute` **Tolerations**（容忍）规定了节点未就绪或不可达时，Pod 在被驱逐之前还能在"
+        "上面停留多久。真实集群添加的是 `for 300s`（5 分钟）；kubenb 把它缩短为 10 秒，"
+        "让节点故障的整个过程就在你眼前发生。"),
+}
+
+
+def real_cluster_note(*topics: str) -> Cell:
+    """A short note: what a real cluster shows instead of kubenb's addresses / tolerations."""
+    en = " ".join(_REAL[t][0] for t in topics)
+    zh = "".join(_REAL[t][1] for t in topics)
+    return md(f"**kubenb and a real cluster:** {en}", f"**kubenb 与真实集群：**{zh}")
+
+
+def picture(en: str, zh: str) -> list[Cell]:
+    """A sentence and the cluster's picture at this moment: live in JupyterLab, a PNG (and
+    HTML) in the saved notebook, so GitHub, nbviewer and nbconvert show it too."""
+    return [md(en, zh, needs="widget"),
+            code("import kubenb\n\nkubenb.show()", needs="widget", tags=LIVE)]
+
+
+def exercise(task_en: str, task_zh: str, expectations: str, solution: list[str]) -> list[Cell]:
+    """A task in words, its check cell (`kubenb.check`, in the lesson's language: run before
+    the task it says what is missing), a solution, and the same check again. `expectations`
+    is the Python text of the `kubenb.expect.…` arguments."""
+
+    def check(lang: str) -> str:
+        return f"import kubenb\n\nkubenb.check({expectations}, lang=\"{lang}\")"
+
+    return [
+        md(f"""
+           ### Try it
+
+           {task_en}
+
+           The check below reads the cluster and says what is right (✔) and what is still
+           missing (✘). Run it before you start, then again when you are done.
+           """,
+           f"""
+           ### 动手试试
+
+           {task_zh}
+
+           下面的检查会读取集群的状态，告诉你哪些已经做对（✔），哪些还没有完成（✘）。
+           开始之前先运行一次，完成之后再运行一次。
+           """),
+        code(check("en"), zh=check("zh")),
+        md("One solution:", "一种做法："),
+        *[code(line) for line in solution],
+        code(check("en"), zh=check("zh")),
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import Module, code, md, setup, teardown
+from .cells import LIVE, Module, code, md, real_cluster_note, setup, teardown
 
 MODULE = Module(
     slug="00-quickstart",
@@ -28,6 +28,18 @@ MODULE = Module(
         *setup(seed=1, nodes=3),
         code("%kubectl get nodes"),
         md("""
+           The live picture of the cluster: one card per node, one chip per pod. Keep it in
+           view (JupyterLab: right-click the output, *Create New View for Cell Output*) and watch
+           it follow every command below, the node failure included; its buttons scale, cordon
+           and stop nodes like the commands do.
+           """,
+           """
+           集群的实时示意图：每个节点一张卡片，每个 Pod 一个小方块。把它一直留在视野里
+           （JupyterLab：右键点击输出，选择 *Create New View for Cell Output*），
+           看它如何随下面的每条命令变化，包括节点故障；它的按钮可以像命令一样扩缩容、封锁和停止节点。
+           """, needs="widget"),
+        code("import kubenb\n\nkubenb.show()", needs="widget", tags=LIVE),
+        md("""
            ## Deploy an app
 
            A Deployment asks for three copies (replicas) of the tutorial's `kubernetes-bootcamp`
@@ -42,6 +54,7 @@ MODULE = Module(
         code("%kubectl create deployment kubernetes-bootcamp --image=gcr.io/google-samples/kubernetes-bootcamp:v1 --replicas=3"),
         code("%kubectl wait --for=condition=Available deployment/kubernetes-bootcamp --timeout=120s"),
         code("%kubectl get pods -o wide"),
+        real_cluster_note("addresses"),
         md("""
            ## Break a node
 

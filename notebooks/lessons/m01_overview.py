@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import LIVE, Module, code, md, setup, teardown
+from .cells import LIVE, Module, code, md, real_cluster_note, setup, teardown
 
 MODULE = Module(
     slug="01-overview",
@@ -109,6 +109,7 @@ MODULE = Module(
            加上 `-o wide` 还能看到每个节点的地址和容器运行时。
            """),
         code("%kubectl get nodes -o wide"),
+        real_cluster_note("addresses"),
         md("""
            `kubectl cluster-info` tells where the control plane's API server answers. Every
            `kubectl` command is a request to that API.

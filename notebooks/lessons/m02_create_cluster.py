@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import Module, code, md, teardown
+from .cells import Module, code, md, picture, teardown
 
 MODULE = Module(
     slug="02-create-cluster",
@@ -102,6 +102,8 @@ MODULE = Module(
            `Ready` 表示它的 kubelet 工作正常，并在按时汇报状态。
            """),
         code("%kubectl get nodes"),
+        *picture('The cluster as a picture: one node, the control plane; none of your pods yet.',
+                  '用图来看这个集群：一个节点，也就是控制平面；还没有你的 Pod。'),
         md("""
            Every command explains itself with `--help`. Try `%kubectl get nodes --help` in a new
            cell.

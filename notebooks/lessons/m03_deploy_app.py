@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import Module, code, md, setup, teardown
+from .cells import Module, code, md, picture, setup, teardown
 
 POD_NAME = """POD_NAME = %kubectl get pods -o go-template --template '{{range .items}}{{.metadata.name}}{{"\\n"}}{{end}}'"""
 POD_NAME_STRIP = """\
@@ -83,6 +83,8 @@ MODULE = Module(
            已就绪一个；UP-TO-DATE 是运行最新模板的实例数；AVAILABLE 是可以为用户提供服务的实例数。
            """),
         code("%kubectl get deployments"),
+        *picture("The Deployment's pod, as a picture: a chip on the node it was scheduled to.",
+                  '用图来看 Deployment 的 Pod：它是调度到的那个节点上的一个小方块。'),
         md("""
            ## Look inside with kubectl proxy
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import Module, code, md, setup, teardown
+from .cells import Module, code, md, picture, real_cluster_note, setup, teardown
 from .m03_deploy_app import POD_NAME, POD_NAME_STRIP
 
 MODULE = Module(
@@ -81,6 +81,8 @@ MODULE = Module(
            `kubectl get pods` 列出 Pod。Pod 名由 Deployment 名、ReplicaSet 的哈希和一个随机后缀组成。
            """),
         code("%kubectl get pods"),
+        *picture('The same pod in the picture; hover over its chip for its name and state.',
+                  '图中的同一个 Pod；把鼠标移到小方块上可以看到它的名字和状态。'),
         md("""
            `kubectl describe pods` shows everything about each pod. Notice: the **Node** it runs
            on (and that node's address), its **IP**, the container's **Image**, `Port: <none>`
@@ -94,6 +96,7 @@ MODULE = Module(
            已调度、镜像已拉取、容器已创建并启动。
            """),
         code("%kubectl describe pods"),
+        real_cluster_note("addresses", "tolerations"),
         md("""
            ## Reach the app through the API
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import Module, code, md, setup, teardown
+from .cells import Module, code, exercise, md, picture, real_cluster_note, setup, teardown
 from .m03_deploy_app import POD_NAME, POD_NAME_STRIP
 
 NODE_PORT = "NODE_PORT = %kubectl get services/kubernetes-bootcamp -o go-template='{{(index .spec.ports 0).nodePort}}'"
@@ -67,6 +67,7 @@ MODULE = Module(
            只有 `kubernetes`：这是 API 服务器自己的 Service，随集群一起创建。
            """),
         code("%kubectl get services"),
+        real_cluster_note("addresses"),
         md("""
            `kubectl expose` creates a Service for the Deployment's pods: type `NodePort`,
            port 8080 (the app's port).
@@ -86,6 +87,8 @@ MODULE = Module(
            **NodePort**、用来寻找 Pod 的 **Selector**，以及 **Endpoints**：它背后那个 Pod 的地址。
            """),
         code("%kubectl describe services/kubernetes-bootcamp"),
+        *picture('In the picture the Service is listed with its endpoints: the pod it sends traffic to.',
+                  '图中列出了这个 Service 及其端点：也就是它把流量发往的那个 Pod。'),
         md("""
            Keep the node port in `NODE_PORT` (a Go template picks it out of the Service), and
            the node's address, which `minikube ip` prints, in `MINIKUBE_IP`.
@@ -141,7 +144,15 @@ MODULE = Module(
            现在 Pod 的 **Labels** 中除了原有的标签，还多了 `version=v1`：
            """),
         code("%kubectl describe pods $POD_NAME"),
+        real_cluster_note("tolerations"),
         code("%kubectl get pods -l version=v1"),
+        *exercise("Give the same pod a second label, `tier=frontend`, so that "
+                  "`-l app=kubernetes-bootcamp,tier=frontend` selects exactly that one pod.",
+                  "给同一个 Pod 再加一个标签 `tier=frontend`，让 "
+                  "`-l app=kubernetes-bootcamp,tier=frontend` 恰好选中这一个 Pod。",
+                  'kubenb.expect.pods("app=kubernetes-bootcamp,tier=frontend", count=1)',
+                  ["%kubectl label pods $POD_NAME tier=frontend",
+                   "%kubectl get pods -l app=kubernetes-bootcamp,tier=frontend"]),
         md("""
            ## Delete the Service
 

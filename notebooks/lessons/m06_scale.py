@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import LIVE, VARIES, Module, code, md, setup, teardown
+from .cells import LIVE, VARIES, Module, code, exercise, md, real_cluster_note, setup, teardown
 from .m05_expose import MINIKUBE_IP, NODE_PORT
 
 WHO_ANSWERS = """\
@@ -103,6 +103,7 @@ MODULE = Module(
            现在有四个 Pod，每个都有自己的 IP 地址。看 NODE 列：调度器把它们分散到了两个节点上。
            """),
         code("%kubectl get pods -o wide"),
+        real_cluster_note("addresses"),
         md("""
            The same, as a picture: two nodes, four pods.
            """,
@@ -178,6 +179,13 @@ MODULE = Module(
            所以你的列表里可能是另外两个 Pod。
            """),
         code("%kubectl get pods -o wide", tags=VARIES),
+        *exercise("Scale the Deployment to 3 replicas and wait until all three are available.",
+                  "把 Deployment 扩容到 3 个副本，并等待三个副本全部可用。",
+                  'kubenb.expect.deployment("kubernetes-bootcamp", replicas=3, available=3),\n'
+                  '              kubenb.expect.pods("app=kubernetes-bootcamp", count=3)',
+                  ["%kubectl scale deployments/kubernetes-bootcamp --replicas=3",
+                   "%kubectl wait --for=jsonpath='{.status.availableReplicas}'=3 "
+                   "deployment/kubernetes-bootcamp --timeout=120s"]),
         *teardown(),
     ],
 )

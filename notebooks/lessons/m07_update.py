@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import LIVE, Module, code, md, setup, teardown
+from .cells import LIVE, Module, code, md, picture, real_cluster_note, setup, teardown
 from .m05_expose import CURL_NODE_PORT, MINIKUBE_IP, NODE_PORT
 
 AFFECTED_POD = """AFFECTED_POD = %kubectl get pods --field-selector status.phase=Pending -o go-template --template '{{range .items}}{{.metadata.name}}{{"\\n"}}{{end}}'"""
@@ -57,6 +57,7 @@ MODULE = Module(
         code("%kubectl get deployments"),
         code("%kubectl get pods"),
         code("%kubectl describe pods"),
+        real_cluster_note("addresses", "tolerations"),
         md("""
            Keep this picture in view while you update: it follows the pods of each revision
            as they come and go.
@@ -78,6 +79,8 @@ MODULE = Module(
            """),
         code("OLD_PODS = %kubectl get pods -o name"),
         code("%kubectl set image deployments/kubernetes-bootcamp kubernetes-bootcamp=docker.io/jocatalin/kubernetes-bootcamp:v2"),
+        *picture('The picture during the rollout: pods of the old and the new ReplicaSet side by side.',
+                  '更新进行中的示意图：新旧两个 ReplicaSet 的 Pod 同时存在。'),
         md("""
            `kubectl rollout status` follows the rollout until every replica runs the new
            template and is available.
@@ -86,6 +89,8 @@ MODULE = Module(
            `kubectl rollout status` 会一直跟踪更新过程，直到每个副本都运行新模板并且可用。
            """),
         code("%kubectl rollout status deployments/kubernetes-bootcamp"),
+        *picture("And after it: only pods of the new ReplicaSet count as the Deployment's replicas.",
+                  '更新完成后：只有新 ReplicaSet 的 Pod 算作 Deployment 的副本。'),
         md("""
            The new pods (a new hash in their names: a new ReplicaSet) are running. The old ones
            are `Terminating`: the app ignores the polite stop signal, so they are stopped when

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import Module, code, md, setup, teardown
+from .cells import Module, code, md, picture, real_cluster_note, setup, teardown
 
 WEB = """\
 %%kubectl apply -f -
@@ -176,6 +176,7 @@ MODULE = Module(
            还运行着控制平面，它的 Pod 请求了 750m CPU）：
            """),
         code("%kubectl describe node minikube-m02"),
+        real_cluster_note("addresses"),
         md("""
            ## A pod that fits nowhere
 
@@ -200,6 +201,7 @@ MODULE = Module(
            （*抢占*）也无济于事。
            """),
         code("%kubectl describe pod greedy"),
+        real_cluster_note("tolerations"),
         code("%kubectl delete pod greedy"),
         md("""
            ## Choosing nodes by label: nodeSelector
@@ -300,6 +302,8 @@ MODULE = Module(
         code("%kubectl wait --for=jsonpath='{.status.availableReplicas}'=3 deployment/web --timeout=60s"),
         code("%kubectl wait --for=jsonpath='{.status.availableReplicas}'=6 deployment/web --timeout=60s"),
         code(f"%kubectl get pods {BY_NODE}"),
+        *picture('The picture after the drain: `minikube-m03` cordoned and empty, `minikube-m02` tainted, the pods on `minikube`.',
+                  '排空之后的示意图：`minikube-m03` 被封锁且为空，`minikube-m02` 带有污点，Pod 都在 `minikube` 上。'),
         md("""
            ## Every filter at once
 

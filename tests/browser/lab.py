@@ -78,10 +78,12 @@ class LabServer:
 
     @classmethod
     def start(cls, base: Path, *, timeout: float = 120.0, env: dict[str, str] | None = None,
-              argv: list[str] | None = None, root: Path | None = None) -> LabServer:
+              argv: list[str] | None = None, root: Path | None = None,
+              allow_root: bool = True) -> LabServer:
         """Starts a server (`argv`, default `python -m jupyterlab`) serving `root` (default
         `base/root`) and waits until it serves. Autosave is off: nothing a test runs is
-        written back into a notebook."""
+        written back into a notebook. `allow_root=False`: never add `--allow-root` (the
+        command under test must do it when run as root)."""
         cfg, runtime, settings, workspaces = (
             base / d for d in ("config", "runtime", "settings", "workspaces"))
         root = root or base / "root"
@@ -104,7 +106,7 @@ class LabServer:
                 f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
                 "--LabApp.news_url=None", f"--LabApp.app_settings_dir={settings}",
                 f"--LabApp.workspaces_dir={workspaces}"]
-        if os.geteuid() == 0:
+        if allow_root and os.geteuid() == 0:
             args.append("--allow-root")
         log_path = base / "server.log"
         proc = subprocess.Popen(args, cwd=root, env=full_env, stdout=subprocess.PIPE,

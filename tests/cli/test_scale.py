@@ -56,6 +56,17 @@ def test_scale_by_selector(kube: Any, vcluster: Any) -> None:
     assert (replicas(vcluster, "a"), replicas(vcluster, "b")) == (1, 2)
 
 
+def test_scale_all_selects_every_object_of_the_type_in_the_namespace(kube: Any, vcluster: Any) -> None:
+    make(kube, vcluster, "a")
+    make(kube, vcluster, "b")
+    r = kube("scale deployment --all --replicas=2")
+    assert (r.out, r.err, r.rc) == ("deployment.apps/a scaled\ndeployment.apps/b scaled\n", "", 0)
+    assert (replicas(vcluster, "a"), replicas(vcluster, "b")) == (2, 2)
+    r = kube("scale deployment --all --replicas=1 -n kube-public")
+    assert (r.out, r.err, r.rc) == ("", "error: no objects passed to scale\n", 1)
+    assert (replicas(vcluster, "a"), replicas(vcluster, "b")) == (2, 2)
+
+
 @pytest.mark.parametrize("line, err", [
     ("scale deploy/web --replicas=2 --current-replicas=3", "error: Expected replicas to be 3, was 1\n"),
     ("scale deploy/web", 'error: required flag(s) "replicas" not set\n'),

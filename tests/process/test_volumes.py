@@ -88,3 +88,28 @@ def test_an_empty_dir_is_shared_by_the_pods_containers_and_goes_with_the_pod(clu
     assert os.path.isfile(os.path.join(pod_dir, "volumes", "kubernetes.io~empty-dir", "cache", "x"))
     cluster.store.delete("Pod", "default", "two", grace_period_seconds=0)
     cluster.wait_for(lambda: not os.path.exists(pod_dir), timeout=60)
+
+
+@needs_mount_ns
+def test_a_pod_with_volumes_gets_only_its_own_environment(cluster: Any) -> None:
+    """The mount-namespace helper is a Python program: the locale coercion of the Python
+    running it (LC_CTYPE=C.UTF-8 under the C locale) must reach neither the container's
+    process nor `kubectl exec`."""
+    manifest = builders.pod("envy", containers=[
+        builders.container("a", "busybox", command=["sh", "-c", "env > /cache/env; tr '\\0' '\\n' < /proc/self/environ > /cache/proc; sleep 300"],
+                           env=[{"name": "GREETING", "value": "hi"}],
+                           volumeMounts=[{"name": "cache", "mountPath": "/cache"}])],
+        volumes=[{"name": "cache", "emptyDir": {}}])
+    cluster.store.create(manifest)
+    cluster.wait_for(lambda: all(s.get("state", {}).get("running") for s in
+                                 status(cluster, "envy").get("containerStatuses") or [{}]), timeout=60)
+    cluster.wait_for(lambda: cluster.pod_exec("default", "envy", None, ["cat", "/cache/env"])[0] == 0,
+                     timeout=60)
+    # the env shim, the container's process as started (no shim), exec with and without shim
+    for argv in (["cat", "/cache/env"], ["cat", "/cache/proc"], ["env"],
+                 ["sh", "-c", "tr '\\0' '\\n' < /proc/self/environ"]):
+        code, out = cluster.pod_exec("default", "envy", None, argv)
+        names = {line.split("=", 1)[0] for line in out.splitlines()}
+        assert code == 0 and {"GREETING", "HOSTNAME", "PATH"} <= names, (argv, out)
+        # (the raw environment also has the runtime's own KUBENB_*/PYTHONPATH; env hides them)
+        assert not names & {"LC_CTYPE", "LC_ALL", "LANG"}, (argv, sorted(names))

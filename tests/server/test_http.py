@@ -45,6 +45,9 @@ def test_version_and_health_are_public(served: Served) -> None:
     assert r.status == 200 and r.json()["gitVersion"] == "v1.32.0"
     assert set(r.json()) == {"major", "minor", "gitVersion", "gitCommit", "gitTreeState",
                              "buildDate", "goVersion", "compiler", "platform"}
+    # what the v1.32.0 release's kube-apiserver reports (minikube v1.35.0's default)
+    assert (r.json()["gitCommit"], r.json()["buildDate"], r.json()["goVersion"]) == (
+        "70d3cc986aa8221cd1dfb1121852688902d3bf53", "2024-12-11T17:59:15Z", "go1.23.3")
     for path in ("/healthz", "/livez", "/readyz"):
         r = served.request("GET", path, token=False)
         assert (r.status, r.body) == (200, b"ok")

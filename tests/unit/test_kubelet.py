@@ -375,7 +375,8 @@ def test_node_registration(kubelet, store, rec):
     ]
     assert st["conditions"][3]["message"] == "kubelet is posting ready status"
     assert st["capacity"] == st["allocatable"]
-    assert st["capacity"]["memory"] == "4194304Ki" and st["capacity"]["pods"] == "110"
+    # the canonical text, as a kubelet's resource.NewQuantity(bytes, BinarySI) serves it
+    assert st["capacity"]["memory"] == "4Gi" and st["capacity"]["pods"] == "110"
     assert st["addresses"] == [{"type": "InternalIP", "address": "192.168.49.2"},
                                {"type": "Hostname", "address": NODE}]
     assert st["nodeInfo"]["containerRuntimeVersion"] == "sim://1.0"

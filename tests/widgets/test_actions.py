@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 from collections.abc import Iterator
 from typing import Any
@@ -144,3 +145,52 @@ def test_dashboard_of_a_missing_profile_prints_minikubes_lines(profiles: Profile
     assert out.getvalue() == ('🤷  Profile "nope" not found. Run "minikube profile list" to '
                               'view all profiles.\n👉  To start a cluster, run: '
                               '"minikube start -p nope"\n')
+
+
+def test_a_deleted_cluster_greys_the_view_its_buttons_do_nothing_and_a_new_start_reconnects(
+        profiles: Profiles, view: Any) -> None:
+    from kubenb.widgets.html import render_html, render_text
+
+    kubectl(profiles, "create deployment web --image=nginx")
+    view.flush()
+    assert view.snapshot["gone"] is None
+    out, err, code = run_line("delete", profiles)
+    assert code == 0, err
+    reason = 'cluster "minikube" was deleted (minikube delete): start it again to reconnect'
+    assert view.snapshot["gone"] == reason
+    assert len(view.snapshot["nodes"]) == 2  # the last picture stays, greyed
+    assert 'class="kubenb-cv cv-gone"' in render_html(view.current())
+    assert html.escape(reason) in render_html(view.current())
+    assert reason in render_text(view.current())
+    result = act(view, "scale", {"namespace": "default", "name": "web"}, {"replicas": 3})
+    assert result == {"type": "action-result", "id": "a1", "ok": False, "output": "",
+                      "error": f"error: {reason}: nothing done\n"}
+    assert act(view, "stop-node", {"node": "minikube-m02"}, id="n")["ok"] is False
+    out, err, code = run_line("start --nodes=1 --seed=2", profiles)
+    assert code == 0, err
+    snap = view.snapshot
+    assert snap["gone"] is None and [n["name"] for n in snap["nodes"]] == ["minikube"]
+    assert snap["deployments"] == []  # the new cluster's state, not the old one's
+    kubectl(profiles, "create deployment again --image=nginx")
+    c = cluster(profiles)
+    c.advance(1)
+    view.flush()
+    assert any(d["key"].endswith("again") for d in view.current()["deployments"])
+    result = act(view, "scale", {"namespace": "default", "name": "again"}, {"replicas": 2}, id="z")
+    assert result["ok"] is True, result
+
+
+def test_a_stopped_cluster_says_so_and_comes_back_on_start(profiles: Profiles, view: Any) -> None:
+    out, err, code = run_line("stop", profiles)
+    assert code == 0, err
+    assert view.snapshot["gone"] == ('cluster "minikube" is stopped (minikube stop): '
+                                     "start it again to reconnect")
+    out, err, code = run_line("start", profiles)
+    assert code == 0, err
+    assert view.snapshot["gone"] is None and len(view.snapshot["nodes"]) == 2
+
+
+def test_a_closed_view_stops_listening_to_its_profile(profiles: Profiles, view: Any) -> None:
+    assert view._on_profile in profiles.listeners
+    view.close()
+    assert view._on_profile not in profiles.listeners

@@ -236,3 +236,39 @@ def test_timeline_of_a_rollout_hands_pods_from_the_old_replicaset_to_the_new(
     assert (old[0], new[0]) == (4, 0) and (old[-1], new[-1]) == (0, 4)
     assert all(a + b <= 4 + 1 for a, b in zip(old, new, strict=True))  # maxSurge 25% → 1
     assert max(new) == 4 and not rec.marks
+
+
+def test_show_without_a_cluster_prints_one_line_and_no_traceback(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import kubenb
+    from kubenb.cli import session
+    from kubenb.profiles import Profiles
+    from kubenb.widgets import NO_CLUSTER
+
+    old = session.reset(Profiles(clock_factory=VirtualClock, kubeconfig_path="/nonexistent/kubenb"))
+    if old is not None:
+        old.close()
+    try:
+        assert kubenb.show() is None
+    finally:
+        reg = session.reset(None)
+        if reg is not None:
+            reg.close()
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", NO_CLUSTER + "\n")
+    assert "%minikube start" in NO_CLUSTER and "\n" not in NO_CLUSTER
+
+
+def test_the_bundle_carries_a_png_and_html_that_shows_it_without_a_script(
+        busy: Any, view_factory: Any) -> None:
+    import base64
+
+    c, kube = busy
+    view = view_factory(kube.client)
+    bundle = view._repr_mimebundle_()
+    png = base64.b64decode(bundle["image/png"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000
+    html = bundle["text/html"]
+    assert html.startswith(f'<img class="kubenb-picture" alt="ClusterView · minikube" '
+                           f'src="data:image/png;base64,{bundle["image/png"]}"/>')
+    assert "<script" not in html and 'data-node="minikube-m03"' in html

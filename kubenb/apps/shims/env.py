@@ -4,6 +4,10 @@ The process runtime adds variables of its own to every container (`KUBENB_*`, th
 `PYTHONPATH` entry for its sitecustomize, the shim directories in front of `PATH`); these
 two commands show the environment without them, as `kubectl exec POD -- env` prints it in a
 real container. `env` with arguments (`env -i …`, `env VAR=x cmd`) runs the real `env`.
+
+Both start from the environment this program was started with (/proc/self/environ), not
+from `os.environ`: under the C locale the Python running a shim adds `LC_CTYPE=C.UTF-8` to
+its own environment (PEP 538), which the container never had.
 """
 
 from __future__ import annotations
@@ -15,8 +19,18 @@ OWN = ("KUBENB_POD_IP", "KUBENB_NAMESPACE", "KUBENB_HOSTS", "KUBENB_OWNER", "KUB
        "KUBENB_PYTHONPATH", "KUBENB_RESOLV_CONF", "KUBENB_DNS")
 
 
+def started_with() -> dict[str, str]:
+    """The environment as exec'd (what the container has), before Python changed its own."""
+    try:
+        with open("/proc/self/environ", "rb") as f:
+            raw = f.read()
+    except OSError:
+        return dict(os.environ)
+    return dict(os.fsdecode(item).split("=", 1) for item in raw.split(b"\0") if b"=" in item)
+
+
 def visible() -> dict[str, str]:
-    env = dict(os.environ)
+    env = started_with()
     shims = [d for d in env.get("KUBENB_SHIMS", "").split(":") if d]
     if "PATH" in env:
         env["PATH"] = ":".join(d for d in env["PATH"].split(":") if d not in shims)
@@ -58,7 +72,7 @@ def main(argv: list[str], name: str = "env") -> int:
         sys.stderr.write("env: not found\n")
         return 127
     sys.stdout.flush()
-    os.execv(program, [program, *argv])  # the whole environment: the pod's view continues
+    os.execve(program, [program, *argv], started_with())  # the pod's view continues
     return 0  # not reached
 
 

@@ -468,7 +468,8 @@ class ProcessRuntime(Runtime):
             return argv
         argv = [program, *argv[1:]]
         pod_dir = os.path.dirname(c.launch.root)
-        return process_mounts.wrap(argv, c.launch.mounts, pod_dir, c.launch.cwd, sync_fd)
+        return process_mounts.wrap(argv, c.launch.mounts, pod_dir, c.launch.cwd, sync_fd,
+                                   c.launch.env)
 
     async def container_stats(self, container_id: str) -> ContainerStats | None:
         """Measured with psutil (process_stats.py: what is measured for each kind)."""

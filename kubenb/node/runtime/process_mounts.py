@@ -28,6 +28,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 if __name__ != "__main__":  # run as a script inside the namespace, it needs only the stdlib
@@ -57,13 +58,18 @@ def plan(mounts: Any, pod_dir: str) -> list[dict[str, Any]]:
 
 
 def wrap(argv: list[str], mounts: list[dict[str, Any]], pod_dir: str, cwd: str,
-         sync_fd: str = "") -> list[str]:
+         sync_fd: str = "", env: Mapping[str, str] | None = None) -> list[str]:
     """argv run inside a mount namespace with `mounts` (from `plan`; argv[0]: an absolute
     path); `sync_fd`: a file descriptor (its number, as text) the script leaves open until
-    it execs the program — how the node agent knows the container's program runs."""
+    it execs the program — how the node agent knows the container's program runs.
+
+    `env`: the container's environment, which this script is started with: argv gets exactly
+    its names (only the names travel on the command line), never what the Python running this
+    script added to its own environment (PEP 538's LC_CTYPE=C.UTF-8 under the C locale)."""
     newroot = os.path.join(pod_dir, ".ns")
     os.makedirs(newroot, exist_ok=True)
-    spec = json.dumps({"root": newroot, "cwd": cwd, "mounts": mounts, "sync": sync_fd})
+    spec = json.dumps({"root": newroot, "cwd": cwd, "mounts": mounts, "sync": sync_fd,
+                       **({"env": sorted(env)} if env is not None else {})})
     return [shutil.which("unshare") or "unshare", "--mount", "--user", "--map-root-user",
             sys.executable, "-I", "-S", os.path.abspath(__file__), spec, "--", *argv]
 
@@ -181,7 +187,9 @@ def main(args: list[str]) -> int:
         program = argv[0] if "/" in argv[0] else shutil.which(argv[0]) or argv[0]  # on PATH
         if spec.get("sync", "").isdigit():
             os.set_inheritable(int(spec["sync"]), False)  # closed by the exec: "it runs"
-        os.execve(program, argv, dict(os.environ))
+        names = spec.get("env")
+        env = dict(os.environ) if names is None else {k: os.environ[k] for k in names if k in os.environ}
+        os.execve(program, argv, env)
     except OSError as err:
         sys.stderr.write(f"kubenb: volume mounts failed: {err}\n")
         return 128

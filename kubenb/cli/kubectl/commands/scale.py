@@ -115,7 +115,8 @@ def run(ctx: Ctx, args: list[str]) -> int:
         raise CommandError("You must provide one or more resources by argument or filename.\n"
                            "Example resource specifications include:\n   '-f rsrc.yaml'\n"
                            "   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'")
-    targets, errors = find_targets(ctx, args, ctx.flag("selector"))
+    # --all: a bare type means every object of it in the namespace (ResourceTypeOrNameArgs)
+    targets, errors = find_targets(ctx, args, ctx.flag("selector"), require_names=not ctx.flag("all"))
     if ctx.flag("resource-version") and len(targets) > 1:
         raise CommandError("cannot use --resource-version with multiple resources")
     if not targets:

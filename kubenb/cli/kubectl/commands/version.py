@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+from kubenb.api.version import server_version_info
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.printers.formats import to_yaml
@@ -30,25 +31,10 @@ CLIENT_VERSION: dict[str, str] = {
 }
 KUSTOMIZE_VERSION = "v5.5.0"
 DEFAULT_SERVER_VERSION = "v1.32.0"
-# Build facts of Kubernetes releases kubenb clusters may claim (from the release binaries).
-_KNOWN_BUILDS: dict[str, tuple[str, str, str]] = {
-    "v1.32.0": ("70d3cc986aa8221cd1dfb1121852688902d3bf53", "2024-12-11T17:59:15Z", "go1.23.3"),
-}
-
 FLAGS = (
     Flag("client", "bool", help="If true, shows client version only (no server required)."),
     Flag("output", "string", short="o", help="One of 'yaml' or 'json'."),
 )
-
-
-def server_version_info(git_version: str) -> dict[str, str]:
-    """The `/version` document a kube-apiserver of `git_version` serves."""
-    m = re.match(r"v?(\d+)\.(\d+)", git_version)
-    major, minor = (m.group(1), m.group(2)) if m else ("", "")
-    commit, built, go = _KNOWN_BUILDS.get(git_version, ("", "", ""))
-    return {"major": major, "minor": minor, "gitVersion": git_version, "gitCommit": commit,
-            "gitTreeState": "clean", "buildDate": built, "goVersion": go, "compiler": "gc",
-            "platform": "linux/amd64"}
 
 
 def server_version(client: Client) -> dict[str, Any]:
