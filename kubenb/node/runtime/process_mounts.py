@@ -69,7 +69,7 @@ def wrap(argv: list[str], mounts: list[dict[str, Any]], pod_dir: str, cwd: str,
     newroot = os.path.join(pod_dir, ".ns")
     os.makedirs(newroot, exist_ok=True)
     spec = json.dumps({"root": newroot, "cwd": cwd, "mounts": mounts, "sync": sync_fd,
-                       **({"env": sorted(env)} if env is not None else {})})
+                       **({"env": list(env)} if env is not None else {})})
     return [shutil.which("unshare") or "unshare", "--mount", "--user", "--map-root-user",
             sys.executable, "-I", "-S", os.path.abspath(__file__), spec, "--", *argv]
 
