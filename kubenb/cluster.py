@@ -170,6 +170,18 @@ class Cluster:
         api = self.served_api()
         return api.url if api is not None else f"https://{self.addresses.node_ip(1)}:8443"
 
+    def add_component(self, component: Component) -> None:
+        """A component that comes later (an addon's): started at once if the cluster runs."""
+        self.components.append(component)
+        if self._started:
+            component.start(self)
+
+    def remove_component(self, component: Component) -> None:
+        if component in self.components:
+            self.components.remove(component)
+            if self._started:
+                component.stop()
+
     def add_stop_hook(self, on_stop: Callable[[], None]) -> Callable[[], None]:
         """Call `on_stop` when the cluster stops (once); returns the function that undoes
         this (call it when what was tied to the cluster ends by itself)."""

@@ -34,6 +34,7 @@ from kubenb.config import NodeShape, Timings
 from kubenb.kubeconfig import KubeConfig, default_path
 from kubenb.net import claims
 from kubenb.net.addresses import AddressPlan
+from kubenb.net.ingress_addon import IMAGES as INGRESS_IMAGES
 
 if TYPE_CHECKING:  # the control plane is imported when a first cluster is built
     from kubenb.cluster import Cluster
@@ -43,7 +44,11 @@ MINIKUBE_VERSION = "v1.35.0"
 MINIKUBE_COMMIT = "dd5d320e41b5451cdf3c01891bc4e13d189586ed-dirty"
 DEFAULT_KUBERNETES_VERSION = "v1.32.0"  # minikube v1.35.0's default
 API_PORT = 8443
-ADDONS = {"metrics-server": "Kubernetes"}  # the addons kubenb knows, and their maintainers
+ADDONS = {"ingress": "Kubernetes", "metrics-server": "Kubernetes"}  # the addons kubenb knows, and their maintainers
+# what `minikube addons enable` prints of an addon: its images ("Using image …", digest dropped)
+# and whether it verifies the addon's pods before saying it is enabled
+ADDON_IMAGES = {"ingress": tuple(ref.partition("@")[0] for ref in INGRESS_IMAGES)}
+VERIFIED_ADDONS = ("ingress",)
 DRIVERS = ("sim", "process", "docker")
 
 ClockFactory = Callable[[], Clock]
@@ -156,6 +161,10 @@ class Profile:
         self.addons[addon] = enabled
         if addon == "metrics-server":
             self.cluster.metrics_enabled = enabled
+        elif addon == "ingress":
+            from kubenb.net.ingress_controller import set_enabled
+
+            set_enabled(self.cluster, enabled)
 
     # ---- machines (`minikube node …`) -----------------------------------------------------
 
@@ -277,14 +286,14 @@ class Profiles:
                           **({"timings": self.timings} if self.timings is not None else {}))
         prof = Profile(name, cluster, driver, cpus, memory_mb, kubernetes_version,
                        engine_version=engine_version)
-        for addon, enabled in (addons or {}).items():
-            prof.set_addon(addon, enabled)
         if self.serve_api:
             cluster.serve_api(ApiServer())
         self._profiles[name] = prof
         try:
             cluster.start()
             self.wait_ready(prof)
+            for addon, enabled in (addons or {}).items():
+                prof.set_addon(addon, enabled)  # once it runs: an addon's pods need nodes
         except BaseException:
             self._profiles.pop(name, None)
             cluster.stop()

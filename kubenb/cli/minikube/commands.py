@@ -37,10 +37,12 @@ from kubenb.cli.minikube.nodes import (
 )
 from kubenb.cli.minikube.output import MinikubeExit, Out, in_style_from_env, table
 from kubenb.profiles import (
+    ADDON_IMAGES,
     ADDONS,
     API_PORT,
     MINIKUBE_COMMIT,
     MINIKUBE_VERSION,
+    VERIFIED_ADDONS,
     Profiles,
 )
 
@@ -108,11 +110,16 @@ def cmd_addons(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
     if addon not in ADDONS:
         raise MinikubeExit("MK_ADDON_ENABLE" if verb == "enable" else "MK_ADDON_DISABLE",
                            f"{verb} failed: run callbacks: {addon} is not a valid addon", 10)
-    prof.set_addon(addon, verb == "enable")
     if verb == "enable":
         o.step("tip", f"{addon} is an addon maintained by {ADDONS[addon]}. For any concerns "
                "contact minikube on GitHub.\nYou can view the list of minikube maintainers at: "
                "https://github.com/kubernetes/minikube/blob/master/OWNERS")
+        for image in ADDON_IMAGES.get(addon, ()):
+            o.step("option", f"Using image {image}")
+        if addon in VERIFIED_ADDONS:
+            o.step("verifying", f"Verifying {addon} addon...")
+    prof.set_addon(addon, verb == "enable")
+    if verb == "enable":
         o.step("addons", f"The '{addon}' addon is enabled")
     else:
         o.step("addon_disable", f"The '{addon}' addon is disabled")
