@@ -1,7 +1,8 @@
 """The ingress-nginx controller of minikube's ingress addon: an HTTP(S) reverse proxy.
 
 An `IngressNginx` is a cluster `Component` (kubenb/component.py) that `minikube addons
-enable ingress` adds and `disable` removes. It runs on the control-plane loop:
+enable ingress` adds and `disable` removes. It runs on an event loop of its own (on the
+control-plane loop when it does not serve, on the sim runtime):
 
   watches   Ingresses, Services, Endpoints, Secrets and the addon's controller pods
             (`ingress-nginx` namespace, `app.kubernetes.io/component=controller`);
@@ -14,7 +15,8 @@ enable ingress` adds and `disable` removes. It runs on the control-plane loop:
   routes    each request by host and path (kubenb/net/ingress_routes.py, rebuilt on any
             change, so endpoint changes apply to the very next request) to the backend
             Service's ready endpoints, round-robin, trying the next endpoint when one refuses
-            (nginx's `proxy_next_upstream error`, 3 tries, then 502); no route → nginx's 404
+            (nginx's `proxy_next_upstream error`, 3 tries, then 502) over kept-alive
+            connections (kubenb/net/ingress_upstream.py); no route → nginx's 404
             page, a Service missing or without ready endpoints → nginx's 503 page, plain http
             to a TLS host → 308 to https;
   writes    `status.loadBalancer.ingress[0].ip` = the controller's node IP on every Ingress it
@@ -35,11 +37,11 @@ import logging
 import os
 import socket
 import ssl
+import threading
 import time
 from typing import TYPE_CHECKING, Any
 
 from tornado import httputil
-from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
@@ -49,6 +51,7 @@ from kubenb.api.networking import ingress_class_name
 from kubenb.api.watch import Watcher, to_loop
 from kubenb.net.ingress_addon import CLASS, CONTROLLER_LABELS, NAMESPACE
 from kubenb.net.ingress_routes import RouteTable
+from kubenb.net.ingress_upstream import Upstream
 
 if TYPE_CHECKING:
     from kubenb.api.objects import WatchEvent
@@ -62,6 +65,18 @@ _HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te
         "upgrade", "content-length", "server", "date"}
 _REASONS = {404: "Not Found", 502: "Bad Gateway", 503: "Service Temporarily Unavailable",
             308: "Permanent Redirect"}
+
+
+_SELECTOR = ",".join(f"{k}={v}" for k, v in CONTROLLER_LABELS.items())
+_DATE: list[Any] = [0, ""]
+
+
+def _date() -> str:
+    """The Date header, formatted once a second."""
+    now = int(time.time())
+    if _DATE[0] != now:
+        _DATE[0], _DATE[1] = now, httputil.format_timestamp(now)
+    return str(_DATE[1])
 
 
 def nginx_page(code: int) -> bytes:
@@ -111,9 +126,10 @@ class IngressNginx:
         self._generations: dict[str, int] = {}
         self._contexts: dict[tuple[str, str, str], ssl.SSLContext] = {}
         self._watches: list[Watcher] = []
-        self._client: AsyncHTTPClient | None = None
+        self._upstream = Upstream()
         self._events: EventRecorder | None = None
         self._tls_default: ssl.SSLContext | None = None
+        self._thread: threading.Thread | None = None
 
     @property
     def pem(self) -> tuple[bytes, bytes]:
@@ -124,19 +140,49 @@ class IngressNginx:
 
     def start(self, host: ComponentHost) -> None:
         self.host = host
-        host.call(self._astart())
+        if self.serve:  # a loop of its own: requests do not queue behind the control plane
+            ready = threading.Event()
+            self._thread = threading.Thread(target=self._run, args=(ready,), daemon=True,
+                                            name=f"ingress-nginx-{host.name}")
+            self._thread.start()
+            ready.wait(10)
+        self._call(self._astart())
 
     def stop(self) -> None:
         if self.host is not None and self.running:
-            self.host.call(self._astop())
+            self._call(self._astop())
+        if self._thread is not None and self.loop is not None:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self._thread.join(30)
+            self._thread = None
+            self.loop.close()
+            self.loop = None
 
     def node_down(self, name: str) -> None:
         if self.host is not None and self.running:
-            self.host.call(self._anode(name, False))
+            self._call(self._anode(name, False))
 
     def node_up(self, name: str) -> None:
         if self.host is not None and self.running:
-            self.host.call(self._anode(name, True))
+            self._call(self._anode(name, True))
+
+    def sync(self) -> None:
+        """From any thread: wait until every change seen so far is applied."""
+        if self.host is not None and self.running:
+            self._call(asyncio.sleep(0))
+
+    def _run(self, ready: threading.Event) -> None:
+        self.loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self.loop)
+        self.loop.call_soon(ready.set)
+        self.loop.run_forever()
+
+    def _call(self, coro: Any) -> Any:
+        assert self.host is not None
+        if self._thread is None:
+            return self.host.call(coro)
+        assert self.loop is not None
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(60)
 
     # ---- on the loop -------------------------------------------------------------------
 
@@ -145,7 +191,7 @@ class IngressNginx:
         self.loop = asyncio.get_running_loop()
         self.running = True
         self.objects = {k: {} for k in ("Ingress", "Service", "Endpoints", "Secret", "Pod")}
-        self._client = AsyncHTTPClient(force_instance=True, max_clients=256)
+        self._upstream = Upstream()
         self._events = EventRecorder(self.host.store, "nginx-ingress-controller")
         self._tls_default = self._context(self.cert_file, self.key_file)
         self._tls_default.sni_callback = self._sni
@@ -154,7 +200,7 @@ class IngressNginx:
                                                        initial=True))
         self._watches.append(self.host.store.watch(
             "Pod", to_loop(self.loop, self._on_event), namespace=NAMESPACE, initial=True,
-            label_selector=",".join(f"{k}={v}" for k, v in CONTROLLER_LABELS.items())))
+            label_selector=_SELECTOR))
         await asyncio.sleep(0)  # the initial events, queued on the loop, run first
         self._reconcile()
 
@@ -167,9 +213,7 @@ class IngressNginx:
             server.stop()
             await server.close_all_connections()
         self.servers.clear()
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        self._upstream.close()
         self._write_status("")
         self.address = ""
 
@@ -295,28 +339,20 @@ class IngressNginx:
             if name.lower() not in _HOP:
                 headers.add(name, value)
         client_ip = request.remote_ip or ""
-        headers["X-Request-ID"] = hashlib.md5(os.urandom(16)).hexdigest()
+        headers["X-Request-ID"] = os.urandom(16).hex()
         headers["X-Real-IP"] = client_ip
         headers["X-Forwarded-For"] = client_ip
         headers["X-Forwarded-Host"] = request.host_name
         headers["X-Forwarded-Port"] = "443" if scheme == "https" else "80"
         headers["X-Forwarded-Proto"] = scheme
         headers["X-Scheme"] = scheme
-        body = request.body if request.body or request.method in ("POST", "PUT", "PATCH") else None
-        assert self._client is not None
-        upstream = HTTPRequest(f"http://{ip}:{port}{request.uri}", method=request.method,
-                               headers=headers, body=body, follow_redirects=False,
-                               decompress_response=False, allow_nonstandard_methods=True,
-                               connect_timeout=5, request_timeout=60)
-        response = await self._client.fetch(upstream, raise_error=False)
-        if response.code == 599:  # no connection: nginx tries the next upstream
-            return None
-        return response.code, response.reason, response.headers, response.body or b""
+        return await self._upstream.fetch(ip, port, request.method or "GET", request.uri or "/",
+                                          headers, request.body or b"")
 
     def _reply(self, request: httputil.HTTPServerRequest, code: int, body: bytes,
                headers: Any = None, reason: str | None = None) -> None:
         out = httputil.HTTPHeaders()
-        out["Date"] = httputil.format_timestamp(time.time())
+        out["Date"] = _date()
         if headers is None:
             out["Content-Type"] = "text/html"
         else:
@@ -378,4 +414,7 @@ def set_enabled(cluster: Any, enabled: bool, timeout: float = 120) -> None:
         existing = IngressNginx(cluster.state_dir, serve=cluster.runtime_name != "sim")
         cluster.add_component(existing)
     ingress_addon.enable(cluster.store, *existing.pem)
-    cluster.wait_for(lambda: existing.address != "", timeout)
+    cluster.wait_for(lambda: any((p.get("status") or {}).get("phase") == "Running" for p in
+                                 cluster.store.list("Pod", NAMESPACE, label_selector=_SELECTOR)),
+                     timeout)
+    existing.sync()
