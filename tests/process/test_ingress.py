@@ -10,6 +10,7 @@ import os
 import socket
 import ssl
 import subprocess
+import threading
 from typing import Any
 
 import pytest
@@ -85,8 +86,13 @@ def ingress_cluster(make_cluster: Any) -> Any:
     c = make_cluster()
     set_enabled(c, True)
     yield c
-    set_enabled(c, False)
+    set_enabled(c, False)  # disable: nothing of the controller is left, the cluster runs on
     assert not [x for x in c.components if isinstance(x, IngressNginx)]
+    assert not [t.name for t in threading.enumerate() if t.name.startswith("ingress-nginx-")]
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection((c.addresses.node_ip(1), 80), timeout=5)
+    c.wait_for(lambda: c.store.try_get("Namespace", None, "ingress-nginx") is None, 60)
+    assert c.store.try_get("IngressClass", None, "nginx") is None
 
 
 def controller(c: Any) -> IngressNginx:
