@@ -273,6 +273,19 @@ def test_addons(profiles: Profiles, golden: Any) -> None:
                          "gvisor is not a valid addon\n", 10)
 
 
+def test_start_with_the_ingress_addon(profiles: Profiles) -> None:
+    out, err, rc = mk(profiles, "start --seed 1 --addons=ingress")
+    assert rc == 0, err
+    assert ("🔎  Verifying Kubernetes components...\n"
+            "    ▪ Using image registry.k8s.io/ingress-nginx/controller:v1.11.3\n"
+            "    ▪ Using image registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.4.4\n"
+            "    ▪ Using image registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.4.4\n"
+            "🔎  Verifying ingress addon...\n"
+            "🌟  Enabled addons: ingress\n") in out
+    store = profiles.get("minikube").cluster.store  # type: ignore[union-attr]
+    assert store.try_get("IngressClass", None, "nginx") is not None
+
+
 def test_ingress_addon_enable_and_disable(profiles: Profiles) -> None:
     mk(profiles, "start --seed 1")
     assert mk(profiles, "addons enable ingress") == (
