@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import copy
 import http.client
+import io
 import os
 import socket
 import ssl
@@ -247,4 +248,60 @@ def _tls_ok(ip: str, ctx: ssl.SSLContext) -> bool:
     try:
         return request(ip, "secure.example.com", port=443, context=ctx)[0] == 200
     except (OSError, ssl.SSLError):
+        return False
+
+
+KUBECTL_132 = "/usr/bin/kubectl"
+
+
+@pytest.mark.skipif(not os.path.exists(KUBECTL_132), reason="needs kubectl 1.32")
+def test_real_kubectl_sees_the_address_and_the_backends(tmp_path: Any) -> None:
+    from kubenb.cli.kubectl.main import kubectl as inprocess_kubectl
+    from kubenb.client.inprocess import InProcessClient
+    from kubenb.profiles import Profiles
+    from tests.process.conftest import leftovers
+
+    config = str(tmp_path / "config")
+    profiles = Profiles(kubeconfig_path=config, serve_api=True, register_atexit=False)
+    env = {**os.environ, "KUBECONFIG": config, "HOME": str(tmp_path)}
+
+    def real(*args: str) -> str:
+        done = subprocess.run([KUBECTL_132, *args], env=env, capture_output=True, text=True, timeout=90)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    try:
+        prof = profiles.create(f"ing{os.getpid() % 1000}", driver="process")
+        c = prof.cluster
+        prof.set_addon("ingress", True)
+        real("create", "deployment", "web", f"--image={V1}")
+        real("expose", "deployment", "web", "--port=8080")
+        assert real("create", "ingress", "web", "--rule=web.local/*=web:8080") == (
+            "ingress.networking.k8s.io/web created\n")
+        node_ip = prof.ip()
+        c.wait_for(lambda: bool((c.store.get("Ingress", "default", "web").get("status") or {})
+                                .get("loadBalancer")), 30)
+        c.wait_for(lambda: _answers_on(node_ip, "web.local"), 60)
+        table = real("get", "ingress")
+        assert table.split("\n")[1].split()[:5] == ["web", "nginx", "web.local", node_ip, "80"]
+
+        def ours(*args: str) -> str:
+            out, err = io.StringIO(), io.StringIO()
+            inprocess_kubectl(list(args), InProcessClient.for_cluster(c), out, err)
+            return out.getvalue() + err.getvalue()
+
+        assert ours("get", "ingress").split() == table.split()
+        described = real("describe", "ingress", "web")
+        assert "Scheduled for sync" in described and "web:8080 (127." in described
+        assert ours("describe", "ingress", "web").split() == described.split()
+        prof.set_addon("ingress", False)
+    finally:
+        profiles.close()
+    assert leftovers() == []
+
+
+def _answers_on(ip: str, host: str) -> bool:
+    try:
+        return request(ip, host)[0] == 200
+    except OSError:
         return False
