@@ -11,7 +11,7 @@ control-plane loop when it does not serve, on the sim runtime):
             `ingress-nginx-controller` NodePort Service reaches), ports 80 (http) and 443
             (https; the certificate of the Ingress TLS section naming the SNI host, from its
             Secret's `tls.crt`/`tls.key`, else ingress-nginx's self-signed "Kubernetes Ingress
-            Controller Fake Certificate");
+            Controller Fake Certificate": kubenb/net/ingress_tls.py);
   routes    each request by host and path (kubenb/net/ingress_routes.py, rebuilt on any
             change, so endpoint changes apply to the very next request) to the backend
             Service's ready endpoints, round-robin, trying the next endpoint when one refuses
@@ -24,15 +24,15 @@ control-plane loop when it does not serve, on the sim runtime):
             `--watch-ingress-without-class`), a `Sync` event ("Scheduled for sync") per new
             generation of an Ingress; on stop it clears the addresses it wrote.
 
-Binding ports 80 and 443 needs root (or `net.ipv4.ip_unprivileged_port_start` ≤ 80): without
+`set_enabled(cluster, on)` is what `%minikube addons enable|disable ingress` does: the
+addon's objects (kubenb/net/ingress_addon.py) and this component. Binding ports 80 and 443
+needs root (or `net.ipv4.ip_unprivileged_port_start` ≤ 80): without
 it the controller logs why and serves nothing (the API objects are unaffected).
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
 import logging
 import os
 import socket
@@ -51,6 +51,7 @@ from kubenb.api.networking import ingress_class_name
 from kubenb.api.watch import Watcher, to_loop
 from kubenb.net.ingress_addon import CLASS, CONTROLLER_LABELS, NAMESPACE
 from kubenb.net.ingress_routes import RouteTable
+from kubenb.net.ingress_tls import Certificates, fake_certificate, server_context
 from kubenb.net.ingress_upstream import Upstream
 
 if TYPE_CHECKING:
@@ -59,7 +60,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("kubenb.net.ingress")
 
-FAKE_CN = "Kubernetes Ingress Controller Fake Certificate"
 TRIES = 3  # proxy_next_upstream_tries
 _HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
         "upgrade", "content-length", "server", "date"}
@@ -86,21 +86,6 @@ def nginx_page(code: int) -> bytes:
             "</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n").encode()
 
 
-def fake_certificate(directory: str) -> tuple[str, str]:
-    """ingress-nginx's default certificate: self-signed, O=Acme Co, SAN ingress.local."""
-    import subprocess
-
-    os.makedirs(directory, mode=0o700, exist_ok=True)
-    crt, key = os.path.join(directory, "fake.crt"), os.path.join(directory, "fake.key")
-    if not (os.path.exists(crt) and os.path.exists(key)):
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
-                        "-out", crt, "-days", "365", "-subj", f"/O=Acme Co/CN={FAKE_CN}",
-                        "-addext", "subjectAltName=DNS:ingress.local"],
-                       capture_output=True, check=True)
-        os.chmod(key, 0o600)
-    return crt, key
-
-
 def _serves(ing: dict[str, Any]) -> bool:
     klass = ingress_class_name(ing)
     return klass is None or klass == CLASS
@@ -124,7 +109,7 @@ class IngressNginx:
         self._table: RouteTable | None = None
         self._next: dict[str, int] = {}
         self._generations: dict[str, int] = {}
-        self._contexts: dict[tuple[str, str, str], ssl.SSLContext] = {}
+        self._certificates = Certificates(self.directory)
         self._watches: list[Watcher] = []
         self._upstream = Upstream()
         self._events: EventRecorder | None = None
@@ -193,7 +178,7 @@ class IngressNginx:
         self.objects = {k: {} for k in ("Ingress", "Service", "Endpoints", "Secret", "Pod")}
         self._upstream = Upstream()
         self._events = EventRecorder(self.host.store, "nginx-ingress-controller")
-        self._tls_default = self._context(self.cert_file, self.key_file)
+        self._tls_default = server_context(self.cert_file, self.key_file)
         self._tls_default.sni_callback = self._sni
         for kind in ("Service", "Endpoints", "Secret", "Ingress"):
             self._watches.append(self.host.store.watch(kind, to_loop(self.loop, self._on_event),
@@ -370,33 +355,13 @@ class IngressNginx:
 
     # ---- TLS ---------------------------------------------------------------------------
 
-    def _context(self, cert: str, key: str) -> ssl.SSLContext:
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(cert, key)
-        return ctx
-
     def _sni(self, sslobj: ssl.SSLObject, server_name: str | None, _ctx: ssl.SSLContext) -> None:
+        """The certificate of the TLS section naming the SNI host; else the fake one stays."""
         found = self.table().certificate_for(server_name) if server_name else None
         secret = self.objects["Secret"].get(f"{found[0]}/{found[1]}") if found else None
-        if secret is None:
-            return  # the fake certificate
-        rv = secret["metadata"].get("resourceVersion", "")
-        ctx = self._contexts.get((found[0], found[1], rv)) if found else None
-        if ctx is None:
-            data = secret.get("data") or {}
-            try:
-                cert = base64.b64decode(data.get("tls.crt", ""))
-                key = base64.b64decode(data.get("tls.key", ""))
-                stem = os.path.join(self.directory, hashlib.sha256(f"{found}{rv}".encode()).hexdigest()[:16])
-                with open(stem + ".pem", "wb") as fh:
-                    os.chmod(stem + ".pem", 0o600)
-                    fh.write(cert + b"\n" + key)
-                ctx = self._context(stem + ".pem", stem + ".pem")
-            except (ValueError, ssl.SSLError, OSError) as err:
-                log.warning("ingress-nginx: secret %s/%s: %s", found[0], found[1], err)
-                return
-            self._contexts[(found[0], found[1], rv)] = ctx
-        sslobj.context = ctx
+        ctx = self._certificates.context_for(secret) if secret is not None else None
+        if ctx is not None:
+            sslobj.context = ctx
 
 
 def set_enabled(cluster: Any, enabled: bool, timeout: float = 120) -> None:
