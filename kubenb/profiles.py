@@ -34,7 +34,6 @@ from kubenb.config import NodeShape, Timings
 from kubenb.kubeconfig import KubeConfig, default_path
 from kubenb.net import claims
 from kubenb.net.addresses import AddressPlan
-from kubenb.net.ingress_addon import IMAGES as INGRESS_IMAGES
 
 if TYPE_CHECKING:  # the control plane is imported when a first cluster is built
     from kubenb.cluster import Cluster
@@ -45,10 +44,7 @@ MINIKUBE_COMMIT = "dd5d320e41b5451cdf3c01891bc4e13d189586ed-dirty"
 DEFAULT_KUBERNETES_VERSION = "v1.32.0"  # minikube v1.35.0's default
 API_PORT = 8443
 ADDONS = {"ingress": "Kubernetes", "metrics-server": "Kubernetes"}  # the addons kubenb knows, and their maintainers
-# what `minikube addons enable` prints of an addon: its images ("Using image …", digest dropped)
-# and whether it verifies the addon's pods before saying it is enabled
-ADDON_IMAGES = {"ingress": tuple(ref.partition("@")[0] for ref in INGRESS_IMAGES)}
-VERIFIED_ADDONS = ("ingress",)
+VERIFIED_ADDONS = ("ingress",)  # `addons enable` verifies their pods before saying it is enabled
 DRIVERS = ("sim", "process", "docker")
 
 ClockFactory = Callable[[], Clock]
@@ -69,6 +65,15 @@ class TooManyNodes(Exception):
     def __init__(self, driver: str, limit: int, message: str) -> None:
         super().__init__(message)
         self.driver, self.limit, self.message = driver, limit, message
+
+
+def addon_images(addon: str) -> tuple[str, ...]:
+    """The images `minikube addons enable` names ("Using image …", digest dropped)."""
+    if addon != "ingress":
+        return ()
+    from kubenb.net.ingress_addon import IMAGES  # the control plane loads on first use
+
+    return tuple(ref.partition("@")[0] for ref in IMAGES)
 
 
 def node_limit(driver: str) -> int:

@@ -37,13 +37,13 @@ from kubenb.cli.minikube.nodes import (
 )
 from kubenb.cli.minikube.output import MinikubeExit, Out, in_style_from_env, table
 from kubenb.profiles import (
-    ADDON_IMAGES,
     ADDONS,
     API_PORT,
     MINIKUBE_COMMIT,
     MINIKUBE_VERSION,
     VERIFIED_ADDONS,
     Profiles,
+    addon_images,
 )
 
 # ---- kubectl, profile, addons, version ----------------------------------------------------
@@ -114,7 +114,7 @@ def cmd_addons(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
         o.step("tip", f"{addon} is an addon maintained by {ADDONS[addon]}. For any concerns "
                "contact minikube on GitHub.\nYou can view the list of minikube maintainers at: "
                "https://github.com/kubernetes/minikube/blob/master/OWNERS")
-        for image in ADDON_IMAGES.get(addon, ()):
+        for image in addon_images(addon):
             o.step("option", f"Using image {image}")
         if addon in VERIFIED_ADDONS:
             o.step("verifying", f"Verifying {addon} addon...")

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from kubenb.cli.kubectl.flags import Flag, Parsed
 from kubenb.cli.minikube.output import MinikubeExit, Out
 from kubenb.profiles import (
-    ADDON_IMAGES,
     ADDONS,
     DEFAULT_KUBERNETES_VERSION,
     DRIVERS,
@@ -26,6 +25,7 @@ from kubenb.profiles import (
     Profile,
     Profiles,
     TooManyNodes,
+    addon_images,
     check_driver,
     check_node_count,
 )
@@ -197,7 +197,7 @@ def cmd_start(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
             o.step("verifying", "Verifying Kubernetes components...")
             enabled = sorted(a for a, on in prof.addons.items() if on)
             for addon in enabled if i == 0 and mode == "created" else ():
-                for image in ADDON_IMAGES.get(addon, ()):
+                for image in addon_images(addon):
                     o.step("option", f"Using image {image}")
                 if addon in VERIFIED_ADDONS:
                     o.step("verifying", f"Verifying {addon} addon...")
