@@ -305,3 +305,31 @@ def _answers_on(ip: str, host: str) -> bool:
         return request(ip, host)[0] == 200
     except OSError:
         return False
+
+
+def test_a_refusing_endpoint_is_skipped_and_none_left_is_502(ingress_cluster: Any) -> None:
+    c = ingress_cluster
+    node_ip = c.addresses.node_ip(1)
+    live = run_pod(c, pod("live", V1))
+    dead = live.rsplit(".", 1)[0] + ".250"  # a pod address nothing listens on
+    c.store.create(builders.service("manual", selector={}, ports=[{"name": "http", "port": 8080}]))
+    c.store.create({"apiVersion": "v1", "kind": "Endpoints",
+                    "metadata": {"name": "manual", "namespace": "default"},
+                    "subsets": [{"addresses": [{"ip": dead}, {"ip": live}],
+                                 "ports": [{"name": "http", "port": 8080}]}]})
+    c.store.create(ingress("manual", [{"host": "m.local", "http": {"paths": [path("/", "manual")]}}]))
+    c.wait_for(lambda: _answers_on(node_ip, "m.local"), 30)
+    # nginx's proxy_next_upstream: every request lands on the live endpoint
+    assert {served_by(request(node_ip, "m.local")[2]) for _ in range(4)} == {"live"}
+    eps = copy.deepcopy(c.store.get("Endpoints", "default", "manual"))
+    eps["subsets"][0]["addresses"] = [{"ip": dead}]
+    c.store.update(eps)
+    c.wait_for(lambda: _code(node_ip, "m.local") == 502, 30)
+    assert request(node_ip, "m.local")[2] == nginx_page(502)
+
+
+def _code(ip: str, host: str) -> int:
+    try:
+        return request(ip, host)[0]
+    except OSError:
+        return 0
