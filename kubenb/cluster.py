@@ -213,7 +213,8 @@ class Cluster:
         """Stop a part added by `attach` and forget it."""
         if component in self.components:
             self.components.remove(component)
-            component.stop()
+            if self._started:
+                component.stop()
 
     def add_stop_hook(self, on_stop: Callable[[], None]) -> Callable[[], None]:
         """Call `on_stop` when the cluster stops (once); returns the function that undoes

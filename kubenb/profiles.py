@@ -45,7 +45,8 @@ MINIKUBE_VERSION = "v1.35.0"
 MINIKUBE_COMMIT = "dd5d320e41b5451cdf3c01891bc4e13d189586ed-dirty"
 DEFAULT_KUBERNETES_VERSION = "v1.32.0"  # minikube v1.35.0's default
 API_PORT = 8443
-ADDONS = {"metrics-server": "Kubernetes"}  # the addons kubenb knows, and their maintainers
+ADDONS = {"ingress": "Kubernetes", "metrics-server": "Kubernetes"}  # the addons kubenb knows, and their maintainers
+VERIFIED_ADDONS = ("ingress",)  # `addons enable` verifies their pods before saying it is enabled
 DRIVERS = ("sim", "process", "docker")
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,15 @@ class TooManyNodes(Exception):
     def __init__(self, driver: str, limit: int, message: str) -> None:
         super().__init__(message)
         self.driver, self.limit, self.message = driver, limit, message
+
+
+def addon_images(addon: str) -> tuple[str, ...]:
+    """The images `minikube addons enable` names ("Using image …", digest dropped)."""
+    if addon != "ingress":
+        return ()
+    from kubenb.net.ingress_addon import IMAGES  # the control plane loads on first use
+
+    return tuple(ref.partition("@")[0] for ref in IMAGES)
 
 
 def node_limit(driver: str) -> int:
@@ -162,6 +172,10 @@ class Profile:
         self.addons[addon] = enabled
         if addon == "metrics-server":
             self.cluster.metrics_enabled = enabled
+        elif addon == "ingress":
+            from kubenb.net.ingress_controller import set_enabled
+
+            set_enabled(self.cluster, enabled)
 
     # ---- `minikube tunnel` ---------------------------------------------------------------
 
@@ -314,14 +328,14 @@ class Profiles:
                           **({"timings": self.timings} if self.timings is not None else {}))
         prof = Profile(name, cluster, driver, cpus, memory_mb, kubernetes_version,
                        engine_version=engine_version)
-        for addon, enabled in (addons or {}).items():
-            prof.set_addon(addon, enabled)
         if self.serve_api:
             cluster.serve_api(ApiServer())
         self._profiles[name] = prof
         try:
             cluster.start()
             self.wait_ready(prof)
+            for addon, enabled in (addons or {}).items():
+                prof.set_addon(addon, enabled)  # once it runs: an addon's pods need nodes
         except BaseException:
             self._profiles.pop(name, None)
             cluster.stop()

@@ -5,7 +5,7 @@
 DIR holds `<name>.proto` (k8s.io/api and k8s.io/apimachinery `generated.proto`) and
 `<name>.types.go` files side by side (core_v1, apps_v1, batch_v1, autoscaling_v1,
 autoscaling_v2, coordination_v1, policy_v1, rbac_v1, authentication_v1, authorization_v1,
-certificates_v1, meta_v1, intstr, resource). The .proto gives each message's field numbers and
+certificates_v1, networking_v1, meta_v1, intstr, resource). The .proto gives each message's field numbers and
 wire types; types.go gives what JSON does with a zero value (a pointer or a field without
 `omitempty` keeps it) and which fields are inlined. Only messages reachable from `ROOTS` are written. Nothing reads
 .proto files at run time.
@@ -35,7 +35,8 @@ ROOTS = [
 ] + ["k8s.io.api.authorization.v1." + k for k in (
         "LocalSubjectAccessReview", "SelfSubjectAccessReview", "SelfSubjectRulesReview",
         "SubjectAccessReview")
-] + ["k8s.io.api.certificates.v1.CertificateSigningRequest"]
+] + ["k8s.io.api.certificates.v1.CertificateSigningRequest"
+] + ["k8s.io.api.networking.v1." + k for k in ("Ingress", "IngressClass", "NetworkPolicy")]
 # Messages decoded by hand (protobuf.py), not walked into.
 SPECIAL = {
     "k8s.io.apimachinery.pkg.apis.meta.v1.Time",

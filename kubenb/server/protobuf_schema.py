@@ -1830,6 +1830,111 @@ MESSAGES: dict[str, dict[int, tuple[str, str, int]]] = {
         3: ('runAsUserName', 'string', 2),
         4: ('hostProcess', 'bool', 2),
     },
+    'k8s.io.api.networking.v1.HTTPIngressPath': {
+        1: ('path', 'string', 0),
+        2: ('backend', 'k8s.io.api.networking.v1.IngressBackend', 2),
+        3: ('pathType', 'string', 2),
+    },
+    'k8s.io.api.networking.v1.HTTPIngressRuleValue': {
+        1: ('paths', 'k8s.io.api.networking.v1.HTTPIngressPath', 3),
+    },
+    'k8s.io.api.networking.v1.IPBlock': {
+        1: ('cidr', 'string', 2),
+        2: ('except', 'string', 1),
+    },
+    'k8s.io.api.networking.v1.Ingress': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.networking.v1.IngressSpec', 0),
+        3: ('status', 'k8s.io.api.networking.v1.IngressStatus', 0),
+    },
+    'k8s.io.api.networking.v1.IngressBackend': {
+        3: ('resource', 'k8s.io.api.core.v1.TypedLocalObjectReference', 2),
+        4: ('service', 'k8s.io.api.networking.v1.IngressServiceBackend', 2),
+    },
+    'k8s.io.api.networking.v1.IngressClass': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.networking.v1.IngressClassSpec', 0),
+    },
+    'k8s.io.api.networking.v1.IngressClassParametersReference': {
+        1: ('apiGroup', 'string', 2),
+        2: ('kind', 'string', 2),
+        3: ('name', 'string', 2),
+        4: ('scope', 'string', 2),
+        5: ('namespace', 'string', 2),
+    },
+    'k8s.io.api.networking.v1.IngressClassSpec': {
+        1: ('controller', 'string', 0),
+        2: ('parameters', 'k8s.io.api.networking.v1.IngressClassParametersReference', 2),
+    },
+    'k8s.io.api.networking.v1.IngressLoadBalancerIngress': {
+        1: ('ip', 'string', 0),
+        2: ('hostname', 'string', 0),
+        4: ('ports', 'k8s.io.api.networking.v1.IngressPortStatus', 1),
+    },
+    'k8s.io.api.networking.v1.IngressLoadBalancerStatus': {
+        1: ('ingress', 'k8s.io.api.networking.v1.IngressLoadBalancerIngress', 1),
+    },
+    'k8s.io.api.networking.v1.IngressPortStatus': {
+        1: ('port', 'int32', 2),
+        2: ('protocol', 'string', 2),
+        3: ('error', 'string', 2),
+    },
+    'k8s.io.api.networking.v1.IngressRule': {
+        1: ('host', 'string', 0),
+        2: ('ingressRuleValue', 'k8s.io.api.networking.v1.IngressRuleValue', 6),
+    },
+    'k8s.io.api.networking.v1.IngressRuleValue': {
+        1: ('http', 'k8s.io.api.networking.v1.HTTPIngressRuleValue', 2),
+    },
+    'k8s.io.api.networking.v1.IngressServiceBackend': {
+        1: ('name', 'string', 2),
+        2: ('port', 'k8s.io.api.networking.v1.ServiceBackendPort', 0),
+    },
+    'k8s.io.api.networking.v1.IngressSpec': {
+        1: ('defaultBackend', 'k8s.io.api.networking.v1.IngressBackend', 2),
+        2: ('tls', 'k8s.io.api.networking.v1.IngressTLS', 1),
+        3: ('rules', 'k8s.io.api.networking.v1.IngressRule', 1),
+        4: ('ingressClassName', 'string', 2),
+    },
+    'k8s.io.api.networking.v1.IngressStatus': {
+        1: ('loadBalancer', 'k8s.io.api.networking.v1.IngressLoadBalancerStatus', 0),
+    },
+    'k8s.io.api.networking.v1.IngressTLS': {
+        1: ('hosts', 'string', 1),
+        2: ('secretName', 'string', 0),
+    },
+    'k8s.io.api.networking.v1.NetworkPolicy': {
+        1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
+        2: ('spec', 'k8s.io.api.networking.v1.NetworkPolicySpec', 0),
+    },
+    'k8s.io.api.networking.v1.NetworkPolicyEgressRule': {
+        1: ('ports', 'k8s.io.api.networking.v1.NetworkPolicyPort', 1),
+        2: ('to', 'k8s.io.api.networking.v1.NetworkPolicyPeer', 1),
+    },
+    'k8s.io.api.networking.v1.NetworkPolicyIngressRule': {
+        1: ('ports', 'k8s.io.api.networking.v1.NetworkPolicyPort', 1),
+        2: ('from', 'k8s.io.api.networking.v1.NetworkPolicyPeer', 1),
+    },
+    'k8s.io.api.networking.v1.NetworkPolicyPeer': {
+        1: ('podSelector', 'k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector', 2),
+        2: ('namespaceSelector', 'k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector', 2),
+        3: ('ipBlock', 'k8s.io.api.networking.v1.IPBlock', 2),
+    },
+    'k8s.io.api.networking.v1.NetworkPolicyPort': {
+        1: ('protocol', 'string', 2),
+        2: ('port', 'k8s.io.apimachinery.pkg.util.intstr.IntOrString', 2),
+        3: ('endPort', 'int32', 2),
+    },
+    'k8s.io.api.networking.v1.NetworkPolicySpec': {
+        1: ('podSelector', 'k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector', 2),
+        2: ('ingress', 'k8s.io.api.networking.v1.NetworkPolicyIngressRule', 1),
+        3: ('egress', 'k8s.io.api.networking.v1.NetworkPolicyEgressRule', 1),
+        4: ('policyTypes', 'string', 1),
+    },
+    'k8s.io.api.networking.v1.ServiceBackendPort': {
+        1: ('name', 'string', 0),
+        2: ('number', 'int32', 0),
+    },
     'k8s.io.api.policy.v1.Eviction': {
         1: ('metadata', 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0),
         2: ('deleteOptions', 'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions', 2),

@@ -81,6 +81,9 @@ def test_every_documented_type_resolves_or_is_a_known_leaf() -> None:
     # likewise, from the k8s.io/api v0.32.0 certificates/v1 types
     ("explain_csr", "explain csr"),
     ("explain_csr.spec", "explain csr.spec"),
+    # texts checked against k8s.io/api v0.32.0 networking/v1 types_swagger_doc_generated.go
+    ("explain_ingress.spec.rules--recursive", "explain ingress.spec.rules --recursive"),
+    ("explain_networkpolicy.spec", "explain networkpolicy.spec"),
 ])
 def test_explain_golden(kube: Any, golden: Any, golden_name: str, line: str) -> None:
     r = kube(line)

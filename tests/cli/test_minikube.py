@@ -68,7 +68,7 @@ def test_start_multinode_with_resources(profiles: Profiles) -> None:
 @pytest.mark.parametrize("line, reason, code", [
     ("start --driver=kvm9", "DRV_UNSUPPORTED_OS: The driver 'kvm9' is not supported on linux/amd64", 56),
     ("start --kubernetes-version=latest", 'MK_USAGE: Unable to parse "latest": No Major.Minor.Patch elements found', 14),
-    ("start --addons=ingress", "MK_ADDON_ENABLE: ingress is not a valid addon", 10),
+    ("start --addons=gvisor", "MK_ADDON_ENABLE: gvisor is not a valid addon", 10),
 ])
 def test_start_errors(profiles: Profiles, line: str, reason: str, code: int) -> None:
     out, err, rc = mk(profiles, line)
@@ -268,9 +268,58 @@ def test_addons(profiles: Profiles, golden: Any) -> None:
     assert mk(profiles, "addons disable metrics-server") == (
         "🌑  The 'metrics-server' addon is disabled\n", "", 0)
     assert "| metrics-server | minikube | disabled | Kubernetes |" in mk(profiles, "addons list")[0]
-    _, err, rc = mk(profiles, "addons enable ingress")
+    _, err, rc = mk(profiles, "addons enable gvisor")
     assert (err, rc) == ("❌  Exiting due to MK_ADDON_ENABLE: enable failed: run callbacks: "
-                         "ingress is not a valid addon\n", 10)
+                         "gvisor is not a valid addon\n", 10)
+
+
+def test_start_with_the_ingress_addon(profiles: Profiles) -> None:
+    out, err, rc = mk(profiles, "start --seed 1 --addons=ingress")
+    assert rc == 0, err
+    assert ("🔎  Verifying Kubernetes components...\n"
+            "    ▪ Using image registry.k8s.io/ingress-nginx/controller:v1.11.3\n"
+            "    ▪ Using image registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.4.4\n"
+            "    ▪ Using image registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.4.4\n"
+            "🔎  Verifying ingress addon...\n"
+            "🌟  Enabled addons: ingress\n") in out
+    store = profiles.get("minikube").cluster.store  # type: ignore[union-attr]
+    assert store.try_get("IngressClass", None, "nginx") is not None
+
+
+def test_ingress_addon_enable_and_disable(profiles: Profiles) -> None:
+    mk(profiles, "start --seed 1")
+    assert mk(profiles, "addons enable ingress") == (
+        "💡  ingress is an addon maintained by Kubernetes. For any concerns contact minikube on "
+        "GitHub.\nYou can view the list of minikube maintainers at: "
+        "https://github.com/kubernetes/minikube/blob/master/OWNERS\n"
+        "    ▪ Using image registry.k8s.io/ingress-nginx/controller:v1.11.3\n"
+        "    ▪ Using image registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.4.4\n"
+        "    ▪ Using image registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.4.4\n"
+        "🔎  Verifying ingress addon...\n"
+        "🌟  The 'ingress' addon is enabled\n", "", 0)
+    assert "| ingress        | minikube | enabled ✅ | Kubernetes |" in mk(profiles, "addons list")[0]
+    cluster = profiles.get("minikube").cluster  # type: ignore[union-attr]
+    store = cluster.store
+    assert [d["metadata"]["name"] for d in store.list("Deployment", "ingress-nginx")] == [
+        "ingress-nginx-controller"]
+    assert sorted(s["metadata"]["name"] for s in store.list("Service", "ingress-nginx")) == [
+        "ingress-nginx-controller", "ingress-nginx-controller-admission"]
+    assert store.get("Service", "ingress-nginx", "ingress-nginx-controller")["spec"]["type"] == "NodePort"
+    klass = store.get("IngressClass", None, "nginx")
+    assert klass["metadata"]["annotations"] == {"ingressclass.kubernetes.io/is-default-class": "true"}
+    cluster.wait_for(lambda: all(j.get("status", {}).get("succeeded") == 1
+                                 for j in store.list("Job", "ingress-nginx")), 60)
+    store.create({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+                  "metadata": {"name": "web", "namespace": "default"},
+                  "spec": {"defaultBackend": {"service": {"name": "web", "port": {"number": 80}}}}})
+    cluster.wait_for(lambda: (store.get("Ingress", "default", "web").get("status") or {}) ==
+                     {"loadBalancer": {"ingress": [{"ip": "192.168.49.2"}]}}, 30)
+    assert store.get("Ingress", "default", "web")["spec"]["ingressClassName"] == "nginx"
+    assert mk(profiles, "addons disable ingress") == ("🌑  The 'ingress' addon is disabled\n", "", 0)
+    assert store.try_get("IngressClass", None, "nginx") is None
+    assert store.get("Ingress", "default", "web")["status"] == {"loadBalancer": {}}
+    cluster.wait_for(lambda: store.try_get("Namespace", None, "ingress-nginx") is None, 60)
+    assert not store.list("Pod", "ingress-nginx")
 
 
 def test_version(profiles: Profiles) -> None:

@@ -116,8 +116,9 @@ def test_legacy_discovery(served: Served) -> None:
     groups = served.request("GET", "/apis").json()["groups"]
     assert [g["name"] for g in groups] == [  # kube-apiserver's order: by group priority
         "apiregistration.k8s.io", "apps", "authentication.k8s.io", "authorization.k8s.io",
-        "autoscaling", "batch", "certificates.k8s.io", "policy", "rbac.authorization.k8s.io",
-        "storage.k8s.io", "apiextensions.k8s.io", "coordination.k8s.io", "discovery.k8s.io"]
+        "autoscaling", "batch", "certificates.k8s.io", "networking.k8s.io", "policy",
+        "rbac.authorization.k8s.io", "storage.k8s.io", "apiextensions.k8s.io", "coordination.k8s.io",
+        "discovery.k8s.io"]
     v1 = served.request("GET", "/api/v1").json()
     names = {r["name"]: r for r in v1["resources"]}
     assert names["pods"]["singularName"] == "pod" and names["nodes"]["namespaced"] is False
@@ -126,7 +127,7 @@ def test_legacy_discovery(served: Served) -> None:
     apps = served.request("GET", "/apis/apps/v1").json()
     assert apps["groupVersion"] == "apps/v1"
     assert served.request("GET", "/apis/batch/v1").json()["groupVersion"] == "batch/v1"
-    assert served.request("GET", "/apis/networking.k8s.io/v1").status == 404
+    assert served.request("GET", "/apis/node.k8s.io/v1").status == 404
 
 
 def test_metrics_group_appears_with_the_addon(served: Served) -> None:

@@ -215,3 +215,13 @@ def test_create_ingress_builds_what_kubectl_builds(served: Served) -> None:
                 ["create", "ingress", "x", "--default-backend=nope"]):
         assert ours(served, *bad) == real(served, *bad, rc=1)
     real(served, "delete", "ingress", "gen")
+    # the typed client sends protobuf: the server decodes networking.k8s.io/v1 too
+    rules = ["--rule=foo.com/api*=web:http,tls=foo-tls", "--class=nginx", "--annotation=x=y"]
+    assert real(served, "create", "ingress", "typed", *rules) == "ingress.networking.k8s.io/typed created\n"
+    assert ours(served, "create", "ingress", "typed2", *rules) == "ingress.networking.k8s.io/typed2 created\n"
+    typed, typed2 = (served.store.get("Ingress", "default", n) for n in ("typed", "typed2"))
+    assert typed["spec"] == typed2["spec"]
+    assert typed["metadata"]["annotations"] == typed2["metadata"]["annotations"] == {"x": "y"}
+    assert ours(served, "get", "ing", "typed", "-o", "yaml").replace("typed", "T") == \
+        real(served, "get", "ing", "typed", "-o", "yaml").replace("typed", "T")
+    real(served, "delete", "ingress", "typed", "typed2")

@@ -99,8 +99,8 @@ def test_times_quantities_and_int_or_string() -> None:
     (protobuf.MAGIC + b"\x0a\x50", "unexpected EOF"),
     (protobuf.MAGIC + b"\x0f", "illegal wireType"),
     (body("deployment")[:-7], "unexpected EOF"),
-    (protobuf.MAGIC + _field(1, 2, _field(1, 2, b"networking.k8s.io/v1") + _field(2, 2, b"Ingress")),
-     'no kind "Ingress" is registered'),
+    (protobuf.MAGIC + _field(1, 2, _field(1, 2, b"node.k8s.io/v1") + _field(2, 2, b"RuntimeClass")),
+     'no kind "RuntimeClass" is registered'),
 ])
 def test_malformed_bodies_are_bad_requests(data: bytes, words: str) -> None:
     with pytest.raises(BadRequest, match=words):

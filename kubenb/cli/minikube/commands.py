@@ -42,7 +42,9 @@ from kubenb.profiles import (
     API_PORT,
     MINIKUBE_COMMIT,
     MINIKUBE_VERSION,
+    VERIFIED_ADDONS,
     Profiles,
+    addon_images,
 )
 
 # ---- kubectl, profile, addons, version ----------------------------------------------------
@@ -109,11 +111,16 @@ def cmd_addons(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
     if addon not in ADDONS:
         raise MinikubeExit("MK_ADDON_ENABLE" if verb == "enable" else "MK_ADDON_DISABLE",
                            f"{verb} failed: run callbacks: {addon} is not a valid addon", 10)
-    prof.set_addon(addon, verb == "enable")
     if verb == "enable":
         o.step("tip", f"{addon} is an addon maintained by {ADDONS[addon]}. For any concerns "
                "contact minikube on GitHub.\nYou can view the list of minikube maintainers at: "
                "https://github.com/kubernetes/minikube/blob/master/OWNERS")
+        for image in addon_images(addon):
+            o.step("option", f"Using image {image}")
+        if addon in VERIFIED_ADDONS:
+            o.step("verifying", f"Verifying {addon} addon...")
+    prof.set_addon(addon, verb == "enable")
+    if verb == "enable":
         o.step("addons", f"The '{addon}' addon is enabled")
     else:
         o.step("addon_disable", f"The '{addon}' addon is disabled")

@@ -20,10 +20,12 @@ from kubenb.profiles import (
     DEFAULT_KUBERNETES_VERSION,
     DRIVERS,
     MINIKUBE_VERSION,
+    VERIFIED_ADDONS,
     DriverError,
     Profile,
     Profiles,
     TooManyNodes,
+    addon_images,
     check_driver,
     check_node_count,
 )
@@ -194,6 +196,11 @@ def cmd_start(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
             node_lines(o, prof, machine, i == 0, mode == "created")
             o.step("verifying", "Verifying Kubernetes components...")
             enabled = sorted(a for a, on in prof.addons.items() if on)
+            for addon in enabled if i == 0 and mode == "created" else ():
+                for image in addon_images(addon):
+                    o.step("option", f"Using image {image}")
+                if addon in VERIFIED_ADDONS:
+                    o.step("verifying", f"Verifying {addon} addon...")
             if i == 0 and enabled:
                 o.step("addons", f"Enabled addons: {', '.join(enabled)}")
     o.step("done", f'Done! kubectl is now configured to use "{name}" cluster and "default" '

@@ -43,6 +43,11 @@ from kubenb.node.runtime.sim import SimRuntime
 ETCD_VERSION = "3.5.16-0"
 COREDNS_VERSION = "v1.11.3"
 PROVISIONER_VERSION = "v5"
+# minikube v1.35's ingress addon (kubenb/net/ingress_addon.py): ingress-nginx and its certgen jobs
+INGRESS_NGINX_IMAGE = ("registry.k8s.io/ingress-nginx/controller:v1.11.3@sha256:"
+                       "d56f135b6462cfc476447cfe564b83a45e8bb7da2774963b00d12161112270b7")
+CERTGEN_IMAGE = ("registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.4.4@sha256:"
+                 "a9f03b34a3cbfbb26d103a14046ab2c5130a80c3d69d526ff8063d2b37b9fd3f")
 
 
 def component_images(kubernetes_version: str) -> dict[str, str]:
@@ -68,7 +73,10 @@ _REPOSITORIES = {
     "registry.k8s.io/kube-proxy": ("kube-proxy", 30_907_858),
     "registry.k8s.io/coredns/coredns": ("coredns", 18_562_039),
     "gcr.io/k8s-minikube/storage-provisioner": ("storage-provisioner", 9_058_936),
+    "registry.k8s.io/ingress-nginx/controller": ("ingress-nginx-controller", 104_850_434),
+    "registry.k8s.io/ingress-nginx/kube-webhook-certgen": ("kube-webhook-certgen", 26_361_328),
 }
+_RUN_TO_COMPLETION = {"kube-webhook-certgen"}  # a Job's program: it does its work and exits 0
 
 
 def component_of(image: str) -> str | None:
@@ -89,9 +97,15 @@ def is_component_pod(pod: dict[str, Any]) -> bool:
 
 
 def _catalog() -> Catalog:
-    return Catalog(CatalogEntry(repo, Behaviour(program="server", size=size, has_bash=False),
-                                tag_pattern=r"v?[0-9][\w.-]*")
-                   for repo, (_, size) in _REPOSITORIES.items())
+    pinned = {}  # repository -> {tag: digest} of the images minikube names by digest
+    for ref in (INGRESS_NGINX_IMAGE, CERTGEN_IMAGE):
+        name, _, digest = ref.partition("@")
+        repo, _, tag = name.rpartition(":")
+        pinned[repo] = {tag: digest}
+    return Catalog(CatalogEntry(repo, Behaviour(
+        program="exit" if name in _RUN_TO_COMPLETION else "server", size=size, has_bash=False),
+        tag_pattern=r"v?[0-9][\w.-]*", digests=pinned.get(repo, {}))
+        for repo, (name, size) in _REPOSITORIES.items())
 
 
 def _klog(t: datetime, level: str, source: str, message: str) -> str:
@@ -139,6 +153,22 @@ def start_lines(component: str, *, node: str, ip: str, version: str) -> list[tup
                                            "2594972691cd6ff41be96639138a43908"),
                 ("", "", f"CoreDNS-{COREDNS_VERSION[1:]}"),
                 ("", "", "linux/amd64, go1.21.11, a6338e9")]
+    if component == "ingress-nginx-controller":
+        return [("", "", "-" * 79), ("", "", "NGINX Ingress controller"),
+                ("", "", "  Release:       v1.11.3"),
+                ("", "", "  Repository:    https://github.com/kubernetes/ingress-nginx"),
+                ("", "", "  nginx version: nginx/1.25.5"), ("", "", ""), ("", "", "-" * 79),
+                ("", "", ""),
+                ("I", "main.go:205", '"Creating API client" host="https://10.96.0.1:443"'),
+                ("I", "nginx.go:271", '"Starting NGINX Ingress controller"'),
+                ("I", "nginx.go:317", '"Starting NGINX process"'),
+                ("I", "leaderelection.go:250", "attempting to acquire leader lease "
+                 "ingress-nginx/ingress-nginx-leader..."),
+                ("I", "controller.go:193", '"Configuration changes detected, backend reload '
+                 'required"'),
+                ("I", "controller.go:213", '"Backend successfully reloaded"')]
+    if component == "kube-webhook-certgen":
+        return [("", "", '{"level":"info","msg":"creating new secret","source":"cmd/create.go:28"}')]
     return [("I", "controller.go:835", "Starting provisioner controller "
              f"k8s.io/minikube-hostpath_{node}_{_suffix(node)}!")]
 
