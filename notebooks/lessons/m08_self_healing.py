@@ -294,14 +294,17 @@ MODULE = Module(
            ## What the users saw
 
            Let 40 more requests through, stop the traffic, and count the failures in each phase.
-           How many requests fail while the node is failing differs from run to run (the last
-           line, whether any failed, does not).
+           A request counts as *before* if it was answered before the node stopped, as *after* if
+           it was sent once the replacements were ready; all the others fall in between. How many
+           requests fail in between differs from run to run (the last line, whether any failed,
+           does not).
            """,
            """
            ## 用户看到了什么
 
-           再让 40 个请求通过，然后停止流量，统计每个阶段失败的请求数。节点故障期间失败的请求数每次运行
-           都不一样（最后一行，即是否有请求失败，则每次都一样）。
+           再让 40 个请求通过，然后停止流量，统计每个阶段失败的请求数。在节点停止之前就已得到应答的请求
+           算作“之前”，在替代的 Pod 就绪之后才发出的请求算作“之后”，其余的都算作故障期间。
+           故障期间失败的请求数每次运行都不一样（最后一行，即是否有请求失败，则每次都一样）。
            """),
         code(AFTER),
         code(SUMMARY_EN, zh=SUMMARY_ZH),
@@ -318,10 +321,12 @@ MODULE = Module(
              **drawn at random**, and **never retries** another one. A connection drawn to a
              pod of the dead node goes nowhere: the client waits until its own timeout (2 s
              here) and gets an error.
-           - Three of the six endpoints were on the dead node, so about half of the requests
-             of that window failed. As soon as the pods left the endpoints, every new request
-             went to a live pod. Eviction and the replacements came later: they restore the
-             capacity (six replicas), not the availability.
+           - Three of the six endpoints were on the dead node, so in that window each request
+             had one chance in two of failing, and each failure kept its client waiting 2
+             seconds. As soon as the pods left the endpoints, every new request went to a live
+             pod: most requests of the middle phase came after that, and succeeded. Eviction
+             and the replacements came later still: they restore the capacity (six replicas),
+             not the availability.
 
            In a real cluster with the default settings the window lasts about **40 seconds**
            (the grace period), and the replacements start only after **5 minutes** more (the 300 s tolerations): minutes
@@ -337,9 +342,10 @@ MODULE = Module(
              错过心跳的时间超过节点监控宽限期之后才会这样做。
            - kube-proxy（默认的 iptables 模式）为每个新连接**随机选取**一个端点，并且**从不重试**别的端点。
              被分到宕机节点上 Pod 的连接石沉大海：客户端一直等到自己的超时（这里是 2 秒），然后得到一个错误。
-           - 六个端点中有三个在宕机的节点上，所以这段窗口期里大约一半的请求失败了。Pod 一离开端点列表，
-             每个新请求就都发往存活的 Pod。驱逐和替代的 Pod 来得更晚：它们恢复的是容量（六个副本），
-             而不是可用性。
+           - 六个端点中有三个在宕机的节点上，所以在这段窗口期里，每个请求都有一半的几率失败，
+             而每次失败都让客户端白等 2 秒。Pod 一离开端点列表，每个新请求就都发往存活的 Pod：
+             故障期间的大部分请求是在这之后发出的，它们都成功了。驱逐和替代的 Pod 来得更晚：
+             它们恢复的是容量（六个副本），而不是可用性。
 
            在使用默认设置的真实集群中，这个窗口大约持续 **40 秒**（宽限期），而替代的 Pod 要再过 **5 分钟**（300 秒的容忍）才会启动：在这几分钟里，
            由较少的副本承担全部流量。
@@ -392,11 +398,11 @@ MODULE = Module(
            Pod 被驱逐时 `minikube-m02` 的曲线下降，替代的 Pod 启动时其他节点的曲线上升。
            """),
         code(PLOT_TIMELINE),
-        *exercise("Six replicas are more than two nodes need. Scale the Deployment down to 4 "
+        *exercise("With one node down, the two others carry all six replicas. Scale the Deployment down to 4 "
                   "replicas, and make sure that both remaining nodes, `minikube` and "
                   "`minikube-m03`, still run at least one of them, so that the next node failure "
                   "cannot take them all.",
-                  "对两个节点来说，六个副本有些多了。把 Deployment 缩容到 4 个副本，并确保剩下的两个节点"
+                  "一个节点宕机后，六个副本全压在另外两个节点上。把 Deployment 缩容到 4 个副本，并确保剩下的两个节点 "
                   "`minikube` 和 `minikube-m03` 上都至少还运行着其中一个，这样下一次节点故障就不会让它们全部失效。",
                   'kubenb.expect.deployment("kubernetes-bootcamp", replicas=4, available=4),\n'
                   '              kubenb.expect.pods("app=kubernetes-bootcamp", count=4),\n'
