@@ -123,6 +123,7 @@ def test_routes_by_host_and_path_and_fills_the_address(ingress_cluster: Any) -> 
         return served_by(body) if code == 200 else str(code)
 
     c.wait_for(lambda: answer("a.example.com", "/app") == "alpha", 30)
+    c.wait_for(lambda: answer("a.example.com", "/exact") == "beta", 30)  # both have endpoints
     cases = {("a.example.com", "/app"): "alpha", ("a.example.com", "/app/"): "alpha",
              ("a.example.com", "/app/x"): "alpha", ("a.example.com", "/appx"): "404",
              ("a.example.com", "/app/beta/1"): "beta",  # the longest prefix wins
