@@ -306,6 +306,11 @@ class Store:
                 if (not namespace or not rt.namespaced or k[0] == namespace)
                 and labels.matches(o["metadata"].get("labels")) and fields.matches(o)]
 
+    def dependents_count(self, owner_uid: str) -> int:
+        """How many objects name this uid in their ownerReferences."""
+        with self._lock:
+            return len(self._owned.get(owner_uid, ()))
+
     def dependents(self, owner_uid: str) -> list[dict[str, Any]]:
         """Objects whose ownerReferences name this uid."""
         with self._lock:

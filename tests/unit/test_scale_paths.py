@@ -1,6 +1,7 @@
 """Fast paths for big clusters (issue 17): each gives what the slow path gave and is used.
 
-Covered: a RollingUpdate Deployment's sync does not read its pods (only Recreate waits on
+Covered: a big ReplicaSet's pod events are held in proportion to its size before a sync;
+a RollingUpdate Deployment's sync does not read its pods (only Recreate waits on
 them, as upstream's getPodMapForDeployment feeds rolloutRecreate alone).
 """
 
@@ -10,9 +11,15 @@ from typing import Any
 
 import pytest
 
+from kubenb.api.objects import Key
+from kubenb.api.store import Store
+from kubenb.clock import VirtualClock
 from kubenb.config import Context
+from kubenb.controllers.base import ControllerRunner
 from kubenb.controllers.deployment import DeploymentController
+from kubenb.controllers.replicaset import ReplicaSetController
 from tests.unit.test_deployment_controller import Sim, deploy_obj, set_image
+from tests.unit.test_replicaset_controller import rs_obj, run_pod
 
 
 @pytest.mark.parametrize("strategy, reads_pods", [("RollingUpdate", False), ("Recreate", True)])
@@ -33,3 +40,30 @@ def test_only_a_recreate_sync_reads_the_pods(ctx: Context, monkeypatch: pytest.M
     sim.run_to_completion()
     assert bool(calls) is reads_pods
     assert sim.deployment()["status"]["updatedReplicas"] == 3
+
+
+def _run(clock: VirtualClock, seconds: float) -> None:
+    clock.loop.run_until_complete(clock.sleep(seconds))
+
+
+@pytest.mark.parametrize("replicas, held", [(10, 0.05), (50, 0.05), (200, 0.2), (1000, 1.0)])
+def test_a_replicasets_pod_events_are_held_by_its_size(ctx: Context, store: Store, clock: VirtualClock,
+                                                      replicas: int, held: float) -> None:
+    rsc = ReplicaSetController(ctx)
+    runner = ControllerRunner(ctx)
+    runner.attach(rsc)  # its watches feed its queue; the test works the queue by hand
+    store.create(rs_obj(replicas=replicas))
+    key = Key("ReplicaSet", "default", "web")
+    _run(clock, 0)
+    assert rsc.drain() == 1  # creates the pods
+    assert rsc.coalesce_for(key, 0.05) == pytest.approx(held)
+    _run(clock, 5)
+    while rsc.drain():  # its status writes come back as events of its own
+        _run(clock, 5)
+    run_pod(store, store.list("Pod", "default")[0])  # one pod turns Ready
+    _run(clock, held * 0.99)
+    assert key not in rsc.queue
+    _run(clock, held * 0.02)
+    assert key in rsc.queue
+    assert rsc.coalesce_for(Key("ReplicaSet", "default", "gone"), 0.05) == 0.05
+    runner.stop()
