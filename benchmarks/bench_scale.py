@@ -64,12 +64,19 @@ class ReadyCount:
         if self.target and len(self.ready) >= self.target:
             self.done.set()
 
-    def wait(self, target: int, timeout: float) -> None:
+    def wait(self, target: int, timeout: float, progress: float = 0) -> None:
+        """Until `target` pods are Ready; every `progress` seconds a line on stderr."""
         self.target = target
         self.done.clear()
-        if len(self.ready) >= target:
-            return
-        if not self.done.wait(timeout):
+        started, cpu0 = time.perf_counter(), time.process_time()
+        deadline = started + timeout
+        while len(self.ready) < target and time.perf_counter() < deadline:
+            if self.done.wait(progress or timeout):
+                break
+            print(f"{time.perf_counter() - started:7.1f} s  {len(self.ready):7d} Ready  "
+                  f"{time.process_time() - cpu0:7.1f} CPU-s  {rss_mib():8.1f} MiB  {load()}",
+                  file=sys.stderr, flush=True)
+        if len(self.ready) < target:
             raise SystemExit(f"only {len(self.ready)}/{target} pods became Ready")
 
 
@@ -117,7 +124,7 @@ def run(nodes: int, deployments: int, replicas: int, with_heal: bool) -> dict[st
         manifest = yaml.safe_dump_all([deployment(f"app-{i}", replicas) for i in range(deployments)])
         cpu0, started = time.process_time(), time.perf_counter()
         kubectl_ok(client, ["apply", "-f", "-"], stdin=manifest)
-        counter.wait(total, 3600)
+        counter.wait(total, 3600, progress=15)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu0
         result: dict[str, Any] = {
             "nodes": nodes, "deployments": deployments, "pods": total,

@@ -1,7 +1,8 @@
 """Fast paths for big clusters (issue 17): each gives what the slow path gave and is used.
 
 Covered: a big ReplicaSet's pod events are held in proportion to its size before a sync;
-a RollingUpdate Deployment's sync does not read its pods (only Recreate waits on
+the scheduler's adaptive percentageOfNodesToScore (filtering stops once enough nodes fit,
+and the next pod starts where the last stopped); a RollingUpdate Deployment's sync does not read its pods (only Recreate waits on
 them, as upstream's getPodMapForDeployment feeds rolloutRecreate alone).
 """
 
@@ -19,7 +20,10 @@ from kubenb.controllers.base import ControllerRunner
 from kubenb.controllers.deployment import DeploymentController
 from kubenb.controllers.replicaset import ReplicaSetController
 from tests.unit.test_deployment_controller import Sim, deploy_obj, set_image
+from kubenb.scheduler import scheduler as sched_mod
+from kubenb.scheduler.scheduler import Scheduler, num_feasible_nodes_to_find
 from tests.unit.test_replicaset_controller import rs_obj, run_pod
+from tests.unit.test_scheduler import node, pod, wire
 
 
 @pytest.mark.parametrize("strategy, reads_pods", [("RollingUpdate", False), ("Recreate", True)])
@@ -67,3 +71,33 @@ def test_a_replicasets_pod_events_are_held_by_its_size(ctx: Context, store: Stor
     assert key in rsc.queue
     assert rsc.coalesce_for(Key("ReplicaSet", "default", "gone"), 0.05) == 0.05
     runner.stop()
+
+
+@pytest.mark.parametrize("nodes, wanted", [(3, 3), (99, 99), (100, 100), (250, 120), (1000, 420),
+                                            (5000, 500), (6000, 300)])
+def test_how_many_feasible_nodes_the_scheduler_looks_for(nodes: int, wanted: int) -> None:
+    assert num_feasible_nodes_to_find(nodes) == wanted
+
+
+def test_a_big_cluster_filters_only_enough_nodes_and_goes_round(
+        ctx: Context, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    for i in range(1000):
+        store.create(node(f"n{i:04d}", pods=10))
+    sched = Scheduler(ctx)
+    wire(store, sched)
+    looked: list[list[str]] = []
+    real = sched_mod.score_nodes
+
+    def scoring(facts: Any, feasible: list[Any], nodes: list[Any]) -> list[int]:
+        looked.append([n.name for n in feasible])
+        return real(facts, feasible, nodes)
+
+    monkeypatch.setattr(sched_mod, "score_nodes", scoring)
+    for name in ("a", "b", "c"):
+        store.create(pod(name))
+    sched.drain()
+    assert [len(x) for x in looked] == [420, 420, 420]
+    assert looked[0][0] == "n0000" and looked[1][0] == "n0420" and looked[2][0] == "n0840"
+    assert looked[2][-1] == "n0259"  # round past the end
+    assert all(store.get("Pod", "default", n)["spec"].get("nodeName") in x
+               for n, x in zip("abc", looked, strict=True))
