@@ -19,9 +19,9 @@ from kubenb.config import Context
 from kubenb.controllers.base import ControllerRunner
 from kubenb.controllers.deployment import DeploymentController
 from kubenb.controllers.replicaset import ReplicaSetController
-from tests.unit.test_deployment_controller import Sim, deploy_obj, set_image
 from kubenb.scheduler import scheduler as sched_mod
 from kubenb.scheduler.scheduler import Scheduler, num_feasible_nodes_to_find
+from tests.unit.test_deployment_controller import Sim, deploy_obj, set_image
 from tests.unit.test_replicaset_controller import rs_obj, run_pod
 from tests.unit.test_scheduler import node, pod, wire
 
