@@ -83,6 +83,8 @@ class Store:
         self.write_listeners: list[WriteListener] = []
         # EventRecorder's aggregation cache: (source, object, reason, message) -> event key
         self.event_cache: dict[tuple[Any, ...], tuple[str, str]] = {}
+        # EventAggregator's cache: (source, object, type, reason) -> (messages seen, last time)
+        self.event_aggregates: dict[tuple[Any, ...], tuple[dict[str, None], float]] = {}
         # EventRecorder's name probe: (namespace, object name) -> (first, end, removals):
         # Event names for nanoseconds first..end-1 were taken while `removals` Events had gone
         self.event_names: dict[tuple[str, str], tuple[int, int, int]] = {}

@@ -1,7 +1,7 @@
 """Fast paths for big clusters (issue 17): each gives what the slow path gave and is used.
 
 Covered: a big ReplicaSet's pod events are held in proportion to its size before a sync;
-the scheduler's adaptive percentageOfNodesToScore (filtering stops once enough nodes fit,
+similar Events aggregated as client-go's EventAggregator does; the scheduler's adaptive percentageOfNodesToScore (filtering stops once enough nodes fit,
 and the next pod starts where the last stopped); a RollingUpdate Deployment's sync does not read its pods (only Recreate waits on
 them, as upstream's getPodMapForDeployment feeds rolloutRecreate alone).
 """
@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from kubenb.api.events import EventRecorder
 from kubenb.api.objects import Key
 from kubenb.api.store import Store
 from kubenb.clock import VirtualClock
@@ -101,3 +102,22 @@ def test_a_big_cluster_filters_only_enough_nodes_and_goes_round(
     assert looked[2][-1] == "n0259"  # round past the end
     assert all(store.get("Pod", "default", n)["spec"].get("nodeName") in x
                for n, x in zip("abc", looked, strict=True))
+
+
+def test_similar_events_are_combined_from_the_tenth_message_on(store: Store, clock: VirtualClock) -> None:
+    rec = EventRecorder(store, "replicaset-controller")
+    rs = {"apiVersion": "apps/v1", "kind": "ReplicaSet",
+          "metadata": {"name": "web", "namespace": "default", "uid": "u1"}}
+    for i in range(25):
+        rec.event(rs, "Normal", "SuccessfulCreate", f"Created pod: web-{i}")
+    rec.event(rs, "Normal", "SuccessfulCreate", "Created pod: web-3")  # seen: counted again
+    rec.event(rs, "Warning", "FailedCreate", "quota")  # another reason: its own
+    events = sorted(((e["reason"], e["message"], e["count"]) for e in store.list("Event")),
+                    key=lambda e: (e[0], e[2], e[1]))
+    assert events[0] == ("FailedCreate", "quota", 1)
+    assert events[1:10] == [("SuccessfulCreate", f"Created pod: web-{i}", 1) for i in range(9)]
+    assert events[10:] == [("SuccessfulCreate",
+                            "(combined from similar events): Created pod: web-3", 17)]
+    clock.advance(601)  # ten minutes without one: counted afresh
+    rec.event(rs, "Normal", "SuccessfulCreate", "Created pod: web-99")
+    assert ("Created pod: web-99", 1) in [(e["message"], e["count"]) for e in store.list("Event")]
