@@ -109,7 +109,9 @@ def heal(cluster: Cluster, counter: ReadyCount, total: int) -> dict[str, Any]:
 
 def run(nodes: int, deployments: int, replicas: int, with_heal: bool) -> dict[str, Any]:
     total = deployments * replicas
-    shape = NodeShape(cpu="8", memory="32Gi", pods=max(110, 2 * total // nodes))
+    if total > 250 * nodes:  # a node's /24 pod CIDR holds 254 pod IPs
+        raise SystemExit(f"{total} pods do not fit on {nodes} nodes (at most 250 a node)")
+    shape = NodeShape(cpu="8", memory="32Gi", pods=min(250, max(110, 2 * total // nodes)))
     load_before = load()
     cluster = Cluster("bench", nodes=nodes, runtime="sim", seed=1, shape=shape).start()
     store = cluster.store

@@ -42,13 +42,15 @@ FLAGS = (
 )
 
 
-def fetch(ctx: Ctx, req: Request, all_ns: bool) -> tuple[list[dict[str, Any]], list[ApiError], str]:
-    """Objects for one request, the per-name errors, and the list's resourceVersion."""
+def fetch(ctx: Ctx, req: Request, all_ns: bool,
+          read_only: bool = False) -> tuple[list[dict[str, Any]], list[ApiError], str]:
+    """Objects for one request, the per-name errors, and the list's resourceVersion.
+    `read_only`: they are only printed as a table (no copies needed)."""
     ns = None if (all_ns or not req.rt.namespaced) else ctx.namespace
     if req.names is None:
         items, rv = ctx.client.list(
             req.rt.kind, ns, label_selector=ctx.flag("selector") or None,
-            field_selector=ctx.flag("field-selector") or None)
+            field_selector=ctx.flag("field-selector") or None, copy=not read_only)
         return items, [], rv
     found: list[dict[str, Any]] = []
     errors: list[ApiError] = []
@@ -85,7 +87,7 @@ def run(ctx: Ctx, args: list[str]) -> int:
     objects: list[dict[str, Any]] = []
     errors: list[ApiError] = []
     for req in requests:
-        items, errs, _ = fetch(ctx, req, all_ns)
+        items, errs, _ = fetch(ctx, req, all_ns, read_only=spec.table and not ctx.flag("sort-by"))
         if ctx.flag("sort-by"):
             items = sort_objects(items, ctx.flag("sort-by"))
         errors += errs
