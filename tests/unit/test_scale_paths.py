@@ -1,13 +1,14 @@
 """Fast paths for big clusters (issue 17): each gives what the slow path gave and is used.
 
 Covered: a big ReplicaSet's pod events are held in proportion to its size before a sync;
-similar Events aggregated as client-go's EventAggregator does; the scheduler's adaptive percentageOfNodesToScore (filtering stops once enough nodes fit,
+`kubectl get` printing a table reads the stored objects without copies; similar Events aggregated as client-go's EventAggregator does; the scheduler's adaptive percentageOfNodesToScore (filtering stops once enough nodes fit,
 and the next pod starts where the last stopped); a RollingUpdate Deployment's sync does not read its pods (only Recreate waits on
 them, as upstream's getPodMapForDeployment feeds rolloutRecreate alone).
 """
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -15,6 +16,9 @@ import pytest
 from kubenb.api.events import EventRecorder
 from kubenb.api.objects import Key
 from kubenb.api.store import Store
+from kubenb.cli.kubectl.main import kubectl
+from kubenb.client import inprocess
+from kubenb.client.inprocess import InProcessClient
 from kubenb.clock import VirtualClock
 from kubenb.config import Context
 from kubenb.controllers.base import ControllerRunner
@@ -22,6 +26,7 @@ from kubenb.controllers.deployment import DeploymentController
 from kubenb.controllers.replicaset import ReplicaSetController
 from kubenb.scheduler import scheduler as sched_mod
 from kubenb.scheduler.scheduler import Scheduler, num_feasible_nodes_to_find
+from tests import builders
 from tests.unit.test_deployment_controller import Sim, deploy_obj, set_image
 from tests.unit.test_replicaset_controller import rs_obj, run_pod
 from tests.unit.test_scheduler import node, pod, wire
@@ -121,3 +126,24 @@ def test_similar_events_are_combined_from_the_tenth_message_on(store: Store, clo
     clock.advance(601)  # ten minutes without one: counted afresh
     rec.event(rs, "Normal", "SuccessfulCreate", "Created pod: web-99")
     assert ("Created pod: web-99", 1) in [(e["message"], e["count"]) for e in store.list("Event")]
+
+
+@pytest.mark.parametrize("argv, copies", [(["get", "pods"], 0), (["get", "pods", "-A", "-o", "wide"], 0),
+                                          (["get", "pods", "-o", "name"], 3),
+                                          (["get", "pods", "--sort-by", ".metadata.name"], 3)])
+def test_get_copies_only_what_it_does_not_print_as_a_table(store: Store, monkeypatch: pytest.MonkeyPatch,
+                                                           argv: list[str], copies: int) -> None:
+    for name in ("a", "b", "c"):
+        store.create(builders.pod(name))
+    counted: list[int] = []
+    real = inprocess.clone
+
+    def counting(value: Any) -> Any:
+        counted.append(1)
+        return real(value)
+
+    monkeypatch.setattr(inprocess, "clone", counting)
+    out, err = io.StringIO(), io.StringIO()
+    assert kubectl(argv, InProcessClient(store), out, err) == 0, err.getvalue()
+    assert out.getvalue().count("\n") == 3 + ("name" not in argv)
+    assert len(counted) == copies
