@@ -7,6 +7,12 @@ When that name is taken the next nanosecond is tried; `store.event_names` rememb
 object name, the run of nanoseconds already found taken, so a burst of events about one
 object in the same instant (a ReplicaSet creating 100 pods on the virtual clock) does not
 probe the whole run again each time. The memory is dropped once any Event is removed.
+
+Similar events are aggregated as client-go's EventAggregator does: once one source has
+recorded 10 different messages with the same reason about the same object within 10
+minutes, each further one is written as a single Event `(combined from similar events):
+<message>` whose count goes up (a ReplicaSet creating 1,000 pods leaves 9 `Created pod`
+Events and one combined one, not 1,000).
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ from kubenb.api.objects import clone, stamp
 from kubenb.api.store import Store
 
 EventKind = Literal["Normal", "Warning"]
+AGGREGATE_MAX_EVENTS = 10  # defaultAggregateMaxEvents
+AGGREGATE_INTERVAL = 600.0  # defaultAggregateIntervalInSeconds
+COMBINED_PREFIX = "(combined from similar events): "
 
 
 def object_reference(obj: dict[str, Any], field_path: str | None = None) -> dict[str, Any]:
@@ -66,8 +75,10 @@ class EventRecorder:
         ns = ref.get("namespace") or "default"
         now = self.store.clock.now()
         when = stamp(now)
-        key = (self.component, self.host, ref.get("uid"), ref["kind"], ref["name"], ns,
-               field_path, type, reason, message)
+        key: tuple[Any, ...] = (self.component, self.host, ref.get("uid"), ref["kind"], ref["name"],
+                                ns, field_path, type, reason, message)
+        if self._aggregated(key, now.timestamp()):
+            key, message = (*key[:-1], None), COMBINED_PREFIX + message
         cached = self._cache.get(key)
         if cached is not None:
             existing = self.store.try_get("Event", cached[0], cached[1])
@@ -75,6 +86,7 @@ class EventRecorder:
                 new = clone(existing)
                 new["count"] = int(existing.get("count", 1)) + 1
                 new["lastTimestamp"] = when
+                new["message"] = message
                 self.store.update(new)
                 return
         nanos = first = int(now.timestamp() * 1e9)
@@ -109,3 +121,18 @@ class EventRecorder:
         self.store.create(event, adopt=True)  # built here, never touched again
         names[(ns, ref["name"])] = (first, nanos + 1, removals)
         self._cache[key] = (ns, name)
+
+    def _aggregated(self, key: tuple[Any, ...], now: float) -> bool:
+        """EventAggregate: True once this is the 10th (or later) different message of the
+        same source, object, type and reason within AGGREGATE_INTERVAL of the last one."""
+        akey, message = key[:-1], key[-1]
+        aggregates = self.store.event_aggregates
+        seen, last = aggregates.get(akey, ({}, now))
+        if now - last > AGGREGATE_INTERVAL:
+            seen = {}
+        seen[message] = None
+        aggregates[akey] = (seen, now)
+        if len(seen) < AGGREGATE_MAX_EVENTS:
+            return False
+        del seen[next(iter(seen))]  # the local key set grows no larger than the maximum
+        return True

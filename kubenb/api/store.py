@@ -95,6 +95,8 @@ class Store:
         self.kind_listeners: list[Callable[[str], None]] = []
         # EventRecorder's aggregation cache: (source, object, reason, message) -> event key
         self.event_cache: dict[tuple[Any, ...], tuple[str, str]] = {}
+        # EventAggregator's cache: (source, object, type, reason) -> (messages seen, last time)
+        self.event_aggregates: dict[tuple[Any, ...], tuple[dict[str, None], float]] = {}
         # EventRecorder's name probe: (namespace, object name) -> (first, end, removals):
         # Event names for nanoseconds first..end-1 were taken while `removals` Events had gone
         self.event_names: dict[tuple[str, str], tuple[int, int, int]] = {}
@@ -348,6 +350,11 @@ class Store:
         return [o for k, o in sorted(state.items())
                 if (not namespace or not rt.namespaced or k[0] == namespace)
                 and labels.matches(o["metadata"].get("labels")) and fields.matches(o)]
+
+    def dependents_count(self, owner_uid: str) -> int:
+        """How many objects name this uid in their ownerReferences."""
+        with self._lock:
+            return len(self._owned.get(owner_uid, ()))
 
     def dependents(self, owner_uid: str) -> list[dict[str, Any]]:
         """Objects whose ownerReferences name this uid."""

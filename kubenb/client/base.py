@@ -101,8 +101,10 @@ class Client(Protocol):
         *,
         label_selector: str | None = None,
         field_selector: str | None = None,
+        copy: bool = True,
     ) -> tuple[list[dict[str, Any]], str]:
-        """Objects in API order plus the list's resourceVersion."""
+        """Objects in API order plus the list's resourceVersion. `copy=False`: the caller
+        only reads them (an in-process client then hands out the stored objects)."""
         ...
 
     def create(self, obj: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]: ...

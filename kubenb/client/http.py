@@ -200,6 +200,7 @@ class HttpClient:
         *,
         label_selector: str | None = None,
         field_selector: str | None = None,
+        copy: bool = True,
     ) -> tuple[list[dict[str, Any]], str]:
         rt = self._rt(kind)
         items: list[dict[str, Any]] = []

@@ -115,10 +115,11 @@ class InProcessClient:
         *,
         label_selector: str | None = None,
         field_selector: str | None = None,
+        copy: bool = True,
     ) -> tuple[list[dict[str, Any]], str]:
         items, rv = self.store.list_with_version(
             kind, namespace, label_selector=label_selector, field_selector=field_selector)
-        return [clone(o) for o in items], rv
+        return ([clone(o) for o in items] if copy else items), rv
 
     def impersonating(self, name: str, groups: tuple[str, ...] = (),
                       uid: str = "") -> InProcessClient:

@@ -74,6 +74,10 @@ class Controller:
     def watches(self) -> list[Watch]:
         raise NotImplementedError
 
+    def coalesce_for(self, key: Hashable, base: float) -> float:
+        """How long to hold `key` after a watch with `coalesce=base` saw it change."""
+        return base
+
     def reconcile(self, key: Any) -> float | None:
         """Bring `key` to its desired state. Return seconds to look again, or None."""
         raise NotImplementedError
@@ -156,7 +160,7 @@ class ControllerRunner:
         def handle(event: WatchEvent) -> None:
             for key in w.keys(event):
                 if w.coalesce:
-                    c.queue.add_after(key, w.coalesce)
+                    c.queue.add_after(key, c.coalesce_for(key, w.coalesce))
                 else:
                     c.queue.add(key)
 

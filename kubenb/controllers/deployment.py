@@ -80,7 +80,9 @@ class DeploymentController(Controller):
                 self.store.update(new, subresource="status")
             return None
         rs_list = self.replica_sets_for(d)
-        pod_map = self.pod_map_for(rs_list)
+        # only the Recreate strategy reads the pods (it waits for the old ones to go): a
+        # RollingUpdate sync stays O(ReplicaSets), not O(pods)
+        pod_map = {} if du.is_rolling_update(d) else self.pod_map_for(rs_list)
         s = DeploymentSync(self, d, rs_list, pod_map)
         if d["metadata"].get("deletionTimestamp"):
             new_rs, old_rss = s.get_all_rss_and_sync_revision(create=False)

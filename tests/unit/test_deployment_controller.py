@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from kubenb.api.errors import AlreadyExists
+from kubenb.api.events import COMBINED_PREFIX
 from kubenb.api.hashing import pod_template_hash
 from kubenb.api.objects import Key, clone
 from kubenb.api.pods import is_pod_active, is_pod_ready
@@ -46,7 +47,8 @@ class Sim:
 
     def _record(self, verb: str, kind: str, obj: Obj, sub: str | None) -> None:
         if kind == "Event" and obj["reason"] == "ScalingReplicaSet":
-            self.scaling.append(obj["message"])
+            # from the 10th step on they are one aggregated Event (kubenb/api/events.py)
+            self.scaling.append(obj["message"].removeprefix(COMBINED_PREFIX))
         if kind == "Deployment" and sub == "status":
             for c in obj["status"].get("conditions", []):
                 if c["type"] == "Progressing" and (not self.progressing or self.progressing[-1] != (

@@ -155,7 +155,8 @@ def test_a_burst_of_events_about_one_object_probes_each_name_once(
     monkeypatch.setattr(store, "try_get", counting)
     n = 60
     for i in range(n):  # the virtual clock stands still: every event has the same nanos
-        rec.event(rs, "Normal", "SuccessfulCreate", f"Created pod: web-{i}")
+        # (a reason each: ten messages of one reason would be aggregated into one Event)
+        rec.event(rs, "Normal", f"Reason{i}", f"Created pod: web-{i}")
     got = sorted(e["metadata"]["name"] for e in store.list("Event"))
     nanos = int(store.clock.now().timestamp() * 1e9)
     assert got == sorted(f"web.{nanos + i:x}" for i in range(n))

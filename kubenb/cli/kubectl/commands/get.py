@@ -42,14 +42,16 @@ FLAGS = (
 )
 
 
-def fetch(ctx: Ctx, req: Request, all_ns: bool) -> tuple[list[dict[str, Any]], list[ApiError], str]:
-    """Objects for one request, the per-name errors, and the list's resourceVersion."""
+def fetch(ctx: Ctx, req: Request, all_ns: bool,
+          read_only: bool = False) -> tuple[list[dict[str, Any]], list[ApiError], str]:
+    """Objects for one request, the per-name errors, and the list's resourceVersion.
+    `read_only`: they are only printed as a table (no copies needed)."""
     ns = None if (all_ns or not req.rt.namespaced) else ctx.namespace
     if req.names is None:
         labels, fields = ctx.flag("selector") or "", ctx.flag("field-selector") or ""
         try:
             items, rv = ctx.client.list(req.rt.kind, ns, label_selector=labels or None,
-                                        field_selector=fields or None)
+                                        field_selector=fields or None, copy=not read_only)
         except (BadRequest, NotFound) as err:  # cli-runtime's selector visitor words it so
             gvr = f"{req.rt.api_version if req.rt.group else '/' + req.rt.version}, Resource={req.rt.plural}"
             err.message = (f'Unable to list "{gvr}": {err.message}' if not labels and not fields else
@@ -92,7 +94,7 @@ def run(ctx: Ctx, args: list[str]) -> int:
     objects: list[dict[str, Any]] = []
     errors: list[ApiError] = []
     for req in requests:
-        items, errs, _ = fetch(ctx, req, all_ns)
+        items, errs, _ = fetch(ctx, req, all_ns, read_only=spec.table and not ctx.flag("sort-by"))
         if ctx.flag("sort-by"):
             items = sort_objects(items, ctx.flag("sort-by"))
         errors += errs
