@@ -86,9 +86,10 @@ def deployment(name: str, *, namespace: str = "default", replicas: int | None = 
 
 
 def pods(selector: str = "", *, namespace: str = "default", node: str | None = None,
-         count: int | None = None, at_least: int | None = None) -> Expectation:
+         count: int | None = None, at_least: int | None = None,
+         image: str | None = None) -> Expectation:
     """Running pods matching the label `selector` (on `node`, if given): exactly `count`, or
-    `at_least` that many. Terminating pods do not count."""
+    `at_least` that many; with `image`, every one of them runs it. Terminating pods do not count."""
 
     def evaluate(client: Any) -> list[Finding]:
         items, _ = client.list("Pod", namespace, label_selector=selector or None)
@@ -103,14 +104,84 @@ def pods(selector: str = "", *, namespace: str = "default", node: str | None = N
         where_zh = f"在 {node} 上" if node else ""
         labels_en = f" with labels {selector}" if selector else ""
         labels_zh = f"带标签 {selector} 的" if selector else ""
-        return [(ok, _t(
-            f"{n} running pod{_s(n)}{labels_en}{where_en}" + ("" if ok else f", {want_en} wanted"),
-            f"{where_zh}有 {n} 个{labels_zh}运行中的 Pod" + ("" if ok else f"，需要{want_zh}")))]
+        out: list[Finding] = []
+        if count is not None or at_least is not None or image is None:
+            out.append((ok, _t(
+                f"{n} running pod{_s(n)}{labels_en}{where_en}" + ("" if ok else f", {want_en} wanted"),
+                f"{where_zh}有 {n} 个{labels_zh}运行中的 Pod" + ("" if ok else f"，需要{want_zh}"))))
+        if image is not None:
+            others = sorted({i for p in running for i in _images(p)} - {image})
+            k = sum(1 for p in running if set(_images(p)) == {image})
+            fine = n > 0 and k == n
+            rest_en = f", the others run {', '.join(others)}" if others else ""
+            rest_zh = f"，其余运行的是 {'、'.join(others)}" if others else ""
+            out.append((fine, _t(
+                f"{k} of {n} running pod{_s(n)}{labels_en}{where_en} run {image}" + ("" if fine else rest_en),
+                f"{where_zh}{n} 个{labels_zh}运行中的 Pod 里有 {k} 个运行镜像 {image}" + (
+                    "" if fine else rest_zh))))
+        return out
 
     return evaluate
 
 
-expect = SimpleNamespace(deployment=deployment, pods=pods)
+def _images(pod: dict[str, Any]) -> list[str]:
+    return [str(c.get("image")) for c in (pod.get("spec") or {}).get("containers") or []]
+
+
+def pod(name: str, *, namespace: str = "default", running: bool = True) -> Expectation:
+    """The pod `name` runs (`running=True`), or is gone or terminating (`running=False`)."""
+
+    def evaluate(client: Any) -> list[Finding]:
+        try:
+            obj = client.get("Pod", namespace, name)
+        except NotFound:
+            state = "gone"
+        else:
+            state = ("terminating" if (obj.get("metadata") or {}).get("deletionTimestamp")
+                     else "running" if (obj.get("status") or {}).get("phase") == "Running"
+                     else str((obj.get("status") or {}).get("phase") or "Pending").lower())
+        ok = (state == "running") == running
+        zh_state = {"gone": "已不存在", "terminating": "正在终止", "running": "正在运行",
+                    "pending": "等待中（Pending）"}.get(state, f"处于 {state.title()} 状态")
+        return [(ok, _t(
+            f"pod/{name} is {state}" + ("" if ok else (", it should run" if running else ", it should be gone")),
+            f"Pod {name} {zh_state}" + ("" if ok else ("，它应当在运行" if running else "，它应当已被删除"))))]
+
+    return evaluate
+
+
+def node(name: str, *, ready: bool | None = None, schedulable: bool | None = None) -> Expectation:
+    """The node exists; it is Ready (or not), and accepts new pods (or is cordoned)."""
+
+    def evaluate(client: Any) -> list[Finding]:
+        try:
+            obj = client.get("Node", None, name)
+        except NotFound:
+            return [(False, _t(f"node/{name} does not exist", f"没有名为 {name} 的节点"))]
+        out: list[Finding] = []
+        if ready is not None:
+            have = any(c.get("type") == "Ready" and c.get("status") == "True"
+                       for c in (obj.get("status") or {}).get("conditions") or [])
+            ok = have == ready
+            out.append((ok, _t(
+                f"node/{name} is {'Ready' if have else 'NotReady'}" + (
+                    "" if ok else f", {'Ready' if ready else 'NotReady'} wanted"),
+                f"节点 {name} {'已就绪（Ready）' if have else '未就绪（NotReady）'}" + (
+                    "" if ok else f"，需要{'已就绪' if ready else '未就绪'}"))))
+        if schedulable is not None:
+            have = not (obj.get("spec") or {}).get("unschedulable")
+            ok = have == schedulable
+            out.append((ok, _t(
+                f"node/{name} " + ("accepts new pods" if have else "is cordoned (SchedulingDisabled)") + (
+                    "" if ok else (", it should accept new pods" if schedulable else ", it should be cordoned")),
+                f"节点 {name} " + ("可以调度新的 Pod" if have else "已被封锁（SchedulingDisabled）") + (
+                    "" if ok else ("，它应当可以调度新的 Pod" if schedulable else "，它应当被封锁")))))
+        return out
+
+    return evaluate
+
+
+expect = SimpleNamespace(deployment=deployment, pods=pods, pod=pod, node=node)
 
 
 def check(*expectations: Expectation, lang: str = "en", client: Any = None,

@@ -100,9 +100,11 @@ def _terminating(service: dict[str, Any], pods: list[dict[str, Any]], port: dict
     seen = {b.ip for b in taken}
     out = []
     for pod in pods:
+        if not selects_terminating(service, pod):  # also: no podIP yet (deleted while Pending)
+            continue
         ip = pod["status"]["podIP"]
         number = find_port(pod, port)
-        if number is None or ip in seen or not selects_terminating(service, pod):
+        if number is None or ip in seen:
             continue
         out.append(Backend(ip, number, pod["spec"].get("nodeName") or ""))
     return sorted(out, key=lambda b: b.ip)

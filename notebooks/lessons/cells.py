@@ -202,3 +202,9 @@ def exercise(task_en: str, task_zh: str, expectations: str, solution: list[str])
         *[code(line) for line in solution],
         code(check("en"), zh=check("zh")),
     ]
+
+
+def recap(en: list[str], zh: list[str]) -> Cell:
+    """The lesson's last cell: what was learnt and the commands used, a few bullet points."""
+    return md("## Recap\n\n" + "\n".join(f"- {item}" for item in en),
+              "## 小结\n\n" + "\n".join(f"- {item}" for item in zh))

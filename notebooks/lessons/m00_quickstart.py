@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import LIVE, Module, code, md, real_cluster_note, setup, teardown
+from .cells import LIVE, Module, code, md, real_cluster_note, recap, setup, teardown
 
 MODULE = Module(
     slug="00-quickstart",
@@ -92,5 +92,16 @@ MODULE = Module(
         code("%kubectl wait --for=condition=Available deployment/kubernetes-bootcamp --timeout=120s"),
         code("%kubectl get pods -o wide"),
         *teardown(),
+        recap(["`%minikube start --nodes=3` starts a cluster of three nodes inside this notebook; "
+               "`%kubectl get nodes` lists them.",
+               "`%kubectl create deployment … --replicas=3` runs three pods of an app, and "
+               "`%kubectl get pods -o wide` shows the node each one runs on.",
+               "When a node fails (`%minikube node stop`), Kubernetes marks it `NotReady`, evicts its "
+               "pods and the Deployment replaces them on the healthy nodes."],
+              ["`%minikube start --nodes=3` 在本笔记本里启动一个有三个节点的集群；`%kubectl get nodes` 列出这些节点。",
+               "`%kubectl create deployment … --replicas=3` 运行一个应用的三个 Pod，"
+               "`%kubectl get pods -o wide` 显示每个 Pod 运行在哪个节点上。",
+               "节点出故障时（`%minikube node stop`），Kubernetes 把它标记为 `NotReady`，驱逐它上面的 Pod，"
+               "Deployment 在健康的节点上补齐副本。"]),
     ],
 )

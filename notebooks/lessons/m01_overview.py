@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import LIVE, Module, code, md, real_cluster_note, setup, teardown
+from .cells import LIVE, Module, code, md, real_cluster_note, recap, setup, teardown
 
 MODULE = Module(
     slug="01-overview",
@@ -129,5 +129,17 @@ MODULE = Module(
            """, needs="widget"),
         code("import kubenb\n\nkubenb.show()", needs="widget", tags=LIVE),
         *teardown(),
+        recap(["Kubernetes runs containerized apps on a cluster and keeps them in the state you "
+               "asked for: it places, restarts, scales and updates them.",
+               "The **control plane** (API server, scheduler, controllers) decides; the **nodes** run "
+               "your pods, each through its kubelet.",
+               "`minikube start --nodes=2` starts a cluster of two nodes: `minikube`, which also "
+               "runs the control plane, and `minikube-m02`.",
+               "`kubectl get nodes -o wide` lists the nodes and their addresses, `kubectl cluster-info` "
+               "where the control plane answers."],
+              ["Kubernetes 在集群上运行容器化应用，并让它们保持你要求的状态：安排位置、重启、扩缩和更新。",
+               "**控制平面**（API 服务器、调度器、控制器）负责决策；**节点**通过各自的 kubelet 运行你的 Pod。",
+               "`minikube start --nodes=2` 启动一个有两个节点的集群：同时运行控制平面的 `minikube`，以及 `minikube-m02`。",
+               "`kubectl get nodes -o wide` 列出节点和它们的地址，`kubectl cluster-info` 显示控制平面的地址。"]),
     ],
 )

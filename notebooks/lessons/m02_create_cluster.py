@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import Module, code, md, picture, teardown
+from .cells import Module, code, exercise, md, picture, recap, teardown
 
 MODULE = Module(
     slug="02-create-cluster",
@@ -111,6 +111,24 @@ MODULE = Module(
            """
            每条命令都可以用 `--help` 查看说明。可以在新的单元格里试试 `%kubectl get nodes --help`。
            """),
+        *exercise("Your cluster has a single node. Add a second one and make sure both nodes are "
+                  "Ready and the new one accepts pods.",
+                  "你的集群只有一个节点。再加一个节点，并确认两个节点都已就绪（Ready），新节点可以接收 Pod。",
+                  'kubenb.expect.node("minikube", ready=True),\n'
+                  '              kubenb.expect.node("minikube-m02", ready=True, schedulable=True)',
+                  ["%minikube node add", "%kubectl get nodes"]),
         *teardown(),
+        recap(["`minikube start` creates a cluster: here a single node that is also the control plane; "
+               "`minikube status` and `minikube delete` look after it.",
+               "`kubectl version` shows the client's and the server's versions, `kubectl cluster-info` "
+               "where the control plane answers.",
+               "`kubectl get nodes` lists the machines that run your apps; `Ready` means the node's "
+               "kubelet is healthy.",
+               "`minikube node add` adds a worker node to a running cluster."],
+              ["`minikube start` 创建集群：这里只有一个节点，它同时也是控制平面；`minikube status` 查看状态，"
+               "`minikube delete` 删除集群。",
+               "`kubectl version` 显示客户端和服务器的版本，`kubectl cluster-info` 显示控制平面的地址。",
+               "`kubectl get nodes` 列出运行应用的机器；`Ready` 表示节点的 kubelet 工作正常。",
+               "`minikube node add` 给正在运行的集群添加一个工作节点。"]),
     ],
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import Module, code, md, picture, setup, teardown
+from .cells import Module, code, exercise, md, picture, recap, setup, teardown
 
 POD_NAME = """POD_NAME = %kubectl get pods -o go-template --template '{{range .items}}{{.metadata.name}}{{"\\n"}}{{end}}'"""
 POD_NAME_STRIP = """\
@@ -138,6 +138,27 @@ MODULE = Module(
            不再需要代理时，把它停掉。
            """),
         code("%kubectl proxy --stop"),
+        *exercise("Deploy the same image a second time, as a Deployment called `hello` with two "
+                  "replicas, and make sure both of its pods are running.",
+                  "用同一个镜像再部署一次：创建一个名为 `hello`、有两个副本的 Deployment，并确认它的两个 Pod 都在运行。",
+                  'kubenb.expect.deployment("hello", replicas=2, available=2),\n'
+                  '              kubenb.expect.pods("app=hello", count=2)',
+                  ["%kubectl create deployment hello --image=gcr.io/google-samples/kubernetes-bootcamp:v1 --replicas=2",
+                   "%kubectl wait --for=condition=Available deployment/hello --timeout=120s",
+                   "%kubectl get deployments"]),
         *teardown(),
+        recap(["A **Deployment** keeps the pods of your app running: `kubectl create deployment NAME "
+               "--image=IMAGE` creates one, `--replicas` says how many pods.",
+               "`kubectl wait --for=condition=Available` waits until the app is up, "
+               "`kubectl get deployments` shows READY, UP-TO-DATE and AVAILABLE.",
+               "Pods are reachable only inside the cluster; `kubectl proxy` opens the API server on "
+               "`localhost:8001`, and `/api/v1/namespaces/default/pods/POD:8080/proxy/` reaches a pod "
+               "through it."],
+              ["**Deployment** 让应用的 Pod 一直运行：`kubectl create deployment NAME --image=IMAGE` "
+               "创建一个 Deployment，`--replicas` 指定 Pod 的数量。",
+               "`kubectl wait --for=condition=Available` 等待应用启动完成，`kubectl get deployments` "
+               "显示 READY、UP-TO-DATE 和 AVAILABLE。",
+               "Pod 默认只能在集群内部访问；`kubectl proxy` 在 `localhost:8001` 上打开 API 服务器，"
+               "通过 `/api/v1/namespaces/default/pods/POD:8080/proxy/` 可以访问某个 Pod。"]),
     ],
 )

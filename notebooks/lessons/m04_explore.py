@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import Module, code, md, picture, real_cluster_note, setup, teardown
+from .cells import Module, code, exercise, md, picture, real_cluster_note, recap, setup, teardown
 from .m03_deploy_app import POD_NAME, POD_NAME_STRIP
 
 MODULE = Module(
@@ -166,6 +166,26 @@ MODULE = Module(
            """),
         code("%kubectl exec $POD_NAME -- curl -s http://localhost:8080"),
         code("%kubectl proxy --stop"),
+        *exercise("Delete the pod `$POD_NAME` and make sure the Deployment replaces it: the old pod "
+                  "is gone and one new pod runs. (The bootcamp app ignores the request to stop, so "
+                  "the deletion takes its 30 s grace period.)",
+                  "删除 Pod `$POD_NAME`，并确认 Deployment 会替换它：旧 Pod 已不存在，一个新的 Pod 在运行。"
+                  "（bootcamp 应用会忽略停止请求，所以删除要等 30 秒的宽限期结束。）",
+                  'kubenb.expect.pod(POD_NAME, running=False),\n'
+                  '              kubenb.expect.pods("app=kubernetes-bootcamp", count=1)',
+                  ["%kubectl delete pod $POD_NAME",
+                   "%kubectl wait --for=condition=Ready pod -l app=kubernetes-bootcamp --timeout=120s"]),
         *teardown(),
+        recap(["`kubectl get pods` lists pods; `kubectl describe pods` shows their containers, "
+               "images, IP address, node and events.",
+               "`kubectl logs POD` prints what the container wrote to its standard output.",
+               "`kubectl exec POD -- COMMAND` runs a command in the container: `env`, `cat`, "
+               "`curl localhost:8080` from inside the pod.",
+               "A pod of a Deployment is replaceable: delete it and the Deployment creates a new "
+               "one, with a new name."],
+              ["`kubectl get pods` 列出 Pod；`kubectl describe pods` 显示它们的容器、镜像、IP 地址、所在节点和事件。",
+               "`kubectl logs POD` 打印容器写到标准输出的内容。",
+               "`kubectl exec POD -- COMMAND` 在容器中运行命令：在 Pod 内部运行 `env`、`cat`、`curl localhost:8080`。",
+               "Deployment 的 Pod 是可替换的：删除一个，Deployment 就会创建一个名字不同的新 Pod。"]),
     ],
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import Module, code, exercise, md, picture, real_cluster_note, setup, teardown
+from .cells import Module, code, exercise, md, picture, real_cluster_note, recap, setup, teardown
 from .m03_deploy_app import POD_NAME, POD_NAME_STRIP
 
 NODE_PORT = "NODE_PORT = %kubectl get services/kubernetes-bootcamp -o go-template='{{(index .spec.ports 0).nodePort}}'"
@@ -182,5 +182,20 @@ MODULE = Module(
            """),
         code("%kubectl exec $POD_NAME -- curl -s http://localhost:8080"),
         *teardown(),
+        recap(["A **Service** gives a set of pods one stable address: "
+               "`kubectl expose deployment/NAME --type=NodePort --port 8080` opens it on a port of "
+               "every node, and `kubectl describe services/NAME` shows its endpoints.",
+               "`minikube ip` and the Service's node port (`-o go-template`) make the URL to reach "
+               "the app from outside the cluster.",
+               "**Labels** select objects: `kubectl label pods POD KEY=VALUE` adds one, `-l KEY=VALUE` "
+               "filters `get`, `describe` and `delete`.",
+               "Deleting the Service (`kubectl delete service -l …`) closes the outside door; the "
+               "pods keep running."],
+              ["**Service** 为一组 Pod 提供一个稳定的地址：`kubectl expose deployment/NAME --type=NodePort --port 8080` "
+               "在每个节点的一个端口上开放它，`kubectl describe services/NAME` 显示它的端点。",
+               "用 `minikube ip` 和 Service 的节点端口（`-o go-template`）拼出从集群外访问应用的 URL。",
+               "**标签**用来选择对象：`kubectl label pods POD KEY=VALUE` 添加标签，`-l KEY=VALUE` "
+               "筛选 `get`、`describe` 和 `delete` 的对象。",
+               "删除 Service（`kubectl delete service -l …`）会关闭外部入口；Pod 仍在运行。"]),
     ],
 )

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from .cells import LIVE, VARIES, Module, code, exercise, md, real_cluster_note, setup, teardown
+from .cells import (
+    LIVE,
+    VARIES,
+    Module,
+    code,
+    exercise,
+    md,
+    real_cluster_note,
+    recap,
+    setup,
+    teardown,
+)
 from .m05_expose import MINIKUBE_IP, NODE_PORT
 
 WHO_ANSWERS = """\
@@ -187,5 +198,17 @@ MODULE = Module(
                    "%kubectl wait --for=jsonpath='{.status.availableReplicas}'=3 "
                    "deployment/kubernetes-bootcamp --timeout=120s"]),
         *teardown(),
+        recap(["`kubectl scale deployments/NAME --replicas=N` changes the number of pods; the "
+               "Deployment's **ReplicaSet** (`kubectl get rs`) creates or removes them.",
+               "The scheduler spreads the pods over the nodes (`kubectl get pods -o wide`, NODE column).",
+               "The Service sends requests to every ready pod it selects, and follows them as they "
+               "come and go.",
+               "Scaling down stops the extra pods: they are `Terminating` until they exit or their "
+               "grace period runs out."],
+              ["`kubectl scale deployments/NAME --replicas=N` 改变 Pod 的数量；由 Deployment 的 **ReplicaSet**"
+               "（`kubectl get rs`）创建或删除 Pod。",
+               "调度器把 Pod 分散到各个节点上（`kubectl get pods -o wide` 的 NODE 列）。",
+               "Service 把请求发给它选中的每个就绪 Pod，并随着 Pod 的增减自动跟进。",
+               "缩容会停止多出来的 Pod：它们处于 `Terminating`，直到自行退出或宽限期结束。"]),
     ],
 )

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from .cells import LIVE, Module, code, md, picture, real_cluster_note, setup, teardown
+from .cells import (
+    LIVE,
+    Module,
+    code,
+    exercise,
+    md,
+    picture,
+    real_cluster_note,
+    recap,
+    setup,
+    teardown,
+)
 from .m05_expose import CURL_NODE_PORT, MINIKUBE_IP, NODE_PORT
 
 AFFECTED_POD = """AFFECTED_POD = %kubectl get pods --field-selector status.phase=Pending -o go-template --template '{{range .items}}{{.metadata.name}}{{"\\n"}}{{end}}'"""
@@ -193,6 +204,15 @@ MODULE = Module(
         code("%%capture\n%kubectl wait --for=delete pod/$AFFECTED_POD --timeout=60s"),
         code("%kubectl get pods"),
         code("%kubectl describe pods"),
+        *exercise("Roll back to the first version, v1, and run four replicas: make sure all four "
+                  "pods run the image `kubernetes-bootcamp:v1`.",
+                  "回滚到最初的 v1 版本，并运行四个副本：确认四个 Pod 运行的都是 `kubernetes-bootcamp:v1` 镜像。",
+                  'kubenb.expect.deployment("kubernetes-bootcamp", replicas=4, available=4),\n'
+                  '              kubenb.expect.pods("app=kubernetes-bootcamp", count=4,\n'
+                  '                                 image="gcr.io/google-samples/kubernetes-bootcamp:v1")',
+                  ["%kubectl rollout undo deployments/kubernetes-bootcamp --to-revision=1",
+                   "%kubectl scale deployments/kubernetes-bootcamp --replicas=4",
+                   "%kubectl rollout status deployments/kubernetes-bootcamp"]),
         md("""
            The official tutorial ends by deleting the Deployment and the Service:
            """,
@@ -201,5 +221,17 @@ MODULE = Module(
            """),
         code("%kubectl delete deployments/kubernetes-bootcamp services/kubernetes-bootcamp"),
         *teardown(),
+        recap(["`kubectl set image deployments/NAME CONTAINER=IMAGE` starts a **rolling update**: "
+               "a new ReplicaSet's pods replace the old ones a few at a time, and the Service only "
+               "sends traffic to pods that are ready.",
+               "`kubectl rollout status` waits for the update to finish; an image that cannot be "
+               "pulled leaves the new pod in `ImagePullBackOff` while the old pods keep serving.",
+               "`kubectl rollout undo` returns to the previous revision, `--to-revision=N` to any "
+               "earlier one."],
+              ["`kubectl set image deployments/NAME CONTAINER=IMAGE` 启动**滚动更新**：新 ReplicaSet 的 Pod "
+               "分批替换旧 Pod，Service 只把流量发给已就绪的 Pod。",
+               "`kubectl rollout status` 等待更新完成；拉取不到的镜像会让新 Pod 停在 `ImagePullBackOff`，"
+               "旧 Pod 继续提供服务。",
+               "`kubectl rollout undo` 回到上一个版本，`--to-revision=N` 回到更早的任意版本。"]),
     ],
 )

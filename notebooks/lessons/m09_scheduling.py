@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import Module, code, md, picture, real_cluster_note, setup, teardown
+from .cells import Module, code, exercise, md, picture, real_cluster_note, recap, setup, teardown
 
 WEB = """\
 %%kubectl apply -f -
@@ -330,6 +330,28 @@ MODULE = Module(
         code("%kubectl uncordon minikube-m03"),
         code("%kubectl wait --for=condition=Ready pod/late --timeout=60s"),
         code("%kubectl get pod late -o wide"),
+        *exercise("Scale `web` to 8 replicas and make sure the GPU node keeps only the one `web` "
+                  "pod it already had: no new pod may land on `minikube-m02`.",
+                  "把 `web` 扩到 8 个副本，并确认 GPU 节点上仍然只有原来那一个 `web` Pod："
+                  "新的 Pod 都不能落到 `minikube-m02` 上。",
+                  'kubenb.expect.deployment("web", replicas=8, available=8),\n'
+                  '              kubenb.expect.pods("app=web", node="minikube-m02", count=1)',
+                  ["%kubectl scale deployment/web --replicas=8",
+                   "%kubectl rollout status deployment/web"]),
         *teardown(),
+        recap(["The scheduler puts a pod only on a node with enough unreserved CPU and memory for "
+               "its **requests**; otherwise the pod stays `Pending` and a `FailedScheduling` event "
+               "says why (`kubectl describe pod`, `kubectl get events`).",
+               "`nodeSelector` sends a pod to nodes with a label (`kubectl label nodes NODE KEY=VALUE`).",
+               "`kubectl taint nodes NODE KEY=VALUE:NoSchedule` keeps pods away unless they tolerate "
+               "the taint; pods already there stay.",
+               "`kubectl cordon` stops new pods from landing on a node, `kubectl drain` evicts its "
+               "pods, `kubectl uncordon` opens it again."],
+              ["调度器只会把 Pod 放到未预留的 CPU 和内存足以满足其**请求**（requests）的节点上；否则 Pod 停在 "
+               "`Pending`，`FailedScheduling` 事件会说明原因（`kubectl describe pod`、`kubectl get events`）。",
+               "`nodeSelector` 把 Pod 派到带有某个标签的节点上（`kubectl label nodes NODE KEY=VALUE`）。",
+               "`kubectl taint nodes NODE KEY=VALUE:NoSchedule` 让不容忍该污点的 Pod 远离节点；已经在上面的 Pod 不受影响。",
+               "`kubectl cordon` 禁止新 Pod 落到节点上，`kubectl drain` 驱逐节点上的 Pod，"
+               "`kubectl uncordon` 重新开放节点。"]),
     ],
 )

@@ -8,7 +8,7 @@ from typing import Any
 
 import kubenb
 from kubenb.cli.check import check, expect
-from tests.cli.test_rollout import make, rolled_out
+from tests.cli.test_rollout import V1, V2, make, rolled_out, set_image
 
 
 def run(kube: Any, *expectations: Any, lang: str = "en") -> tuple[bool, str]:
@@ -70,3 +70,53 @@ def test_the_public_names_and_no_cluster(capsys: Any) -> None:
         if reg is not None:
             reg.close()
     assert not report and capsys.readouterr().out == "✘ 没有正在运行的集群：先用 %minikube start 启动一个\n"
+
+
+def test_image_of_every_running_pod(kube: Any, vcluster: Any) -> None:
+    make(kube, vcluster, replicas=2)
+    task = expect.pods("app=web", count=2, image=V2)
+    assert run(kube, task) == (False, (
+        "✔ 2 running pods with labels app=web\n"
+        f"✘ 0 of 2 running pods with labels app=web run {V2}, the others run {V1}\n"
+        "Not yet: 1 of 2 checks fail.\n"))
+    assert run(kube, task, lang="zh")[1].splitlines()[1] == (
+        f"✘ 2 个带标签 app=web 的运行中的 Pod 里有 0 个运行镜像 {V2}，其余运行的是 {V1}")
+    set_image(kube, vcluster, V2)
+    assert run(kube, task) == (True, (
+        "✔ 2 running pods with labels app=web\n"
+        f"✔ 2 of 2 running pods with labels app=web run {V2}\n"
+        "All done.\n"))
+    assert run(kube, expect.pods("app=none", image=V2)) == (False, (
+        f"✘ 0 of 0 running pods with labels app=none run {V2}\nNot yet: 1 of 1 checks fail.\n"))
+
+
+def test_a_deleted_pod_is_gone(kube: Any, vcluster: Any) -> None:
+    make(kube, vcluster)
+    name = vcluster.store.list("Pod", "default")[0]["metadata"]["name"]
+    gone = expect.pod(name, running=False)
+    assert run(kube, gone) == (False, (
+        f"✘ pod/{name} is running, it should be gone\nNot yet: 1 of 1 checks fail.\n"))
+    assert run(kube, expect.pod(name), lang="zh") == (True, f"✔ Pod {name} 正在运行\n全部完成。\n")
+    kube(f"delete pod {name} --grace-period=0 --force")
+    assert run(kube, gone) == (True, f"✔ pod/{name} is gone\nAll done.\n")
+    assert run(kube, expect.pod(name), lang="zh") == (False, (
+        f"✘ Pod {name} 已不存在，它应当在运行\n还没完成：1 项检查中有 1 项未通过。\n"))
+
+
+def test_nodes_ready_and_cordoned(kube: Any, vcluster: Any) -> None:
+    task = expect.node("minikube", ready=True, schedulable=True)
+    assert run(kube, task) == (True, (
+        "✔ node/minikube is Ready\n✔ node/minikube accepts new pods\nAll done.\n"))
+    assert run(kube, expect.node("minikube-m02", ready=True), lang="zh") == (False, (
+        "✘ 没有名为 minikube-m02 的节点\n还没完成：1 项检查中有 1 项未通过。\n"))
+    kube("cordon minikube")
+    assert run(kube, task) == (False, (
+        "✔ node/minikube is Ready\n"
+        "✘ node/minikube is cordoned (SchedulingDisabled), it should accept new pods\n"
+        "Not yet: 1 of 2 checks fail.\n"))
+    assert run(kube, task, lang="zh") == (False, (
+        "✔ 节点 minikube 已就绪（Ready）\n"
+        "✘ 节点 minikube 已被封锁（SchedulingDisabled），它应当可以调度新的 Pod\n"
+        "还没完成：2 项检查中有 1 项未通过。\n"))
+    assert run(kube, expect.node("minikube", ready=False, schedulable=False))[1].splitlines()[0] == (
+        "✘ node/minikube is Ready, NotReady wanted")

@@ -399,6 +399,10 @@ def test_service_rules_read_policies_affinity_and_terminating_pods() -> None:
     dying = [pod("t1", "10.244.1.7"), pod("t2", "10.244.1.8", ready=False),
              pod("t3", "10.244.1.9", labels={"app": "other"}),
              pod("t4", "10.244.0.5")]  # already listed (publishNotReadyAddresses)
+    pending = pod("t5", "10.244.1.10")  # deleted while Pending: no podIP yet, not serving
+    del pending["status"]["podIP"]
+    pending["status"]["phase"] = "Pending"
+    dying.append(pending)
     [rule] = service_rules(svc, ep, dying)
     assert rule.backends == [Backend("10.244.0.5", 8080, "n1")]
     assert rule.terminating == [Backend("10.244.1.7", 9090, "n2")]  # serving, its named port

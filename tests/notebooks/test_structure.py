@@ -173,6 +173,40 @@ def test_the_lessons_show_what_they_teach(lang: str) -> None:
         "the self-healing lesson has no plot"
 
 
+# Lessons with an exercise (a task and its `kubenb.check` cell before and after the solution),
+# and lessons that end with a recap. Lesson 08 is being rewritten and has neither yet.
+EXERCISES = ["02-create-cluster", "03-deploy-app", "04-explore", "05-expose", "06-scale",
+             "07-update", "09-scheduling"]
+RECAPS = ["00-quickstart", "01-overview", "02-create-cluster", "03-deploy-app", "04-explore",
+          "05-expose", "06-scale", "07-update", "09-scheduling"]
+NOT_YET = {"en": "Not yet: ", "zh": "还没完成："}
+DONE = {"en": "All done.", "zh": "全部完成。"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("slug", EXERCISES)
+def test_exercise_check_fails_before_the_solution_and_passes_after(lang: str, slug: str) -> None:
+    checks = [c for c in code_cells(load(lang, slug)) if "kubenb.check(" in c.source]
+    assert len(checks) == 2, f"{lang}/{slug}: want one check before and one after the solution"
+    before, after = (text_of(c).splitlines() for c in checks)
+    assert all(f'lang="{lang}"' in c.source for c in checks)
+    assert before[-1].startswith(NOT_YET[lang]) and any(line.startswith("✘ ") for line in before), before
+    assert after[-1] == DONE[lang] and all(line.startswith("✔ ") for line in after[:-1]), after
+    assert checks[0].source == checks[1].source
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("slug", RECAPS)
+def test_lesson_ends_with_a_recap(lang: str, slug: str) -> None:
+    cells = load(lang, slug).cells
+    after = cells[max(i for i, c in enumerate(cells) if c.cell_type == "code") + 1:]
+    heading = {"en": "## Recap", "zh": "## 小结"}[lang]
+    recaps = [c for c in after if c.source.startswith(heading + "\n")]  # before the "Next" link
+    assert len(recaps) == 1, f"{lang}/{slug}: no recap after the last code cell"
+    bullets = [line for line in recaps[0].source.splitlines() if line.startswith("- ")]
+    assert 3 <= len(bullets) <= 5 and sum("`" in b for b in bullets) >= 2, bullets  # the commands used
+
+
 def test_sanitize_file_parses() -> None:
     text = (NOTEBOOKS / "sanitize.cfg").read_text()
     pairs = re.findall("^regex: (.*)$\n^replace: (.*)$", text, flags=re.MULTILINE)
