@@ -3,7 +3,7 @@ rescheduling, and what protects users (replicas, readiness, retries, PodDisrupti
 
 from __future__ import annotations
 
-from .cells import LIVE, Module, code, exercise, md, picture, real_cluster_note, setup, teardown
+from .cells import LIVE, Module, code, exercise, md, picture, real_cluster_note, recap, setup, teardown
 from .m05_expose import MINIKUBE_IP, NODE_PORT
 
 TRAFFIC = """\
@@ -438,28 +438,25 @@ MODULE = Module(
             for pod in ON_M02.split():
                 %kubectl wait --for=delete $pod --timeout=60s"""),
         code("%kubectl get pods -o wide"),
-        md("""
-           ## Recap
-
-           - A dead node is noticed only by its silence: for the node-monitor grace period (8 s
-             here, 40 s by default) its pods stay endpoints, and requests kube-proxy sends them
-             fail.
-           - Then the pods leave the endpoints and requests succeed again; after the toleration
-             (10 s here, 300 s by default) the pods are evicted and replaced on healthy nodes.
-           - Replicas spread over nodes and client retries keep users served through the window;
-             readiness probes handle sick pods on live nodes; PodDisruptionBudgets guard
-             against drains and upgrades, not crashes.
-           """,
-           """
-           ## 小结
-
-           - 宕机的节点只能通过它的沉默被发现：在节点监控宽限期内（这里是 8 秒，默认 40 秒），
-             它的 Pod 仍是端点，kube-proxy 发给它们的请求都会失败。
-           - 之后 Pod 离开端点列表，请求重新成功；容忍时间（这里是 10 秒，默认 300 秒）过后，
-             Pod 被驱逐，并在健康的节点上被替换。
-           - 分散在多个节点上的副本和客户端重试能让用户平稳度过这个窗口；就绪探针处理的是正常节点上
-             出问题的 Pod；PodDisruptionBudget 防范的是排空（drain）和升级，而不是崩溃。
-           """),
         *teardown(),
+        recap(["A dead node is noticed only by its silence: for the node-monitor grace period (8 s "
+               "here, 40 s by default) its pods stay endpoints, and requests kube-proxy sends them fail.",
+               "Then the pods leave the endpoints and requests succeed again; after the toleration "
+               "(10 s here, 300 s by default) the pods are evicted and replaced on healthy nodes.",
+               "Replicas spread over nodes and client retries keep users served through the window; "
+               "readiness probes handle sick pods on live nodes; PodDisruptionBudgets guard against "
+               "drains and upgrades, not crashes.",
+               "`%minikube node stop NODE` makes a node fail; `%minikube node start NODE` brings it back.",
+               "`%kubectl get nodes`, `%kubectl rollout status deployment/NAME` and "
+               "`%kubectl get pods -o wide` show the failure and the healing."],
+              ["宕机的节点只能通过它的沉默被发现：在节点监控宽限期内（这里是 8 秒，默认 40 秒），"
+               "它的 Pod 仍是端点，kube-proxy 发给它们的请求都会失败。",
+               "之后 Pod 离开端点列表，请求重新成功；容忍时间（这里是 10 秒，默认 300 秒）过后，"
+               "Pod 被驱逐，并在健康的节点上被替换。",
+               "分散在多个节点上的副本和客户端重试能让用户平稳度过这个窗口；就绪探针处理的是正常节点上"
+               "出问题的 Pod；PodDisruptionBudget 防范的是排空（drain）和升级，而不是崩溃。",
+               "`%minikube node stop 节点` 让节点故障；`%minikube node start 节点` 让它恢复。",
+               "`%kubectl get nodes`、`%kubectl rollout status deployment/名称` 和 "
+               "`%kubectl get pods -o wide` 能看到故障和自愈的过程。"]),
     ],
 )
