@@ -507,6 +507,11 @@ class Cluster:
         kubelet = self._pod_kubelet(namespace, pod_name)
         return self.call(kubelet.exec(namespace, pod_name, container, argv))
 
+    def pod_exec_io(self, namespace: str, pod_name: str, container: str | None,
+                    argv: list[str], stdin: bytes | None) -> tuple[int, bytes, bytes]:
+        kubelet = self._pod_kubelet(namespace, pod_name)
+        return self.call(kubelet.exec_io(namespace, pod_name, container, argv, stdin), timeout=None)
+
     # ---- the metrics-server addon ------------------------------------------------------
 
     metrics_enabled = False  # `minikube addons enable metrics-server` turns it on

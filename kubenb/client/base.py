@@ -198,6 +198,12 @@ class Client(Protocol):
         """Run a command in a container: (exit code, combined output)."""
         ...
 
+    def exec_io(self, namespace: str, pod: str, container: str | None, argv: list[str],
+                stdin: bytes | None = None) -> tuple[int, bytes, bytes]:
+        """Run a command with `stdin` (None: none) to its end: (exit code, stdout, stderr) as
+        bytes (`kubectl cp`'s tar). Over HTTP the exec WebSocket with v5's close of stdin."""
+        ...
+
     # ---- capabilities ----------------------------------------------------------------------
 
     @property
@@ -256,6 +262,9 @@ class ClusterBackend(NodeLifecycle, Protocol):
 
     def pod_exec(self, namespace: str, pod_name: str, container: str | None,
                  argv: list[str]) -> tuple[int, str]: ...
+
+    def pod_exec_io(self, namespace: str, pod_name: str, container: str | None,
+                    argv: list[str], stdin: bytes | None) -> tuple[int, bytes, bytes]: ...
 
     def follow_pod_logs(self, namespace: str, pod_name: str, container: str | None = None, *,
                         tail: int | None = None, timestamps: bool = False) -> Iterator[str]: ...

@@ -39,7 +39,13 @@ from kubenb.client.base import (
 )
 from kubenb.client.http_discovery import DiscoveringRegistry
 from kubenb.client.http_local import LocalCluster
-from kubenb.client.http_streams import current_version, exec_in_pod, follow_log, watch_events
+from kubenb.client.http_streams import (
+    current_version,
+    exec_in_pod,
+    exec_io_in_pod,
+    follow_log,
+    watch_events,
+)
 from kubenb.client.http_transport import Transport, api_client_for, resource_path
 
 PATCH_CONTENT_TYPES: dict[str, str] = {
@@ -354,6 +360,16 @@ class HttpClient:
             query.append(("container", container))
         query += [("stdout", "true"), ("stderr", "true")]
         return exec_in_pod(self.transport, _pod_path(namespace, pod, "exec"), query, pod)
+
+    def exec_io(self, namespace: str, pod: str, container: str | None, argv: list[str],
+                stdin: bytes | None = None) -> tuple[int, bytes, bytes]:
+        query: list[tuple[str, Any]] = [("command", a) for a in argv]
+        if container:
+            query.append(("container", container))
+        if stdin is not None:
+            query.append(("stdin", "true"))
+        query += [("stdout", "true"), ("stderr", "true")]
+        return exec_io_in_pod(self.transport, _pod_path(namespace, pod, "exec"), query, pod, stdin)
 
 
 def _pod_path(namespace: str, pod: str, sub: str) -> str:

@@ -9,6 +9,7 @@
 - `exec_in_pod`: the `…/exec` WebSocket (`v5.channel.k8s.io`, offered with v4 by the
   official client's `WSClient`): stdout and stderr (channels 1, 2) in arrival order, then
   the Status on channel 3 gives the exit code (`NonZeroExitCode` carries it in its causes).
+  `exec_io_in_pod` sends stdin on channel 0 and closes it (v5), stdout and stderr apart.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from typing import Any
 
 import urllib3
 import websocket
-from kubernetes.stream.ws_client import ERROR_CHANNEL, WSClient, get_websocket_url
+from kubernetes.stream.ws_client import (
+    ERROR_CHANNEL,
+    STDERR_CHANNEL,
+    STDIN_CHANNEL,
+    STDOUT_CHANNEL,
+    WSClient,
+    get_websocket_url,
+)
 
 from kubenb.api.errors import BadRequest
 from kubenb.api.objects import WatchEvent
@@ -29,6 +37,7 @@ from kubenb.api.registry import ResourceType
 from kubenb.client.http_errors import error_from_response, error_from_status, unreachable
 from kubenb.client.http_transport import Query, Transport
 
+STDIN_FRAME = 64 * 1024  # bytes of stdin per WebSocket frame
 READ_GRACE = 30.0  # real seconds a timed watch may stay silent past its timeout
 
 
@@ -130,18 +139,23 @@ def follow_log(transport: Transport, path: str, query: Query, pod: str) -> Itera
         _close(resp)
 
 
-def exec_in_pod(transport: Transport, path: str, query: Query, pod: str) -> tuple[int, str]:
-    """Run a command through the exec WebSocket: (exit code, stdout+stderr)."""
+def _connect(transport: Transport, path: str, query: Query, pod: str, capture_all: bool) -> WSClient:
+    """The exec WebSocket, opened (kubectl's words when the server refuses the upgrade)."""
     api = transport.api
     _, url, headers, _, _ = api.param_serialize("GET", path, query_params=list(query),
                                                 header_params={}, auth_settings=["BearerToken"])
     try:
-        ws = WSClient(api.configuration, get_websocket_url(url), headers, capture_all=True,
-                      binary=True)
+        return WSClient(api.configuration, get_websocket_url(url), headers,
+                        capture_all=capture_all, binary=True)
     except websocket.WebSocketBadStatusException as err:
         raise _upgrade_error(err, pod) from None
     except (websocket.WebSocketException, OSError) as err:
         raise unreachable(err, url) from None
+
+
+def exec_in_pod(transport: Transport, path: str, query: Query, pod: str) -> tuple[int, str]:
+    """Run a command through the exec WebSocket: (exit code, stdout+stderr)."""
+    ws = _connect(transport, path, query, pod, True)
     try:
         ws.run_forever()
         status_text = ws.read_channel(ERROR_CHANNEL)  # before read_all(), which drops channels
@@ -149,6 +163,28 @@ def exec_in_pod(transport: Transport, path: str, query: Query, pod: str) -> tupl
     finally:
         ws.close()
     return _exit_code(status_text), output
+
+
+def exec_io_in_pod(transport: Transport, path: str, query: Query, pod: str,
+                   stdin: bytes | None) -> tuple[int, bytes, bytes]:
+    """Run a command through the exec WebSocket with `stdin` sent on channel 0 and closed
+    (v5): (exit code, stdout, stderr) as bytes."""
+    ws = _connect(transport, path, query, pod, False)
+    out, err = bytearray(), bytearray()
+    try:
+        if stdin is not None:
+            for at in range(0, len(stdin), STDIN_FRAME):
+                ws.write_channel(STDIN_CHANNEL, stdin[at:at + STDIN_FRAME])
+                out += ws.read_channel(STDOUT_CHANNEL)  # keep the server's frames moving
+                err += ws.read_channel(STDERR_CHANNEL)
+            ws.close_channel(STDIN_CHANNEL)
+        ws.run_forever()
+        status_text = ws.read_channel(ERROR_CHANNEL)
+        out += ws.read_channel(STDOUT_CHANNEL)
+        err += ws.read_channel(STDERR_CHANNEL)
+    finally:
+        ws.close()
+    return _exit_code(status_text), bytes(out), bytes(err)
 
 
 def _upgrade_error(err: websocket.WebSocketBadStatusException, pod: str) -> Exception:

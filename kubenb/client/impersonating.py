@@ -90,6 +90,11 @@ class ImpersonatingClient(InProcessClient):
         self._check("create", "Pod", namespace, pod, "exec")
         return super().exec(namespace, pod, container, argv)
 
+    def exec_io(self, namespace: str, pod: str, container: str | None, argv: list[str],
+                stdin: bytes | None = None) -> tuple[int, bytes, bytes]:
+        self._check("create", "Pod", namespace, pod, "exec")
+        return super().exec_io(namespace, pod, container, argv, stdin)
+
     def metrics(self, kind: str, namespace: str | None, name: str | None = None,
                 **kw: Any) -> Any:
         plural = "nodes" if kind in ("Node", "NodeMetrics") else "pods"

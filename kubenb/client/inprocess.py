@@ -252,3 +252,7 @@ class InProcessClient:
 
     def exec(self, namespace: str, pod: str, container: str | None, argv: list[str]) -> tuple[int, str]:
         return self._backend().pod_exec(namespace, pod, container, argv)
+
+    def exec_io(self, namespace: str, pod: str, container: str | None, argv: list[str],
+                stdin: bytes | None = None) -> tuple[int, bytes, bytes]:
+        return self._backend().pod_exec_io(namespace, pod, container, argv, stdin)

@@ -43,6 +43,7 @@ from kubenb.node.podworker import NodeServices, PodWorker
 from kubenb.node.prober import ProbeManager
 from kubenb.node.runtime.base import ContainerNotFound, ExecError, ExecStart, Runtime
 from kubenb.node.runtime.component import ComponentRuntime, is_component_pod
+from kubenb.node.runtime.exec_session import run_to_end
 from kubenb.node.static_pods import MirrorPods
 
 log = logging.getLogger("kubenb.kubelet")
@@ -302,6 +303,12 @@ class Kubelet:
             return await runtime.exec_start(cid, argv)
         except ExecError as err:
             raise _exec_failed(cid, err) from None
+
+    async def exec_io(self, namespace: str, pod_name: str, container: str | None,
+                      argv: list[str], stdin: bytes | None) -> tuple[int, bytes, bytes]:
+        """An exec with stdin and stdout, stderr apart, as bytes (`kubectl cp`)."""
+        start = await self.exec_start(namespace, pod_name, container, argv)
+        return await run_to_end(start, stdin)
 
 
 def _exec_failed(container_id: str, err: ExecError) -> InternalError:

@@ -7,8 +7,10 @@ SUBNET) and state directory, and after
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import psutil
@@ -16,6 +18,7 @@ import pytest
 
 from kubenb.cluster import Cluster
 from kubenb.config import Timings
+from kubenb.server import ApiServer
 from tests.process.util import SUBNET
 
 FAST = Timings(image_pull=0.05, crash_backoff_initial=0.3, crash_backoff_max=1.0,
@@ -34,6 +37,23 @@ def listening(prefixes: tuple[str, ...] = (f"127.{SUBNET}.", f"127.{SUBNET + 1}.
 def leftovers() -> list[psutil.Process]:
     return [p for p in psutil.Process().children(recursive=True) if p.is_running()
             and p.status() != psutil.STATUS_ZOMBIE]
+
+
+@contextlib.contextmanager
+def served_cluster(name: str, home: Path) -> Iterator[tuple[Cluster, ApiServer]]:
+    """A started one-node cluster behind an API server (real kubectl's target); stopped,
+    and checked for leftovers, at the end."""
+    cluster = Cluster(name, runtime="process", nodes=1, timings=FAST,
+                      node_subnet=f"192.168.{SUBNET}", state_dir=str(home / "state"))
+    api = ApiServer()
+    cluster.serve_api(api)
+    cluster.start()
+    try:
+        yield cluster, api
+    finally:
+        cluster.stop()
+    assert leftovers() == []
+    assert listening() == []
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ import pytest
 from kubenb.cluster import Cluster
 from kubenb.server import ApiServer
 from kubenb.server.exec_stream import AttachHandler, ExecHandler
-from tests.process.conftest import FAST, leftovers, listening
-from tests.process.util import REQUIRES_LOOPBACK, SUBNET, pod, run_pod
+from tests.process.conftest import served_cluster
+from tests.process.util import REQUIRES_LOOPBACK, pod, run_pod
 from tests.server.conftest import KUBECTL_132, write_kubeconfig
 
 pytestmark = REQUIRES_LOOPBACK
@@ -56,18 +56,9 @@ class Api:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     home = tmp_path_factory.mktemp("streams")
-    cluster = Cluster("streams", runtime="process", nodes=1, timings=FAST,
-                      node_subnet=f"192.168.{SUBNET}", state_dir=str(home / "state"))
-    api = ApiServer()
-    cluster.serve_api(api)
-    cluster.start()
-    try:
+    with served_cluster("streams", home) as (cluster, api):
         run_pod(cluster, pod("web", "nginx"))
         yield Api(cluster, api, home)
-    finally:
-        cluster.stop()
-    assert leftovers() == []
-    assert listening() == []
 
 
 def test_exec_pipes_stdin_to_the_command(served: Api) -> None:

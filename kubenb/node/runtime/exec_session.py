@@ -13,6 +13,7 @@ command's pipes to the client without crossing loops. Nothing here decodes text.
   already run the command; its output and exit code are replayed.
 
 `kill()` ends the command with its whole process group (the client went away).
+`run_to_end` drives a session to its end with a given stdin (`kubectl cp` in-process).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import pty
 import signal
 import struct
 import termios
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -260,3 +262,31 @@ class PtySession(ExecSession):
             os.close(self.master)
             self.master = -1
             self._out.put_nowait(b"")
+
+
+async def run_to_end(start: ExecStart, stdin: bytes | None) -> tuple[int, bytes, bytes]:
+    """Run `start` without a terminal: `stdin` (None: no stdin) is written and closed, and
+    the command's (exit code, stdout, stderr) are returned once it has exited."""
+    session = await start.start(stdin is not None, False)
+
+    async def read_all(read: Callable[[], Awaitable[bytes]]) -> bytes:
+        chunks: list[bytes] = []
+        while chunk := await read():
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def feed() -> None:
+        if stdin is None:
+            return
+        for at in range(0, len(stdin), CHUNK):
+            session.write_stdin(stdin[at:at + CHUNK])
+            await session.drain()
+        session.close_stdin()
+
+    try:
+        out, err, _ = await asyncio.gather(read_all(session.read_stdout),
+                                           read_all(session.read_stderr), feed())
+        return await session.wait(), out, err
+    except BaseException:
+        session.kill()
+        raise

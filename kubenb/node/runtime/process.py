@@ -447,7 +447,7 @@ class ProcessRuntime(Runtime):
             program = find_executable(argv[0], c.launch.env, c.launch.cwd)
             if program is None:
                 raise exec_error(argv[0])
-            argv = self._in_pod([program, *argv[1:]], c)
+            argv = self._in_pod(argv, c, exec_argv0=True)
         return await run_exec(argv, c.launch.env, c.launch.cwd)
 
     async def exec_start(self, container_id: str, argv: list[str]) -> ExecStart:
@@ -456,20 +456,23 @@ class ProcessRuntime(Runtime):
             raise ExecError("container not running (" + container_id + ")")
         if c.launch.mounts and argv and find_executable(argv[0], c.launch.env, c.launch.cwd) is None:
             raise exec_error(argv[0])  # (the namespace's script finds it on PATH itself)
-        return exec_start(self._in_pod(argv, c), c.launch.env, c.launch.cwd)
+        return exec_start(self._in_pod(argv, c, exec_argv0=True), c.launch.env, c.launch.cwd)
 
-    def _in_pod(self, argv: list[str], c: _Container, sync_fd: str = "") -> list[str]:
+    def _in_pod(self, argv: list[str], c: _Container, sync_fd: str = "",
+                exec_argv0: bool = False) -> list[str]:
         """argv in a mount namespace with the pod's volumes and DNS files (process_mounts.py),
-        if any."""
+        if any; `exec_argv0`: an exec keeps the argv[0] the client sent."""
         if not c.launch.mounts or not process_mounts.available():
             return argv
         program = find_executable(argv[0], c.launch.env, c.launch.cwd) if argv else None
         if program is None:  # left to fail as the runtime reports a missing program
             return argv
-        argv = [program, *argv[1:]]
         pod_dir = os.path.dirname(c.launch.root)
-        return process_mounts.wrap(argv, c.launch.mounts, pod_dir, c.launch.cwd, sync_fd,
-                                   c.launch.env)
+        if exec_argv0:
+            return process_mounts.wrap(argv, c.launch.mounts, pod_dir, c.launch.cwd, sync_fd,
+                                       c.launch.env, program=program)
+        return process_mounts.wrap([program, *argv[1:]], c.launch.mounts, pod_dir, c.launch.cwd,
+                                   sync_fd, c.launch.env)
 
     async def container_stats(self, container_id: str) -> ContainerStats | None:
         """Measured with psutil (process_stats.py: what is measured for each kind)."""

@@ -58,18 +58,23 @@ def plan(mounts: Any, pod_dir: str) -> list[dict[str, Any]]:
 
 
 def wrap(argv: list[str], mounts: list[dict[str, Any]], pod_dir: str, cwd: str,
-         sync_fd: str = "", env: Mapping[str, str] | None = None) -> list[str]:
+         sync_fd: str = "", env: Mapping[str, str] | None = None,
+         program: str | None = None) -> list[str]:
     """argv run inside a mount namespace with `mounts` (from `plan`; argv[0]: an absolute
     path); `sync_fd`: a file descriptor (its number, as text) the script leaves open until
     it execs the program — how the node agent knows the container's program runs.
 
     `env`: the container's environment, which this script is started with: argv gets exactly
     its names (only the names travel on the command line), never what the Python running this
-    script added to its own environment (PEP 538's LC_CTYPE=C.UTF-8 under the C locale)."""
+    script added to its own environment (PEP 538's LC_CTYPE=C.UTF-8 under the C locale).
+
+    `program`: the absolute path to run when argv[0] stays as the client gave it (an exec:
+    `tar` names itself `tar` in its messages, as in a container)."""
     newroot = os.path.join(pod_dir, ".ns")
     os.makedirs(newroot, exist_ok=True)
     spec = json.dumps({"root": newroot, "cwd": cwd, "mounts": mounts, "sync": sync_fd,
-                       **({"env": list(env)} if env is not None else {})})
+                       **({"env": list(env)} if env is not None else {}),
+                       **({"program": program} if program else {})})
     return [shutil.which("unshare") or "unshare", "--mount", "--user", "--map-root-user",
             sys.executable, "-I", "-S", os.path.abspath(__file__), spec, "--", *argv]
 
@@ -184,7 +189,8 @@ def main(args: list[str]) -> int:
         if root:
             os.chroot(root)
         os.chdir(spec["cwd"] if os.path.isdir(spec["cwd"]) else "/")
-        program = argv[0] if "/" in argv[0] else shutil.which(argv[0]) or argv[0]  # on PATH
+        program = spec.get("program") or (
+            argv[0] if "/" in argv[0] else shutil.which(argv[0]) or argv[0])  # on PATH
         if spec.get("sync", "").isdigit():
             os.set_inheritable(int(spec["sync"]), False)  # closed by the exec: "it runs"
         names = spec.get("env")

@@ -15,6 +15,7 @@ from kubenb.cli.kubectl.commands import (
     certificate,
     cluster_info,
     config,
+    cp,
     create,
     delete,
     describe,
@@ -46,7 +47,7 @@ def root() -> Command:
         get.COMMAND, describe.COMMAND, create.COMMAND, apply.COMMAND, delete.COMMAND,
         expose.COMMAND, run.COMMAND, *label.COMMANDS, patch.COMMAND, edit.COMMAND,
         scale.COMMAND, autoscale.COMMAND, set.COMMAND, rollout.COMMAND, wait.COMMAND, logs.COMMAND,
-        exec.COMMAND, *nodes.COMMANDS, top.COMMAND, version.COMMAND, cluster_info.COMMAND,
+        exec.COMMAND, cp.COMMAND, *nodes.COMMANDS, top.COMMAND, version.COMMAND, cluster_info.COMMAND,
         api_resources.COMMAND, config.COMMAND, explain.COMMAND, proxy.COMMAND,
         port_forward.COMMAND, auth.COMMAND, certificate.COMMAND,
     )
