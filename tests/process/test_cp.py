@@ -170,3 +170,14 @@ def test_a_missing_path_in_the_pod_is_tars_words_and_exit_code_0(served: Served,
     assert real[0] == 0 and real[2] == "" and out.startswith(real[1])
     assert "Cannot stat: No such file or directory" in real[1]
     assert not (tmp_path / "x").exists()
+
+
+def test_into_an_existing_directory_without_preserving_owners(served: Served, tmp_path: Path) -> None:
+    (tmp_path / "np.txt").write_text("np\n")
+    (tmp_path / "np.txt").chmod(0o600)
+    ours = served.ours("cp", "--no-preserve", "-c", "a", str(tmp_path / "np.txt"), "box:/data")
+    assert ours == (0, "", "")
+    assert served.in_pod("a", "cat", "/data/np.txt") == (0, "np\n")
+    assert served.in_pod("a", "rm", "/data/np.txt")[0] == 0
+    assert served.real("cp", "--no-preserve", "-c", "a", str(tmp_path / "np.txt"), "box:/data") == ours
+    assert (volume_dir(served) / "np.txt").read_text() == "np\n"
