@@ -184,3 +184,57 @@ def test_describe_pod_with_init_containers_volumes_env_and_limits(served: Served
     real(served, "delete", "pvc", "data", "--wait=false")
     real(served, "delete", "configmap", "app-config")
     real(served, "delete", "secret", "app-secret")
+
+
+WAITING = """apiVersion: v1
+kind: Pod
+metadata: {name: waits}
+spec:
+  initContainers:
+  - name: check
+    image: busybox
+    command: ["sh", "-c", "echo ok"]
+    env:
+    - name: CPU
+      valueFrom: {resourceFieldRef: {resource: limits.cpu, divisor: 1m}}
+  containers:
+  - name: app
+    image: nginx
+    env:
+    - name: MISSING
+      valueFrom: {configMapKeyRef: {name: nowhere, key: k}}
+    envFrom:
+    - secretRef: {name: gone}
+    resources:
+      limits: {cpu: 200m, memory: 100Mi, ephemeral-storage: 1Gi}
+    volumeMounts:
+    - {name: share, mountPath: /share}
+    - {name: inline, mountPath: /inline}
+  volumes:
+  - name: share
+    nfs: {server: 10.0.0.5, path: /exports, readOnly: true}
+  - name: inline
+    csi: {driver: inline.csi.example.com, readOnly: true, volumeAttributes: {foo: bar}}
+"""
+
+
+def config_error(served: Served) -> bool:
+    pod = served.store.try_get("Pod", "default", "waits")
+    statuses = ((pod or {}).get("status") or {}).get("containerStatuses") or []
+    return bool(statuses) and statuses[0]["state"].get("waiting", {}).get(
+        "reason") == "CreateContainerConfigError"
+
+
+def test_describe_pod_waiting_on_a_missing_secret(served: Served) -> None:
+    """Limits defaulting the requests, nfs and inline csi volumes, and the container waiting
+    with the kubelet's reason; its Failed event names the missing Secret (envFrom is read
+    before env, as the kubelet does)."""
+    assert real(served, "apply", "-f", "-", stdin=WAITING) == "pod/waits created\n"
+    served.cluster.wait_for(lambda: config_error(served), timeout=120)
+    described = real(served, "describe", "pod", "waits", "--show-events=false")
+    assert ours(served, "describe", "pod", "waits", "--show-events=false") == described
+    assert "    State:          Waiting\n      Reason:       CreateContainerConfigError\n" in described
+    with_events = real(served, "describe", "pod", "waits")
+    assert words(ours(served, "describe", "pod", "waits")) == words(with_events)
+    assert 'Error: secret "gone" not found' in with_events
+    real(served, "delete", "pod", "waits", "--wait=false")
