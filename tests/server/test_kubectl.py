@@ -239,3 +239,15 @@ def test_load_balancer_ingress_as_real_kubectl_prints_it(served: Served) -> None
     assert run.out.splitlines()[1].split()[3] == "<pending>"
     assert words(run.out) == words(ours(served, "-n", "lbs", "get", "svc"))
     assert k("delete", "namespace", "lbs").rc == 0
+
+
+def test_describe_service_without_ready_pods_as_real_kubectl(served: Served) -> None:
+    """A Service whose selector matches no pod has an EndpointSlice with no endpoints: kubectl
+    prints an empty `Endpoints:` line (`<none>` is for a Service with no slice at all)."""
+    k = served.kubectl
+    assert k("create", "namespace", "lonely").rc == 0
+    assert k("-n", "lonely", "create", "service", "clusterip", "nobody", "--tcp=80:8080").rc == 0
+    served.cluster.wait_for(lambda: served.store.get("Endpoints", "lonely", "nobody") is not None, 30)
+    run = k("-n", "lonely", "describe", "svc", "nobody")
+    assert [line for line in run.out.splitlines() if line.startswith("Endpoints:")] == ["Endpoints:" + " " * 16]
+    assert run.out == ours(served, "-n", "lonely", "describe", "svc", "nobody")

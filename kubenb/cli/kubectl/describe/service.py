@@ -22,7 +22,7 @@ from kubenb.cli.kubectl.describe.writer import DEFAULT_KUBECTL_MINOR, DescribeWr
 def endpoints_as_slices(endpoints: dict[str, Any]) -> list[dict[str, Any]]:
     """One EndpointSlice-shaped dict per subset of a core Endpoints object."""
     slices = []
-    for subset in endpoints.get("subsets") or []:
+    for subset in endpoints.get("subsets") or [{}]:  # no subsets: the controller's empty slice
         eps = [{"addresses": [a.get("ip", "")], "conditions": {"ready": True}}
                for a in subset.get("addresses") or []]
         eps += [{"addresses": [a.get("ip", "")], "conditions": {"ready": False}}
