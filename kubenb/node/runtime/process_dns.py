@@ -19,19 +19,7 @@ from typing import Any
 
 from kubenb.node import pod_dns
 from kubenb.node.runtime import process_mounts
-
-
-def _write(path: str, text: str) -> None:
-    try:
-        with open(path, encoding="utf-8") as f:
-            if f.read() == text:
-                return
-    except OSError:
-        pass
-    tmp = f"{path}.{os.getpid()}.tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
+from kubenb.node.runtime.process_env import write_if_changed as _write
 
 
 def dns_mounts(pod: dict[str, Any], pod_dir: str, cluster_dns: str, state_dir: str,

@@ -65,7 +65,8 @@ def install_shims(state_dir: str) -> tuple[str, str]:
     return bin_dir, py_dir
 
 
-def _write_exec(path: str, text: str) -> None:
+def write_if_changed(path: str, text: str, executable: bool = False) -> None:
+    """Write `text` to `path` atomically, unless it holds that text already."""
     try:
         with open(path, encoding="utf-8") as f:
             if f.read() == text:
@@ -75,8 +76,13 @@ def _write_exec(path: str, text: str) -> None:
     tmp = f"{path}.{os.getpid()}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(text)
-    os.chmod(tmp, os.stat(tmp).st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    if executable:
+        os.chmod(tmp, os.stat(tmp).st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     os.replace(tmp, path)
+
+
+def _write_exec(path: str, text: str) -> None:
+    write_if_changed(path, text, executable=True)
 
 
 def render(template: str, hostname: str, port: int = 0) -> str:
