@@ -32,7 +32,7 @@ _LAZY = {
     "show": "kubenb.widgets",
     "connect": "kubenb.cli.session",  # kubenb.connect(context=…, kubeconfig=…)
     "check": "kubenb.cli.check",  # an exercise's check cell: kubenb.check(kubenb.expect.…)
-    "expect": "kubenb.cli.check",
+    "expect": "kubenb.cli.expectations",
 }
 
 

@@ -35,7 +35,8 @@ def with_nav(module: Module, following: Module | None) -> Module:
         nav = md(f"**Next:** [{following.title['en']}]({link}) · [all lessons](index.ipynb)",
                  f"**下一节：** [{following.title['zh']}]({link}) · [目录](index.ipynb)")
     cells: list[Cell] = [*module.cells, nav]
-    return Module(module.slug, module.title, module.summary, cells, module.tutorial)
+    return Module(module.slug, module.title, module.summary, cells, module.tutorial, module.minutes,
+                  module.chapter)
 
 
 MODULES: list[Module] = [
@@ -69,29 +70,36 @@ own. Run the cells from top to bottom with Shift+Enter.
 }
 
 _HEADINGS = {
-    "en": ("## The course", "## Going further", "## In a hurry?",
+    "en": ("## The course", "## Going further", "## After the basics", "## In a hurry?",
            "Other language: [中文](../zh/index.ipynb)"),
-    "zh": ("## 课程", "## 更进一步", "## 时间不多？", "其他语言：[English](../en/index.ipynb)"),
+    "zh": ("## 课程", "## 更进一步", "## 基础之后", "## 时间不多？", "其他语言：[English](../en/index.ipynb)"),
 }
+_MINUTES = {"en": " (about {} min)", "zh": "（约 {} 分钟）"}
 
 
 def index_cells(lang: str) -> list[str]:
-    """The markdown cells of the index page in one language."""
-    course, further, hurry, other = _HEADINGS[lang]
+    """The markdown cells of the index page in one language: the Basics course, the lessons
+    that go further, the chapters after Basics, each with the time it takes; then the tour."""
+    course, further, after, hurry, other = _HEADINGS[lang]
 
     def item(n: int, m: Module) -> str:
-        return f"{n}. [{m.title[lang]}]({m.slug}.ipynb) — {m.summary[lang]}"
+        return (f"{n}. [{m.title[lang]}]({m.slug}.ipynb) — {m.summary[lang]}"
+                + _MINUTES[lang].format(m.minutes))
 
     tour = [m for m in MODULES if m.slug.startswith("00-")]
     lessons = [m for m in MODULES if m.tutorial]
-    extra = [m for m in MODULES if not m.tutorial and m not in tour]
+    extra = [m for m in MODULES if not m.tutorial and not m.chapter and m not in tour]
+    chapters = [m for m in MODULES if m.chapter]
     intro = _INDEX[lang].strip()
-    text = [join_cjk_lines(intro) if lang == "zh" else intro,
-            course + "\n\n" + "\n".join(item(i + 1, m) for i, m in enumerate(lessons)),
-            further + "\n\n" + "\n".join(item(len(lessons) + i + 1, m) for i, m in enumerate(extra))]
+    text = [join_cjk_lines(intro) if lang == "zh" else intro]
+    n = 0
+    for heading, part in ((course, lessons), (further, extra), (after, chapters)):
+        if part:
+            text.append(heading + "\n\n" + "\n".join(item(n + i + 1, m) for i, m in enumerate(part)))
+            n += len(part)
     if tour:
         text.append(hurry + "\n\n" + "\n".join(f"- [{m.title[lang]}]({m.slug}.ipynb) — {m.summary[lang]}"
-                                               for m in tour))
+                                               + _MINUTES[lang].format(m.minutes) for m in tour))
     text.append(other)
     return text
 

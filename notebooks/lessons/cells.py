@@ -60,6 +60,8 @@ class Module:
     summary: dict[str, str]  # one line for the index page
     cells: list[Cell] = field(default_factory=list)
     tutorial: bool = True  # follows the official Kubernetes Basics course
+    minutes: int = 15  # about how long a learner takes, for the index
+    chapter: bool = False  # one of the chapters after Basics (Concepts and Tutorials order)
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -103,20 +105,24 @@ def _dedent(text: str) -> str:
 # ---- pieces every module shares --------------------------------------------------------------
 
 def setup(seed: int, nodes: int = 1, extra: str = "") -> list[Cell]:
-    """Load the magics and start this notebook's own cluster."""
+    """Load the magics, fix the generated names (`%env KUBENB_SEED`) and start this notebook's
+    own cluster with the command real minikube takes."""
     flags = (f" --nodes={nodes}" if nodes > 1 else "") + (f" {extra}" if extra else "")
     return [
         md("""
            Run the cells from top to bottom (Shift+Enter). This notebook starts its own cluster
-           and deletes it at the end; `--seed` makes the generated names (pods, addresses) the
-           same on every run, so your output matches the one stored here.
+           and deletes it at the end. `KUBENB_SEED` makes the generated names (pods,
+           addresses) the same on every run, so your output matches the one stored here; it is
+           kubenb's alone, and `minikube start` is the command you would type anywhere.
            """,
            """
-           从上到下依次运行每个单元格（Shift+Enter）。本笔记本会启动自己的集群，并在最后删除它；
-           `--seed` 让生成的名字（Pod、地址）每次都相同，所以你看到的输出与这里保存的一致。
+           从上到下依次运行每个单元格（Shift+Enter）。本笔记本会启动自己的集群，并在最后删除它。
+           `KUBENB_SEED` 让生成的名字（Pod、地址）每次都相同，所以你看到的输出与这里保存的一致；
+           它只属于 kubenb，而 `minikube start` 就是你在任何地方都会输入的命令。
            """),
         code("%load_ext kubenb"),
-        code(f"%minikube start{flags} --seed={seed}"),
+        code(f"%env KUBENB_SEED={seed}"),
+        code(f"%minikube start{flags}"),
     ]
 
 

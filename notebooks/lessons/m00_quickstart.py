@@ -10,6 +10,7 @@ MODULE = Module(
     summary={"en": "five minutes: a three-node cluster, an app, a node failure",
              "zh": "五分钟：三节点集群、一个应用、一次节点故障"},
     tutorial=False,
+    minutes=5,
     cells=[
         md("""
            # kubenb quickstart

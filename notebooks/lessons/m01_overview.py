@@ -9,6 +9,7 @@ MODULE = Module(
     title={"en": "Overview: what Kubernetes does", "zh": "概述：Kubernetes 做什么"},
     summary={"en": "the control plane, the nodes, and what they do for your app",
              "zh": "控制平面、节点，以及它们为你的应用做了什么"},
+    minutes=10,
     cells=[
         md("""
            # Overview: what Kubernetes does

@@ -9,6 +9,7 @@ MODULE = Module(
     title={"en": "Create a cluster with Minikube", "zh": "创建集群：Minikube"},
     summary={"en": "minikube start, minikube status, kubectl get nodes",
              "zh": "minikube start、minikube status、kubectl get nodes"},
+    minutes=10,
     cells=[
         md("""
            # Create a cluster with Minikube
@@ -50,18 +51,20 @@ MODULE = Module(
            made — here, inside this kernel), creates the node, prepares Kubernetes and finally
            configures `kubectl` to talk to the new cluster.
 
-           `--seed` is kubenb's own flag: it fixes the random parts of names and addresses, so
-           the output you get matches the output stored in this notebook.
+           First, one line that only kubenb needs: the `KUBENB_SEED` environment variable
+           fixes the random parts of names and addresses, so the output you get matches the
+           output stored in this notebook. `minikube start` itself is the real command.
            """,
            """
            `minikube start` 创建集群：一个既运行控制平面、又运行应用的节点。从上往下读它的日志：
            它先选择一个*驱动*（节点如何创建——这里是在内核中），然后创建节点、准备 Kubernetes，
            最后配置 `kubectl` 与新集群通信。
 
-           `--seed` 是 kubenb 自己的参数：它固定名字和地址里的随机部分，
-           这样你得到的输出与本笔记本中保存的一致。
+           先运行一行只有 kubenb 需要的设置：环境变量 `KUBENB_SEED` 固定名字和地址里的随机部分，
+           这样你得到的输出与本笔记本中保存的一致。`minikube start` 本身就是真实的命令。
            """),
-        code("%minikube start --seed=1"),
+        code("%env KUBENB_SEED=1"),
+        code("%minikube start"),
         md("""
            `minikube status` reports each part of the node. All four say `Running` /
            `Configured`: the host, the kubelet (the node's agent), the API server and your

@@ -14,6 +14,7 @@ MODULE = Module(
     title={"en": "Deploy an app with a Deployment", "zh": "部署应用：Deployment"},
     summary={"en": "kubectl create deployment, kubectl proxy, reaching a pod through the API",
              "zh": "kubectl create deployment、kubectl proxy、通过 API 访问 Pod"},
+    minutes=15,
     cells=[
         md("""
            # Deploy an app with a Deployment

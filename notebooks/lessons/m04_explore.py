@@ -10,6 +10,7 @@ MODULE = Module(
     title={"en": "Viewing Pods and Nodes", "zh": "查看 Pod 和工作节点"},
     summary={"en": "kubectl get, describe, logs and exec: troubleshooting an app",
              "zh": "kubectl get、describe、logs 和 exec：排查应用问题"},
+    minutes=15,
     cells=[
         md("""
            # Viewing Pods and Nodes

@@ -16,6 +16,7 @@ MODULE = Module(
     title={"en": "Expose your app with a Service", "zh": "公开应用：Service 与标签"},
     summary={"en": "a NodePort Service, its node port, labels and selectors",
              "zh": "NodePort 类型的 Service、节点端口、标签与选择算符"},
+    minutes=15,
     cells=[
         md("""
            # Expose your app with a Service

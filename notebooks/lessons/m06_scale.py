@@ -33,6 +33,7 @@ MODULE = Module(
     title={"en": "Scale your app", "zh": "扩缩应用"},
     summary={"en": "kubectl scale, ReplicaSets, a Service spreading requests over pods",
              "zh": "kubectl scale、ReplicaSet、Service 把请求分发到多个 Pod"},
+    minutes=15,
     cells=[
         md("""
            # Scale your app

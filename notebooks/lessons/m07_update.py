@@ -23,6 +23,7 @@ MODULE = Module(
     title={"en": "Performing a rolling update", "zh": "滚动更新"},
     summary={"en": "kubectl set image, rollout status, a broken image, rollout undo",
              "zh": "kubectl set image、rollout status、有问题的镜像、rollout undo"},
+    minutes=15,
     cells=[
         md("""
            # Performing a rolling update

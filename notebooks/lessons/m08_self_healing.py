@@ -92,6 +92,7 @@ MODULE = Module(
                    "rescheduling, and what protects users",
              "zh": "在请求不断时停掉一个节点：故障窗口、NotReady、驱逐、重新调度，以及怎样保护用户"},
     tutorial=False,
+    minutes=20,
     cells=[
         md("""
            # Self-healing: a node fails under traffic

@@ -102,6 +102,7 @@ MODULE = Module(
     summary={"en": "requests and limits, a Pending pod, nodeSelector, taints, cordon and drain",
              "zh": "资源请求与限制、Pending 的 Pod、nodeSelector、污点、cordon 与 drain"},
     tutorial=False,
+    minutes=20,
     cells=[
         md("""
            # Scheduling: where pods run

@@ -222,18 +222,31 @@ def test_kubectl_passthrough_uses_the_profile(profiles: Profiles) -> None:
     assert mk(profiles, "kubectl -- get nodes -o name")[0] == "node/minikube\n"
 
 
-def test_seed_makes_names_reproducible() -> None:
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_seed_makes_names_reproducible(how: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--seed`, or KUBENB_SEED (what a lesson sets with %env, so it types minikube's own
+    `minikube start`), fixes generated names."""
     names = []
+    if how == "env":
+        monkeypatch.setenv("KUBENB_SEED", "7")
     for _ in range(2):
         reg = Profiles(VirtualClock, home=HOME, register_atexit=False)
         try:
-            mk(reg, "start --seed 7")
+            mk(reg, "start --seed 7" if how == "flag" else "start")
             mk(reg, "kubectl -- create deployment web --image=nginx")
             reg.get("minikube").cluster.wait_for(lambda r=reg: bool(running_pods(r)), 60)  # type: ignore[union-attr]
             names.append([p["metadata"]["name"] for p in running_pods(reg)])
         finally:
             reg.close()
     assert names[0] == names[1] and names[0]
+
+
+def test_a_bad_seed_in_the_environment_is_a_usage_error(profiles: Profiles,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KUBENB_SEED", "seven")
+    out, err, rc = mk(profiles, "start")
+    assert rc == 14 and 'KUBENB_SEED must be a number, not "seven"' in err
+    assert profiles.names() == []  # nothing created
 
 
 def test_profile_list(profiles: Profiles, golden: Any) -> None:

@@ -103,7 +103,9 @@ def test_every_tutorial_command_appears(lang: str) -> None:
 def test_lesson_starts_its_cluster_and_deletes_it(lang: str, slug: str) -> None:
     cells = code_cells(load(lang, slug))
     assert cells[0].source == "%load_ext kubenb"
-    assert any(c.source.startswith("%minikube start") for c in cells[:3])
+    assert any(c.source.startswith("%minikube start") for c in cells[:4])
+    # what a learner types is what real minikube takes: no kubenb-only flags
+    assert not [c.source for c in cells if "--seed" in c.source]
     assert cells[-1].source == "%minikube delete"
     assert "Removed all traces" in text_of(cells[-1])
 
@@ -214,3 +216,15 @@ def test_sanitize_file_parses() -> None:
     for regex, _ in pairs:
         re.compile(regex)
     assert re.sub(pairs[-1][0], pairs[-1][1], "a   b") == "a b"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_index_lists_the_whole_path_with_the_time_each_lesson_takes(lang: str) -> None:
+    from lessons import index_cells
+
+    text = "\n".join(index_cells(lang))
+    minutes = {"en": "(about {} min)", "zh": "（约 {} 分钟）"}[lang]
+    for m in MODULES:
+        line = next(ln for ln in text.splitlines() if f"]({m.slug}.ipynb)" in ln)
+        assert line.endswith(minutes.format(m.minutes)), line
+    assert [m.slug for m in MODULES if m.chapter] == sorted(m.slug for m in MODULES if m.chapter)

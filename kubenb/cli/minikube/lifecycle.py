@@ -10,6 +10,7 @@ registry's default (`process` in a notebook, `sim` on a virtual clock). The hand
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 
@@ -79,6 +80,20 @@ START_FLAGS = (PROFILE, Flag("nodes", "int", 1, short="n"), Flag("driver", "stri
                Flag("cpus", "string", "2"), Flag("memory", "string", "4096"),
                Flag("kubernetes-version", "string", DEFAULT_KUBERNETES_VERSION),
                Flag("seed", "int", -1), Flag("addons", "strings"))
+
+
+def start_seed(flag: int) -> int | None:
+    """The seed of a new cluster's generated names and addresses: `--seed` (kubenb's own flag),
+    else the `KUBENB_SEED` environment variable (a lesson's setup sets it with `%env`, so its
+    `%minikube start` is the command real minikube takes), else none (random, as minikube)."""
+    if flag >= 0:
+        return flag
+    value = os.environ.get("KUBENB_SEED", "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise MinikubeExit("MK_USAGE", f'KUBENB_SEED must be a number, not "{value}"', 14)
+    return int(value)
 
 
 def preparing_line(o: Out, prof: Profile) -> None:
@@ -175,7 +190,7 @@ def cmd_start(o: Out, profiles: Profiles, f: Parsed, args: list[str]) -> int:
                 name, nodes=f["nodes"], driver=driver, cpus=int(f["cpus"]),
                 memory_mb=memory_mb(f["memory"]),
                 kubernetes_version="v" + f["kubernetes-version"].lstrip("v"),
-                seed=None if f["seed"] < 0 else f["seed"], addons={a: True for a in f["addons"]},
+                seed=start_seed(f["seed"]), addons={a: True for a in f["addons"]},
                 engine_version=engine)
         except ValueError as err:  # a runtime that refuses this cluster (docker on virtual time)
             raise MinikubeExit("PROVIDER_" + driver.upper() + "_ERROR", str(err), 69) from None
