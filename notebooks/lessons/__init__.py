@@ -2,7 +2,9 @@
 
 Modules 01–07 follow the Kubernetes Basics course (the structure of its Chinese edition);
 08 and 09 go further (self-healing under traffic, scheduling). 00 is a five-minute tour.
-Every module ends with a navigation cell pointing at the next one (see `with_nav`).
+10 and after are the chapters after Basics, in the order of the Kubernetes docs' Concepts
+(`CHAPTERS` fixes their slugs and titles, so each chapter links the next one even while it is
+being written). Every module ends with a navigation cell pointing at the next one (`with_nav`).
 """
 
 from __future__ import annotations
@@ -22,26 +24,59 @@ from . import (
 from .cells import Cell, Module, join_cjk_lines, md
 
 _MODULES: list[Module] = [m.MODULE for m in (
-    m00_quickstart, m01_overview, m02_create_cluster, m03_deploy_app, m04_explore,
-    m05_expose, m06_scale, m07_update, m08_self_healing, m09_scheduling)]
+    m00_quickstart,
+    m01_overview,
+    m02_create_cluster,
+    m03_deploy_app,
+    m04_explore,
+    m05_expose,
+    m06_scale,
+    m07_update,
+    m08_self_healing,
+    m09_scheduling,
+)]
+
+# The chapters after Basics: slug -> title, in course order.
+CHAPTERS: dict[str, dict[str, str]] = {
+    "10-configuration": {"en": "Configuration: ConfigMaps and Secrets", "zh": "配置：ConfigMap 与 Secret"},
+    "11-jobs": {"en": "Jobs and CronJobs", "zh": "Job 与 CronJob"},
+    "12-daemonsets": {"en": "DaemonSets: a pod on every node", "zh": "DaemonSet：每个节点一个 Pod"},
+    "13-statefulsets": {"en": "StatefulSets and storage", "zh": "StatefulSet 与存储"},
+    "14-services": {"en": "Services in depth: DNS, LoadBalancer, Ingress",
+                    "zh": "深入 Service：DNS、LoadBalancer 与 Ingress"},
+    "15-autoscaling": {"en": "Autoscaling: the HorizontalPodAutoscaler",
+                       "zh": "自动扩缩：HorizontalPodAutoscaler"},
+    "16-lifecycle": {"en": "Pod lifecycle and resources", "zh": "Pod 的生命周期与资源"},
+    "17-access-control": {"en": "Access control: ServiceAccounts and RBAC",
+                          "zh": "访问控制：ServiceAccount 与 RBAC"},
+    "18-extending": {"en": "Extending Kubernetes: CRDs and operators",
+                     "zh": "扩展 Kubernetes：CRD 与 Operator"},
+}
 
 
-def with_nav(module: Module, following: Module | None) -> Module:
-    """The module with a last cell linking the next module and the index."""
+def _following(slug: str) -> tuple[str, dict[str, str]] | None:
+    """The slug and title of the lesson after `slug`: the next module, or the next chapter."""
+    titles = {**CHAPTERS, **{m.slug: m.title for m in _MODULES}}
+    order = sorted(titles)
+    i = order.index(slug)
+    return (order[i + 1], titles[order[i + 1]]) if i + 1 < len(order) else None
+
+
+def with_nav(module: Module, following: tuple[str, dict[str, str]] | None) -> Module:
+    """The module with a last cell linking the next lesson and the index."""
     if following is None:
         nav = md("**Back to** [all lessons](index.ipynb).", "**返回** [目录](index.ipynb)。")
     else:
-        link = f"{following.slug}.ipynb"
-        nav = md(f"**Next:** [{following.title['en']}]({link}) · [all lessons](index.ipynb)",
-                 f"**下一节：** [{following.title['zh']}]({link}) · [目录](index.ipynb)")
+        slug, title = following
+        link = f"{slug}.ipynb"
+        nav = md(f"**Next:** [{title['en']}]({link}) · [all lessons](index.ipynb)",
+                 f"**下一节：** [{title['zh']}]({link}) · [目录](index.ipynb)")
     cells: list[Cell] = [*module.cells, nav]
     return Module(module.slug, module.title, module.summary, cells, module.tutorial, module.minutes,
                   module.chapter)
 
 
-MODULES: list[Module] = [
-    with_nav(m, _MODULES[i + 1] if i + 1 < len(_MODULES) else None) for i, m in enumerate(_MODULES)
-]
+MODULES: list[Module] = [with_nav(m, _following(m.slug)) for m in _MODULES]
 
 _INDEX = {
     "en": """

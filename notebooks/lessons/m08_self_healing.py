@@ -3,7 +3,18 @@ rescheduling, and what protects users (replicas, readiness, retries, PodDisrupti
 
 from __future__ import annotations
 
-from .cells import LIVE, Module, code, exercise, md, picture, real_cluster_note, recap, setup, teardown
+from .cells import (
+    LIVE,
+    Module,
+    code,
+    exercise,
+    md,
+    picture,
+    real_cluster_note,
+    recap,
+    setup,
+    teardown,
+)
 from .m05_expose import MINIKUBE_IP, NODE_PORT
 
 TRAFFIC = """\

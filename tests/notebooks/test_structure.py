@@ -228,3 +228,12 @@ def test_index_lists_the_whole_path_with_the_time_each_lesson_takes(lang: str) -
         line = next(ln for ln in text.splitlines() if f"]({m.slug}.ipynb)" in ln)
         assert line.endswith(minutes.format(m.minutes)), line
     assert [m.slug for m in MODULES if m.chapter] == sorted(m.slug for m in MODULES if m.chapter)
+
+
+def test_chapters_have_their_planned_slugs_and_titles() -> None:
+    from lessons import CHAPTERS
+
+    for m in MODULES:
+        assert m.chapter == (m.slug in CHAPTERS), m.slug
+        if m.chapter:
+            assert m.title == CHAPTERS[m.slug] and not m.tutorial, m.slug
