@@ -41,6 +41,24 @@ MODULE = Module(
            - 更好地利用硬件：调度器按照应用申请的资源把它们安排到各台机器上。
            """),
         md("""
+           ## Why containers
+
+           A container packs an application with everything it needs to run — its runtime,
+           libraries and files — into an **image**, and runs it isolated from the other
+           applications on the same machine. The same image runs the same way on a laptop, a
+           test server and in production; it starts in seconds, not the minutes a virtual
+           machine takes, and many containers share one machine. Kubernetes schedules and runs
+           containers; it does not care what language the application inside is written in.
+           """,
+           """
+           ## 为什么用容器
+
+           容器把应用和它运行所需的一切——运行环境、库和文件——打包成一个**镜像**，
+           并让它与同一台机器上的其他应用相互隔离地运行。同一个镜像在笔记本电脑、测试服务器和生产环境中
+           运行起来完全一样；它几秒钟就能启动，而虚拟机要几分钟；许多容器可以共享一台机器。
+           Kubernetes 负责调度和运行容器，它并不关心容器里的应用是用什么语言写的。
+           """),
+        md("""
            ## Two kinds of machines
 
            ```
@@ -59,8 +77,14 @@ MODULE = Module(
            - The **control plane** coordinates the cluster: it stores what you asked for,
              schedules applications onto nodes, keeps the desired number of copies running and
              rolls out updates.
-           - **Nodes** run the applications. Each node has a **kubelet**, the agent that talks to
-             the control plane and starts and stops containers through a container runtime.
+           - **Nodes** run the applications. A node is a virtual machine or a physical
+             computer. Each node has a **kubelet**, the agent that talks to the control plane
+             and starts and stops containers through a **container runtime** (containerd,
+             CRI-O, or Docker Engine through cri-dockerd), and kube-proxy, which routes Service
+             traffic.
+
+           Older texts, and the first edition of this tutorial, call the control plane the
+           **master** (and its machine the master node); it is the same thing.
 
            In this notebook the whole cluster lives inside the Jupyter kernel: the control plane
            is a background thread, and each container is a real process on your machine, listening
@@ -84,8 +108,13 @@ MODULE = Module(
 
            - **控制平面**负责协调整个集群：保存你提出的要求、把应用调度到节点上、
              维持所需的副本数、推出更新。
-           - **节点**负责运行应用。每个节点上都有 **kubelet**，它是与控制平面通信的代理，
-             通过容器运行时启动和停止容器。
+           - **节点**负责运行应用。节点可以是一台虚拟机，也可以是一台物理计算机。
+             每个节点上都有 **kubelet**，它是与控制平面通信的代理，通过**容器运行时**
+             （containerd、CRI-O，或者通过 cri-dockerd 使用 Docker Engine）启动和停止容器；
+             还有 kube-proxy，负责转发 Service 的流量。
+
+           较早的资料（包括本教程的第一版）把控制平面称为 **Master**（它所在的机器称为主节点），
+           指的是同一个东西。
 
            在本笔记本里，整个集群都运行在 Jupyter 内核中：控制平面是一个后台线程，
            每个容器都是你机器上的一个真实进程，监听着自己的回环地址。

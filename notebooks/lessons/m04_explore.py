@@ -99,6 +99,25 @@ MODULE = Module(
         code("%kubectl describe pods"),
         real_cluster_note("addresses", "tolerations"),
         md("""
+           ## Inspect the node
+
+           Pods run on nodes, and nodes can be inspected the same way. `-o wide` adds each
+           node's address, operating system, kernel and **container runtime** (the program
+           that starts the containers); `kubectl describe node` shows its capacity, how much
+           of it pods have requested, its conditions (memory, disk and PID pressure, Ready)
+           and every pod it runs, kube-system's included.
+           """,
+           """
+           ## 查看节点
+
+           Pod 运行在节点上，节点也可以用同样的方式查看。`-o wide` 会加上每个节点的地址、操作系统、
+           内核以及**容器运行时**（负责启动容器的程序）；`kubectl describe node` 显示节点的容量、
+           Pod 已经请求了其中多少、节点的状况（内存、磁盘和 PID 压力，Ready），
+           以及它运行的每个 Pod，包括 kube-system 里的 Pod。
+           """),
+        code("%kubectl get nodes -o wide"),
+        code("%kubectl describe node minikube"),
+        md("""
            ## Reach the app through the API
 
            Start `kubectl proxy` again and store the pod's name in `POD_NAME`.

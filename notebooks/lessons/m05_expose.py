@@ -109,6 +109,35 @@ MODULE = Module(
            """),
         code(CURL_NODE_PORT),
         md("""
+           `minikube service --url` does the same lookup for you: it prints the URL at which a
+           NodePort Service answers from outside the cluster.
+           """,
+           """
+           `minikube service --url` 替你完成同样的查找：它打印出一个 NodePort Service
+           可以从集群外部访问的 URL。
+           """),
+        code("%minikube service kubernetes-bootcamp --url"),
+        md("""
+           ### And LoadBalancer?
+
+           On a cloud provider, the official tutorial's other choice, `--type=LoadBalancer`,
+           asks the cloud for an external load balancer, and its address appears as
+           EXTERNAL-IP. minikube has no cloud behind it: the Service works like a NodePort
+           one, and EXTERNAL-IP stays `<pending>` until `minikube tunnel` runs (the chapter
+           on Services shows the tunnel).
+           """,
+           """
+           ### 那 LoadBalancer 呢？
+
+           在云服务商那里，官方教程的另一种选择 `--type=LoadBalancer` 会向云平台申请一个外部负载均衡器，
+           它的地址显示在 EXTERNAL-IP 列。minikube 背后没有云平台：这个 Service 的工作方式与
+           NodePort 相同，EXTERNAL-IP 一直是 `<pending>`，直到运行 `minikube tunnel`
+           （讲 Service 的那一章会演示 tunnel）。
+           """),
+        code('%kubectl expose deployment/kubernetes-bootcamp --type="LoadBalancer" --port 8080 --name=bootcamp-lb'),
+        code("%kubectl get services bootcamp-lb"),
+        code("%kubectl delete service bootcamp-lb"),
+        md("""
            ## Labels
 
            `kubectl create deployment` labelled the Deployment and its pods `app=kubernetes-bootcamp`;

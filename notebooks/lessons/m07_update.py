@@ -123,6 +123,18 @@ MODULE = Module(
             for pod in OLD_PODS.split():
                 %kubectl wait --for=delete $pod --timeout=60s"""),
         md("""
+           ## Verify the update
+
+           First check that the Service still routes to the app: its Endpoints are now the
+           addresses of the new pods.
+           """,
+           """
+           ## 验证更新
+
+           先确认 Service 仍然把流量转发给应用：它的 Endpoints 现在是新 Pod 的地址。
+           """),
+        code("%kubectl describe services/kubernetes-bootcamp"),
+        md("""
            Through the Service, the app now answers `v=2`, and the remaining pods run image
            `jocatalin/kubernetes-bootcamp:v2`:
            """,
@@ -205,6 +217,19 @@ MODULE = Module(
         code("%%capture\n%kubectl wait --for=delete pod/$AFFECTED_POD --timeout=60s"),
         code("%kubectl get pods"),
         code("%kubectl describe pods"),
+        md("""
+           `kubectl rollout history` lists the Deployment's revisions — one per pod template it
+           has run. The rollback did not add a copy of revision 2: it renumbered it, so the list
+           is 1 (v1), 3 (v10) and 4 (v2, current). CHANGE-CAUSE stays `<none>` unless you
+           annotate the Deployment with `kubernetes.io/change-cause`.
+           """,
+           """
+           `kubectl rollout history` 列出 Deployment 的修订版本——它运行过的每个 Pod 模板各一个。
+           回滚并没有复制出一个新的第 2 版，而是给它重新编号，所以列表是 1（v1）、3（v10）和 4（v2，当前版本）。
+           除非你给 Deployment 加上 `kubernetes.io/change-cause` 注解，否则 CHANGE-CAUSE 一直是 `<none>`。
+           """),
+        code("%kubectl rollout history deployments/kubernetes-bootcamp"),
+        code("%kubectl rollout history deployments/kubernetes-bootcamp --revision=1"),
         *exercise("Roll back to the first version, v1, and run four replicas: make sure all four "
                   "pods run the image `kubernetes-bootcamp:v1`.",
                   "回滚到最初的 v1 版本，并运行四个副本：确认四个 Pod 运行的都是 `kubernetes-bootcamp:v1` 镜像。",
@@ -228,11 +253,12 @@ MODULE = Module(
                "`kubectl rollout status` waits for the update to finish; an image that cannot be "
                "pulled leaves the new pod in `ImagePullBackOff` while the old pods keep serving.",
                "`kubectl rollout undo` returns to the previous revision, `--to-revision=N` to any "
-               "earlier one."],
+               "earlier one that `kubectl rollout history` lists."],
               ["`kubectl set image deployments/NAME CONTAINER=IMAGE` 启动**滚动更新**：新 ReplicaSet 的 Pod "
                "分批替换旧 Pod，Service 只把流量发给已就绪的 Pod。",
                "`kubectl rollout status` 等待更新完成；拉取不到的镜像会让新 Pod 停在 `ImagePullBackOff`，"
                "旧 Pod 继续提供服务。",
-               "`kubectl rollout undo` 回到上一个版本，`--to-revision=N` 回到更早的任意版本。"]),
+               "`kubectl rollout undo` 回到上一个版本，`--to-revision=N` 回到 `kubectl rollout history` "
+               "列出的更早的任意版本。"]),
     ],
 )

@@ -239,3 +239,28 @@ def test_chapters_have_their_planned_slugs_and_titles() -> None:
         assert m.chapter == (m.slug in CHAPTERS), m.slug
         if m.chapter:
             assert m.title == CHAPTERS[m.slug] and not m.tutorial, m.slug
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_lessons_cover_what_the_course_text_left_out(lang: str) -> None:
+    """Why containers, "master", nodes as machines, runtimes (01); inspecting a node (04);
+    `minikube service --url` and a LoadBalancer left `<pending>` (05); the Service checked
+    after an update and `rollout history` (07)."""
+    def cells(slug: str) -> list:
+        return code_cells(load(lang, slug))
+
+    overview = "\n".join(c.source for c in load(lang, "01-overview").cells if c.cell_type == "markdown")
+    for word in ("containerd", "**Master**" if lang == "zh" else "**master**", "cri-dockerd"):
+        assert word in overview, word
+    outputs = {c.source: text_of(c) for slug in ("04-explore", "05-expose", "07-update")
+               for c in cells(slug)}
+    assert "Container Runtime Version:" in outputs["%kubectl describe node minikube"]
+    assert re.fullmatch(r"http://127\.\d+\.\d+\.\d+:\d+\n",
+                        outputs["%minikube service kubernetes-bootcamp --url"])
+    assert "<pending>" in outputs["%kubectl get services bootcamp-lb"]
+    assert outputs["%kubectl rollout history deployments/kubernetes-bootcamp"].split() == [
+        "deployment.apps/kubernetes-bootcamp", "REVISION", "CHANGE-CAUSE",
+        "1", "<none>", "3", "<none>", "4", "<none>"]
+    update = [c.source for c in cells("07-update")]
+    describe = update.index("%kubectl describe services/kubernetes-bootcamp")
+    assert describe > update.index("%kubectl rollout status deployments/kubernetes-bootcamp")
