@@ -6,6 +6,7 @@ Data flow (labextension/PROTOCOL.md is the wire contract):
     timer (≤ 1/interval per second) ──► _flush: take_delta ──► comm: {"type": "delta", seq}
     resync / options / request_state / aggregation switch ──► `snapshot` trait (next seq)
     front-end {"type": "action"} ──► actions.ActionRunner (kubectl / minikube, worker thread)
+    Metrics API every usage_period s ──usage.py──► ClusterState.set_usage (nodes' bars of use)
 
 Sends may happen on the control-plane thread, the timer's thread or an action's reply; one
 lock orders them, so `seq` on the wire always increases by one. After `close()` nothing is
@@ -28,6 +29,7 @@ from .actions import ActionRunner, MinikubeRunner
 from .feed import LoopTimer, ThreadTimer, make_feed, virtual_loop
 from .options import DEFAULT_AGGREGATE_ABOVE, ViewOptions
 from .state import ClusterState
+from .usage import NodeUsage, UsagePoller
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +64,14 @@ class ClusterView(widgets.DOMWidget):
                  cluster_name: str | None = None,
                  minikube: MinikubeRunner | None = None, kubeconfig: Any = None,
                  feed: str = "auto", watch_timeout: float = 1.0, profiles: Any = None,
-                 **kwargs: Any) -> None:
+                 usage_period: float = 5.0, **kwargs: Any) -> None:
         """`feed`: "auto" (store callbacks for an in-process client, else watch threads),
         "store" or "client". `minikube` runs `minikube node stop|start` for node actions.
         `show_system`: also draw `kube-system` (hidden by default; the widget has a toggle).
         `profiles`: the registry of profile `cluster_name` — the view greys out when that
-        profile is stopped or deleted and reconnects when it starts again."""
+        profile is stopped or deleted and reconnects when it starts again.
+        `usage_period`: how often the nodes' CPU and memory in use are read from the Metrics
+        API (the metrics-server addon), drawn beside their requests; 0 reads none."""
         if client is None:
             client, cluster_name, minikube, kubeconfig, profiles = _current_session(cluster_name)
         self.client = client
@@ -101,6 +105,8 @@ class ClusterView(widgets.DOMWidget):
         self.on_msg(self._on_custom)
         self.observe(self._on_options, names="options")
         self.subshell = kernel.route_to_subshell(self.comm) if self.comm is not None else None
+        self._usage_period = usage_period
+        self._usage = self._start_usage(client)
         self._profiles = profiles
         if profiles is not None and cluster_name:
             profiles.listeners.append(self._on_profile)
@@ -128,6 +134,22 @@ class ClusterView(widgets.DOMWidget):
             self._state.relist(kind, items)
             started = self._started
         if started:
+            self._timer.poke()
+
+    def _start_usage(self, client: Any) -> UsagePoller | None:
+        if self._usage_period <= 0:
+            return None
+        poller = UsagePoller(client, self._on_usage, self._usage_period)
+        poller.start()
+        return poller
+
+    def _on_usage(self, usage: NodeUsage | None) -> None:
+        with self._lock:
+            if self._closed or self._gone is not None:
+                return
+            self._state.set_usage(usage)
+            pending = self._started and self._state.dirty
+        if pending:
             self._timer.poke()
 
     def _on_error(self, message: str | None) -> None:
@@ -239,6 +261,9 @@ class ClusterView(widgets.DOMWidget):
             self._feed.stop()
             self._gone = reason
             self._actions.gone = reason
+            usage, self._usage = self._usage, None
+        if usage is not None:
+            usage.stop()
         self._send_snapshot()
 
     def _reconnect(self) -> None:
@@ -265,6 +290,9 @@ class ClusterView(widgets.DOMWidget):
             self._feed.start()
         except Exception as err:  # noqa: BLE001 - shown in the view
             self._on_error(str(err))
+        old, self._usage = self._usage, self._start_usage(client)
+        if old is not None:
+            old.stop()
         self._send_snapshot()
 
     # ---- lifecycle ----------------------------------------------------------------------
@@ -288,7 +316,7 @@ class ClusterView(widgets.DOMWidget):
             self._closed = True
         if self._profiles is not None and self._on_profile in self._profiles.listeners:
             self._profiles.listeners.remove(self._on_profile)
-        for part in ("_feed", "_timer", "_actions"):
+        for part in ("_feed", "_timer", "_actions", "_usage"):
             obj = getattr(self, part, None)
             if obj is not None:
                 obj.stop()

@@ -120,12 +120,19 @@ def _node_card(node: dict[str, Any], pods: list[dict[str, Any]], colors: dict[st
         f'<div class="{" ".join(classes)}" data-node="{escape(node["name"])}">'
         f'<div class="cv-head">{escape(node["name"])} <span class="cv-muted">{escape(roles)}'
         f'</span></div><div class="{cls}">{escape(status)} · {node["pods"]} pods</div>'
-        f'<div class="cv-muted">cpu {cpu["requested"]}m / {cpu["allocatable"]}m</div>'
+        f'<div class="cv-muted">cpu {cpu["requested"]}m / {cpu["allocatable"]}m{_used(cpu, "m")}</div>'
         f'<div class="cv-bar"><span style="width:{_pct(cpu["requested"], cpu["allocatable"]):.0f}%">'
         f'</span></div><div class="cv-muted">memory {_mib(mem["requested"])} / '
-        f'{_mib(mem["allocatable"])}</div><div class="cv-bar"><span style="width:'
+        f'{_mib(mem["allocatable"])}{_used(mem)}</div><div class="cv-bar"><span style="width:'
         f'{_pct(mem["requested"], mem["allocatable"]):.0f}%"></span></div>'
         f'<div class="cv-chips">{chips}</div></div>')
+
+
+def _used(resource: dict[str, Any], unit: str = "") -> str:
+    """`, 120m used` when the Metrics API gave the node's use, else nothing."""
+    if resource.get("used") is None:
+        return ""
+    return f", {resource['used']}{unit} used" if unit else f", {_mib(resource['used'])} used"
 
 
 def render_html(state: dict[str, Any]) -> str:
@@ -216,7 +223,8 @@ def render_text(state: dict[str, Any]) -> str:
     for node in state.get("nodes", []):
         status = node_status_text(node)
         lines.append(f"  {node['name']:<20} {status:<28} pods {node['pods']:<4} "
-                     f"cpu {node['cpu']['requested']}m/{node['cpu']['allocatable']}m")
+                     f"cpu {node['cpu']['requested']}m/{node['cpu']['allocatable']}m"
+                     + _used(node["cpu"], "m"))
     if state.get("unscheduled"):
         lines.append(f"  Pending (unscheduled): {state['unscheduled']}")
     for d in state.get("deployments", []):

@@ -88,8 +88,10 @@ def _internal_ip(node: Mapping[str, Any]) -> str | None:
 
 
 def node_record(node: Mapping[str, Any], pods: Iterable[Mapping[str, Any]],
-                states: Mapping[str, int] | None = None) -> Record:
-    """A node card. `pods`: every pod bound to the node (any namespace, any filter)."""
+                states: Mapping[str, int] | None = None,
+                used: Mapping[str, int] | None = None) -> Record:
+    """A node card. `pods`: every pod bound to the node (any namespace, any filter); `used`:
+    the node's CPU (millicores) and memory (bytes) in use, from the Metrics API."""
     alloc = (node.get("status") or {}).get("allocatable") or {}
     cpu = mem = count = 0
     for pod in pods:
@@ -110,6 +112,9 @@ def node_record(node: Mapping[str, Any], pods: Iterable[Mapping[str, Any]],
                    "allocatable": to_bytes(alloc["memory"]) if "memory" in alloc else 0},
         "pods": count,
     }
+    if used is not None:
+        record["cpu"]["used"] = used["cpu"]
+        record["memory"]["used"] = used["memory"]
     if states is not None:
         record["states"] = dict(sorted(states.items()))
     return record

@@ -70,6 +70,7 @@ class ClusterState:
         self._new_events: list[str] = []
         self._sent: dict[str, dict[str, Record]] = {w: {} for w in WIRE}
         self._colors: dict[str, int] = {}
+        self.usage: dict[str, dict[str, int]] = {}          # node -> Metrics API use
         self.aggregated = False
         self.error: str | None = None
         self.options = ViewOptions()
@@ -254,7 +255,15 @@ class ClusterState:
         states = None
         if self.aggregated if aggregated is None else aggregated:
             states = Counter(self._pod_recs[u]["state"] for u in on_node if u in self._pod_recs)
-        return node_record(node, [self.pods[u] for u in on_node], states)
+        return node_record(node, [self.pods[u] for u in on_node], states, self.usage.get(name))
+
+    def set_usage(self, usage: dict[str, dict[str, int]] | None) -> None:
+        """What the Metrics API says each node uses (None: no Metrics API); nodes whose use
+        changed are redrawn."""
+        usage = usage or {}
+        changed = {n for n in set(usage) | set(self.usage) if usage.get(n) != self.usage.get(n)}
+        self.usage = dict(usage)
+        self._dirty["nodes"].update(n for n in changed if n in self.nodes)
 
     def _dep_rec(self, key: str) -> Record | None:
         dep = self.deployments.get(key)

@@ -47,7 +47,7 @@ function bar(kind: string): HTMLElement {
   const el = h('div', `kubenb-bar kubenb-bar-${kind}`);
   el.append(h('span', 'kubenb-bar-name', kind === 'cpu' ? 'CPU' : 'Mem'));
   const track = h('span', 'kubenb-bar-track');
-  track.append(h('span', 'kubenb-bar-fill'));
+  track.append(h('span', 'kubenb-bar-fill'), h('span', 'kubenb-bar-use'));
   el.append(track, h('span', 'kubenb-bar-label'));
   return el;
 }
@@ -57,6 +57,10 @@ function updateBar(el: HTMLElement, b: UsageBar): void {
   fill.style.width = `${(b.fraction * 100).toFixed(1)}%`;
   el.classList.toggle('kubenb-bar-over', b.over);
   el.classList.toggle('kubenb-bar-high', b.fraction >= 0.8);
+  const use = el.querySelector('.kubenb-bar-use') as HTMLElement;
+  use.hidden = b.used === undefined;
+  use.style.width = `${((b.used ?? 0) * 100).toFixed(1)}%`;
+  el.title = b.title;
   setText(el.querySelector('.kubenb-bar-label') as HTMLElement, b.label);
 }
 

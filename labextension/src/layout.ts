@@ -14,7 +14,8 @@ import {
   DeploymentRecord,
   EventRecord,
   NodeRecord,
-  PodRecord
+  PodRecord,
+  ResourceUse
 } from './protocol';
 import { formatCpu, formatMemory, humanDuration } from './format';
 import { Finished, finishedOf, hpaText, WorkloadItem, workloadItem, workloadLabel } from './workloads';
@@ -72,15 +73,31 @@ export interface UsageBar {
   /** True when requests exceed allocatable (should not happen, but shows if it does). */
   over: boolean;
   label: string;
+  /** used / allocatable, clamped to [0, 1]: what the Metrics API says is in use. */
+  used?: number;
+  /** The bar's tooltip: requests and, with the Metrics API, use, in words. */
+  title: string;
 }
 
-function usageBar(requested: number, allocatable: number, fmt: (n: number) => string): UsageBar {
+function clamp01(x: number): number {
+  return Math.max(0, Math.min(1, x));
+}
+
+function usageBar(r: ResourceUse, fmt: (n: number) => string): UsageBar {
+  const { requested, allocatable } = r;
   const raw = allocatable > 0 ? requested / allocatable : 0;
-  return {
-    fraction: Math.max(0, Math.min(1, raw)),
+  const bar: UsageBar = {
+    fraction: clamp01(raw),
     over: raw > 1,
-    label: `${fmt(requested)} / ${fmt(allocatable)}`
+    label: `${fmt(requested)} / ${fmt(allocatable)}`,
+    title: `requested ${fmt(requested)} of ${fmt(allocatable)} allocatable`
   };
+  if (typeof r.used === 'number') {
+    bar.used = allocatable > 0 ? clamp01(r.used / allocatable) : 0;
+    bar.label = `${fmt(r.used)} used · ${bar.label}`;
+    bar.title += `; ${fmt(r.used)} in use (Metrics API)`;
+  }
+  return bar;
 }
 
 export interface PodChip {
@@ -303,8 +320,8 @@ export function layout(state: ClusterState, options: LayoutOptions = {}): Cluste
     if (aggregated) {
       counts = n.states ? countsFromStates(n.states) : countsFromPods(pods);
     }
-    const cpu = usageBar(n.cpu.requested, n.cpu.allocatable, formatCpu);
-    const memory = usageBar(n.memory.requested, n.memory.allocatable, formatMemory);
+    const cpu = usageBar(n.cpu, formatCpu);
+    const memory = usageBar(n.memory, formatMemory);
     const status = nodeStatus(n);
     const chips = aggregated ? [] : pods.map(p => podChip(p, colors));
     return {

@@ -14,6 +14,8 @@ export const MODULE_VERSION = '0.1.0';
 export interface ResourceUse {
   requested: number;
   allocatable: number;
+  /** In use now, from the Metrics API (the metrics-server addon); absent without it. */
+  used?: number;
 }
 
 export type NodeReadiness = 'Ready' | 'NotReady' | 'Unknown';

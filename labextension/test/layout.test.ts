@@ -120,8 +120,30 @@ describe('layout', () => {
       )
     );
     expect(lay.nodes[0].roles).toBe('<none>');
-    expect(lay.nodes[0].cpu).toEqual({ fraction: 1, over: true, label: '2500m / 2' });
+    expect(lay.nodes[0].cpu).toEqual({
+      fraction: 1,
+      over: true,
+      label: '2500m / 2',
+      title: 'requested 2500m of 2 allocatable'
+    });
+    expect(lay.nodes[0].cpu.used).toBeUndefined();
     expect(lay.nodes[0].memory.fraction).toBeCloseTo(178257920 / 8157212672);
+  });
+
+  it('adds what the Metrics API says is in use when the node record has it', () => {
+    const cpu = { requested: 750, allocatable: 2000, used: 250 };
+    const memory = { requested: 0, allocatable: 4 * 2 ** 30, used: 512 * 2 ** 20 };
+    const before = layout(stateFromSnapshot(snapshot({ nodes: [node('a')] }))).nodes[0];
+    const lay = layout(stateFromSnapshot(snapshot({ nodes: [node('a', { cpu, memory })] })));
+    expect(lay.nodes[0].cpu).toEqual({
+      fraction: 0.375,
+      over: false,
+      used: 0.125,
+      label: '250m used · 750m / 2',
+      title: 'requested 750m of 2 allocatable; 250m in use (Metrics API)'
+    });
+    expect(lay.nodes[0].memory.label).toBe('512Mi used · 0 / 4Gi');
+    expect(lay.nodes[0].sig).not.toBe(before.sig); // the card is redrawn as use changes
   });
 
   it('keeps pods of an unknown node visible in the Pending lane', () => {

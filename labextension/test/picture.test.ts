@@ -96,6 +96,21 @@ describe('ClusterPicture', () => {
     expect((m3.querySelector('[data-verb="uncordon"]') as HTMLElement).hidden).toBe(false);
   });
 
+  it('draws the Metrics API use over the requests bar, and hides it without one', () => {
+    const cpu = { requested: 500, allocatable: 2000, used: 1000 };
+    t.sync.onDelta(delta(2, { upsert: { nodes: [node('minikube-m02', { cpu })] } }));
+    t.draw();
+    const bar = t.root.querySelector('[data-node="minikube-m02"] .kubenb-bar-cpu') as HTMLElement;
+    const use = bar.querySelector('.kubenb-bar-use') as HTMLElement;
+    expect(use.hidden).toBe(false);
+    expect(use.style.width).toBe('50.0%');
+    expect(bar.querySelector('.kubenb-bar-label')?.textContent).toBe('1 used · 500m / 2');
+    expect(bar.title).toBe('requested 500m of 2 allocatable; 1 in use (Metrics API)');
+    t.sync.onDelta(delta(3, { upsert: { nodes: [node('minikube-m02')] } }));
+    t.draw();
+    expect(use.hidden).toBe(true);
+  });
+
   it('sends actions from the controls and shows them as queued', () => {
     (t.root.querySelector('.kubenb-deploy [data-verb="scale-up"]') as HTMLElement).click();
     expect(t.sent[0]).toEqual({ verb: 'scale', target: { namespace: 'default', name: 'web' }, args: { replicas: 5 } });

@@ -36,9 +36,11 @@ def _snapshot() -> dict[str, Any]:
                 "revision": "5f6c7d8e9", "created": "2026-11-26T19:40:00Z",
                 "reason": None if node else "0/2 nodes are available: 2 Insufficient cpu."}
 
+    used = node("minikube")
+    used["cpu"]["used"], used["memory"]["used"] = 1000, 1 << 30  # the Metrics API's reading
     return {"seq": 3, "time": "2026-11-26T19:41:00Z", "cluster": "saved", "error": None,
             "aggregated": False, "unscheduled": 1,
-            "nodes": [node("minikube"), node("minikube-m02", "NotReady")],
+            "nodes": [used, node("minikube-m02", "NotReady")],
             "pods": [pod(1, "minikube"), pod(2, "minikube"), pod(3, "minikube-m02", "Terminating"),
                      pod(4, None, "Pending")],
             "deployments": [{"key": "default/web", "name": "web", "namespace": "default",
@@ -89,6 +91,28 @@ def test_snapshot_renderer_and_dark_theme(lab_server: LabServer, page: Any) -> N
     status = page.locator(f'{snap} .kubenb-node[data-node="minikube-m02"] .kubenb-node-status')
     assert status.inner_text() == "NotReady"
     nb.screenshot(".kubenb-snapshot", "static-snapshot.png")
+    # What the Metrics API says a node uses, over its requests (none on a node without a reading)
+    bars = page.locator(f'{snap} .kubenb-node[data-node="minikube"] .kubenb-bar-cpu')
+    assert bars.locator(".kubenb-bar-use").is_visible()
+    assert bars.locator(".kubenb-bar-label").inner_text() == "1 used · 250m / 2"
+    assert page.locator(f'{snap} .kubenb-node[data-node="minikube-m02"] .kubenb-bar-use').evaluate_all(
+        "els => els.every(el => el.hidden)")
+
+    # Compact on a narrow screen: cards share a row, bars lose their names
+    card = page.locator(f"{snap} .kubenb-node").first
+    assert card.evaluate("el => el.getBoundingClientRect().width") == 210
+    page.set_viewport_size({"width": 900, "height": 1000})  # the output area: about 470 px
+    try:
+        page.wait_for_function(
+            "(sel) => document.querySelector(sel).getBoundingClientRect().width < 210",
+            arg=f"{snap} .kubenb-node", timeout=30_000)
+        assert page.locator(f"{snap} .kubenb-bar-name").first.is_hidden()
+        tops = page.locator(f"{snap} .kubenb-node").evaluate_all(
+            "els => els.map(el => Math.round(el.getBoundingClientRect().top))")
+        assert len(set(tops)) == 1, tops  # both nodes on one row
+        nb.screenshot(".kubenb-snapshot", "static-snapshot-compact.png")
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 1000})
 
     live = ".jp-OutputArea-output .kubenb-clusterview:not(.kubenb-readonly)"
     page.wait_for_function(

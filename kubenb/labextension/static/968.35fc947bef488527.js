@@ -1,4 +1,4 @@
-"use strict";(self.rspackChunkkubenb_clusterview=self.rspackChunkkubenb_clusterview||[]).push([[700],{646(e,n,r){var o=r(601),b=r.n(o),a=r(314),t=(r.n(a))()(b());t.push([e.id,`/*
+"use strict";(self.rspackChunkkubenb_clusterview=self.rspackChunkkubenb_clusterview||[]).push([[968],{532(e,n,o){var r=o(763),b=o.n(r),a=o(700),t=(o.n(a))()(b());t.push([e.id,`/*
  * ClusterView styles. Layout and text use JupyterLab theme variables so the light and dark
  * themes both read well; owner and state colours are the shared palette of PROTOCOL.md \xa77.
  */
@@ -20,6 +20,8 @@
 
   position: relative;
   box-sizing: border-box;
+  /* Its own width (not the page's) switches the compact layout at the end of this file. */
+  container: kubenb-view / inline-size;
   padding: 6px;
   color: var(--kubenb-fg);
   background: var(--kubenb-bg);
@@ -185,6 +187,7 @@
 }
 
 .kubenb-bar-track {
+  position: relative;
   flex: 1;
   height: 6px;
   background: var(--kubenb-bar-bg);
@@ -197,6 +200,21 @@
   height: 100%;
   background: var(--kubenb-accent);
   transition: width 0.35s ease;
+}
+
+/* What the Metrics API says is in use: a darker band over the lower half of the requests */
+.kubenb-bar-use {
+  position: absolute;
+  left: 0;
+  bottom: 0;
+  height: 50%;
+  background: var(--kubenb-fg);
+  opacity: 0.55;
+  transition: width 0.35s ease;
+}
+
+.kubenb-bar-use[hidden] {
+  display: none;
 }
 
 .kubenb-bar-high .kubenb-bar-fill {
@@ -607,4 +625,42 @@
     transition: none !important;
   }
 }
-`,""]),r.d(n,{},{A:t})},314(e){e.exports=function(e){var n=[];return n.toString=function(){return this.map(function(n){var r="",o=void 0!==n[5];return n[4]&&(r+="@supports (".concat(n[4],") {")),n[2]&&(r+="@media ".concat(n[2]," {")),o&&(r+="@layer".concat(n[5].length>0?" ".concat(n[5]):""," {")),r+=e(n),o&&(r+="}"),n[2]&&(r+="}"),n[4]&&(r+="}"),r}).join("")},n.i=function(e,r,o,b,a){"string"==typeof e&&(e=[[null,e,void 0]]);var t={};if(o)for(var i=0;i<this.length;i++){var u=this[i][0];null!=u&&(t[u]=!0)}for(var d=0;d<e.length;d++){var s=[].concat(e[d]);o&&t[s[0]]||(void 0!==a&&(void 0===s[5]||(s[1]="@layer".concat(s[5].length>0?" ".concat(s[5]):""," {").concat(s[1],"}")),s[5]=a),r&&(s[2]&&(s[1]="@media ".concat(s[2]," {").concat(s[1],"}")),s[2]=r),b&&(s[4]?(s[1]="@supports (".concat(s[4],") {").concat(s[1],"}"),s[4]=b):s[4]="".concat(b)),n.push(s))}},n}},601(e){e.exports=function(e){return e[1]}},72(e){var n=[];function r(e){for(var r=-1,o=0;o<n.length;o++)if(n[o].identifier===e){r=o;break}return r}function o(e,o){for(var b={},a=[],t=0;t<e.length;t++){var i=e[t],u=o.base?i[0]+o.base:i[0],d=b[u]||0,s="".concat(u," ").concat(d);b[u]=d+1;var p=r(s),l={css:i[1],media:i[2],sourceMap:i[3],supports:i[4],layer:i[5]};if(-1!==p)n[p].references++,n[p].updater(l);else{var c=function(e,n){var r=n.domAPI(n);return r.update(e),function(n){n?(n.css!==e.css||n.media!==e.media||n.sourceMap!==e.sourceMap||n.supports!==e.supports||n.layer!==e.layer)&&r.update(e=n):r.remove()}}(l,o);o.byIndex=t,n.splice(t,0,{identifier:s,updater:c,references:1})}a.push(s)}return a}e.exports=function(e,b){var a=o(e=e||[],b=b||{});return function(e){e=e||[];for(var t=0;t<a.length;t++){var i=r(a[t]);n[i].references--}for(var u=o(e,b),d=0;d<a.length;d++){var s=r(a[d]);0===n[s].references&&(n[s].updater(),n.splice(s,1))}a=u}}},659(e){var n={};e.exports=function(e,r){var o=function(e){if(void 0===n[e]){var r=document.querySelector(e);if(window.HTMLIFrameElement&&r instanceof window.HTMLIFrameElement)try{r=r.contentDocument.head}catch(e){r=null}n[e]=r}return n[e]}(e);if(!o)throw Error("Couldn't find a style target. This probably means that the value for the 'insert' parameter is invalid.");o.appendChild(r)}},540(e){e.exports=function(e){var n=document.createElement("style");return e.setAttributes(n,e.attributes),e.insert(n,e.options),n}},56(e,n,r){e.exports=function(e){var n=r.nc;n&&e.setAttribute("nonce",n)}},825(e){e.exports=function(e){if("u"<typeof document)return{update:function(){},remove:function(){}};var n=e.insertStyleElement(e);return{update:function(r){var o,b,a;o="",r.supports&&(o+="@supports (".concat(r.supports,") {")),r.media&&(o+="@media ".concat(r.media," {")),(b=void 0!==r.layer)&&(o+="@layer".concat(r.layer.length>0?" ".concat(r.layer):""," {")),o+=r.css,b&&(o+="}"),r.media&&(o+="}"),r.supports&&(o+="}"),(a=r.sourceMap)&&"u">typeof btoa&&(o+="\n/*# sourceMappingURL=data:application/json;base64,".concat(btoa(unescape(encodeURIComponent(JSON.stringify(a))))," */")),e.styleTagTransform(o,n,e.options)},remove:function(){var e;null===(e=n).parentNode||e.parentNode.removeChild(e)}}}},113(e){e.exports=function(e,n){if(n.styleSheet)n.styleSheet.cssText=e;else{for(;n.firstChild;)n.removeChild(n.firstChild);n.appendChild(document.createTextNode(e))}}},959(e,n,r){var o=r(72),b=r.n(o),a=r(825),t=r.n(a),i=r(659),u=r.n(i),d=r(56),s=r.n(d),p=r(540),l=r.n(p),c=r(113),k=r.n(c),f=r(646),g={};g.styleTagTransform=k(),g.setAttributes=s(),g.insert=u().bind(null,"head"),g.domAPI=t(),g.insertStyleElement=l(),b()(f.A,g),f.A&&f.A.locals&&f.A.locals}}]);
+
+/* Compact: a narrow notebook, a side panel or a phone. Two node cards per row with smaller
+   chips, deployments' rows stacked, bars without their names. */
+@container kubenb-view (max-width: 560px) {
+  .kubenb-nodes {
+    --kubenb-chip: 10px;
+    gap: 4px;
+  }
+
+  .kubenb-node,
+  .kubenb-pending {
+    width: calc(50% - 2px);
+    min-width: 0;
+    padding: 4px;
+  }
+
+  .kubenb-deploy,
+  .kubenb-readonly .kubenb-deploy {
+    grid-template-columns: minmax(0, 1fr);
+    gap: 2px;
+  }
+
+  .kubenb-bar-name {
+    display: none;
+  }
+
+  .kubenb-bar-label {
+    min-width: 0;
+  }
+}
+
+/* Narrower still: one card per row. */
+@container kubenb-view (max-width: 320px) {
+  .kubenb-node,
+  .kubenb-pending {
+    width: 100%;
+  }
+}
+`,""]),o.d(n,{},{A:t})},700(e){e.exports=function(e){var n=[];return n.toString=function(){return this.map(function(n){var o="",r=void 0!==n[5];return n[4]&&(o+="@supports (".concat(n[4],") {")),n[2]&&(o+="@media ".concat(n[2]," {")),r&&(o+="@layer".concat(n[5].length>0?" ".concat(n[5]):""," {")),o+=e(n),r&&(o+="}"),n[2]&&(o+="}"),n[4]&&(o+="}"),o}).join("")},n.i=function(e,o,r,b,a){"string"==typeof e&&(e=[[null,e,void 0]]);var t={};if(r)for(var i=0;i<this.length;i++){var u=this[i][0];null!=u&&(t[u]=!0)}for(var d=0;d<e.length;d++){var s=[].concat(e[d]);r&&t[s[0]]||(void 0!==a&&(void 0===s[5]||(s[1]="@layer".concat(s[5].length>0?" ".concat(s[5]):""," {").concat(s[1],"}")),s[5]=a),o&&(s[2]&&(s[1]="@media ".concat(s[2]," {").concat(s[1],"}")),s[2]=o),b&&(s[4]?(s[1]="@supports (".concat(s[4],") {").concat(s[1],"}"),s[4]=b):s[4]="".concat(b)),n.push(s))}},n}},763(e){e.exports=function(e){return e[1]}},658(e){var n=[];function o(e){for(var o=-1,r=0;r<n.length;r++)if(n[r].identifier===e){o=r;break}return o}function r(e,r){for(var b={},a=[],t=0;t<e.length;t++){var i=e[t],u=r.base?i[0]+r.base:i[0],d=b[u]||0,s="".concat(u," ").concat(d);b[u]=d+1;var p=o(s),l={css:i[1],media:i[2],sourceMap:i[3],supports:i[4],layer:i[5]};if(-1!==p)n[p].references++,n[p].updater(l);else{var c=function(e,n){var o=n.domAPI(n);return o.update(e),function(n){n?(n.css!==e.css||n.media!==e.media||n.sourceMap!==e.sourceMap||n.supports!==e.supports||n.layer!==e.layer)&&o.update(e=n):o.remove()}}(l,r);r.byIndex=t,n.splice(t,0,{identifier:s,updater:c,references:1})}a.push(s)}return a}e.exports=function(e,b){var a=r(e=e||[],b=b||{});return function(e){e=e||[];for(var t=0;t<a.length;t++){var i=o(a[t]);n[i].references--}for(var u=r(e,b),d=0;d<a.length;d++){var s=o(a[d]);0===n[s].references&&(n[s].updater(),n.splice(s,1))}a=u}}},713(e){var n={};e.exports=function(e,o){var r=function(e){if(void 0===n[e]){var o=document.querySelector(e);if(window.HTMLIFrameElement&&o instanceof window.HTMLIFrameElement)try{o=o.contentDocument.head}catch(e){o=null}n[e]=o}return n[e]}(e);if(!r)throw Error("Couldn't find a style target. This probably means that the value for the 'insert' parameter is invalid.");r.appendChild(o)}},486(e){e.exports=function(e){var n=document.createElement("style");return e.setAttributes(n,e.attributes),e.insert(n,e.options),n}},850(e,n,o){e.exports=function(e){var n=o.nc;n&&e.setAttribute("nonce",n)}},947(e){e.exports=function(e){if("u"<typeof document)return{update:function(){},remove:function(){}};var n=e.insertStyleElement(e);return{update:function(o){var r,b,a;r="",o.supports&&(r+="@supports (".concat(o.supports,") {")),o.media&&(r+="@media ".concat(o.media," {")),(b=void 0!==o.layer)&&(r+="@layer".concat(o.layer.length>0?" ".concat(o.layer):""," {")),r+=o.css,b&&(r+="}"),o.media&&(r+="}"),o.supports&&(r+="}"),(a=o.sourceMap)&&"u">typeof btoa&&(r+="\n/*# sourceMappingURL=data:application/json;base64,".concat(btoa(unescape(encodeURIComponent(JSON.stringify(a))))," */")),e.styleTagTransform(r,n,e.options)},remove:function(){var e;null===(e=n).parentNode||e.parentNode.removeChild(e)}}}},147(e){e.exports=function(e,n){if(n.styleSheet)n.styleSheet.cssText=e;else{for(;n.firstChild;)n.removeChild(n.firstChild);n.appendChild(document.createTextNode(e))}}},619(e,n,o){var r=o(658),b=o.n(r),a=o(947),t=o.n(a),i=o(713),u=o.n(i),d=o(850),s=o.n(d),p=o(486),l=o.n(p),c=o(147),k=o.n(c),f=o(532),g={};g.styleTagTransform=k(),g.setAttributes=s(),g.insert=u().bind(null,"head"),g.domAPI=t(),g.insertStyleElement=l(),b()(f.A,g),f.A&&f.A.locals&&f.A.locals}}]);
