@@ -18,6 +18,7 @@ from kubenb.api.tables.duration import age
 from kubenb.clock import parse_time
 
 from .records import NO_OWNER, PALETTE, finished_mark, node_status_text, state_style
+from .records_ingress import routes_text
 from .records_workload import hpa_text
 
 _CSS = """
@@ -181,7 +182,8 @@ def render_html(state: dict[str, Any]) -> str:
         parts.append('<table class="cv-workloads">' + "".join(rows) + "</table>")
     if state.get("services"):
         rows = [f'<tr><td>{escape(s["key"])}</td><td>{escape(s["type"])}</td>'
-                f'<td>{escape(str(s["clusterIP"]))}</td><td>{len(s["endpoints"])} endpoints</td></tr>'
+                f'<td>{escape(str(s["clusterIP"]))}</td><td>{len(s["endpoints"])} endpoints</td>'
+                f'<td>{escape(routes_text(s.get("routes") or []))}</td></tr>'
                 for s in state["services"]]
         parts.append('<table class="cv-services">' + "".join(rows) + "</table>")
     if state.get("events"):

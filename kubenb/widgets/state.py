@@ -32,12 +32,14 @@ from .records import (
     pod_record,
     service_record,
 )
+from .records_ingress import PREFIX as INGRESS
+from .records_ingress import ingress_record
 from .records_workload import hpa_record, hpa_target, workload_record
 
 WORKLOAD_KINDS = ("ReplicaSet", "Job", "CronJob", "DaemonSet", "StatefulSet",
                   "ReplicationController")
 KINDS = ("Node", *WORKLOAD_KINDS, "HorizontalPodAutoscaler", "Pod", "Deployment", "Endpoints",
-         "Service", "Event")
+         "Service", "Ingress", "Event")
 WIRE = ("nodes", "pods", "deployments", "workloads", "services")
 
 EVENTS_SHOWN = 20
@@ -58,6 +60,7 @@ class ClusterState:
         self.deployments: dict[str, dict[str, Any]] = {}     # by ns/name
         self.services: dict[str, dict[str, Any]] = {}
         self.endpoints: dict[str, dict[str, Any]] = {}
+        self.ingresses: dict[str, dict[str, Any]] = {}       # by ns/name
         self.events: dict[str, Record] = {}                  # event records by uid
         self._event_order: dict[str, int] = {}
         self._arrivals = itertools.count()
@@ -127,6 +130,12 @@ class ClusterState:
             table = self.services if kind == "Service" else self.endpoints
             self._put(table, key_of(obj), None if gone else obj)
             self._dirty["services"].add(key_of(obj))
+            ns = meta.get("namespace")  # the Ingresses of the namespace may route to it
+            self._dirty["services"].update(INGRESS + k for k, i in self.ingresses.items()
+                                           if i["metadata"].get("namespace") == ns)
+        elif kind == "Ingress":
+            self._put(self.ingresses, key_of(obj), None if gone else obj)
+            self._dirty["services"].add(INGRESS + key_of(obj))
         elif kind == "Event":
             self._apply_event(meta.get("uid", ""), None if gone else obj)
 
@@ -141,7 +150,7 @@ class ClusterState:
             table = {
                 "Node": self.nodes, "Pod": self.pods, "Deployment": self.deployments,
                 "HorizontalPodAutoscaler": self.hpas, "Service": self.services,
-                "Endpoints": self.endpoints, "Event": self.events}[kind]
+                "Endpoints": self.endpoints, "Ingress": self.ingresses, "Event": self.events}[kind]
         for held in list(table.values()):
             uid = held["uid"] if kind == "Event" else held["metadata"].get("uid")
             if uid not in fresh:
@@ -296,10 +305,21 @@ class ClusterState:
         return workload_record(obj, pods, self.color(key), self._hpa_of(key))
 
     def _svc_rec(self, key: str) -> Record | None:
+        if key.startswith(INGRESS):
+            return self._ingress_rec(key.removeprefix(INGRESS))
         svc = self.services.get(key)
         if svc is None or not self._ns_visible(svc["metadata"].get("namespace")):
             return None
         return service_record(svc, self.endpoints.get(key))
+
+    def _ingress_rec(self, key: str) -> Record | None:
+        ing = self.ingresses.get(key)
+        if ing is None:
+            return None
+        ns = ing["metadata"].get("namespace")
+        if not self._ns_visible(ns):
+            return None
+        return ingress_record(ing, lambda name: self.endpoints.get(f"{ns}/{name}"))
 
     def _event_key(self, uid: str) -> tuple[str, int]:
         return self.events[uid]["time"], self._event_order.get(uid, 0)
@@ -331,7 +351,8 @@ class ClusterState:
             "pods": pods,
             "deployments": deployments,
             "workloads": workloads,
-            "services": [r for k in sorted(self.services) if (r := self._svc_rec(k)) is not None],
+            "services": [r for k in [*sorted(self.services), *(INGRESS + i for i in sorted(self.ingresses))]
+                         if (r := self._svc_rec(k)) is not None],
             "events": [self.events[u] for u in sorted(visible, key=self._event_key)[-EVENTS_SHOWN:]],
         }
 

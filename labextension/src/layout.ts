@@ -353,17 +353,18 @@ export function layout(state: ClusterState, options: LayoutOptions = {}): Cluste
   const workloads = Array.from(state.workloads.values())
     .sort((a, b) => compareNames(a.key, b.key))
     .map(workloadItem);
+  const isIngress = (s: { type: string }) => (s.type === 'Ingress' ? 1 : 0);
   const services = Array.from(state.services.values())
-    .sort((a, b) => compareNames(a.key, b.key))
+    .sort((a, b) => isIngress(a) - isIngress(b) || compareNames(a.key, b.key))
     .map(s => ({
       key: s.key,
       name: s.name,
       namespace: s.namespace,
       type: s.type,
       clusterIP: s.clusterIP,
-      ports: s.ports
-        .map(p => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol}`)
-        .join(','),
+      ports: s.routes
+        ? s.routes.map(r => `${r.host}${r.path} → ${r.service}:${r.port}`).join(', ')
+        : s.ports.map(p => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol}`).join(','),
       endpoints: s.endpoints.slice()
     }));
   let readyNodes = 0;

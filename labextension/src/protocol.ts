@@ -115,6 +115,16 @@ export interface ServicePort {
   protocol: string;
 }
 
+/** One route of an Ingress: `host` (`*` for any) and `path` to a Service's port. */
+export interface IngressRoute {
+  host: string;
+  path: string;
+  service: string;
+  port: string;
+}
+
+/** A Service, or an Ingress (`type: "Ingress"`, key `ingress/NS/NAME`, `clusterIP` its
+ * ADDRESS, `routes` its rules, `endpoints` the pods of all its backend Services). */
 export interface ServiceRecord {
   key: string;
   name: string;
@@ -122,6 +132,7 @@ export interface ServiceRecord {
   type: string;
   clusterIP: string | null;
   ports: ServicePort[];
+  routes?: IngressRoute[];
   endpoints: string[];
 }
 

@@ -146,6 +146,24 @@ describe('layout', () => {
     expect(lay.nodes[0].sig).not.toBe(before.sig); // the card is redrawn as use changes
   });
 
+  it('lists Ingresses after Services with their routes', () => {
+    const ing = {
+      ...service('site', ['u1', 'u2']),
+      key: 'ingress/default/site',
+      type: 'Ingress',
+      clusterIP: '192.168.49.2',
+      ports: [],
+      routes: [
+        { host: 'hello.example', path: '/', service: 'web', port: '80' },
+        { host: '*', path: '/v2', service: 'web-v2', port: '8080' }
+      ]
+    };
+    const lay = layout(stateFromSnapshot(snapshot({ services: [ing, service('web', ['u1'])] })));
+    expect(lay.services.map(s => s.key)).toEqual(['default/web', 'ingress/default/site']);
+    expect(lay.services[1].ports).toBe('hello.example/ → web:80, */v2 → web-v2:8080');
+    expect(lay.services[1].endpoints).toEqual(['u1', 'u2']);
+  });
+
   it('keeps pods of an unknown node visible in the Pending lane', () => {
     const lay = layout(stateFromSnapshot(snapshot({ pods: [pod('lost', 'gone-node')] })));
     expect(lay.pending.chips.map(c => c.name)).toEqual(['lost']);
