@@ -278,9 +278,8 @@ MODULE = Module(
         code("%kubectl create role pod-deleter --verb=delete --resource=pods"),
         code("%kubectl create rolebinding reader-deletes-pods --role=pod-deleter --serviceaccount=default:reader"),
         code(f"{CALL} DELETE /api/v1/namespaces/default/pods/web"),
-        # prints "pod/web condition met" only if the pod is still terminating when it starts
-        code("%kubectl wait --for=delete pod/web --timeout=60s", tags=VARIES),
-        code("%kubectl get pods"),
+        # `wait` prints "pod/web condition met" only if the pod is still terminating when it starts
+        code("%kubectl wait --for=delete pod/web --timeout=60s\n%kubectl get pods", tags=VARIES),
         md("""
            ## Tokens for programs outside the cluster
 
@@ -299,16 +298,22 @@ MODULE = Module(
         code("%kubectl create token reader --duration=10m", tags=VARIES),
         md("""
            **kubenb and a real cluster:** a real minikube authenticates you the same way, with
-           the client certificate of `minikube-user` in group `system:masters`. The token in a
-           pod's volume is issued for one hour here (real kubelets ask for 3607 s) and renewed,
-           as on a real node, at 80 % of its lifetime. kubenb signs tokens with HS256 and a key
-           of the cluster's own; kube-apiserver signs them with RS256 and its service-account
-           key — a program using them sees no difference.
+           the client certificate of `minikube-user` in group `system:masters`. A pod's token
+           volume asks for a token of 3607 s, and the kubelet renews it at 80 % of its lifetime,
+           as on a real node; kubenb issues it for exactly that long, while a real kube-apiserver
+           (`--service-account-extend-token-expiration`, on by default) keeps such a pod token
+           valid for a year and only flags its use after the first hour, so that old clients
+           that never reread the file keep working. `kubectl create token` gives one hour on
+           both. kubenb signs tokens with HS256 and a key of the cluster's own; kube-apiserver
+           signs them with RS256 and its service-account key — a program using them sees no
+           difference.
            """,
            """
            **kubenb 与真实集群：**真实的 minikube 也用同样的方式认证你：`system:masters` 组中 `minikube-user`
-           的客户端证书。Pod 卷里的令牌在这里的有效期是一小时（真实的 kubelet 申请的是 3607 秒），
-           和真实节点一样，在有效期过去 80% 时续期。kubenb 用集群自己的密钥以 HS256 签名令牌；
+           的客户端证书。Pod 的令牌卷申请的是 3607 秒的令牌，kubelet 在有效期过去 80% 时续期，这和真实节点一样；
+           kubenb 签发的令牌有效期就是这么长，而真实的 kube-apiserver（`--service-account-extend-token-expiration`，
+           默认开启）会让这种 Pod 令牌在一年内都有效，只在一小时后的使用上做标记，好让从不重新读取令牌文件的旧客户端继续工作。
+           `kubectl create token` 在两边都默认一小时。kubenb 用集群自己的密钥以 HS256 签名令牌；
            kube-apiserver 则用它的 service-account 密钥以 RS256 签名——使用令牌的程序察觉不到区别。
            """),
         *exercise("Let the ServiceAccount `reader` also list Services in the namespace `default` — "

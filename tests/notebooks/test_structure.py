@@ -239,3 +239,11 @@ def test_chapters_have_their_planned_slugs_and_titles() -> None:
         assert m.chapter == (m.slug in CHAPTERS), m.slug
         if m.chapter:
             assert m.title == CHAPTERS[m.slug] and not m.tutorial, m.slug
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_access_control_chapter_shows_a_refusal_then_the_same_call_allowed(lang: str) -> None:
+    out = "\n".join(text_of(c) for c in code_cells(load(lang, "17-access-control")))
+    assert ('403 pods "web" is forbidden: User "system:serviceaccount:default:reader" cannot delete '
+            'resource "pods" in API group "" in the namespace "default"') in out
+    assert "200 PodList api-client web" in out and "\n200 Pod\n" in out
