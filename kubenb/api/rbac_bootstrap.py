@@ -4,6 +4,8 @@
 at start: `cluster-admin` bound to `system:masters`, the user-facing `admin`/`edit`/`view`
 (aggregated from the `system:aggregate-to-*` roles by the clusterrole-aggregation controller),
 `system:basic-user`, `system:discovery`, `system:public-info-viewer`, `system:auth-delegator`,
+`system:service-account-issuer-discovery` (every ServiceAccount may read the token issuer's
+OIDC discovery document and keys),
 and minikube's `minikube-rbac` binding that makes kube-system's default ServiceAccount a
 cluster admin. Rules follow plugin/pkg/auth/authorizer/rbac/bootstrappolicy.
 """
@@ -139,6 +141,9 @@ def bootstrap_objects() -> list[dict[str, Any]]:
         _role("system:discovery", [_urls(_DISCOVERY)]),
         _role("system:public-info-viewer", [
             _urls(("/healthz", "/livez", "/readyz", "/version", "/version/"))]),
+        _role("system:service-account-issuer-discovery", [
+            _urls(("/.well-known/openid-configuration", "/.well-known/openid-configuration/",
+                   "/openid/v1/jwks", "/openid/v1/jwks/"))]),
     ]
     bindings = [
         _binding("cluster-admin", "cluster-admin", [_group("system:masters")]),
@@ -146,6 +151,8 @@ def bootstrap_objects() -> list[dict[str, Any]]:
         _binding("system:discovery", "system:discovery", [_group("system:authenticated")]),
         _binding("system:public-info-viewer", "system:public-info-viewer",
                  [_group("system:authenticated"), _group("system:unauthenticated")]),
+        _binding("system:service-account-issuer-discovery", "system:service-account-issuer-discovery",
+                 [_group("system:serviceaccounts")]),
         _binding("minikube-rbac", "cluster-admin",
                  [{"kind": "ServiceAccount", "name": "default", "namespace": "kube-system"}],
                  labels=False),

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from kubenb.cli import expect_objects, expect_workloads
+from kubenb.cli import (
+    expect_objects,
+    expect_rbac,
+    expect_workloads,
+)
 
 expect = SimpleNamespace(
     deployment=expect_workloads.deployment,
@@ -16,4 +20,5 @@ expect = SimpleNamespace(
     pod=expect_workloads.pod,
     node=expect_workloads.node,
     exists=expect_objects.exists,
+    access=expect_rbac.access,
 )

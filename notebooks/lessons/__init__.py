@@ -20,6 +20,7 @@ from . import (
     m07_update,
     m08_self_healing,
     m09_scheduling,
+    m17_access_control,
     m18_extending,
 )
 from .cells import Cell, Module, join_cjk_lines, md
@@ -35,6 +36,7 @@ _MODULES: list[Module] = [m.MODULE for m in (
     m07_update,
     m08_self_healing,
     m09_scheduling,
+    m17_access_control,
     m18_extending,
 )]
 

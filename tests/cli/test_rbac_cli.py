@@ -88,3 +88,15 @@ def test_builders_reject_bad_flags_in_kubectls_words(kube: Kube) -> None:
         run = kube(line)
         assert (run.err, run.rc) == (err, 1), line
     assert kube.cluster.store.list("Role", "default") == []
+
+
+def test_service_accounts_may_read_the_issuer_discovery_documents(kube: Any) -> None:
+    """kube-apiserver's bootstrap policy binds system:service-account-issuer-discovery to the
+    group system:serviceaccounts, so `can-i --list` of any account shows the OIDC URLs."""
+    sa = "--as=system:serviceaccount:default:default"
+    assert kube(f"auth can-i get /openid/v1/jwks {sa}").out == "yes\n"
+    assert kube("auth can-i get /.well-known/openid-configuration --as=jane").out == "no\n"
+    listed = kube(f"auth can-i --list {sa}").out.splitlines()
+    assert [line.split()[0] for line in listed if "openid" in line] == [
+        "[/.well-known/openid-configuration/]", "[/.well-known/openid-configuration]",
+        "[/openid/v1/jwks/]", "[/openid/v1/jwks]"]
