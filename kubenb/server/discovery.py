@@ -18,6 +18,8 @@ from typing import Any
 
 from kubenb.api.apiservices import group_priority
 from kubenb.api.registry import REGISTRY, Registry, ResourceType
+from kubenb.cli.kubectl import explain_docs
+from kubenb.server.openapi_builtin import builtin_schemas
 from kubenb.server.openapi_custom import custom_schemas
 
 # Subresources the server serves beyond the registry's (pods' and services' proxy).
@@ -236,6 +238,7 @@ class Discovery:
                                                         gvk if sub == "status" else
                                                         {"group": "autoscaling", "version": "v1",
                                                          "kind": "Scale"}}}
+        schemas.update(builtin_schemas(rts, group, version, explain_docs.SCHEMAS))
         return {"openapi": "3.0.0", "info": {"title": "Kubernetes", "version": "v1.32.0"},
                 "paths": paths, "components": {"schemas": schemas}}
 
