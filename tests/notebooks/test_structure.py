@@ -173,14 +173,20 @@ def test_the_lessons_show_what_they_teach(lang: str) -> None:
     assert some.endswith(("failing: True", "有请求失败：True")), summary
     assert any("image/png" in o.get("data", {}) for c in code_cells(healing) for o in c.outputs), \
         "the self-healing lesson has no plot"
+    autoscaling = output("15-autoscaling")  # the HPA scales out to its max under load, then back
+    assert "cpu: <unknown>/50%" in autoscaling
+    assert re.search(r"php-apache +Deployment/php-apache +cpu: \d+%/50% +1 +5 +5 ", autoscaling)
+    assert "New size: 1; reason: All metrics below target" in autoscaling
 
 
 # Lessons with an exercise (a task and its `kubenb.check` cell before and after the solution),
 # and lessons that end with a recap. Lesson 08 is being rewritten and has neither yet.
 EXERCISES = ["02-create-cluster", "03-deploy-app", "04-explore", "05-expose", "06-scale",
-             "07-update", "08-self-healing", "09-scheduling"]
+             "07-update", "08-self-healing", "09-scheduling",
+             "15-autoscaling"]
 RECAPS = ["00-quickstart", "01-overview", "02-create-cluster", "03-deploy-app", "04-explore",
-          "05-expose", "06-scale", "07-update", "08-self-healing", "09-scheduling"]
+          "05-expose", "06-scale", "07-update", "08-self-healing", "09-scheduling",
+          "15-autoscaling"]
 NOT_YET = {"en": "Not yet: ", "zh": "还没完成："}
 DONE = {"en": "All done.", "zh": "全部完成。"}
 
