@@ -46,6 +46,7 @@ MINIKUBE_COMMIT = "dd5d320e41b5451cdf3c01891bc4e13d189586ed-dirty"
 DEFAULT_KUBERNETES_VERSION = "v1.32.0"  # minikube v1.35.0's default
 API_PORT = 8443
 ADDONS = {"ingress": "Kubernetes", "metrics-server": "Kubernetes"}  # the addons kubenb knows, and their maintainers
+METRICS_SERVER_IMAGE = "registry.k8s.io/metrics-server/metrics-server:v0.7.2"
 VERIFIED_ADDONS = ("ingress",)  # `addons enable` verifies their pods before saying it is enabled
 DRIVERS = ("sim", "process", "docker")
 
@@ -74,6 +75,8 @@ class TooManyNodes(Exception):
 
 def addon_images(addon: str) -> tuple[str, ...]:
     """The images `minikube addons enable` names ("Using image …", digest dropped)."""
+    if addon == "metrics-server":  # minikube v1.35's pin (kubenb serves the Metrics API itself)
+        return (METRICS_SERVER_IMAGE,)
     if addon != "ingress":
         return ()
     from kubenb.net.ingress_addon import IMAGES  # the control plane loads on first use

@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from kubenb.cli import (
+    expect_autoscaling,
     expect_objects,
     expect_rbac,
     expect_workloads,
@@ -21,4 +22,6 @@ expect = SimpleNamespace(
     node=expect_workloads.node,
     exists=expect_objects.exists,
     access=expect_rbac.access,
+    hpa=expect_autoscaling.hpa,
+    hpa_replicas=expect_autoscaling.hpa_replicas,
 )

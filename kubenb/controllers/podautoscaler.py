@@ -1,7 +1,8 @@
 """The horizontal pod autoscaler (Kubernetes pkg/controller/podautoscaler/horizontal.go).
 
-Watches HorizontalPodAutoscalers (own key) and looks at each again every
-`Timings.hpa_sync_period` (upstream 15 s). `reconcile` reads the target's scale generically
+Watches HorizontalPodAutoscalers (own key) and looks at each every `Timings.hpa_sync_period`
+(upstream 15 s): a new or changed HPA waits for that period too, as upstream's rate-limited
+queue makes it. `reconcile` reads the target's scale generically
 (`spec.replicas` and `spec.selector` of whatever kind scaleTargetRef names: Deployment,
 ReplicaSet, StatefulSet, ReplicationController …), reads pod usage from the Metrics API the
 cluster serves (the `metrics` callable it is built with: Cluster.metrics, None while the
@@ -65,7 +66,10 @@ class HorizontalController(Controller):
         self.scale_events: dict[Key, list[tuple[datetime, int]]] = {}  # + up, − down
 
     def watches(self) -> list[Watch]:
-        return [Watch("HorizontalPodAutoscaler", own_key)]
+        # enqueueHPA: every add or update waits a sync period (AddRateLimited with a fixed
+        # interval) and an earlier pending request wins, so an HPA — new, edited, or just
+        # written by its own status update — is looked at once per period, never at once.
+        return [Watch("HorizontalPodAutoscaler", own_key, coalesce=self.ctx.timings.hpa_sync_period)]
 
     # ---- the target -------------------------------------------------------------------
 

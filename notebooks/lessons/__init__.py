@@ -20,6 +20,7 @@ from . import (
     m07_update,
     m08_self_healing,
     m09_scheduling,
+    m15_autoscaling,
     m17_access_control,
     m18_extending,
 )
@@ -36,6 +37,7 @@ _MODULES: list[Module] = [m.MODULE for m in (
     m07_update,
     m08_self_healing,
     m09_scheduling,
+    m15_autoscaling,
     m17_access_control,
     m18_extending,
 )]

@@ -275,7 +275,8 @@ def test_profile_switch(profiles: Profiles) -> None:
 def test_addons(profiles: Profiles, golden: Any) -> None:
     mk(profiles, "start --seed 1")
     out, _, _ = mk(profiles, "addons enable metrics-server")
-    assert out.endswith("🌟  The 'metrics-server' addon is enabled\n")
+    assert out.endswith("    ▪ Using image registry.k8s.io/metrics-server/metrics-server:v0.7.2\n"
+                        "🌟  The 'metrics-server' addon is enabled\n")
     assert profiles.get("minikube").addons == {"metrics-server": True}  # type: ignore[union-attr]
     golden("minikube_addons_list", mk(profiles, "addons list")[0])
     assert mk(profiles, "addons disable metrics-server") == (

@@ -173,6 +173,10 @@ def test_the_lessons_show_what_they_teach(lang: str) -> None:
     assert some.endswith(("failing: True", "有请求失败：True")), summary
     assert any("image/png" in o.get("data", {}) for c in code_cells(healing) for o in c.outputs), \
         "the self-healing lesson has no plot"
+    autoscaling = output("15-autoscaling")  # the HPA scales out to its max under load, then back
+    assert "cpu: <unknown>/50%" in autoscaling
+    assert re.search(r"php-apache +Deployment/php-apache +cpu: \d+%/50% +1 +5 +5 ", autoscaling)
+    assert "New size: 1; reason: All metrics below target" in autoscaling
 
 
 # Every lesson but the tour and the overview has an exercise (a task and its `kubenb.check`

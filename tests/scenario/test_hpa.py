@@ -14,6 +14,7 @@ from tests import builders
 from tests.scenario.virtual import metrics_cluster
 
 CPU = "sim.kubenb.io/cpu-millicores"
+SYNC = 15  # the HPA sync period: a new HPA is first looked at after one
 ABOVE = "New size: {}; reason: cpu resource utilization (percentage of request) above target"
 
 
@@ -121,7 +122,7 @@ def test_scale_down_waits_for_the_stabilization_window(cluster: Cluster) -> None
 
 def test_missing_target_is_failed_get_scale(cluster: Cluster) -> None:
     cluster.store.create(builders.hpa("web", "nope"))
-    cluster.advance(1)
+    cluster.advance(SYNC + 1)
     assert events(cluster, "FailedGetScale") == ['deployments.apps "nope" not found']
     assert cond(cluster, "AbleToScale") == (
         "False", "FailedGetScale",
@@ -132,7 +133,7 @@ def test_target_without_cpu_requests_is_failed_get_resource_metric(cluster: Clus
     web(cluster, 1, usage_m=100, request=None)
     cluster.advance(20)
     cluster.store.create(builders.hpa("web"))
-    cluster.advance(1)
+    cluster.advance(SYNC + 1)
     pod = ready(cluster)[0]["metadata"]["name"]
     text = f"failed to get cpu utilization: missing request for cpu in container web of Pod {pod}"
     assert events(cluster, "FailedGetResourceMetric") == [text]
@@ -146,8 +147,23 @@ def test_metrics_addon_off_is_failed_get_resource_metric(cluster: Cluster) -> No
     cluster.metrics_enabled = False
     web(cluster, 1, usage_m=100)
     cluster.store.create(builders.hpa("web"))
-    cluster.advance(1)
+    cluster.advance(SYNC + 1)
     assert events(cluster, "FailedGetResourceMetric") == [
         "failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics "
         "from resource metrics API: the server could not find the requested resource (get pods.metrics.k8s.io)"]
     assert hpa(cluster)["status"]["currentReplicas"] == 1
+
+
+def test_an_hpa_is_looked_at_once_per_sync_period_not_on_its_own_updates(cluster: Cluster) -> None:
+    """enqueueHPA: a new HPA waits one period, and its own status write does not bring the
+    next look forward (one FailedGetScale per period, not two)."""
+    cluster.store.create(builders.hpa("web", "nope"))
+    cluster.advance(SYNC - 2)
+    assert not hpa(cluster)["status"].get("conditions") and not events(cluster, "FailedGetScale")
+    cluster.advance(3)
+    assert cond(cluster, "AbleToScale")[1] == "FailedGetScale"
+    counts = [e["count"] for e in cluster.store.list("Event", "default") if e["reason"] == "FailedGetScale"]
+    assert counts == [1]
+    cluster.advance(SYNC)
+    counts = [e["count"] for e in cluster.store.list("Event", "default") if e["reason"] == "FailedGetScale"]
+    assert counts == [2]

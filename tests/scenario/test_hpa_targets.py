@@ -75,7 +75,7 @@ def test_every_metric_failing_still_writes_one_empty_entry_per_metric(cluster: C
     web(cluster, 2, cpu_m=100, memory_mi=200)
     cluster.store.create(autoscaler(resource("cpu", averageUtilization=50),
                                     resource("memory", averageValue="100Mi")))
-    cluster.advance(1)
+    cluster.advance(16)  # a new HPA is looked at after one sync period
     assert hpa(cluster)["status"]["currentMetrics"] == [{"type": ""}, {"type": ""}]
     assert targets(cluster) == "cpu: <unknown>/50%, memory: <unknown>/100Mi"
     assert events(cluster, "FailedGetResourceMetric")[1].startswith("failed to get memory usage: ")
@@ -85,7 +85,7 @@ def test_with_an_invalid_metric_the_hpa_does_not_scale_down(cluster: Cluster) ->
     web(cluster, 2, cpu_m=100, memory_mi=10)  # memory alone would say 1 replica
     cluster.store.create(autoscaler(resource("cpu", averageUtilization=50),
                                     resource("memory", averageValue="100Mi")))
-    cluster.advance(1)
+    cluster.advance(16)
     assert replicas(cluster) == 2
     assert events(cluster, "FailedComputeMetricsReplicas")[0].startswith(
         "invalid metrics (1 invalid out of 2), first error is: failed to get cpu resource metric value")
