@@ -163,13 +163,14 @@ MODULE = Module(
         code("%kubectl describe job flaky"),
         md("""
            **kubenb and a real cluster:** a real Job controller waits 10 s, then 20 s, 40 s …
-           before re-creating a failed pod, capped at six minutes (the Kubernetes
-           documentation's numbers). kubenb starts at 2 s (2 s, 4 s, 8 s …, capped at 2
-           minutes), so that this Job gives up in seconds instead of about half a minute.
+           before re-creating a failed pod, capped at six minutes as the Kubernetes
+           documentation says (the 1.32 controller's code caps it at ten). kubenb starts at
+           2 s (2 s, 4 s, 8 s …, capped at 2 minutes), so that this Job gives up in seconds
+           instead of about half a minute.
            """,
            """
            **kubenb 与真实集群：** 真实的 Job 控制器在重新创建失败的 Pod 之前，会先等 10 秒，
-           然后 20 秒、40 秒……，最长六分钟（Kubernetes 文档给出的数字）。kubenb 从 2 秒开始
+           然后 20 秒、40 秒……，按 Kubernetes 文档的说法最长六分钟（1.32 控制器的代码里上限是十分钟）。kubenb 从 2 秒开始
            （2 秒、4 秒、8 秒……，最长 2 分钟），所以这个 Job 几秒钟就放弃了，而不是大约半分钟。
            """),
         md("""
