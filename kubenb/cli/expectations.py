@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 from kubenb.cli import (
     expect_autoscaling,
+    expect_batch,
     expect_objects,
     expect_rbac,
     expect_workloads,
@@ -24,4 +25,6 @@ expect = SimpleNamespace(
     access=expect_rbac.access,
     hpa=expect_autoscaling.hpa,
     hpa_replicas=expect_autoscaling.hpa_replicas,
+    job=expect_batch.job,
+    cronjob=expect_batch.cronjob,
 )

@@ -162,6 +162,8 @@ def test_the_lessons_show_what_they_teach(lang: str) -> None:
     scheduling = output("09-scheduling")
     assert "FailedScheduling" in scheduling and "0/3 nodes are available: 3 Insufficient cpu" in scheduling
     assert "Pending" in scheduling
+    jobs = output("11-jobs")  # a Job fails for good, a parallel one completes, a CronJob runs one
+    assert "BackoffLimitExceeded" in jobs and "Complete   4/4" in jobs and "CronJob/hello" in jobs
     healing = load(lang, "08-self-healing")
     summary = next(text_of(c) for c in code_cells(healing) if "phases = [" in c.source)
     before, during, after, some = summary.strip().splitlines()
