@@ -1,7 +1,7 @@
 """The documentation vocabulary of API types (what `kubectl explain` prints and the API
 server's OpenAPI schemas carry): a `Schema` is a description plus `Field`s (type,
 description, enum, required). The metadata types every kind shares (ObjectMeta,
-OwnerReference) are here, for kubenb's explain (cli/kubectl/explain_docs) and for the
+OwnerReference) are here, for kubenb's explain (api/explain/docs) and for the
 OpenAPI documents the API server publishes for custom resources (server/openapi_custom).
 """
 

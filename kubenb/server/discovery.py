@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from kubenb.api.apiservices import group_priority
+from kubenb.api.explain import docs as explain_docs
 from kubenb.api.registry import REGISTRY, Registry, ResourceType
-from kubenb.cli.kubectl import explain_docs
 from kubenb.server.openapi_builtin import builtin_schemas
 from kubenb.server.openapi_custom import custom_schemas
 

@@ -1,6 +1,6 @@
 """The OpenAPI v3 schemas kube-apiserver publishes for its built-in kinds, per group-version.
 
-Built from the same field documentation `%kubectl explain` prints (cli/kubectl/explain_docs:
+Built from the same field documentation `%kubectl explain` prints (api/explain/docs:
 a description and typed fields per type name), so real `kubectl explain` over HTTP renders
 the same text: each kind is a component carrying `x-kubernetes-group-version-kind`; a field
 of another documented type is an `allOf` `$ref` to that type's component (explain prints the

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from kubenb.api.explain.docs import SCHEMAS
 from kubenb.api.registry import REGISTRY
 from kubenb.cli.kubectl.commands.explain import indent, ref_name, wrap
-from kubenb.cli.kubectl.explain_docs import SCHEMAS
 
 # Types explain prints without fields (OpenAPI refs kubenb does not document further).
 LEAVES = {"string", "integer", "boolean", "Object", "IntOrString", "Quantity", "MicroTime"}

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from kubenb.cli.kubectl.explain_docs import SCHEMAS
+from kubenb.api.explain.docs import SCHEMAS
 
 
 @pytest.mark.parametrize("kind", [

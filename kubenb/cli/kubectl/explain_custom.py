@@ -13,8 +13,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from kubenb.api.explain.schema import API_VERSION, KIND, METADATA, Field, Schema
 from kubenb.api.registry import ResourceType
-from kubenb.cli.kubectl.explain_schema import API_VERSION, KIND, METADATA, Field, Schema
 
 
 @dataclass(frozen=True)

@@ -4,16 +4,16 @@ Renders the layout of kubectl 1.32's OpenAPI v3 `plaintext` template (pkg/explai
 GROUP/KIND/VERSION, `FIELD: name <type>` (+ ENUM) for a field path, DESCRIPTION wrapped at
 76 columns with go-wordwrap's rules, then FIELDS (`  name\\t<type> -required-` with the
 description below, or one short line per field, nested, with --recursive). The
-documentation itself is data in `kubenb.cli.kubectl.explain_docs`.
+documentation itself is data in `kubenb.api.explain.docs`.
 """
 
 from __future__ import annotations
 
+from kubenb.api.explain.docs import SCHEMAS
+from kubenb.api.explain.schema import Field, Schema
 from kubenb.api.registry import ResourceType, UnknownResource
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx
 from kubenb.cli.kubectl.explain_custom import CustomField, custom_schema
-from kubenb.cli.kubectl.explain_docs import SCHEMAS
-from kubenb.cli.kubectl.explain_schema import Field, Schema
 from kubenb.cli.kubectl.flags import Flag
 from kubenb.cli.kubectl.templates.errors import TemplateError
 

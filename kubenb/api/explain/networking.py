@@ -6,8 +6,8 @@ explain_docs.SCHEMAS at the end of that module.
 
 from __future__ import annotations
 
-from kubenb.cli.kubectl.explain_schema import PROTOCOLS, SPEC_INFO, F, R, Schema
-from kubenb.cli.kubectl.explain_schema import top as _top
+from kubenb.api.explain.schema import PROTOCOLS, SPEC_INFO, F, R, Schema
+from kubenb.api.explain.schema import top as _top
 
 _PATH_TYPE = (
     "pathType determines the interpretation of the path matching. PathType can be one of the "

@@ -5,8 +5,8 @@ the end of that module.
 
 from __future__ import annotations
 
-from kubenb.cli.kubectl.explain_schema import CONVENTIONS, SPEC_INFO, F, R, Schema
-from kubenb.cli.kubectl.explain_schema import top as _top
+from kubenb.api.explain.schema import CONVENTIONS, SPEC_INFO, F, R, Schema
+from kubenb.api.explain.schema import top as _top
 
 _JOBS_DOC = "More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/"
 

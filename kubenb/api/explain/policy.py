@@ -6,8 +6,8 @@ Kubernetes API reference (v1.32 core/v1 types.go), enum values in the API's sort
 
 from __future__ import annotations
 
-from kubenb.cli.kubectl.explain_schema import F, R, Schema
-from kubenb.cli.kubectl.explain_schema import top as _top
+from kubenb.api.explain.schema import F, R, Schema
+from kubenb.api.explain.schema import top as _top
 
 _CONV = "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status"
 _RQ = "https://kubernetes.io/docs/concepts/policy/resource-quotas/"

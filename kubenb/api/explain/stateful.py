@@ -6,9 +6,9 @@ from the Kubernetes API reference (v1.32), enum values in the API's sorted order
 
 from __future__ import annotations
 
-from kubenb.cli.kubectl.explain_schema import F, R, Schema
-from kubenb.cli.kubectl.explain_schema import condition as _condition
-from kubenb.cli.kubectl.explain_schema import top as _top
+from kubenb.api.explain.schema import F, R, Schema
+from kubenb.api.explain.schema import condition as _condition
+from kubenb.api.explain.schema import top as _top
 
 SCHEMAS: dict[str, Schema] = {
     "StatefulSet": _top(

@@ -7,7 +7,7 @@ of that module. The schemas of custom resources themselves come from their CRDs
 
 from __future__ import annotations
 
-from kubenb.cli.kubectl.explain_schema import API_VERSION, CONVENTIONS, KIND, F, R, Schema
+from kubenb.api.explain.schema import API_VERSION, CONVENTIONS, KIND, F, R, Schema
 
 SCHEMAS: dict[str, Schema] = {
     "CustomResourceDefinition": Schema(

@@ -5,7 +5,7 @@ Merged into explain_docs.SCHEMAS at the end of that module.
 
 from __future__ import annotations
 
-from kubenb.cli.kubectl.explain_schema import API_VERSION, CONVENTIONS, KIND, F, Schema
+from kubenb.api.explain.schema import API_VERSION, CONVENTIONS, KIND, F, Schema
 
 _GATE = "(Alpha) Using this field requires the CoordinatedLeaderElection feature gate to be enabled."
 

@@ -8,8 +8,8 @@ local, nfs).
 
 from __future__ import annotations
 
-from kubenb.cli.kubectl.explain_schema import F, R, Schema
-from kubenb.cli.kubectl.explain_schema import top as _top
+from kubenb.api.explain.schema import F, R, Schema
+from kubenb.api.explain.schema import top as _top
 
 _PV = "https://kubernetes.io/docs/concepts/storage/persistent-volumes"
 

@@ -11,7 +11,7 @@ API reference (v1.32); enum values are listed in the API's sorted order. Read by
 from __future__ import annotations
 
 from kubenb.api.docs import META_SCHEMAS
-from kubenb.cli.kubectl.explain_schema import (
+from kubenb.api.explain.schema import (
     API_VERSION,
     CONVENTIONS,
     KIND,
@@ -23,8 +23,8 @@ from kubenb.cli.kubectl.explain_schema import (
     R,
     Schema,
 )
-from kubenb.cli.kubectl.explain_schema import condition as _condition
-from kubenb.cli.kubectl.explain_schema import top as _top
+from kubenb.api.explain.schema import condition as _condition
+from kubenb.api.explain.schema import top as _top
 
 SCHEMAS: dict[str, Schema] = {
     # ---- meta --------------------------------------------------------------------------
@@ -466,18 +466,18 @@ SCHEMAS.update({
 })
 
 # ---- kinds documented in their own modules ------------------------------------------------
-from kubenb.cli.kubectl.explain_apiextensions import SCHEMAS as _APIEXTENSIONS  # noqa: E402
-from kubenb.cli.kubectl.explain_apiregistration import SCHEMAS as _APIREGISTRATION  # noqa: E402
-from kubenb.cli.kubectl.explain_autoscaling import SCHEMAS as _AUTOSCALING  # noqa: E402
-from kubenb.cli.kubectl.explain_batch import SCHEMAS as _BATCH  # noqa: E402
-from kubenb.cli.kubectl.explain_certificates import SCHEMAS as _CERTIFICATES  # noqa: E402
-from kubenb.cli.kubectl.explain_coordination import SCHEMAS as _COORDINATION  # noqa: E402
-from kubenb.cli.kubectl.explain_daemons import SCHEMAS as _DAEMONS  # noqa: E402
-from kubenb.cli.kubectl.explain_networking import SCHEMAS as _NETWORKING  # noqa: E402
-from kubenb.cli.kubectl.explain_policy import SCHEMAS as _POLICY  # noqa: E402
-from kubenb.cli.kubectl.explain_rbac import SCHEMAS as _RBAC  # noqa: E402
-from kubenb.cli.kubectl.explain_stateful import SCHEMAS as _STATEFUL  # noqa: E402
-from kubenb.cli.kubectl.explain_storage import SCHEMAS as _STORAGE  # noqa: E402
+from kubenb.api.explain.apiextensions import SCHEMAS as _APIEXTENSIONS  # noqa: E402
+from kubenb.api.explain.apiregistration import SCHEMAS as _APIREGISTRATION  # noqa: E402
+from kubenb.api.explain.autoscaling import SCHEMAS as _AUTOSCALING  # noqa: E402
+from kubenb.api.explain.batch import SCHEMAS as _BATCH  # noqa: E402
+from kubenb.api.explain.certificates import SCHEMAS as _CERTIFICATES  # noqa: E402
+from kubenb.api.explain.coordination import SCHEMAS as _COORDINATION  # noqa: E402
+from kubenb.api.explain.daemons import SCHEMAS as _DAEMONS  # noqa: E402
+from kubenb.api.explain.networking import SCHEMAS as _NETWORKING  # noqa: E402
+from kubenb.api.explain.policy import SCHEMAS as _POLICY  # noqa: E402
+from kubenb.api.explain.rbac import SCHEMAS as _RBAC  # noqa: E402
+from kubenb.api.explain.stateful import SCHEMAS as _STATEFUL  # noqa: E402
+from kubenb.api.explain.storage import SCHEMAS as _STORAGE  # noqa: E402
 
 for _more in (_APIREGISTRATION, _AUTOSCALING, _BATCH, _CERTIFICATES, _COORDINATION, _DAEMONS,
               _NETWORKING, _RBAC, _STATEFUL, _STORAGE, _POLICY):

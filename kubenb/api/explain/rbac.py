@@ -12,8 +12,8 @@ that module.
 
 from __future__ import annotations
 
-from kubenb.cli.kubectl.explain_schema import CONVENTIONS, F, R, Schema
-from kubenb.cli.kubectl.explain_schema import top as _top
+from kubenb.api.explain.schema import CONVENTIONS, F, R, Schema
+from kubenb.api.explain.schema import top as _top
 
 _RBAC_METADATA = F("ObjectMeta", "Standard object's metadata.")
 _REVIEW_METADATA = F("ObjectMeta", f"Standard list metadata. More info: {CONVENTIONS}#metadata")

@@ -10,8 +10,8 @@ in OpenAPI. Merged into explain_docs.SCHEMAS at the end of that module.
 
 from __future__ import annotations
 
-from kubenb.cli.kubectl.explain_schema import F, R, Schema
-from kubenb.cli.kubectl.explain_schema import top as _top
+from kubenb.api.explain.schema import F, R, Schema
+from kubenb.api.explain.schema import top as _top
 
 SCHEMAS: dict[str, Schema] = {
     "APIService": _top(

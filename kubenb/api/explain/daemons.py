@@ -5,9 +5,9 @@ Merged into explain_docs.SCHEMAS at the end of that module.
 
 from __future__ import annotations
 
-from kubenb.cli.kubectl.explain_schema import SPEC_INFO, F, R, Schema
-from kubenb.cli.kubectl.explain_schema import condition as _condition
-from kubenb.cli.kubectl.explain_schema import top as _top
+from kubenb.api.explain.schema import SPEC_INFO, F, R, Schema
+from kubenb.api.explain.schema import condition as _condition
+from kubenb.api.explain.schema import top as _top
 
 _MIN_READY = ("The minimum number of seconds for which a newly created DaemonSet pod should be ready "
               "without any of its container crashing, for it to be considered available. Defaults to 0 "

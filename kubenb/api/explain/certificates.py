@@ -14,8 +14,8 @@ explain_docs.SCHEMAS at the end of that module.
 
 from __future__ import annotations
 
-from kubenb.cli.kubectl.explain_schema import F, R, Schema
-from kubenb.cli.kubectl.explain_schema import top as _top
+from kubenb.api.explain.schema import F, R, Schema
+from kubenb.api.explain.schema import top as _top
 
 _BY_CREATOR = "{what} of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable."
 

@@ -6,8 +6,8 @@ Merged into explain_docs.SCHEMAS at the end of that module.
 
 from __future__ import annotations
 
-from kubenb.cli.kubectl.explain_schema import F, R, Schema
-from kubenb.cli.kubectl.explain_schema import top as _top
+from kubenb.api.explain.schema import F, R, Schema
+from kubenb.api.explain.schema import top as _top
 
 _CONVENTIONS = "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md"
 _METRIC = F("MetricIdentifier", "metric identifies the target metric by name and selector")
