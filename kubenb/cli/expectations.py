@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from kubenb.cli import (
     expect_autoscaling,
     expect_batch,
+    expect_daemonsets,
     expect_objects,
     expect_rbac,
     expect_workloads,
@@ -27,4 +28,5 @@ expect = SimpleNamespace(
     hpa_replicas=expect_autoscaling.hpa_replicas,
     job=expect_batch.job,
     cronjob=expect_batch.cronjob,
+    daemonset=expect_daemonsets.daemonset,
 )

@@ -85,3 +85,16 @@ def test_wait_errors(kube: Any, vcluster: Any, line: str, err: str) -> None:
     make(kube, vcluster)
     r = kube(line)
     assert (r.out, r.err, r.rc) == ("", err, 1)
+
+
+def test_field_selector_narrows_the_objects_waited_on(kube: Any, vcluster: Any) -> None:
+    make(kube, vcluster, replicas=2)
+    first, second = sorted(p["metadata"]["name"] for p in vcluster.store.list("Pod", "default"))
+    r = kube(f"wait --for=condition=Ready pod -l app=web --field-selector metadata.name={second}")
+    assert (r.out, r.rc) == (f"pod/{second} condition met\n", 0)
+    r = kube("wait --for=condition=Ready pods --field-selector spec.nodeName=minikube")
+    assert r.out == f"pod/{first} condition met\npod/{second} condition met\n"
+    r = kube("wait --for=delete pods -l app=web --field-selector spec.nodeName=minikube-m09 --timeout=1s")
+    assert (r.out, r.err, r.rc) == ("", "", 0)  # no pod on that node: nothing to wait for
+    r = kube("wait --for=condition=Ready pods --all --field-selector metadata.name=" + first)
+    assert r.out == f"pod/{first} condition met\n"

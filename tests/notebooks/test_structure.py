@@ -274,3 +274,16 @@ def test_the_access_control_chapter_shows_a_refusal_then_the_same_call_allowed(l
     assert ('403 pods "web" is forbidden: User "system:serviceaccount:default:reader" cannot delete '
             'resource "pods" in API group "" in the namespace "default"') in out
     assert "200 PodList api-client web" in out and "\n200 Pod\n" in out
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_daemonset_chapter_shows_one_pod_per_node(lang: str) -> None:
+    outputs = [text_of(c) for c in code_cells(load(lang, "12-daemonsets"))]
+    per_node = [o for o in outputs if o.startswith("NODE           STATUS    IMAGE")]
+    nodes = [[line.split()[0] for line in o.splitlines()[1:]] for o in per_node]
+    # two nodes, a third joins and leaves again, then the cordoned node keeps its pod
+    assert nodes[:3] == [["minikube", "minikube-m02"], ["minikube", "minikube-m02", "minikube-m03"],
+                         ["minikube", "minikube-m02"]], nodes
+    assert nodes[3] == ["minikube", "minikube-m02"] and "busybox:1.37" in per_node[-1]
+    assert any(re.search(r"node-agent +1 +1 +1 +1 +1 +role=edge", o) for o in outputs)
+    assert any("kube-proxy   2         2         2" in o for o in outputs)

@@ -36,20 +36,23 @@ def dry_run_mode(ctx: Ctx) -> str:
 
 def find_targets(ctx: Ctx, args: list[str], selector: str = "",
                  all_namespaces: bool = False,
-                 require_names: bool = True) -> tuple[list[Target], list[ApiError]]:
-    """Objects named by the arguments (or selected by `-l`), and NotFound errors per name.
+                 require_names: bool = True,
+                 field_selector: str = "") -> tuple[list[Target], list[ApiError]]:
+    """Objects named by the arguments (or selected by `-l` and `--field-selector`), and
+    NotFound errors per name.
 
-    With `require_names` a bare type needs `-l` (scale, set, rollout); without it a bare type
-    means every object of that type (describe)."""
+    With `require_names` a bare type needs a selector (scale, set, rollout); without it a bare
+    type means every object of that type (describe)."""
     requests = resolve(ctx.client.registry, args)
     found: list[Target] = []
     errors: list[ApiError] = []
     for req in requests:
         ns = None if (all_namespaces or not req.rt.namespaced) else ctx.namespace
         if req.names is None:
-            if not selector and require_names:
+            if not selector and not field_selector and require_names:
                 raise CommandError("resource(s) were provided, but no name was specified")
-            items, _ = ctx.client.list(req.rt.kind, ns, label_selector=selector or None)
+            items, _ = ctx.client.list(req.rt.kind, ns, label_selector=selector or None,
+                                       field_selector=field_selector or None)
             found += [(req.rt, obj) for obj in items]
             continue
         for name in req.names:

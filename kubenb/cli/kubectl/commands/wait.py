@@ -247,13 +247,14 @@ def parse_timeout(raw: str) -> float:
 def _find(ctx: Ctx, args: list[str], selector: str, everything: bool) -> tuple[list[Target], list[ApiError]]:
     """Targets by name, by `-l`, or every object of the type with `--all`."""
     if not everything:
-        return find_targets(ctx, args, selector, ctx.flag("all-namespaces"))
+        return find_targets(ctx, args, selector, ctx.flag("all-namespaces"),
+                            field_selector=ctx.flag("field-selector"))
     from kubenb.cli.kubectl.resources import resolve
 
     found: list[Target] = []
     for req in resolve(ctx.client.registry, args):
         ns = None if (ctx.flag("all-namespaces") or not req.rt.namespaced) else ctx.namespace
-        items, _ = ctx.client.list(req.rt.kind, ns)
+        items, _ = ctx.client.list(req.rt.kind, ns, field_selector=ctx.flag("field-selector") or None)
         found += [(req.rt, obj) for obj in items]
     return found, []
 
