@@ -3,7 +3,7 @@ and BackoffLimitExceeded, ttlSecondsAfterFinished, a CronJob run by hand and sus
 
 from __future__ import annotations
 
-from .cells import Module, code, exercise, md, picture, recap, setup, teardown
+from .cells import VARIES, Module, code, exercise, md, picture, recap, setup, teardown
 
 PI = '''\
 %%kubectl apply -f -
@@ -59,6 +59,29 @@ BATCH = busybox_job("batch", "echo processing one item; sleep 3",
 SHORT_LIVED = busybox_job("short-lived", "echo done", "  ttlSecondsAfterFinished: 3\n", "hello")
 WORK = busybox_job("work", "echo one piece of work; sleep 1", "  completions: 3\n  parallelism: 2\n",
                    "worker")
+
+TICK = """\
+%%kubectl apply -f -
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: tick
+  annotations:
+    kubenb.io/schedule-speedup: "720"
+spec:
+  schedule: "0 * * * *"
+  jobTemplate:
+    metadata:
+      labels:
+        app: tick
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+          - name: tick
+            image: busybox
+            command: ["sh", "-c", "echo the hour has come"]"""
 
 SLUG = "11-jobs"
 
@@ -262,19 +285,55 @@ MODULE = Module(
         code("""%kubectl patch cronjob hello -p '{"spec":{"suspend":true}}'"""),
         code("%kubectl get cronjob hello"),
         md("""
+           ## Watching a schedule fire
+
+           An hour is too long to wait in a lesson. kubenb has a switch of its own for that:
+           the annotation `kubenb.io/schedule-speedup: "720"` makes one CronJob's schedule
+           clock run 720 times faster from its creation, so an hour of schedule passes in 5
+           seconds. **It exists only in kubenb**: a real cluster ignores the annotation and
+           runs this CronJob once an hour, on the wall clock.
+           """,
+           """
+           ## 看着时间表触发
+
+           在课上等一个小时太久了。kubenb 为此提供了一个自己的开关：注解
+           `kubenb.io/schedule-speedup: "720"` 让这一个 CronJob 的时间表时钟从创建起加快 720 倍，
+           于是时间表上的一小时只需 5 秒。**这个注解只有 kubenb 认识**：真实集群会忽略它，
+           照样按真实时间每小时运行一次这个 CronJob。
+           """),
+        code(TICK),
+        md("""
+           Wait until one of its Jobs has succeeded (LAST SCHEDULE and the Job's completion
+           are recorded in the CronJob's status), then suspend it.
+           """,
+           """
+           等到它的某个 Job 成功完成（LAST SCHEDULE 和 Job 的完成时间都记录在 CronJob 的状态里），
+           然后暂停它。
+           """),
+        code("%kubectl wait --for=jsonpath='{.status.lastSuccessfulTime}' cronjob/tick --timeout=60s"),
+        code("""%kubectl patch cronjob tick -p '{"spec":{"suspend":true}}'"""),
+        md("""
+           Its Jobs, named after their scheduled times: consecutive names differ by 60, one
+           hour of schedule in minutes. How many there are depends on how many 5-second hours
+           passed before the suspend, so your list may be longer.
+           """,
+           """
+           它的 Job 以计划时间命名：相邻两个名字相差 60，即时间表上的一小时（以分钟计）。
+           Job 的个数取决于暂停之前过去了几个“5 秒钟的小时”，所以你的列表可能更长。
+           """),
+        code("%kubectl get jobs -l app=tick", tags=VARIES),
+        md("""
            **kubenb and a real cluster:** CronJobs run on the cluster's clock, which here is
-           your computer's wall clock, as in a real cluster: an hourly schedule fires once an
-           hour, and kubenb does not speed it up in a notebook. (kubenb's own tests run the
-           same controller on a virtual clock, where an hour passes in milliseconds.) The
-           schedule is read in UTC, the time zone of minikube's controller manager, unless
-           `spec.timeZone` names another zone (TIMEZONE column).
+           your computer's wall clock, as in a real cluster: `hello` would fire once an hour.
+           Only a CronJob with kubenb's `schedule-speedup` annotation, like `tick`, runs
+           faster. The schedule is read in UTC, the time zone of minikube's controller
+           manager, unless `spec.timeZone` names another zone (TIMEZONE column).
            """,
            """
            **kubenb 与真实集群：** CronJob 按照集群的时钟运行，这里就是你电脑的真实时间，
-           与真实集群一样：每小时一次的时间表就是每小时触发一次，kubenb 不会在笔记本里把它加快。
-           （kubenb 自己的测试在虚拟时钟上运行同一个控制器，一小时在几毫秒内就过去了。）
-           时间表按 UTC 解释（minikube 的控制器管理器所用的时区），除非 `spec.timeZone`
-           指定了其他时区（TIMEZONE 列）。
+           与真实集群一样：`hello` 每小时才会触发一次。只有像 `tick` 这样带有 kubenb 的
+           `schedule-speedup` 注解的 CronJob 才会运行得更快。时间表按 UTC 解释（minikube
+           的控制器管理器所用的时区），除非 `spec.timeZone` 指定了其他时区（TIMEZONE 列）。
            """),
         *exercise("Create a Job named `work` that completes 3 times, 2 pods at a time, and wait "
                   "until it is complete.",

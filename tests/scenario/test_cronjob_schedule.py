@@ -12,7 +12,7 @@ import pytest
 
 from kubenb.api.objects import clone
 from kubenb.api.pods import condition_true
-from kubenb.clock import VIRTUAL_EPOCH, VirtualClock
+from kubenb.clock import VIRTUAL_EPOCH, VirtualClock, parse_time
 from kubenb.cluster import Cluster
 from tests import builders
 
@@ -59,3 +59,31 @@ def test_a_passed_starting_deadline_skips_the_missed_time(cluster: Cluster) -> N
     at = datetime(2025, 1, 6, 10, 10, tzinfo=timezone.utc)
     assert [e["message"] for e in events(cluster, "late", "SuccessfulCreate")] == [
         f"Created job late-{int(at.timestamp()) // 60}"]
+
+
+def test_a_sped_up_schedule_runs_an_hourly_cronjob_every_few_seconds(cluster: Cluster) -> None:
+    """`kubenb.io/schedule-speedup: "720"`: an hourly schedule fires every 5 s of cluster
+    time; the Jobs keep their hourly names, LAST SCHEDULE is cluster time; other CronJobs
+    keep the cluster's pace."""
+    start = cluster.clock.now()
+    fast = builders.cronjob("hourly", "0 * * * *")
+    fast["metadata"]["annotations"] = {"kubenb.io/schedule-speedup": "720"}
+    cluster.store.create(fast)
+    cluster.store.create(builders.cronjob("plain", "0 * * * *"))
+    cluster.wait_for(lambda: len(events(cluster, "hourly", "SuccessfulCreate")) >= 3, timeout=60)
+    assert (cluster.clock.now() - start).total_seconds() < 20  # three hourly runs in 15 s
+    minutes = [int(e["message"].removeprefix("Created job hourly-"))
+               for e in events(cluster, "hourly", "SuccessfulCreate")][:3]
+    assert [b - a for a, b in zip(minutes, minutes[1:])] == [60, 60]  # one hour apart
+    last = cluster.store.get("CronJob", "default", "hourly")["status"]["lastScheduleTime"]
+    assert start <= parse_time(last) <= cluster.clock.now()  # when it acted, on the cluster clock
+    assert not events(cluster, "plain", "SuccessfulCreate")  # 10:00:15: its next run is 11:00
+
+
+@pytest.mark.parametrize("value", ["fast", "0.5", "-3", ""])
+def test_a_speedup_that_is_not_a_number_from_1_up_changes_nothing(cluster: Cluster, value: str) -> None:
+    cj = builders.cronjob("odd", "0 * * * *")
+    cj["metadata"]["annotations"] = {"kubenb.io/schedule-speedup": value}
+    cluster.store.create(cj)
+    cluster.advance(30)
+    assert not events(cluster, "odd", "SuccessfulCreate")
