@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from kubenb.cli import expect_workloads
+from kubenb.cli import expect_storage, expect_workloads
 
 expect = SimpleNamespace(
     deployment=expect_workloads.deployment,
     pods=expect_workloads.pods,
     pod=expect_workloads.pod,
     node=expect_workloads.node,
+    statefulset=expect_storage.statefulset,
+    claim=expect_storage.claim,
+    pod_claim=expect_storage.pod_claim,
 )
