@@ -4,7 +4,18 @@ DNS), data surviving a pod's deletion, scaling, and what deleting keeps or remov
 
 from __future__ import annotations
 
-from .cells import VARIES, Module, code, exercise, md, picture, real_cluster_note, recap, setup, teardown
+from .cells import (
+    VARIES,
+    Module,
+    code,
+    exercise,
+    md,
+    picture,
+    real_cluster_note,
+    recap,
+    setup,
+    teardown,
+)
 
 CLAIM = """\
 %%kubectl apply -f -
@@ -231,8 +242,7 @@ MODULE = Module(
 
            往 `web-0` 的卷里写一个值，再读出来：
            """),
-        code("""%kubectl exec web-0 -- sh -c 'echo "greeting=hello from web-0" > /usr/share/nginx/html/index.html'"""),
-        code("%kubectl exec web-0 -- cat /usr/share/nginx/html/index.html"),
+        code("""%kubectl exec web-0 -- sh -c 'echo "greeting=hello from web-0" > /usr/share/nginx/html/index.html; cat /usr/share/nginx/html/index.html'"""),
         md("""
            Now delete the pod. The StatefulSet controller makes a new one with **the same name**,
            `web-0`, and mounts **the same claim**, `www-web-0`, so the value is still there:
@@ -256,19 +266,19 @@ MODULE = Module(
            ## Scaling down and up
 
            Scaling down removes the pods with the highest ordinals first, one at a time, and
-           **keeps their claims**: the data of `web-2` waits for it. (Our little store stops as
-           soon as it is asked to, so `web-2` may already be gone when `wait` looks for it;
-           then `wait` has nothing to report.)
+           **keeps their claims**: the data of `web-2` waits for it. The StatefulSet's
+           `status.replicas` counts its pods until they are gone, terminating ones included, so
+           waiting for it to read 2 waits for `web-2` to be deleted.
            """,
            """
            ## 缩容与扩容
 
-           缩容时先删除序号最大的 Pod，一次一个，并且**保留它们的申领**：`web-2` 的数据在等它回来。
-           （我们的小存储一收到停止请求就会退出，所以 `wait` 去找 `web-2` 时它可能已经不在了，
-           这时 `wait` 不会输出任何内容。）
+           缩容时先删除序号最大的 Pod，一次一个，并且**保留它们的申领**：`web-2` 的数据在等它回来。StatefulSet 的
+           `status.replicas` 会一直计入它的 Pod（包括正在终止的），直到它们消失，
+           所以等它变为 2，就是等 `web-2` 被删除。
            """),
         code("%kubectl scale statefulset web --replicas=2"),
-        code("%kubectl wait --for=delete pod/web-2 --timeout=120s", tags=VARIES),
+        code("%kubectl wait --for=jsonpath='{.status.replicas}'=2 statefulset/web --timeout=120s"),
         code("%kubectl get pods,pvc -l app=nginx"),
         md("""
            Scaling back up makes `web-2` again, with the claim `www-web-2` it had before.
@@ -308,30 +318,32 @@ MODULE = Module(
            ## What deleting keeps
 
            Deleting the StatefulSet deletes its pods but **not** their claims: the data is
-           precious, so Kubernetes leaves that decision to you.
+           precious, so Kubernetes leaves that decision to you. (The pods are deleted in the
+           background, after the StatefulSet.)
            """,
            """
            ## 删除时保留了什么
 
            删除 StatefulSet 会删除它的 Pod，但**不会**删除它们的申领：数据很宝贵，
-           所以 Kubernetes 把这个决定留给你。
+           所以 Kubernetes 把这个决定留给你。（Pod 是在 StatefulSet 之后于后台删除的。）
            """),
         code("%kubectl delete statefulset web"),
-        code("%kubectl wait --for=delete pod -l app=nginx --timeout=120s", tags=VARIES),
         code("%kubectl get pvc"),
         md("""
            Deleting the claims releases their volumes, and the `Delete` reclaim policy then
-           removes the volumes (and their directories) too. (The pods and the volumes go
-           away in the background, so which ones the `wait` cells still find differs
-           from run to run.)
+           removes the volumes (and their directories) too. `kubectl delete pvc` returns once
+           each claim is gone (a claim still mounted by a pod waits for the pod to stop); its
+           volume is deleted a moment later, in the background, so which volumes `wait` still
+           finds (if any) differs from run to run; after it, none is left.
            """,
            """
            删除申领会释放它们的卷，`Delete` 回收策略接着把卷（以及卷的目录）也删除。
-           （Pod 和卷都是在后台删除的，所以 `wait` 单元格还能找到哪些，每次运行都可能不同。）
+           `kubectl delete pvc` 在每个申领消失后才返回（仍被 Pod 挂载的申领会等 Pod 停止）；
+           卷随后在后台删除，所以 `wait` 还能找到哪些卷（也可能一个都没有），每次运行都可能不同；
+           等待之后，一个卷也不剩。
            """),
         code("%kubectl delete pvc --all"),
-        code("%kubectl wait --for=delete pv --all --timeout=120s", tags=VARIES),
-        code("%kubectl get pv"),
+        code("%kubectl wait --for=delete pv --all --timeout=120s\n%kubectl get pv", tags=VARIES),
         *teardown(),
         recap(["A **PersistentVolumeClaim** asks for storage; the default StorageClass's provisioner "
                "makes a **PersistentVolume** and binds it (`kubectl get storageclass`, "
