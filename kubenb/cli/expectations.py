@@ -14,6 +14,7 @@ from kubenb.cli import (
     expect_daemonsets,
     expect_objects,
     expect_rbac,
+    expect_storage,
     expect_workloads,
 )
 
@@ -29,4 +30,7 @@ expect = SimpleNamespace(
     job=expect_batch.job,
     cronjob=expect_batch.cronjob,
     daemonset=expect_daemonsets.daemonset,
+    statefulset=expect_storage.statefulset,
+    claim=expect_storage.claim,
+    pod_claim=expect_storage.pod_claim,
 )
