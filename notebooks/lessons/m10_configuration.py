@@ -352,7 +352,7 @@ MODULE = Module(
            """),
         code("""%kubectl patch configmap app-config -p '{"data":{"LEVEL":"debug"}}'"""),
         code("%kubectl wait --for=condition=Ready pod/needs-level --timeout=60s"),
-        code("%kubectl logs needs-level"),
+        code("%kubectl exec needs-level -- printenv LEVEL"),
         md("""
            **kubenb and a real cluster:** kubenb's kubelet retries a pod whose start failed
            every second; a real kubelet waits about 10 seconds between attempts, so there the
