@@ -3,7 +3,7 @@ as files; an update reaching the files but not the env; a missing key holding a 
 
 from __future__ import annotations
 
-from .cells import VARIES, Module, code, exercise, md, picture, recap, setup, teardown
+from .cells import Module, code, exercise, md, picture, recap, setup, teardown
 
 REDIS_FILE = """\
 %%writefile redis-config
@@ -41,7 +41,7 @@ spec:
       containers:
       - name: app
         image: busybox
-        command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+        command: ["sh", "-c", "trap 'sleep 5; exit 0' TERM; sleep 3600 & wait"]
         envFrom:
         - configMapRef:
             name: app-config
@@ -90,7 +90,7 @@ spec:
           name: app-config
           key: LEVEL"""
 
-FIRST_POD = "web-6fb44c556-9rptp"  # the Deployment's first pod (KUBENB_SEED fixes the name)
+FIRST_POD = "web-f46f8d6b5-7jmpq"  # the Deployment's first pod (KUBENB_SEED fixes the name)
 
 WAIT_GREEN = ("%kubectl exec deploy/web -- sh -c "
               "'until grep -q green /etc/app/COLOR; do sleep 1; done; cat /etc/app/COLOR'")
@@ -145,7 +145,7 @@ MODULE = Module(
            """
            ConfigMap 保存了自己的一份副本，所以本地文件可以删掉了：
            """),
-        code("!rm redis-config"),
+        code("!rm -v redis-config"),
         md("""
            And from YAML, like any other object. A value can be a one-line setting or a whole
            file (`|` keeps the line breaks):
@@ -295,16 +295,16 @@ MODULE = Module(
         code("%kubectl rollout restart deployment/web"),
         code("%kubectl rollout status deployment/web"),
         md("""
-           The rollout is done when the new pod is ready, but the old one may still be
-           terminating for a moment, and `kubectl exec deploy/web` picks the pod that has been
-           ready longest: the old one. Wait until it is gone (your pod's name is in the
-           `get pods` output above; if it is already gone, `wait` prints nothing):
+           The rollout is done when the new pod is ready, but the old one is still
+           terminating (this app takes five seconds to shut down after SIGTERM), and
+           `kubectl exec deploy/web` picks the pod that has been ready longest: the old one. Wait until it is gone (your pod's name is in the
+           `get pods` output above):
            """,
            """
-           新 Pod 就绪时滚动更新就完成了，但旧 Pod 可能还要再终止一会儿，而 `kubectl exec deploy/web`
-           会选择就绪时间最长的 Pod，也就是旧的那个。等它消失（你的 Pod 名字在上面 `get pods` 的输出里；如果它已经消失，`wait` 什么也不打印）：
+           新 Pod 就绪时滚动更新就完成了，但旧 Pod 还在终止中（这个应用收到 SIGTERM 后要用五秒钟才能退出），而 `kubectl exec deploy/web`
+           会选择就绪时间最长的 Pod，也就是旧的那个。等它消失（你的 Pod 名字在上面 `get pods` 的输出里）：
            """),
-        code(f"%kubectl wait --for=delete pod/{FIRST_POD} --timeout=60s", tags=VARIES),
+        code(f"%kubectl wait --for=delete pod/{FIRST_POD} --timeout=60s"),
         code("%kubectl exec deploy/web -- printenv COLOR FAVORITE_COLOR"),
         md("""
            **kubenb and a real cluster:** kubenb's kubelet watches ConfigMaps and Secrets, so a
