@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from kubenb.cli import (
     expect_autoscaling,
     expect_batch,
+    expect_config,
     expect_daemonsets,
     expect_objects,
     expect_rbac,
@@ -33,4 +34,6 @@ expect = SimpleNamespace(
     statefulset=expect_storage.statefulset,
     claim=expect_storage.claim,
     pod_claim=expect_storage.pod_claim,
+    configmap=expect_config.configmap,
+    pods_env=expect_config.pods_env,
 )

@@ -87,3 +87,25 @@ def test_set_image_matches_real_kubectl_local(kube: Any, vcluster: Any, tmp_path
                           text=True, env={"KUBECONFIG": "/nonexistent", "PATH": "/usr/bin:/bin"}, check=False)
     r = kube("set image deploy/web " + " ".join(f"'{p}'" for p in pairs))
     assert (r.out, r.err, r.rc) == (real.stdout, real.stderr, real.returncode)
+
+
+def test_set_env_from_a_configmap_or_secret_by_reference(kube: Any, vcluster: Any) -> None:
+    make(kube, vcluster)
+    assert kube("create configmap cfg --from-literal=MODE=fast --from-literal=log.level=debug").rc == 0
+    assert kube("create secret generic pw --from-literal=password=s3cr3t").rc == 0
+    r = kube("set env deployment/web --from=configmap/cfg --keys=MODE --prefix=APP_")
+    assert (r.out, r.err, r.rc) == ("deployment.apps/web env updated\n", "", 0)
+    assert container(vcluster)["env"] == [
+        {"name": "APP_MODE", "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "MODE"}}}]
+    assert kube("set env deployment/web --from=secret/pw X=1").rc == 0
+    assert container(vcluster)["env"][1:] == [
+        {"name": "X", "value": "1"},
+        {"name": "PASSWORD", "valueFrom": {"secretKeyRef": {"name": "pw", "key": "password"}}}]
+    assert kube("set env deployment/web --from=configmap/cfg --list").out == (
+        "# Deployment web, container web\n# APP_MODE from configmap cfg, key MODE\nX=1\n"
+        "# PASSWORD from secret pw, key password\n# MODE from configmap cfg, key MODE\n"
+        "# LOG_LEVEL from configmap cfg, key log.level\n")
+    r = kube("set env deployment/web --from=configmap/nope")
+    assert (r.out, r.err, r.rc) == ("", 'Error from server (NotFound): configmaps "nope" not found\n', 1)
+    r = kube("set env deployment/web --from=deployment/web")
+    assert (r.err, r.rc) == ("error: unsupported resource specified in --from\n", 1)

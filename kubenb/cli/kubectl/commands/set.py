@@ -195,6 +195,10 @@ def run_env(ctx: Ctx, args: list[str]) -> int:
     if not resources:
         raise CommandError("one or more resources must be specified as <resource> <name> or <resource>/<name>")
     env, remove = parse_env(pairs)
+    from_env, api_errors = _env_from(ctx)
+    if api_errors:
+        return report(ctx, api_errors[:1])
+    env = [{**e, "name": (ctx.flag("prefix") or "") + e["name"]} for e in env + from_env]
     targets, api_errors = find_targets(ctx, resources, ctx.flag("selector"))
     if api_errors:
         return report(ctx, api_errors[:1])
@@ -211,7 +215,7 @@ def run_env(ctx: Ctx, args: list[str]) -> int:
             if not ctx.flag("overwrite"):
                 for e in env:
                     current = next((x for x in c.get("env") or [] if x.get("name") == e["name"]), None)
-                    if current is not None and current.get("value", "") != e["value"]:
+                    if current is not None and current.get("value", "") != e.get("value", ""):
                         raise CommandError(f"'{current['name']}' already has a value "
                                            f"({current.get('value', '')}), and --overwrite is false")
             new_env = update_env(c.get("env") or [], env, remove)
@@ -233,6 +237,28 @@ def run_env(ctx: Ctx, args: list[str]) -> int:
             raise CommandError("at least one environment variable must be provided")
         emit(ctx, spec, result, "env updated" + DRY_RUN_SUFFIX[mode])
     return 0
+
+
+_NOT_ENV_CHAR = re.compile(r"[^a-zA-Z0-9_]")
+
+
+def _env_from(ctx: Ctx) -> tuple[list[Obj], list[ApiError]]:
+    """`--from=configmap/NAME|secret/NAME`: one variable per key (only `--keys`, if given),
+    named after the key (upper case, other characters `_`) and taken from it by reference.
+    Keys in sorted order (kubectl walks a Go map: its order varies)."""
+    if not ctx.flag("from"):
+        return [], []
+    sources, errors = find_targets(ctx, [ctx.flag("from")])
+    keys = ctx.flag("keys") or []
+    env: list[Obj] = []
+    for _, obj in sources:
+        ref = {"ConfigMap": "configMapKeyRef", "Secret": "secretKeyRef"}.get(obj.get("kind", ""))
+        if ref is None:
+            raise CommandError("unsupported resource specified in --from")
+        env += [{"name": _NOT_ENV_CHAR.sub("_", key).upper(),
+                 "valueFrom": {ref: {"name": obj["metadata"]["name"], "key": key}}}
+                for key in sorted(obj.get("data") or {}) if not keys or key in keys]
+    return env, errors
 
 
 def _ref_text(value_from: Obj) -> str:
