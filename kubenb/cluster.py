@@ -344,11 +344,12 @@ class Cluster:
                 self._cancel_all()
 
     def discard_volumes(self) -> None:
-        """Remove the directories of every volume the hostpath provisioner made (the
-        cluster is being deleted: `minikube delete` takes the node's disk with it)."""
-        import shutil
+        """Remove what the pods left on disk — the hostpath provisioner's volumes, container
+        logs, sandboxes (the cluster is being deleted: `minikube delete` takes the node's
+        disk with it, and a new cluster's pods, seeded alike, must not find old logs)."""
+        from kubenb.node.runtime.reaper import discard_files
 
-        shutil.rmtree(volume_root(self.state_dir), ignore_errors=True)
+        discard_files(self.state_dir)
 
     async def _astop(self) -> None:
         self.runner.stop()

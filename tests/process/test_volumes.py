@@ -113,3 +113,24 @@ def test_a_pod_with_volumes_gets_only_its_own_environment(cluster: Any) -> None:
         assert code == 0 and {"GREETING", "HOSTNAME", "PATH"} <= names, (argv, out)
         # (the raw environment also has the runtime's own KUBENB_*/PYTHONPATH; env hides them)
         assert not names & {"LC_CTYPE", "LC_ALL", "LANG"}, (argv, sorted(names))
+
+
+def test_a_new_cluster_after_delete_finds_no_old_logs(tmp_path: Any) -> None:
+    """Pods of a seeded profile get the same uids every time: after `minikube delete` the
+    next cluster's pod must not read the old pod's log lines (they went with the delete)."""
+    from kubenb.client.inprocess import InProcessClient
+
+    profiles = Profiles(home=str(tmp_path / "home"), register_atexit=False)
+    try:
+        for _ in range(2):
+            cluster = profiles.create("logs", driver="process", seed=3).cluster
+            run_pod(cluster, pod("talker", "busybox", command=["sh", "-c", "echo said once; sleep 3600"]),
+                    timeout=60)
+            client = InProcessClient(cluster.store, cluster)
+            cluster.wait_for(lambda c=client: "said once" in c.logs("default", "talker", "main"),
+                             timeout=30)
+            assert client.logs("default", "talker", "main") == "said once\n"
+            assert profiles.delete("logs")
+            assert not os.path.exists(os.path.join(cluster.state_dir, "logs"))
+    finally:
+        profiles.close()

@@ -111,7 +111,13 @@ def reap(state_dir: str, *, force: bool = False) -> list[int]:
                     ", ".join(map(str, sorted(others))), state_dir)
     if shared:  # a live kernel runs this profile: its files are not stale
         return [p.pid for p in procs]
-    for sub in ("pods", "logs", "hostpath-provisioner"):  # the dead kernel's volumes too
+    discard_files(state_dir)  # the dead kernel's volumes too
+    return [p.pid for p in procs]
+
+
+def discard_files(state_dir: str) -> None:
+    """Remove what a profile's pods left on its disk: sandboxes, container logs and the
+    hostpath provisioner's volumes (`minikube delete`, or the state of a kernel gone)."""
+    for sub in ("pods", "logs", "hostpath-provisioner"):
         with contextlib.suppress(OSError):
             shutil.rmtree(os.path.join(state_dir, sub))
-    return [p.pid for p in procs]
