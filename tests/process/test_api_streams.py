@@ -247,10 +247,11 @@ def test_a_client_that_leaves_ends_the_command(served: Api) -> None:
     import psutil
     from kubernetes.stream import stream
 
+    from tests.process.util import cmdline_of
+
     def sleeping() -> list[psutil.Process]:
         return [p for p in psutil.Process().children(recursive=True)
-                if p.is_running() and p.status() != psutil.STATUS_ZOMBIE
-                and p.cmdline()[1:] == ["987"] and p.cmdline()[0].endswith("sleep")]
+                if cmdline_of(p).endswith("sleep 987") and cmdline_of(p).split()[1:] == ["987"]]
 
     resp = stream(_python_api(served).connect_get_namespaced_pod_exec, "web", "default",
                   command=["sleep", "987"], stdin=True, stdout=True, stderr=True, tty=False,

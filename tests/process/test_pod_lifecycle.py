@@ -11,7 +11,7 @@ import psutil
 
 from kubenb.api.tables.rows_pod import pod_status
 from tests import builders
-from tests.process.util import REQUIRES_LOOPBACK, status
+from tests.process.util import REQUIRES_LOOPBACK, cmdline_of, status
 
 pytestmark = REQUIRES_LOOPBACK
 LOOP = "while true; do sleep 0.1; done"
@@ -73,7 +73,7 @@ def test_sigkill_comes_when_the_grace_period_runs_out(cluster, tmp_path: Path):
     cluster.wait_for(armed.exists, 20)
     runtime = next(iter(cluster.kubelets.values())).runtime
     procs = [p for p in psutil.Process(runtime.agent.pid).children(recursive=True)
-             if "trap" in " ".join(p.cmdline())]
+             if "trap" in cmdline_of(p)]
     assert procs
     writes = final_statuses(cluster, "stubborn")
     started = time.monotonic()

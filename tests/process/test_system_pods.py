@@ -5,7 +5,7 @@ from __future__ import annotations
 import psutil
 
 from kubenb.api.pods import is_pod_ready
-from tests.process.util import REQUIRES_LOOPBACK, pod, status
+from tests.process.util import REQUIRES_LOOPBACK, cmdline_of, pod, status
 
 pytestmark = REQUIRES_LOOPBACK
 
@@ -33,4 +33,4 @@ def test_system_pods_start_no_process(make_cluster):
     cluster.store.create(pod("sleeper", "busybox", command=["sh", "-c", "sleep 600"]))
     cluster.wait_for(lambda: status(cluster, "sleeper").get("phase") == "Running", 30)
     started = [p for p in descendants() if p.pid not in before]
-    assert any("sleep 600" in " ".join(p.cmdline()) for p in started)
+    assert any("sleep 600" in cmdline_of(p) for p in started)

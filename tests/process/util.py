@@ -58,3 +58,13 @@ def get(ip: str, port: int, path: str = "/", method: str = "GET") -> tuple[int, 
         return resp.status, resp.read().decode()
     finally:
         conn.close()
+
+
+def cmdline_of(p: Any) -> str:
+    """A process's command line, "" once it has exited (or is a zombie): children come and go."""
+    import psutil
+
+    try:
+        return " ".join(p.cmdline())
+    except psutil.Error:
+        return ""
