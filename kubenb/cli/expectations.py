@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from kubenb.cli import expect_workloads
+from kubenb.cli import expect_network, expect_workloads
 
 expect = SimpleNamespace(
     deployment=expect_workloads.deployment,
     pods=expect_workloads.pods,
     pod=expect_workloads.pod,
     node=expect_workloads.node,
+    service=expect_network.service,
+    ingress_route=expect_network.ingress_route,
 )
