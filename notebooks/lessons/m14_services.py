@@ -99,7 +99,7 @@ INGRESS_BOTH = INGRESS + """
 LB_GET = """\
 from urllib.request import urlopen
 
-LB_IP = %kubectl get service banana-lb -o jsonpath='{.status.loadBalancer.ingress[0].ip}'
+LB_IP = %kubectl get service banana-lb -o jsonpath='{.status.loadBalancer.ingress[0].ip}{"\\n"}'
 with urlopen(f"http://{LB_IP.strip()}:8080", timeout=10) as reply:
     print(reply.status, reply.read().decode().strip())"""
 
@@ -269,8 +269,7 @@ CELLS = [
        停止隧道：在真实的 minikube 中，你在它的终端里按 Ctrl-C；kubenb 的隧道在后台运行，
        用 `--stop` 停止。EXTERNAL-IP 又变回 `<pending>`。
        """),
-    code("%minikube tunnel --stop"),
-    code("%kubectl get service banana-lb"),
+    code("%minikube tunnel --stop\n%kubectl get service banana-lb"),
     md("""
        **kubenb and a real cluster:** the addresses are loopback addresses (`127.…`), as every
        node and pod lives on your machine; a real minikube shows ClusterIPs from
