@@ -13,6 +13,7 @@ from kubenb.cli import (
     expect_batch,
     expect_config,
     expect_daemonsets,
+    expect_network,
     expect_objects,
     expect_rbac,
     expect_storage,
@@ -36,4 +37,6 @@ expect = SimpleNamespace(
     pod_claim=expect_storage.pod_claim,
     configmap=expect_config.configmap,
     pods_env=expect_config.pods_env,
+    service=expect_network.service,
+    ingress_route=expect_network.ingress_route,
 )
