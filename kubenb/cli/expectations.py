@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from kubenb.cli import expect_workloads
+from kubenb.cli import expect_lifecycle, expect_workloads
 
 expect = SimpleNamespace(
     deployment=expect_workloads.deployment,
     pods=expect_workloads.pods,
     pod=expect_workloads.pod,
     node=expect_workloads.node,
+    qos=expect_lifecycle.qos,
+    probe=expect_lifecycle.probe,
+    restarts=expect_lifecycle.restarts,
+    pdb=expect_lifecycle.pdb,
 )
