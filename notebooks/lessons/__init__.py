@@ -20,6 +20,7 @@ from . import (
     m07_update,
     m08_self_healing,
     m09_scheduling,
+    m16_lifecycle,
 )
 from .cells import Cell, Module, join_cjk_lines, md
 
@@ -34,6 +35,7 @@ _MODULES: list[Module] = [m.MODULE for m in (
     m07_update,
     m08_self_healing,
     m09_scheduling,
+    m16_lifecycle,
 )]
 
 # The chapters after Basics: slug -> title, in course order.

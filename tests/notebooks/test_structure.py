@@ -175,12 +175,23 @@ def test_the_lessons_show_what_they_teach(lang: str) -> None:
         "the self-healing lesson has no plot"
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_lifecycle_chapter_shows_probes_grace_oom_and_the_budget(lang: str) -> None:
+    out = "\n".join(text_of(c) for c in code_cells(load(lang, "16-lifecycle")))
+    assert "Liveness probe failed" in out and "failed liveness probe, will be restarted" in out
+    assert "OOMKilled" in out and '"exitCode":137' in out
+    assert "Guaranteed" in out and "Burstable" in out and "BestEffort" in out
+    assert "Cannot evict pod as it would violate the pod's disruption budget." in out
+    assert "node/minikube-m02 drained" in out and "Terminating" in out
+
+
 # Lessons with an exercise (a task and its `kubenb.check` cell before and after the solution),
 # and lessons that end with a recap. Lesson 08 is being rewritten and has neither yet.
 EXERCISES = ["02-create-cluster", "03-deploy-app", "04-explore", "05-expose", "06-scale",
-             "07-update", "08-self-healing", "09-scheduling"]
+             "07-update", "08-self-healing", "09-scheduling", "16-lifecycle"]
 RECAPS = ["00-quickstart", "01-overview", "02-create-cluster", "03-deploy-app", "04-explore",
-          "05-expose", "06-scale", "07-update", "08-self-healing", "09-scheduling"]
+          "05-expose", "06-scale", "07-update", "08-self-healing", "09-scheduling",
+          "16-lifecycle"]
 NOT_YET = {"en": "Not yet: ", "zh": "还没完成："}
 DONE = {"en": "All done.", "zh": "全部完成。"}
 
