@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import Module, code, exercise, md, picture, recap, setup, teardown
+from .cells import VARIES, Module, code, exercise, md, picture, recap, setup, teardown
 
 ONCE = """\
 %%kubectl apply -f -
@@ -143,7 +143,7 @@ spec:
   containers:
   - name: app
     image: python
-    command: ["python", "-c", "data = b'x' * (400 * 1024 * 1024); print('allocated')"]
+    command: ["python3", "-c", "import time; data = b'x' * (400 * 1024 * 1024); time.sleep(600)"]
     resources:
       limits:
         memory: 100Mi"""
@@ -271,10 +271,11 @@ MODULE = Module(
            容器在运行，但 READY 显示 `0/1`，Service 也没有任何端点。Pod 的 `Ready` 条件说明了原因
            （`kubectl describe pod shy` 还会把失败的探测列为 `Unhealthy` 事件）。现在让探针通过：
            """),
-        code('''%kubectl get pod shy -o jsonpath='{.status.conditions[?(@.type=="Ready")]}{"\\n"}'''),
-        code("%kubectl exec shy -- touch /data/ready"),
+        code("%kubectl get pod shy -o jsonpath='{.status.conditions[?(@.type==\"Ready\")]}{\"\\n\"}'"),
+        code("%kubectl exec shy -- sh -c 'touch /data/ready && ls /data'"),
         code("%kubectl wait --for=condition=Ready pod/shy --timeout=60s"),
-        code("%kubectl get endpoints shy -o jsonpath='{.subsets[0].addresses[0].targetRef.name}'"),
+        code("%kubectl wait --for=jsonpath='{.subsets[0].addresses[0].targetRef.name}'=shy endpoints/shy --timeout=60s"),
+        code("%kubectl get endpoints shy"),
         md("""
            The pod is ready and its address is in the Service's endpoints. A readiness probe never
            restarts anything: it only decides who gets traffic.
@@ -445,16 +446,17 @@ MODULE = Module(
            once; the second eviction is refused — `Cannot evict pod as it would violate the
            pod's disruption budget.` — and drain retries every 5 seconds. As soon as the first
            pod's replacement is ready on `minikube`, the retry succeeds. (Which of the two pods
-           goes first varies from run to run.)
+           goes first varies from run to run.) Afterwards no `web` pod is left on the node; the
+           Deployment has replaced both on `minikube`:
            """,
            """
            预算允许一次干扰。腾空 `minikube-m02` 时，它的第一个 Pod 立即被驱逐；第二次驱逐被拒绝——
            `Cannot evict pod as it would violate the pod's disruption budget.`——drain 每 5 秒重试一次。
            一旦第一个 Pod 的替代者在 `minikube` 上就绪，重试就成功了。（两个 Pod 中哪个先走，每次运行都可能不同。）
+           之后节点上不再有 `web` 的 Pod；Deployment 已经在 `minikube` 上替换了这两个 Pod：
            """),
-        code("%kubectl drain minikube-m02 --ignore-daemonsets", tags=("nbval-ignore-output",)),
-        code("%kubectl rollout status deployment/web --timeout=60s"),
-        code(f"%kubectl get pods -l app=web {BY_NODE}"),
+        code("%kubectl drain minikube-m02 --ignore-daemonsets", tags=VARIES),
+        code("%kubectl get pods -l app=web --field-selector=spec.nodeName=minikube-m02"),
         code("%kubectl get nodes"),
         *picture("The picture after the drain: `minikube-m02` cordoned and empty, all four `web` "
                  "pods on `minikube`.",
