@@ -13,6 +13,7 @@ from kubenb.cli import (
     expect_batch,
     expect_config,
     expect_daemonsets,
+    expect_lifecycle,
     expect_network,
     expect_objects,
     expect_rbac,
@@ -39,4 +40,8 @@ expect = SimpleNamespace(
     pods_env=expect_config.pods_env,
     service=expect_network.service,
     ingress_route=expect_network.ingress_route,
+    qos=expect_lifecycle.qos,
+    probe=expect_lifecycle.probe,
+    restarts=expect_lifecycle.restarts,
+    pdb=expect_lifecycle.pdb,
 )

@@ -26,6 +26,7 @@ from . import (
     m13_statefulsets,
     m14_services,
     m15_autoscaling,
+    m16_lifecycle,
     m17_access_control,
     m18_extending,
 )
@@ -48,6 +49,7 @@ _MODULES: list[Module] = [m.MODULE for m in (
     m13_statefulsets,
     m14_services,
     m15_autoscaling,
+    m16_lifecycle,
     m17_access_control,
     m18_extending,
 )]
