@@ -67,16 +67,17 @@ def test_sigterm_respecting_container_ends_fast(cluster):
 
 
 def test_bootcamp_ignores_sigterm_so_deletion_takes_the_grace_period(cluster):
-    run_pod(cluster, pod("slow", "gcr.io/google-samples/kubernetes-bootcamp:v1", grace=2))
-    run_pod(cluster, pod("quick", "gcr.io/google-samples/kubernetes-bootcamp:v1", grace=30))
+    run_pod(cluster, pod("slow", "gcr.io/google-samples/kubernetes-bootcamp:v1", grace=2), timeout=60)
+    run_pod(cluster, pod("quick", "gcr.io/google-samples/kubernetes-bootcamp:v1", grace=30), timeout=60)
     started = time.monotonic()
     cluster.store.delete("Pod", "default", "slow")
-    cluster.wait_for(lambda: cluster.store.try_get("Pod", "default", "slow") is None, 20)
+    cluster.wait_for(lambda: cluster.store.try_get("Pod", "default", "slow") is None, 60)
     assert time.monotonic() - started >= 1.9
     started = time.monotonic()
     cluster.store.delete("Pod", "default", "quick", grace_period_seconds=1)  # --grace-period=1
-    cluster.wait_for(lambda: cluster.store.try_get("Pod", "default", "quick") is None, 20)
-    assert 0.9 <= time.monotonic() - started < 10
+    cluster.wait_for(lambda: cluster.store.try_get("Pod", "default", "quick") is None, 60)
+    # at least the 1 s asked for, and clearly not the spec's 30 s (generous: a loaded machine)
+    assert 0.9 <= time.monotonic() - started < 25
 
 
 def test_node_failure_kills_every_process_at_once(make_cluster):
