@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kubenb.api.errors import BadRequest, ErrorList, Invalid
 from kubenb.api.rbac import ADMIN, MASTERS, Attributes, UserInfo, allowed, rules_for
+from kubenb.api.registry import REGISTRY
 from kubenb.api.tokens import user_for
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def review(store: Store, obj: dict[str, Any], user: UserInfo = ADMIN) -> dict[st
     kind = obj.get("kind", "")
     if kind not in REVIEW_KINDS:
         raise BadRequest(f"{kind} is not a review kind")
-    out = {"kind": kind, "apiVersion": obj.get("apiVersion"),
+    out = {"kind": kind, "apiVersion": obj.get("apiVersion") or REGISTRY.by_kind(kind).api_version,
            "metadata": {**(obj.get("metadata") or {}), "creationTimestamp": None},
            "spec": dict(obj.get("spec") or {})}
     spec = out["spec"]

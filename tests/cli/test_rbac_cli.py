@@ -100,3 +100,9 @@ def test_service_accounts_may_read_the_issuer_discovery_documents(kube: Any) -> 
     assert [line.split()[0] for line in listed if "openid" in line] == [
         "[/.well-known/openid-configuration/]", "[/.well-known/openid-configuration]",
         "[/openid/v1/jwks/]", "[/openid/v1/jwks]"]
+
+
+def test_a_review_without_apiversion_is_answered_in_its_group(kube: Any) -> None:
+    """Found by the manifest fuzzer: a TokenReview without apiVersion crashed `-o name`."""
+    r = kube("apply -f -", stdin="apiVersion: null\nkind: TokenReview\nmetadata: null\n")
+    assert (r.rc, r.err) == (0, "") and r.out.startswith("tokenreview.authentication.k8s.io/")
