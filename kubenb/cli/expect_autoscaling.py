@@ -9,20 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubenb.api.errors import NotFound
-from kubenb.cli.findings import Expectation, Finding, plural, t
-
-
-def _get(client: Any, namespace: str, name: str) -> dict[str, Any] | None:
-    try:
-        return client.get("HorizontalPodAutoscaler", namespace, name)
-    except NotFound:
-        return None
-
-
-def _missing(namespace: str, name: str) -> Finding:
-    return (False, t(f"horizontalpodautoscaler/{name} does not exist in namespace {namespace}",
-                     f"命名空间 {namespace} 中没有 HorizontalPodAutoscaler {name}"))
+from kubenb.cli.findings import Expectation, Finding, find, missing, plural, t
 
 
 def _cpu_target(spec: dict[str, Any]) -> int | None:
@@ -41,9 +28,9 @@ def hpa(name: str, *, namespace: str = "default", target: str | None = None,
     `max_replicas`, aiming at `cpu_percent` of the pods' CPU requests."""
 
     def evaluate(client: Any) -> list[Finding]:
-        obj = _get(client, namespace, name)
+        obj = find(client, "HorizontalPodAutoscaler", namespace, name)
         if obj is None:
-            return [_missing(namespace, name)]
+            return [missing("HorizontalPodAutoscaler", name, namespace)]
         spec = obj.get("spec") or {}
         out: list[Finding] = []
         if target is not None:
@@ -78,9 +65,9 @@ def hpa_replicas(name: str, *, namespace: str = "default", at_least: int | None 
     default between its own minReplicas and maxReplicas."""
 
     def evaluate(client: Any) -> list[Finding]:
-        obj = _get(client, namespace, name)
+        obj = find(client, "HorizontalPodAutoscaler", namespace, name)
         if obj is None:
-            return [_missing(namespace, name)]
+            return [missing("HorizontalPodAutoscaler", name, namespace)]
         spec = obj.get("spec") or {}
         low = int(spec.get("minReplicas") or 1) if at_least is None else at_least
         high = int(spec.get("maxReplicas") or 0) if at_most is None else at_most

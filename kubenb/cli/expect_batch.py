@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubenb.api.errors import NotFound
-from kubenb.cli.findings import Expectation, Finding, plural, t
+from kubenb.cli.findings import Expectation, Finding, find, missing, plural, t
 
 
 def _condition(obj: dict[str, Any], ctype: str) -> bool:
@@ -24,11 +23,9 @@ def job(name: str, *, namespace: str = "default", completions: int | None = None
     (with `complete=True`) its Complete condition."""
 
     def evaluate(client: Any) -> list[Finding]:
-        try:
-            obj = client.get("Job", namespace, name)
-        except NotFound:
-            return [(False, t(f"job/{name} does not exist in namespace {namespace}",
-                               f"命名空间 {namespace} 中没有 Job {name}"))]
+        obj = find(client, "Job", namespace, name)
+        if obj is None:
+            return [missing("Job", name, namespace)]
         spec, status = obj.get("spec") or {}, obj.get("status") or {}
         out: list[Finding] = []
         for field, want, unit, zh in (("completions", completions, "completion{}", "完成 {} 次"),
@@ -61,11 +58,9 @@ def cronjob(name: str, *, namespace: str = "default", schedule: str | None = Non
     one Job of its own: scheduled, or created from it with `kubectl create job --from`."""
 
     def evaluate(client: Any) -> list[Finding]:
-        try:
-            obj = client.get("CronJob", namespace, name)
-        except NotFound:
-            return [(False, t(f"cronjob/{name} does not exist in namespace {namespace}",
-                               f"命名空间 {namespace} 中没有 CronJob {name}"))]
+        obj = find(client, "CronJob", namespace, name)
+        if obj is None:
+            return [missing("CronJob", name, namespace)]
         spec = obj.get("spec") or {}
         out: list[Finding] = []
         if schedule is not None:

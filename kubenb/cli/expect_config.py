@@ -11,7 +11,7 @@ import base64
 from typing import Any
 
 from kubenb.api.errors import NotFound
-from kubenb.cli.findings import Expectation, Finding, plural, t
+from kubenb.cli.findings import Expectation, Finding, find, missing, plural, t
 
 
 def configmap(name: str, *, namespace: str = "default", key: str | None = None,
@@ -19,11 +19,9 @@ def configmap(name: str, *, namespace: str = "default", key: str | None = None,
     """The ConfigMap exists; it has `key`, whose value is `value` (when given)."""
 
     def evaluate(client: Any) -> list[Finding]:
-        try:
-            obj = client.get("ConfigMap", namespace, name)
-        except NotFound:
-            return [(False, t(f"configmap/{name} does not exist in namespace {namespace}",
-                               f"命名空间 {namespace} 中没有 ConfigMap {name}"))]
+        obj = find(client, "ConfigMap", namespace, name)
+        if obj is None:
+            return [missing("ConfigMap", name, namespace)]
         if key is None:
             return [(True, t(f"configmap/{name} exists", f"ConfigMap {name} 已存在"))]
         data = obj.get("data") or {}

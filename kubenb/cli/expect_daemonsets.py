@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubenb.api.errors import NotFound
-from kubenb.cli.findings import Expectation, Finding, plural, t
+from kubenb.cli.findings import Expectation, Finding, find, missing, plural, t
 
 
 def daemonset(name: str, *, namespace: str = "default", desired: int | None = None,
@@ -18,11 +17,9 @@ def daemonset(name: str, *, namespace: str = "default", desired: int | None = No
     ready one (READY); its pod template runs `image`."""
 
     def evaluate(client: Any) -> list[Finding]:
-        try:
-            obj = client.get("DaemonSet", namespace, name)
-        except NotFound:
-            return [(False, t(f"daemonset/{name} does not exist in namespace {namespace}",
-                               f"命名空间 {namespace} 中没有 DaemonSet {name}"))]
+        obj = find(client, "DaemonSet", namespace, name)
+        if obj is None:
+            return [missing("DaemonSet", name, namespace)]
         out: list[Finding] = []
         spec, status = obj.get("spec") or {}, obj.get("status") or {}
         if desired is not None:

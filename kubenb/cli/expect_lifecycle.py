@@ -8,25 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubenb.api.errors import NotFound
-from kubenb.cli.findings import Expectation, Finding, plural, t
+from kubenb.cli.findings import Expectation, Finding, find, missing, plural, t
 
 _PROBES = ("liveness", "readiness", "startup")
-
-
-def _missing(kind: str, name: str, namespace: str, zh_kind: str) -> list[Finding]:
-    return [(False, t(f"{kind.lower()}/{name} does not exist in namespace {namespace}",
-                      f"命名空间 {namespace} 中没有 {zh_kind} {name}"))]
 
 
 def qos(pod: str, qos_class: str, *, namespace: str = "default") -> Expectation:
     """The pod's `status.qosClass` is `qos_class` (Guaranteed, Burstable or BestEffort)."""
 
     def evaluate(client: Any) -> list[Finding]:
-        try:
-            obj = client.get("Pod", namespace, pod)
-        except NotFound:
-            return _missing("Pod", pod, namespace, "Pod")
+        obj = find(client, "Pod", namespace, pod)
+        if obj is None:
+            return [missing("Pod", pod, namespace)]
         have = (obj.get("status") or {}).get("qosClass") or "(none)"
         ok = have == qos_class
         return [(ok, t(f"pod/{pod} has QoS class {have}" + ("" if ok else f", not {qos_class}"),
@@ -44,10 +37,9 @@ def probe(kind: str, name: str, probe_type: str, *, container: str | None = None
         raise ValueError(f"probe_type must be one of {', '.join(_PROBES)}, not {probe_type!r}")
 
     def evaluate(client: Any) -> list[Finding]:
-        try:
-            obj = client.get(kind, namespace, name)
-        except NotFound:
-            return _missing(kind, name, namespace, kind)
+        obj = find(client, kind, namespace, name)
+        if obj is None:
+            return [missing(kind, name, namespace)]
         spec = obj.get("spec") or {}
         if kind != "Pod":
             spec = (spec.get("template") or {}).get("spec") or {}
@@ -74,10 +66,9 @@ def restarts(pod: str, *, container: str | None = None, at_least: int = 1,
     times; with `reason`, its last termination had that reason (OOMKilled, Error, …)."""
 
     def evaluate(client: Any) -> list[Finding]:
-        try:
-            obj = client.get("Pod", namespace, pod)
-        except NotFound:
-            return _missing("Pod", pod, namespace, "Pod")
+        obj = find(client, "Pod", namespace, pod)
+        if obj is None:
+            return [missing("Pod", pod, namespace)]
         statuses = (obj.get("status") or {}).get("containerStatuses") or []
         st = next((s for s in statuses if container is None or s.get("name") == container), {})
         n = int(st.get("restartCount") or 0)
@@ -100,10 +91,9 @@ def pdb(name: str, *, allowed: int | None = None, namespace: str = "default") ->
     """The PodDisruptionBudget exists; with `allowed`, it allows exactly that many disruptions."""
 
     def evaluate(client: Any) -> list[Finding]:
-        try:
-            obj = client.get("PodDisruptionBudget", namespace, name)
-        except NotFound:
-            return _missing("PodDisruptionBudget", name, namespace, "PodDisruptionBudget")
+        obj = find(client, "PodDisruptionBudget", namespace, name)
+        if obj is None:
+            return [missing("PodDisruptionBudget", name, namespace)]
         have = int((obj.get("status") or {}).get("disruptionsAllowed") or 0)
         if allowed is None:
             return [(True, t(f"poddisruptionbudget/{name} allows {have} disruption{plural(have)}",

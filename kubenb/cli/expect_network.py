@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kubenb.api.errors import NotFound
-from kubenb.cli.findings import Expectation, Finding, plural, t
+from kubenb.cli.findings import Expectation, Finding, find, missing, plural, t
 
 
 def service(name: str, *, namespace: str = "default", type: str | None = None,
@@ -19,11 +19,9 @@ def service(name: str, *, namespace: str = "default", type: str | None = None,
     ready addresses in its Endpoints."""
 
     def evaluate(client: Any) -> list[Finding]:
-        try:
-            obj = client.get("Service", namespace, name)
-        except NotFound:
-            return [(False, t(f"service/{name} does not exist in namespace {namespace}",
-                               f"命名空间 {namespace} 中没有 Service {name}"))]
+        obj = find(client, "Service", namespace, name)
+        if obj is None:
+            return [missing("Service", name, namespace)]
         out: list[Finding] = []
         if type is not None:
             have = str((obj.get("spec") or {}).get("type") or "ClusterIP")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kubenb.api.errors import NotFound
-from kubenb.cli.findings import Expectation, Finding, plural, t
+from kubenb.cli.findings import Expectation, Finding, find, missing, plural, t
 
 
 def statefulset(name: str, *, namespace: str = "default", replicas: int | None = None,
@@ -18,11 +18,9 @@ def statefulset(name: str, *, namespace: str = "default", replicas: int | None =
     """The StatefulSet exists, with `replicas` desired and `ready` ready pods."""
 
     def evaluate(client: Any) -> list[Finding]:
-        try:
-            obj = client.get("StatefulSet", namespace, name)
-        except NotFound:
-            return [(False, t(f"statefulset/{name} does not exist in namespace {namespace}",
-                               f"命名空间 {namespace} 中没有 StatefulSet {name}"))]
+        obj = find(client, "StatefulSet", namespace, name)
+        if obj is None:
+            return [missing("StatefulSet", name, namespace)]
         out: list[Finding] = []
         if replicas is not None:
             have = int((obj.get("spec") or {}).get("replicas", 1))
@@ -68,11 +66,9 @@ def pod_claim(pod: str, claim_name: str, *, namespace: str = "default") -> Expec
     """The pod exists and one of its volumes is the PersistentVolumeClaim `claim_name`."""
 
     def evaluate(client: Any) -> list[Finding]:
-        try:
-            obj = client.get("Pod", namespace, pod)
-        except NotFound:
-            return [(False, t(f"pod/{pod} does not exist in namespace {namespace}",
-                               f"命名空间 {namespace} 中没有 Pod {pod}"))]
+        obj = find(client, "Pod", namespace, pod)
+        if obj is None:
+            return [missing("Pod", pod, namespace)]
         claims = [str((v.get("persistentVolumeClaim") or {}).get("claimName"))
                   for v in (obj.get("spec") or {}).get("volumes") or [] if v.get("persistentVolumeClaim")]
         ok = claim_name in claims

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from kubenb.api.errors import NotFound
-from kubenb.cli.findings import Expectation, Finding, plural, t
+from kubenb.cli.findings import Expectation, Finding, find, missing, plural, t
 
 
 def deployment(name: str, *, namespace: str = "default", replicas: int | None = None,
@@ -16,11 +16,9 @@ def deployment(name: str, *, namespace: str = "default", replicas: int | None = 
     """The Deployment exists, with `replicas` desired, `available` available, running `image`."""
 
     def evaluate(client: Any) -> list[Finding]:
-        try:
-            obj = client.get("Deployment", namespace, name)
-        except NotFound:
-            return [(False, t(f"deployment/{name} does not exist in namespace {namespace}",
-                               f"命名空间 {namespace} 中没有 Deployment {name}"))]
+        obj = find(client, "Deployment", namespace, name)
+        if obj is None:
+            return [missing("Deployment", name, namespace)]
         out: list[Finding] = []
         spec, status = obj.get("spec") or {}, obj.get("status") or {}
         if replicas is not None:

@@ -25,3 +25,19 @@ def t(en: str, zh: str) -> Text:
 def plural(n: int) -> str:
     """English plural ending for a count."""
     return "" if n == 1 else "s"
+
+
+def find(client: Any, kind: str, namespace: str | None, name: str) -> dict[str, Any] | None:
+    """The object, or None when it does not exist."""
+    from kubenb.api.errors import NotFound
+
+    try:
+        return client.get(kind, namespace, name)
+    except NotFound:
+        return None
+
+
+def missing(kind: str, name: str, namespace: str) -> Finding:
+    """`deployment/web does not exist in namespace default`, in both languages."""
+    return (False, t(f"{kind.lower()}/{name} does not exist in namespace {namespace}",
+                     f"命名空间 {namespace} 中没有 {kind} {name}"))
