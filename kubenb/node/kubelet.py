@@ -113,6 +113,7 @@ class Kubelet:
         if self.running:
             return
         self.running = True
+        self.runtime.status_changed = self._wake_pod
         await self.node.register()
         self.node.start_heartbeat()
         self._watch = self.store.watch(
@@ -175,6 +176,11 @@ class Kubelet:
             self.workers[uid] = PodWorker(self._services_for(pod), pod)
         else:
             worker.update(pod)
+
+    def _wake_pod(self, pod_uid: str) -> None:
+        worker = self.workers.get(pod_uid)
+        if worker is not None:
+            worker.wake()
 
     def _on_source(self, kind: str, event: WatchEvent) -> None:
         """A ConfigMap/Secret changed: wake the workers of pods whose volumes show it (a

@@ -31,6 +31,10 @@ Stats
   time and the memory working set of a running container, or None when the runtime measures
   nothing (sim). The metrics-server addon (kubenb/node/metrics_scraper.py) turns two samples
   into a rate.
+Events
+  `status_changed(pod_uid)`, set by the kubelet: a runtime calls it when a container's
+  status changed without the kubelet waiting on it (docker: an OOM kill reported after
+  the exit), so the pod's worker looks again (CRI's container events).
 Node
   `kill_all()`: the node died — every container stops at once (exit 255, reason Unknown,
   as after a reboot), every sandbox becomes not ready. `version` is the node's
@@ -259,6 +263,8 @@ class Runtime(abc.ABC):
     mounts_payloads: bool = True
     os_image: str = "Ubuntu 22.04.5 LTS"
     kernel_version: str = "5.15.0-139-generic"
+    # the kubelet's hook: a container of this pod changed on its own (see Events above)
+    status_changed: Callable[[str], None] | None = None
 
     # -- images
     @abc.abstractmethod

@@ -79,6 +79,11 @@ def _gone(err: Exception) -> bool:
     return isinstance(err, docker.errors.NotFound)
 
 
+def _oom_missed(state: str, exit_code: int | None, reason: str) -> bool:
+    """SIGKILLed (137) with no OOM flag from the engine: an OOM kill, if an `oom` came."""
+    return state == "exited" and exit_code == 137 and reason == "Error"
+
+
 class DockerRuntime(Runtime):
     """Pods as Docker containers on one bridge network per profile."""
 
@@ -131,7 +136,7 @@ class DockerRuntime(Runtime):
             self._gateway = str(net.network_address + 1)  # the host on the bridge: cluster DNS
             if self.cluster.dns_changed is not None:
                 self.cluster.dns_changed()
-            self._events = EventWatch(stream, self.clock.loop, self._on_die,
+            self._events = EventWatch(stream, self.clock.loop, self._on_event,
                                       f"kubenb-docker-events-{self.node}")
             self._is_ready = True
 
@@ -149,7 +154,7 @@ class DockerRuntime(Runtime):
             log.warning("offline images cannot be built: %s", err)
         network_id, net = de.ensure_network(client, self.profile, self.cluster.addresses.subnet)
         stream = client.events(decode=True, filters={
-            "type": "container", "event": ["die"],
+            "type": "container", "event": list(EventWatch.ACTIONS),
             "label": [f"{k}={v}" for k, v in self._owned().items()]})
         return network_id, net, stream
 
@@ -294,6 +299,7 @@ class DockerRuntime(Runtime):
         return os.path.join(self.cluster.state_dir, "docker-pods", pod_uid)
 
     async def _remove(self, container_id: str) -> None:
+        self.state.oom_killed.discard(container_id)
         rec = self.state.recs.pop(container_id, None)
         if rec is not None and not rec.done.done():
             rec.done.set_result(rec.status)
@@ -378,8 +384,31 @@ class DockerRuntime(Runtime):
         state = spec.state_of(attrs)
         if rec.override is not None and state["state"] == "exited":
             state.update(exit_code=rec.override[0], reason=rec.override[1], message="")
+        elif (_oom_missed(state["state"], state["exit_code"], state["reason"])
+              and container_id in self.state.oom_killed):
+            state["reason"] = "OOMKilled"
         state["created_at"] = state["created_at"] or rec.status.created_at
         rec.finish(rec.status.with_(**state))
+
+    def _on_event(self, action: str, container_id: str) -> None:
+        if action == "oom":
+            self._on_oom(container_id)
+        else:
+            self._on_die(container_id)
+
+    def _on_oom(self, container_id: str) -> None:
+        """The kernel OOM-killed the container. The engine sets `State.OOMKilled` only when
+        it learns of the OOM before the exit; under load the exit can come first and inspect
+        says Error/137 for good. Like containerd's CRI (which updates the reason on a late
+        TaskOOM), the status becomes OOMKilled either way, and the kubelet is told."""
+        self.state.oom_killed.add(container_id)
+        rec = self.state.recs.get(container_id)
+        if rec is None or rec.override is not None or not _oom_missed(
+                rec.status.state, rec.status.exit_code, rec.status.reason):
+            return
+        rec.status = rec.status.with_(reason="OOMKilled")
+        if self.status_changed is not None:
+            self.status_changed(rec.status.pod_uid)
 
     def _on_die(self, container_id: str) -> None:
         sb = self.state.sandbox_of_container(container_id)

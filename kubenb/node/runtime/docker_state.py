@@ -45,6 +45,7 @@ class Sandbox:
 class NodeState:
     ips: PodIPs | None = None  # known once the profile network is (`use_subnet`)
     recs: dict[str, Rec] = field(default_factory=dict)
+    oom_killed: set[str] = field(default_factory=set)  # containers the engine reported `oom` for
     sandboxes: dict[str, list[Sandbox]] = field(default_factory=dict)
     seq: Any = field(default_factory=lambda: itertools.count(1))
 
@@ -115,22 +116,27 @@ class NodeState:
 
 
 class EventWatch:
-    """A `docker events` stream of container deaths, read on a daemon thread.
+    """A `docker events` stream of container deaths and OOM kills, read on a daemon thread.
 
     `stream` is what the SDK's `client.events(decode=True, …)` returned (the engine has
-    subscribed by then, so no death after it is missed); `on_die(id)` runs on `loop`."""
+    subscribed by then, so no death after it is missed); `on_event(action, id)` runs on
+    `loop` for each `die` and `oom`."""
+
+    ACTIONS = ("die", "oom")
 
     def __init__(self, stream: Any, loop: asyncio.AbstractEventLoop,
-                 on_die: Callable[[str], None], name: str) -> None:
+                 on_event: Callable[[str, str], None], name: str) -> None:
         self.stream = stream
-        self.thread = threading.Thread(target=self._read, args=(loop, on_die), name=name, daemon=True)
+        self.thread = threading.Thread(target=self._read, args=(loop, on_event), name=name,
+                                       daemon=True)
         self.thread.start()
 
-    def _read(self, loop: asyncio.AbstractEventLoop, on_die: Callable[[str], None]) -> None:
+    def _read(self, loop: asyncio.AbstractEventLoop, on_event: Callable[[str, str], None]) -> None:
         try:
             for ev in self.stream:
-                if ev.get("status") == "die" or ev.get("Action") == "die":
-                    loop.call_soon_threadsafe(on_die, ev.get("id", ""))
+                action = ev.get("Action") or ev.get("status")
+                if action in self.ACTIONS:
+                    loop.call_soon_threadsafe(on_event, action, ev.get("id", ""))
         except Exception:  # noqa: BLE001 - the stream ends when closed
             pass
 
