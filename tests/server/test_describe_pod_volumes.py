@@ -1,6 +1,6 @@
 """`describe pod` for a pod with everything a real manifest carries — an init container and a
 native sidecar, a volume of each type (emptyDir incl. `medium: Memory`, hostPath, configMap with
-items, secret, downwardAPI, projected, persistentVolumeClaim), env from ConfigMaps and Secrets
+items, secret, downwardAPI, projected, persistentVolumeClaim, ephemeral), env from ConfigMaps and Secrets
 (`valueFrom` and `envFrom`), requests and limits — through real kubectl 1.32: its text (computed
 client-side from our server's objects) is the expected text for kubenb's own: exactly without
 events, word for word (ages aside) with them. The text without events is kept as a golden with
@@ -101,6 +101,7 @@ spec:
     - {name: logs, mountPath: /logs}
     - {name: keys, mountPath: /keys}
     - {name: extra, mountPath: /extra}
+    - {name: scratch-claim, mountPath: /scratch}
   volumes:
   - name: scratch
     emptyDir: {}
@@ -148,6 +149,16 @@ spec:
       - {key: token, path: t}
   - name: extra
     configMap: {name: app-config, optional: true}
+  - name: scratch-claim
+    ephemeral:
+      volumeClaimTemplate:
+        metadata:
+          labels: {type: scratch}
+          annotations: {note: made-with-the-pod}
+        spec:
+          accessModes: [ReadWriteOnce]
+          storageClassName: standard
+          resources: {requests: {storage: 256Mi}}
 """
 
 
