@@ -134,3 +134,28 @@ def test_a_new_cluster_after_delete_finds_no_old_logs(tmp_path: Any) -> None:
             assert not os.path.exists(os.path.join(cluster.state_dir, "logs"))
     finally:
         profiles.close()
+
+
+@needs_mount_ns
+def test_an_ephemeral_volume_is_shared_by_the_pods_containers_and_goes_with_the_pod(cluster: Any) -> None:
+    claim = {"spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "64Mi"}}}}
+    manifest = builders.pod("eph", containers=[
+        builders.container("a", "busybox", command=["sh", "-c", "echo from-a > /work/x; sleep 300"],
+                           volumeMounts=[{"name": "work", "mountPath": "/work"}]),
+        builders.container("b", "busybox", command=["sleep", "300"],
+                           volumeMounts=[{"name": "work", "mountPath": "/in/work"}])],
+        volumes=[{"name": "work", "ephemeral": {"volumeClaimTemplate": claim}}])
+    cluster.store.create(manifest)
+    cluster.wait_for(lambda: all(s.get("state", {}).get("running") for s in
+                                 status(cluster, "eph").get("containerStatuses") or [{}]), timeout=60)
+    cluster.wait_for(lambda: cluster.pod_exec("default", "eph", "b", ["cat", "/in/work/x"]) == (0, "from-a\n"),
+                     timeout=30)
+    pvc = cluster.store.get("PersistentVolumeClaim", "default", "eph-work")
+    path = os.path.join(cluster.state_dir, "hostpath-provisioner", "default", "eph-work")
+    assert cluster.store.get("PersistentVolume", None, pvc["spec"]["volumeName"])["spec"]["hostPath"]["path"] == path
+    with open(os.path.join(path, "x")) as f:  # the claim's own directory, not the pod's
+        assert f.read() == "from-a\n"
+    cluster.store.delete("Pod", "default", "eph", grace_period_seconds=0)
+    cluster.wait_for(lambda: cluster.store.try_get("PersistentVolumeClaim", "default", "eph-work") is None,
+                     timeout=60)
+    cluster.wait_for(lambda: not os.path.exists(path), timeout=60)
