@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from kubenb.api.errors import BadRequest
 from kubenb.node.runtime import process_mounts
 from kubenb.profiles import Profiles
 from tests import builders
@@ -159,3 +160,28 @@ def test_an_ephemeral_volume_is_shared_by_the_pods_containers_and_goes_with_the_
     cluster.wait_for(lambda: cluster.store.try_get("PersistentVolumeClaim", "default", "eph-work") is None,
                      timeout=60)
     cluster.wait_for(lambda: not os.path.exists(path), timeout=60)
+
+
+@needs_mount_ns
+def test_an_exec_whose_pod_sandbox_went_away_finds_no_container(cluster: Any) -> None:
+    """The race of an exec with a pod's deletion: the container stops and its sandbox (the
+    pod's directory) is removed while the exec's namespace is being set up. The exec did not
+    run: the kubelet says so as it does for a container that is gone, never a mount error."""
+    manifest = builders.pod("going", containers=[
+        builders.container("c", "busybox", command=["sleep", "300"],
+                           volumeMounts=[{"name": "v", "mountPath": "/v"}])],
+        volumes=[{"name": "v", "emptyDir": {}}])
+    cluster.store.create(manifest)
+    cluster.wait_for(lambda: status(cluster, "going").get("phase") == "Running", timeout=60)
+    assert cluster.pod_exec("default", "going", None, ["echo", "hi"]) == (0, "hi\n")
+    uid = cluster.store.get("Pod", "default", "going")["metadata"]["uid"]
+    pod_dir = os.path.join(cluster.state_dir, "pods", uid)
+    os.rename(pod_dir, pod_dir + ".gone")  # as remove_sandbox does it, at that moment
+    try:
+        with pytest.raises(BadRequest) as err:
+            cluster.pod_exec("default", "going", None, ["echo", "hi"])
+        assert err.value.message == 'unable to upgrade connection: container not found ("c")'
+    finally:
+        os.rename(pod_dir + ".gone", pod_dir)
+    cluster.store.delete("Pod", "default", "going", grace_period_seconds=0)
+    cluster.wait_for(lambda: not os.path.exists(pod_dir), timeout=60)

@@ -447,8 +447,11 @@ class ProcessRuntime(Runtime):
             program = find_executable(argv[0], c.launch.env, c.launch.cwd)
             if program is None:
                 raise exec_error(argv[0])
-            argv = self._in_pod(argv, c, exec_argv0=True)
-        return await run_exec(argv, c.launch.env, c.launch.cwd)
+            argv = self._in_pod(argv, c, exec_argv0=True, gone=True)
+        code, out = await run_exec(argv, c.launch.env, c.launch.cwd)
+        if (code, out) == (137, process_mounts.GONE):  # stopped and removed as the exec started
+            raise ContainerNotFound(container_id)
+        return code, out
 
     async def exec_start(self, container_id: str, argv: list[str]) -> ExecStart:
         c = self._get(container_id)
@@ -459,7 +462,7 @@ class ProcessRuntime(Runtime):
         return exec_start(self._in_pod(argv, c, exec_argv0=True), c.launch.env, c.launch.cwd)
 
     def _in_pod(self, argv: list[str], c: _Container, sync_fd: str = "",
-                exec_argv0: bool = False) -> list[str]:
+                exec_argv0: bool = False, gone: bool = False) -> list[str]:
         """argv in a mount namespace with the pod's volumes and DNS files (process_mounts.py),
         if any; `exec_argv0`: an exec keeps the argv[0] the client sent."""
         if not c.launch.mounts or not process_mounts.available():
@@ -470,7 +473,7 @@ class ProcessRuntime(Runtime):
         pod_dir = os.path.dirname(c.launch.root)
         if exec_argv0:
             return process_mounts.wrap(argv, c.launch.mounts, pod_dir, c.launch.cwd, sync_fd,
-                                       c.launch.env, program=program)
+                                       c.launch.env, program=program, gone=gone)
         return process_mounts.wrap([program, *argv[1:]], c.launch.mounts, pod_dir, c.launch.cwd,
                                    sync_fd, c.launch.env)
 
