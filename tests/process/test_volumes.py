@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any
 
 import pytest
@@ -185,3 +186,25 @@ def test_an_exec_whose_pod_sandbox_went_away_finds_no_container(cluster: Any) ->
         os.rename(pod_dir + ".gone", pod_dir)
     cluster.store.delete("Pod", "default", "going", grace_period_seconds=0)
     cluster.wait_for(lambda: not os.path.exists(pod_dir), timeout=60)
+
+
+@needs_mount_ns
+def test_an_exec_ends_with_its_container(cluster: Any) -> None:
+    """A command exec'd into a container lives in it: when the pod is deleted under it, it is
+    killed with the container (exit 137, as the kernel empties a container's PID namespace)."""
+    manifest = builders.pod("short", containers=[
+        builders.container("c", "busybox", command=["sleep", "300"],
+                           volumeMounts=[{"name": "v", "mountPath": "/v"}])],
+        volumes=[{"name": "v", "emptyDir": {}}])
+    cluster.store.create(manifest)
+    cluster.wait_for(lambda: status(cluster, "short").get("phase") == "Running", timeout=60)
+    uid = cluster.store.get("Pod", "default", "short")["metadata"]["uid"]
+    flag = os.path.join(cluster.state_dir, "pods", uid, "volumes", "kubernetes.io~empty-dir", "v", "flag")
+    results: list[tuple[int, bytes, bytes]] = []
+    streaming = threading.Thread(target=lambda: results.append(cluster.pod_exec_io(
+        "default", "short", None, ["sh", "-c", "echo up > /v/flag; sleep 40; echo done"], None)))
+    streaming.start()
+    cluster.wait_for(lambda: os.path.exists(flag), timeout=30)
+    cluster.store.delete("Pod", "default", "short", grace_period_seconds=0)
+    streaming.join(timeout=120)
+    assert results == [(137, b"", b"")]

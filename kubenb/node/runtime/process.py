@@ -41,7 +41,7 @@ import shutil
 import socket
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -65,6 +65,7 @@ from kubenb.node.runtime.base import (
     RuntimeError_,
     SandboxStatus,
 )
+from kubenb.node.runtime.exec_session import ExecGroup
 from kubenb.node.runtime.process_agent import AgentClient, AgentStartFailed, kill_live_agents
 from kubenb.node.runtime.process_cgroups import MemoryLimits
 from kubenb.node.runtime.process_custom import FunctionServer
@@ -140,6 +141,7 @@ class _Container:
     timer: asyncio.TimerHandle | None = None
     server: FunctionServer | None = None
     spec: dict[str, Any] | None = None  # the pod's container (its resources)
+    execs: ExecGroup = field(default_factory=ExecGroup)  # ended with the container
 
 
 class ProcessRuntime(Runtime):
@@ -401,6 +403,7 @@ class ProcessRuntime(Runtime):
         now = self._now()
         c.status = c.status.with_(state="exited", exit_code=code, reason=reason, message=message,
                                   finished_at=now, started_at=c.status.started_at or now)
+        c.execs.kill_all()  # its execs end with it
         if not c.done.done():
             c.done.set_result(c.status)
 
@@ -448,7 +451,7 @@ class ProcessRuntime(Runtime):
             if program is None:
                 raise exec_error(argv[0])
             argv = self._in_pod(argv, c, exec_argv0=True, gone=True)
-        code, out = await run_exec(argv, c.launch.env, c.launch.cwd)
+        code, out = await run_exec(argv, c.launch.env, c.launch.cwd, group=c.execs)
         if (code, out) == (137, process_mounts.GONE):  # stopped and removed as the exec started
             raise ContainerNotFound(container_id)
         return code, out
@@ -459,7 +462,7 @@ class ProcessRuntime(Runtime):
             raise ExecError("container not running (" + container_id + ")")
         if c.launch.mounts and argv and find_executable(argv[0], c.launch.env, c.launch.cwd) is None:
             raise exec_error(argv[0])  # (the namespace's script finds it on PATH itself)
-        return exec_start(self._in_pod(argv, c, exec_argv0=True), c.launch.env, c.launch.cwd)
+        return exec_start(self._in_pod(argv, c, exec_argv0=True), c.launch.env, c.launch.cwd, c.execs)
 
     def _in_pod(self, argv: list[str], c: _Container, sync_fd: str = "",
                 exec_argv0: bool = False, gone: bool = False) -> list[str]:
