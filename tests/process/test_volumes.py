@@ -163,19 +163,23 @@ def test_an_ephemeral_volume_is_shared_by_the_pods_containers_and_goes_with_the_
     cluster.wait_for(lambda: not os.path.exists(path), timeout=60)
 
 
+def running_with_a_volume(cluster: Any, name: str) -> str:
+    """Run a pod whose one container sleeps with an emptyDir at /v; its uid."""
+    cluster.store.create(builders.pod(name, containers=[
+        builders.container("c", "busybox", command=["sleep", "300"],
+                           volumeMounts=[{"name": "v", "mountPath": "/v"}])],
+        volumes=[{"name": "v", "emptyDir": {}}]))
+    cluster.wait_for(lambda: status(cluster, name).get("phase") == "Running", timeout=60)
+    return str(cluster.store.get("Pod", "default", name)["metadata"]["uid"])
+
+
 @needs_mount_ns
 def test_an_exec_whose_pod_sandbox_went_away_finds_no_container(cluster: Any) -> None:
     """The race of an exec with a pod's deletion: the container stops and its sandbox (the
     pod's directory) is removed while the exec's namespace is being set up. The exec did not
     run: the kubelet says so as it does for a container that is gone, never a mount error."""
-    manifest = builders.pod("going", containers=[
-        builders.container("c", "busybox", command=["sleep", "300"],
-                           volumeMounts=[{"name": "v", "mountPath": "/v"}])],
-        volumes=[{"name": "v", "emptyDir": {}}])
-    cluster.store.create(manifest)
-    cluster.wait_for(lambda: status(cluster, "going").get("phase") == "Running", timeout=60)
+    uid = running_with_a_volume(cluster, "going")
     assert cluster.pod_exec("default", "going", None, ["echo", "hi"]) == (0, "hi\n")
-    uid = cluster.store.get("Pod", "default", "going")["metadata"]["uid"]
     pod_dir = os.path.join(cluster.state_dir, "pods", uid)
     os.rename(pod_dir, pod_dir + ".gone")  # as remove_sandbox does it, at that moment
     try:
@@ -192,13 +196,7 @@ def test_an_exec_whose_pod_sandbox_went_away_finds_no_container(cluster: Any) ->
 def test_an_exec_ends_with_its_container(cluster: Any) -> None:
     """A command exec'd into a container lives in it: when the pod is deleted under it, it is
     killed with the container (exit 137, as the kernel empties a container's PID namespace)."""
-    manifest = builders.pod("short", containers=[
-        builders.container("c", "busybox", command=["sleep", "300"],
-                           volumeMounts=[{"name": "v", "mountPath": "/v"}])],
-        volumes=[{"name": "v", "emptyDir": {}}])
-    cluster.store.create(manifest)
-    cluster.wait_for(lambda: status(cluster, "short").get("phase") == "Running", timeout=60)
-    uid = cluster.store.get("Pod", "default", "short")["metadata"]["uid"]
+    uid = running_with_a_volume(cluster, "short")
     flag = os.path.join(cluster.state_dir, "pods", uid, "volumes", "kubernetes.io~empty-dir", "v", "flag")
     results: list[tuple[int, bytes, bytes]] = []
     streaming = threading.Thread(target=lambda: results.append(cluster.pod_exec_io(
