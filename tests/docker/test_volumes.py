@@ -84,3 +84,27 @@ def test_a_configmap_volume_follows_its_configmap_and_sub_path_keeps_the_first(d
     assert dcluster.pod_exec("default", "cm", "c", ["cat", "/etc/single.conf"]) == (0, "one")
     dcluster.store.delete("Pod", "default", "cm", grace_period_seconds=0)
     dcluster.wait_for(lambda: not dcluster.store.list("Pod", "default"), timeout=60)
+
+
+def test_an_exec_into_a_container_that_just_stopped_finds_no_container(dcluster: Cluster) -> None:
+    """The engine refuses an exec into a stopped container (409 `is not running`): the
+    container is not found, so the kubelet answers as it does for any container that is not
+    running, never with the engine's own words."""
+    import docker
+
+    from kubenb.node.runtime.base import ContainerNotFound
+    from kubenb.node.runtime.docker_engine import exec_run
+
+    pod(dcluster, "halts", [{"name": "c", "image": "busybox", "command": ["sleep", "3600"]}])
+    dcluster.wait_for(lambda: phase(dcluster, "halts") == "Running", timeout=60)
+    cid = dcluster.store.get("Pod", "default", "halts")["status"]["containerStatuses"][0]["containerID"]
+    client = docker.from_env()
+    try:
+        client.api.kill(cid.split("://")[1])
+        client.api.wait(cid.split("://")[1], timeout=30)
+        with pytest.raises(ContainerNotFound):
+            exec_run(client, cid.split("://")[1], ["true"])
+    finally:
+        client.close()
+    dcluster.store.delete("Pod", "default", "halts", grace_period_seconds=0)
+    dcluster.wait_for(lambda: dcluster.store.try_get("Pod", "default", "halts") is None, timeout=60)
