@@ -242,8 +242,9 @@ def _validate_ephemeral(errs: ErrorList, source: Obj, path: str) -> None:
     validate_claim_spec(errs, template.get("spec"), f"{tpath}.spec")
 
 
-def validate_volumes(errs: ErrorList, volumes: Any, path: str) -> set[str]:
-    """ValidateVolumes; returns the names of the volumes that validated."""
+def validate_volumes(errs: ErrorList, volumes: Any, path: str, pod_name: str = "") -> set[str]:
+    """ValidateVolumes; returns the names of the volumes that validated. A pod's name
+    (`pod_name`) and an ephemeral volume's make its claim's name, which must be valid."""
     valid: set[str] = set()
     for i, vol in enumerate(as_list(volumes)):
         vol, ipath, own = as_dict(vol), f"{path}[{i}]", ErrorList()
@@ -260,6 +261,9 @@ def validate_volumes(errs: ErrorList, volumes: Any, path: str) -> set[str]:
                 own.required(f"{ipath}.{source}.{required}")
             if source == "ephemeral":
                 _validate_ephemeral(own, as_dict(vol[source]), f"{ipath}.ephemeral")
+                claim = f"{pod_name}-{vol.get('name')}" if pod_name and vol.get("name") else ""
+                for msg in name_is_dns_subdomain(claim, False) if claim else []:
+                    own.invalid(f"{ipath}.name", vol["name"], f'PVC name "{claim}": {msg}')
         if count == 0:
             own.required(ipath, "must specify a volume type")
         vname = vol.get("name") or ""

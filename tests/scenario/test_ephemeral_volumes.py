@@ -142,3 +142,13 @@ def test_bad_templates_are_refused_in_the_api_servers_words(cluster: Cluster, vo
         cluster.store.create(pod)
     assert str(err.value) == f'Pod "bad" is invalid: {message}'
     assert cluster.store.try_get("Pod", "default", "bad") is None
+
+
+def test_a_claim_name_too_long_is_refused(cluster: Cluster) -> None:
+    name = "p" * 250
+    with pytest.raises(Invalid) as err:
+        cluster.store.create(eph_pod(name))
+    assert str(err.value) == (  # (an invalid volume is not there for the mount, as upstream)
+        f'Pod "{name}" is invalid: [spec.volumes[0].name: Invalid value: "scratch": PVC name '
+        f'"{name}-scratch": must be no more than 253 characters, '
+        'spec.containers[0].volumeMounts[0].name: Not found: "scratch"]')
