@@ -152,3 +152,12 @@ def test_a_claim_name_too_long_is_refused(cluster: Cluster) -> None:
         f'Pod "{name}" is invalid: [spec.volumes[0].name: Invalid value: "scratch": PVC name '
         f'"{name}-scratch": must be no more than 253 characters, '
         'spec.containers[0].volumeMounts[0].name: Not found: "scratch"]')
+
+
+def test_a_foreground_deletion_of_the_pod_takes_its_claim_first(cluster: Cluster) -> None:
+    cluster.store.create(eph_pod("p"))
+    cluster.wait_for(lambda: phase(cluster.store.get("Pod", "default", "p")) == "Running", timeout=60)
+    assert phase(cluster.store.get("PersistentVolumeClaim", "default", "p-scratch")) == "Bound"
+    cluster.store.delete("Pod", "default", "p", propagation="Foreground")
+    cluster.wait_for(lambda: cluster.store.try_get("Pod", "default", "p") is None, timeout=120)
+    assert cluster.store.try_get("PersistentVolumeClaim", "default", "p-scratch") is None
