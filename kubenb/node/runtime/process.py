@@ -21,7 +21,9 @@ what `container_stats` can measure of each kind is process_stats.py.
 
 Termination: `stop_container` sends SIGTERM (apps that ignore it, like bootcamp, keep
 running) and SIGKILL when the grace period runs out on the cluster clock. Exit codes are
-the program's (143/137 after a signal). `kill_all` (a node failure) freezes the agent and
+the program's (143/137 after a signal). A container's end also ends the commands exec'd
+into it (their `ExecGroup`, exec_session.py: 137); an exec whose sandbox was removed
+before its command ran finds no container. `kill_all` (a node failure) freezes the agent and
 kills it and every process below it at once; containers end with 255/Unknown, sandboxes
 become not ready. When a node has no ready sandbox left the agent exits; when the kernel
 exits the agents see their stdin close, and `atexit` kills any still alive. The first
