@@ -161,3 +161,16 @@ def test_a_foreground_deletion_of_the_pod_takes_its_claim_first(cluster: Cluster
     cluster.store.delete("Pod", "default", "p", propagation="Foreground")
     cluster.wait_for(lambda: cluster.store.try_get("Pod", "default", "p") is None, timeout=120)
     assert cluster.store.try_get("PersistentVolumeClaim", "default", "p-scratch") is None
+
+
+def test_a_wait_for_first_consumer_class_binds_once_the_pod_has_a_node(cluster: Cluster) -> None:
+    cluster.store.create({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+                          "metadata": {"name": "late"}, "provisioner": "k8s.io/minikube-hostpath",
+                          "volumeBindingMode": "WaitForFirstConsumer"})
+    tmpl = template()
+    tmpl["spec"]["storageClassName"] = "late"
+    cluster.store.create(eph_pod("p", tmpl))
+    cluster.wait_for(lambda: phase(cluster.store.get("Pod", "default", "p")) == "Running", timeout=60)
+    pvc = cluster.store.get("PersistentVolumeClaim", "default", "p-scratch")
+    assert phase(pvc) == "Bound"
+    assert pvc["metadata"]["annotations"]["volume.kubernetes.io/selected-node"] == "minikube"
