@@ -41,6 +41,7 @@ from kubenb.controllers.daemonset import DaemonSetController
 from kubenb.controllers.deployment import DeploymentController
 from kubenb.controllers.disruption import DisruptionController
 from kubenb.controllers.endpoints import EndpointsController
+from kubenb.controllers.ephemeral import EphemeralVolumeController
 from kubenb.controllers.gc import GarbageCollector
 from kubenb.controllers.job import JobController
 from kubenb.controllers.namespace import NamespaceController
@@ -173,6 +174,7 @@ class Cluster:
                                        make_dirs=self.runtime_name != "sim"))
         runner.add(HorizontalController(self.ctx, self.metrics))
         runner.add(CRDController(self.ctx))
+        runner.add(EphemeralVolumeController(self.ctx))
         return runner
 
     def _dns_extra_addresses(self) -> list[str]:

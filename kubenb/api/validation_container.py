@@ -19,7 +19,9 @@ from kubenb.api.validation_meta import (
     as_dict,
     as_list,
     name_is_dns_subdomain,
+    validate_annotations,
     validate_dns1123_label,
+    validate_labels,
     validate_nonnegative,
     validate_qualified_name,
 )
@@ -215,8 +217,34 @@ def _validate_mounts(errs: ErrorList, mounts: Any, volumes: set[str], path: str)
             _validate_local_descending_path(errs, mnt["subPath"], f"{path}.subPath")
 
 
-def validate_volumes(errs: ErrorList, volumes: Any, path: str) -> set[str]:
-    """ValidateVolumes; returns the names of the volumes that validated."""
+_TEMPLATE_META_FIELDS = (  # ObjectMeta's fields in Go order: only labels, annotations allowed
+    "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
+    "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels",
+    "annotations", "ownerReferences", "finalizers", "managedFields")
+
+
+def _validate_ephemeral(errs: ErrorList, source: Obj, path: str) -> None:
+    """validateEphemeralVolumeSource: a claim template, its metadata only labels and
+    annotations (ValidateTemplateObjectMeta), its spec a claim's."""
+    from kubenb.api.validation_stateful import validate_claim_spec  # (it imports pod validation)
+
+    template = source.get("volumeClaimTemplate")
+    if template is None:
+        errs.required(f"{path}.volumeClaimTemplate")
+        return
+    template, tpath = as_dict(template), f"{path}.volumeClaimTemplate"
+    meta = as_dict(template.get("metadata"))
+    validate_annotations(errs, meta.get("annotations"), f"{tpath}.metadata.annotations")
+    validate_labels(errs, meta.get("labels"), f"{tpath}.metadata.labels")
+    for key in _TEMPLATE_META_FIELDS:
+        if key not in ("labels", "annotations") and meta.get(key) not in (None, "", 0, [], {}):
+            errs.forbidden(f"{tpath}.metadata.{key}", "cannot be set")
+    validate_claim_spec(errs, template.get("spec"), f"{tpath}.spec")
+
+
+def validate_volumes(errs: ErrorList, volumes: Any, path: str, pod_name: str = "") -> set[str]:
+    """ValidateVolumes; returns the names of the volumes that validated. A pod's name
+    (`pod_name`) and an ephemeral volume's make its claim's name, which must be valid."""
     valid: set[str] = set()
     for i, vol in enumerate(as_list(volumes)):
         vol, ipath, own = as_dict(vol), f"{path}[{i}]", ErrorList()
@@ -231,6 +259,11 @@ def validate_volumes(errs: ErrorList, volumes: Any, path: str) -> set[str]:
             required = _REQUIRED_SOURCE_FIELD.get(source)
             if required and not as_dict(vol[source]).get(required):
                 own.required(f"{ipath}.{source}.{required}")
+            if source == "ephemeral":
+                _validate_ephemeral(own, as_dict(vol[source]), f"{ipath}.ephemeral")
+                claim = f"{pod_name}-{vol.get('name')}" if pod_name and vol.get("name") else ""
+                for msg in name_is_dns_subdomain(claim, False) if claim else []:
+                    own.invalid(f"{ipath}.name", vol["name"], f'PVC name "{claim}": {msg}')
         if count == 0:
             own.required(ipath, "must specify a volume type")
         vname = vol.get("name") or ""

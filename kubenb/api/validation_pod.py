@@ -154,12 +154,13 @@ def _validate_subdomain_field(errs: ErrorList, spec: Obj, key: str, path: str) -
             errs.invalid(f"{path}.{key}", spec[key], msg)
 
 
-def validate_pod_spec(errs: ErrorList, spec: Any, path: str, *, is_pod: bool = False) -> None:
-    """ValidatePodSpec."""
+def validate_pod_spec(errs: ErrorList, spec: Any, path: str, *, is_pod: bool = False,
+                      pod_name: str = "") -> None:
+    """ValidatePodSpec (`pod_name`: a pod's, for its ephemeral volumes' claim names)."""
     spec = as_dict(spec)
     if spec.get("terminationGracePeriodSeconds") is None:
         errs.required(f"{path}.terminationGracePeriodSeconds")
-    volumes = validate_volumes(errs, spec.get("volumes"), f"{path}.volumes")
+    volumes = validate_volumes(errs, spec.get("volumes"), f"{path}.volumes", pod_name)
     _validate_containers(errs, spec, volumes, f"{path}.containers")
     _validate_init_containers(errs, spec, volumes, f"{path}.initContainers")
     if spec.get("hostNetwork"):
@@ -189,7 +190,8 @@ def validate_pod_spec(errs: ErrorList, spec: Any, path: str, *, is_pod: bool = F
 
 def _validate_pod_metadata_and_spec(errs: ErrorList, pod: Obj) -> None:
     validate_object_meta(errs, pod.get("metadata"), True, name_is_dns_subdomain)
-    validate_pod_spec(errs, pod.get("spec"), "spec", is_pod=True)
+    validate_pod_spec(errs, pod.get("spec"), "spec", is_pod=True,
+                      pod_name=str(as_dict(pod.get("metadata")).get("name") or ""))
     spec = as_dict(pod.get("spec"))
     for key in ("containers", "initContainers"):
         for i, c in enumerate(as_list(spec.get(key))):

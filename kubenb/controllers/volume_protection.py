@@ -3,8 +3,8 @@ pvprotection).
 
 Watches claims, volumes and pods. A claim being deleted keeps its
 `kubernetes.io/pvc-protection` finalizer while a pod that is not finished (Succeeded or
-Failed) names it in a persistentVolumeClaim volume — `kubectl get pvc` shows it Terminating
-— and loses it when the last such pod is gone, so the store can delete it. A volume being
+Failed) names it in a persistentVolumeClaim volume or owns it as an ephemeral volume's
+claim — `kubectl get pvc` shows it Terminating — and loses it when the last such pod is gone, so the store can delete it. A volume being
 deleted keeps `kubernetes.io/pv-protection` while it is Bound. A pod's change queues the
 claims it names; the StorageObjectInUseProtection admission plugin (api/storage.py) adds
 the finalizers.
@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
+from kubenb.api.ephemeral import pod_claims, volume_is_for_pod
 from kubenb.api.objects import Key, WatchEvent, clone
 from kubenb.api.pods import is_pod_terminal
 from kubenb.api.storage import PV_PROTECTION, PVC_PROTECTION
@@ -22,9 +23,14 @@ from kubenb.controllers.base import Controller, Watch, own_key
 
 
 def _claims_of(pod: dict[str, Any]) -> list[str]:
-    return [v["persistentVolumeClaim"].get("claimName", "")
-            for v in (pod.get("spec") or {}).get("volumes") or []
-            if isinstance(v, dict) and isinstance(v.get("persistentVolumeClaim"), dict)]
+    return [c.claim for c in pod_claims(pod)]
+
+
+def _uses(pod: dict[str, Any], pvc: dict[str, Any]) -> bool:
+    """podUsesPVC: a claim volume naming it, or an ephemeral volume it was made for."""
+    name = pvc["metadata"]["name"]
+    return any(c.claim == name and (not c.ephemeral or volume_is_for_pod(pod, pvc) is None)
+               for c in pod_claims(pod))
 
 
 class VolumeProtectionController(Controller):
@@ -49,7 +55,7 @@ class VolumeProtectionController(Controller):
         pvc = self.store.try_get("PersistentVolumeClaim", key.namespace, key.name)
         if pvc is None or not pvc["metadata"].get("deletionTimestamp"):
             return None
-        in_use = any(key.name in _claims_of(p) and not is_pod_terminal(p)
+        in_use = any(_uses(p, pvc) and not is_pod_terminal(p)
                      for p in self.store.list("Pod", key.namespace))
         if not in_use:
             self._release(pvc, PVC_PROTECTION)

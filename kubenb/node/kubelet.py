@@ -286,35 +286,45 @@ class Kubelet:
         recs = [r for r in await runtime.list_containers(pod["metadata"]["uid"])
                 if r.name == name and r.state == "running"]
         if not recs:
-            raise BadRequest(f'unable to upgrade connection: container not found ("{name}")')
+            raise _not_found(name)
         return recs[0].id
 
     async def exec(self, namespace: str, pod_name: str, container: str | None,
                    argv: list[str]) -> tuple[int, str]:
-        """`kubectl exec`: (exit code, combined output)."""
+        """`kubectl exec`: (exit code, combined output). A container removed while the
+        exec starts (its pod is being deleted) is not found, as if it had come a moment later."""
         cid = await self.running_container(namespace, pod_name, container)
-        runtime = self._runtime_for(self._container(namespace, pod_name, container)[0])
+        pod, name = self._container(namespace, pod_name, container)
         try:
-            return await runtime.exec(cid, argv)
+            return await self._runtime_for(pod).exec(cid, argv)
         except ExecError as err:
             raise _exec_failed(cid, err) from None
+        except ContainerNotFound:
+            raise _not_found(name) from None
 
     async def exec_start(self, namespace: str, pod_name: str, container: str | None,
                          argv: list[str]) -> ExecStart:
         """A streaming `kubectl exec` (exec_session.py): BadRequest before any upgrade
         when the container is not running, InternalError when the command cannot start."""
         cid = await self.running_container(namespace, pod_name, container)
-        runtime = self._runtime_for(self._container(namespace, pod_name, container)[0])
+        pod, name = self._container(namespace, pod_name, container)
         try:
-            return await runtime.exec_start(cid, argv)
+            return await self._runtime_for(pod).exec_start(cid, argv)
         except ExecError as err:
             raise _exec_failed(cid, err) from None
+        except ContainerNotFound:
+            raise _not_found(name) from None
 
     async def exec_io(self, namespace: str, pod_name: str, container: str | None,
                       argv: list[str], stdin: bytes | None) -> tuple[int, bytes, bytes]:
         """An exec with stdin and stdout, stderr apart, as bytes (`kubectl cp`)."""
         start = await self.exec_start(namespace, pod_name, container, argv)
         return await run_to_end(start, stdin)
+
+
+def _not_found(name: str) -> BadRequest:
+    """The kubelet refusing an exec or attach upgrade: no running container of that name."""
+    return BadRequest(f'unable to upgrade connection: container not found ("{name}")')
 
 
 def _exec_failed(container_id: str, err: ExecError) -> InternalError:

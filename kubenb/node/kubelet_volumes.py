@@ -1,5 +1,7 @@
 """The kubelet's volume manager, for the volume types kubenb mounts: emptyDir, hostPath,
-persistentVolumeClaim (whose bound volume is a hostPath or local volume), and the volumes
+persistentVolumeClaim (whose bound volume is a hostPath or local volume), ephemeral (the
+claim `<pod>-<volume>`, mounted as a persistentVolumeClaim once it is bound, refused with
+upstream's `PVC … was not created for pod …` when the pod does not own it), and the volumes
 whose files the kubelet writes — configMap, secret, downwardAPI, projected
 (kubelet_projection.py computes their files; the runtime writes them atomically).
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from kubenb.api.ephemeral import volume_claim_name, volume_is_for_pod
 from kubenb.api.store import Store
 from kubenb.node.kubelet_projection import MountError, plugin_of, volume_files
 from kubenb.node.runtime.base import Mount
@@ -55,10 +58,14 @@ def pod_mounts(store: Store, pod: dict[str, Any]) -> tuple[Mount, ...]:
     return tuple(out)
 
 
-def _claim_path(store: Store, namespace: str, claim: str) -> str:
+def _claim_path(store: Store, pod: dict[str, Any], claim: str, ephemeral: bool) -> str:
+    namespace = pod["metadata"].get("namespace") or "default"
     pvc = store.try_get("PersistentVolumeClaim", namespace, claim)
     if pvc is None:
         raise MountError(f'persistentvolumeclaim "{claim}" not found')
+    not_ours = volume_is_for_pod(pod, pvc) if ephemeral else None
+    if not_ours:
+        raise MountError(not_ours)
     name = (pvc.get("spec") or {}).get("volumeName") or ""
     if (pvc.get("status") or {}).get("phase") != "Bound" or not name:
         raise MountError(f'PVC {namespace}/{claim} has non-bound phase ("Pending") or empty pvc.Spec.VolumeName ("")')
@@ -84,7 +91,6 @@ def container_mounts(store: Store, pod: dict[str, Any], container: dict[str, Any
                      payloads: bool = True) -> tuple[Mount, ...]:
     """The container's volumeMounts as Mounts (`payloads`: configMap … volumes too)."""
     volumes = {v.get("name"): v for v in (pod.get("spec") or {}).get("volumes") or [] if isinstance(v, dict)}
-    namespace = pod["metadata"].get("namespace") or "default"
     mounts: list[Mount] = []
     for vm in container.get("volumeMounts") or []:
         volume = volumes.get(vm.get("name"))
@@ -105,8 +111,11 @@ def container_mounts(store: Store, pod: dict[str, Any], container: dict[str, Any
                 mounts.append(Mount(volume["name"], target, _host_path(volume), ro, sub))
             elif isinstance(volume.get("persistentVolumeClaim"), dict):
                 pvc = volume["persistentVolumeClaim"]
-                path = _claim_path(store, namespace, pvc.get("claimName") or "")
+                path = _claim_path(store, pod, pvc.get("claimName") or "", False)
                 mounts.append(Mount(volume["name"], target, path, ro or bool(pvc.get("readOnly")), sub))
+            elif isinstance(volume.get("ephemeral"), dict):  # its claim, made for this pod
+                path = _claim_path(store, pod, volume_claim_name(pod, volume), True)
+                mounts.append(Mount(volume["name"], target, path, ro, sub))
         except (MountError, OSError) as err:
             raise MountError(f'MountVolume.SetUp failed for volume "{volume["name"]}" : {err}') from None
     return tuple(mounts)

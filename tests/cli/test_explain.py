@@ -84,6 +84,8 @@ def test_every_documented_type_resolves_or_is_a_known_leaf() -> None:
     # texts checked against k8s.io/api v0.32.0 networking/v1 types_swagger_doc_generated.go
     ("explain_ingress.spec.rules--recursive", "explain ingress.spec.rules --recursive"),
     ("explain_networkpolicy.spec", "explain networkpolicy.spec"),
+    # texts checked against k8s.io/api v0.32.0 core/v1 types_swagger_doc_generated.go
+    ("explain_pod.spec.volumes.ephemeral--recursive", "explain pod.spec.volumes.ephemeral --recursive"),
 ])
 def test_explain_golden(kube: Any, golden: Any, golden_name: str, line: str) -> None:
     r = kube(line)

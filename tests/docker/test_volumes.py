@@ -1,5 +1,6 @@
 """Volumes on Docker: a claim's directory is bind-mounted, so what one pod writes the next
-reads; an emptyDir is shared by a pod's containers; a configMap volume follows its ConfigMap."""
+reads; an emptyDir and an ephemeral volume are shared by a pod's containers (the ephemeral
+volume's claim goes with the pod); a configMap volume follows its ConfigMap."""
 
 from __future__ import annotations
 
@@ -46,6 +47,23 @@ def test_data_written_to_a_claim_is_read_by_the_next_pod(dcluster: Cluster) -> N
     dcluster.wait_for(lambda: not dcluster.store.list("Pod", "default"), timeout=60)
 
 
+def test_an_ephemeral_volume_is_shared_by_the_pods_containers_and_goes_with_it(dcluster: Cluster) -> None:
+    claim = {"spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "64Mi"}}}}
+    mount = [{"name": "work", "mountPath": "/work"}]
+    pod(dcluster, "eph", [{"name": "a", "image": "busybox", "command": ["sh", "-c", "echo from-a > /work/x; "
+                                                                        "sleep 3600"], "volumeMounts": mount},
+                          {"name": "b", "image": "busybox", "command": ["sleep", "3600"], "volumeMounts": mount}],
+        volumes=[{"name": "work", "ephemeral": {"volumeClaimTemplate": claim}}])
+    dcluster.wait_for(lambda: phase(dcluster, "eph") == "Running", timeout=60)
+    dcluster.wait_for(lambda: dcluster.pod_exec("default", "eph", "b", ["cat", "/work/x"]) == (0, "from-a\n"),
+                      timeout=30)
+    assert dcluster.store.get("PersistentVolumeClaim", "default", "eph-work")["status"]["phase"] == "Bound"
+    dcluster.store.delete("Pod", "default", "eph", grace_period_seconds=0)
+    dcluster.wait_for(lambda: dcluster.store.try_get("PersistentVolumeClaim", "default", "eph-work") is None,
+                      timeout=60)
+    dcluster.wait_for(lambda: not dcluster.store.list("PersistentVolume"), timeout=60)
+
+
 def test_a_configmap_volume_follows_its_configmap_and_sub_path_keeps_the_first(dcluster: Cluster) -> None:
     dcluster.store.create(builders.configmap("settings", {"key": "one"}))
     vols = [{"name": "cfg", "configMap": {"name": "settings", "items": [{"key": "key", "path": "key",
@@ -66,3 +84,27 @@ def test_a_configmap_volume_follows_its_configmap_and_sub_path_keeps_the_first(d
     assert dcluster.pod_exec("default", "cm", "c", ["cat", "/etc/single.conf"]) == (0, "one")
     dcluster.store.delete("Pod", "default", "cm", grace_period_seconds=0)
     dcluster.wait_for(lambda: not dcluster.store.list("Pod", "default"), timeout=60)
+
+
+def test_an_exec_into_a_container_that_just_stopped_finds_no_container(dcluster: Cluster) -> None:
+    """The engine refuses an exec into a stopped container (409 `is not running`): the
+    container is not found, so the kubelet answers as it does for any container that is not
+    running, never with the engine's own words."""
+    import docker
+
+    from kubenb.node.runtime.base import ContainerNotFound
+    from kubenb.node.runtime.docker_engine import exec_run
+
+    pod(dcluster, "halts", [{"name": "c", "image": "busybox", "command": ["sleep", "3600"]}])
+    dcluster.wait_for(lambda: phase(dcluster, "halts") == "Running", timeout=60)
+    cid = dcluster.store.get("Pod", "default", "halts")["status"]["containerStatuses"][0]["containerID"]
+    client = docker.from_env()
+    try:
+        client.api.kill(cid.split("://")[1])
+        client.api.wait(cid.split("://")[1], timeout=30)
+        with pytest.raises(ContainerNotFound):
+            exec_run(client, cid.split("://")[1], ["true"])
+    finally:
+        client.close()
+    dcluster.store.delete("Pod", "default", "halts", grace_period_seconds=0)
+    dcluster.wait_for(lambda: dcluster.store.try_get("Pod", "default", "halts") is None, timeout=60)

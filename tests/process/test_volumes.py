@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any
 
 import pytest
 
+from kubenb.api.errors import BadRequest
 from kubenb.node.runtime import process_mounts
 from kubenb.profiles import Profiles
 from tests import builders
@@ -134,3 +136,73 @@ def test_a_new_cluster_after_delete_finds_no_old_logs(tmp_path: Any) -> None:
             assert not os.path.exists(os.path.join(cluster.state_dir, "logs"))
     finally:
         profiles.close()
+
+
+@needs_mount_ns
+def test_an_ephemeral_volume_is_shared_by_the_pods_containers_and_goes_with_the_pod(cluster: Any) -> None:
+    claim = {"spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "64Mi"}}}}
+    manifest = builders.pod("eph", containers=[
+        builders.container("a", "busybox", command=["sh", "-c", "echo from-a > /work/x; sleep 300"],
+                           volumeMounts=[{"name": "work", "mountPath": "/work"}]),
+        builders.container("b", "busybox", command=["sleep", "300"],
+                           volumeMounts=[{"name": "work", "mountPath": "/in/work"}])],
+        volumes=[{"name": "work", "ephemeral": {"volumeClaimTemplate": claim}}])
+    cluster.store.create(manifest)
+    cluster.wait_for(lambda: all(s.get("state", {}).get("running") for s in
+                                 status(cluster, "eph").get("containerStatuses") or [{}]), timeout=60)
+    cluster.wait_for(lambda: cluster.pod_exec("default", "eph", "b", ["cat", "/in/work/x"]) == (0, "from-a\n"),
+                     timeout=30)
+    pvc = cluster.store.get("PersistentVolumeClaim", "default", "eph-work")
+    path = os.path.join(cluster.state_dir, "hostpath-provisioner", "default", "eph-work")
+    assert cluster.store.get("PersistentVolume", None, pvc["spec"]["volumeName"])["spec"]["hostPath"]["path"] == path
+    with open(os.path.join(path, "x")) as f:  # the claim's own directory, not the pod's
+        assert f.read() == "from-a\n"
+    cluster.store.delete("Pod", "default", "eph", grace_period_seconds=0)
+    cluster.wait_for(lambda: cluster.store.try_get("PersistentVolumeClaim", "default", "eph-work") is None,
+                     timeout=60)
+    cluster.wait_for(lambda: not os.path.exists(path), timeout=60)
+
+
+def running_with_a_volume(cluster: Any, name: str) -> str:
+    """Run a pod whose one container sleeps with an emptyDir at /v; its uid."""
+    cluster.store.create(builders.pod(name, containers=[
+        builders.container("c", "busybox", command=["sleep", "300"],
+                           volumeMounts=[{"name": "v", "mountPath": "/v"}])],
+        volumes=[{"name": "v", "emptyDir": {}}]))
+    cluster.wait_for(lambda: status(cluster, name).get("phase") == "Running", timeout=60)
+    return str(cluster.store.get("Pod", "default", name)["metadata"]["uid"])
+
+
+@needs_mount_ns
+def test_an_exec_whose_pod_sandbox_went_away_finds_no_container(cluster: Any) -> None:
+    """The race of an exec with a pod's deletion: the container stops and its sandbox (the
+    pod's directory) is removed while the exec's namespace is being set up. The exec did not
+    run: the kubelet says so as it does for a container that is gone, never a mount error."""
+    uid = running_with_a_volume(cluster, "going")
+    assert cluster.pod_exec("default", "going", None, ["echo", "hi"]) == (0, "hi\n")
+    pod_dir = os.path.join(cluster.state_dir, "pods", uid)
+    os.rename(pod_dir, pod_dir + ".gone")  # as remove_sandbox does it, at that moment
+    try:
+        with pytest.raises(BadRequest) as err:
+            cluster.pod_exec("default", "going", None, ["echo", "hi"])
+        assert err.value.message == 'unable to upgrade connection: container not found ("c")'
+    finally:
+        os.rename(pod_dir + ".gone", pod_dir)
+    cluster.store.delete("Pod", "default", "going", grace_period_seconds=0)
+    cluster.wait_for(lambda: not os.path.exists(pod_dir), timeout=60)
+
+
+@needs_mount_ns
+def test_an_exec_ends_with_its_container(cluster: Any) -> None:
+    """A command exec'd into a container lives in it: when the pod is deleted under it, it is
+    killed with the container (exit 137, as the kernel empties a container's PID namespace)."""
+    uid = running_with_a_volume(cluster, "short")
+    flag = os.path.join(cluster.state_dir, "pods", uid, "volumes", "kubernetes.io~empty-dir", "v", "flag")
+    results: list[tuple[int, bytes, bytes]] = []
+    streaming = threading.Thread(target=lambda: results.append(cluster.pod_exec_io(
+        "default", "short", None, ["sh", "-c", "echo up > /v/flag; sleep 40; echo done"], None)))
+    streaming.start()
+    cluster.wait_for(lambda: os.path.exists(flag), timeout=30)
+    cluster.store.delete("Pod", "default", "short", grace_period_seconds=0)
+    streaming.join(timeout=120)
+    assert results == [(137, b"", b"")]

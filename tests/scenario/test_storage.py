@@ -13,10 +13,9 @@ from typing import Any
 import pytest
 
 from kubenb.api.errors import Invalid
-from kubenb.clock import VirtualClock
 from kubenb.cluster import Cluster
-from kubenb.controllers.volume_hostpath import HostPathProvisioner
 from tests import builders
+from tests.scenario.virtual import storage_cluster
 
 UNBOUND = ("0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: "
            "0/1 nodes are available: 1 Preemption is not helpful for scheduling.")
@@ -25,15 +24,7 @@ UNBOUND = ("0/1 nodes are available: pod has unbound immediate PersistentVolumeC
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[Cluster]:
     """One node; the provisioner makes real directories under `tmp_path` (as with programs)."""
-    c = Cluster(clock=VirtualClock(), seed=3, state_dir=str(tmp_path))
-    for ctl in c.runner.controllers:
-        if isinstance(ctl, HostPathProvisioner):
-            ctl.make_dirs = True
-    c.start()
-    c.wait_for(lambda: len(c.store.list("Node")) == 1, timeout=30)
-    yield c
-    c.stop()
-    c.clock.loop.close()
+    yield from storage_cluster(str(tmp_path))
 
 
 def claim(c: Cluster, name: str) -> dict[str, Any]:

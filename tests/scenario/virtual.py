@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from kubenb.api.pods import condition_true
 from kubenb.clock import VirtualClock
 from kubenb.cluster import Cluster
+from kubenb.controllers.volume_hostpath import HostPathProvisioner
 
 
 def ready_cluster(nodes: int, seed: int) -> Iterator[Cluster]:
@@ -26,6 +27,20 @@ def metrics_cluster(nodes: int = 2, seed: int = 7) -> Iterator[Cluster]:
     c.metrics_enabled = True
     c.start()
     c.wait_for(lambda: len(c.store.list("Node")) == nodes, timeout=30)
+    yield c
+    c.stop()
+    c.clock.loop.close()
+
+
+def storage_cluster(state_dir: str) -> Iterator[Cluster]:
+    """Yield a started one-node cluster whose hostpath provisioner makes real directories
+    under `state_dir` (as with programs), once its node exists."""
+    c = Cluster(clock=VirtualClock(), seed=3, state_dir=state_dir)
+    for ctl in c.runner.controllers:
+        if isinstance(ctl, HostPathProvisioner):
+            ctl.make_dirs = True
+    c.start()
+    c.wait_for(lambda: len(c.store.list("Node")) == 1, timeout=30)
     yield c
     c.stop()
     c.clock.loop.close()

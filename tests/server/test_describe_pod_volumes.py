@@ -1,6 +1,6 @@
 """`describe pod` for a pod with everything a real manifest carries — an init container and a
 native sidecar, a volume of each type (emptyDir incl. `medium: Memory`, hostPath, configMap with
-items, secret, downwardAPI, projected, persistentVolumeClaim), env from ConfigMaps and Secrets
+items, secret, downwardAPI, projected, persistentVolumeClaim, ephemeral), env from ConfigMaps and Secrets
 (`valueFrom` and `envFrom`), requests and limits — through real kubectl 1.32: its text (computed
 client-side from our server's objects) is the expected text for kubenb's own: exactly without
 events, word for word (ages aside) with them. The text without events is kept as a golden with
@@ -101,6 +101,7 @@ spec:
     - {name: logs, mountPath: /logs}
     - {name: keys, mountPath: /keys}
     - {name: extra, mountPath: /extra}
+    - {name: scratch-claim, mountPath: /scratch}
   volumes:
   - name: scratch
     emptyDir: {}
@@ -148,6 +149,16 @@ spec:
       - {key: token, path: t}
   - name: extra
     configMap: {name: app-config, optional: true}
+  - name: scratch-claim
+    ephemeral:
+      volumeClaimTemplate:
+        metadata:
+          labels: {type: scratch}
+          annotations: {note: made-with-the-pod}
+        spec:
+          accessModes: [ReadWriteOnce]
+          storageClassName: standard
+          resources: {requests: {storage: 256Mi}}
 """
 
 
@@ -180,6 +191,9 @@ def test_describe_pod_with_init_containers_volumes_env_and_limits(served: Served
     with_events = real(served, "describe", "pod", "full")
     assert words(ours(served, "describe", "pod", "full")) == words(with_events)
     golden("describe_pod_volumes_132", recorded(described))  # type: ignore[operator]
+    claim = real(served, "describe", "pvc", "full-scratch-claim")  # the ephemeral volume's
+    assert ours(served, "describe", "pvc", "full-scratch-claim") == claim
+    assert "Used By:       full\n" in claim and "Labels:        type=scratch\n" in claim
     real(served, "delete", "pod", "full", "--wait=false")
     real(served, "delete", "pvc", "data", "--wait=false")
     real(served, "delete", "configmap", "app-config")
@@ -238,3 +252,57 @@ def test_describe_pod_waiting_on_a_missing_secret(served: Served) -> None:
     assert words(ours(served, "describe", "pod", "waits")) == words(with_events)
     assert 'Error: secret "gone" not found' in with_events
     real(served, "delete", "pod", "waits", "--wait=false")
+
+
+FOREIGN = """apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: held-scratch}
+spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: held}
+spec:
+  containers:
+  - name: app
+    image: nginx
+    volumeMounts:
+    - {name: scratch, mountPath: /scratch}
+  volumes:
+  - name: scratch
+    ephemeral:
+      volumeClaimTemplate:
+        spec:
+          accessModes: [ReadWriteOnce]
+          resources: {requests: {storage: 1Gi}}
+"""
+
+
+def held(served: Served) -> bool:
+    pod = served.store.try_get("Pod", "default", "held")
+    conds = ((pod or {}).get("status") or {}).get("conditions") or []
+    return any(c.get("reason") == "Unschedulable" for c in conds) and any(
+        e["reason"] == "FailedBinding" for e in served.store.list("Event", "default")
+        if e["involvedObject"]["name"] == "held")
+
+
+def test_describe_a_pod_whose_ephemeral_claim_is_not_its_own(served: Served) -> None:
+    """A claim of the ephemeral volume's name made by hand: the pod stays Pending, the
+    scheduler and the ephemeral volume controller say why in upstream's words; the claim is
+    not the pod's (`Used By: <none>`)."""
+    assert real(served, "apply", "-f", "-", stdin=FOREIGN).splitlines() == [
+        "persistentvolumeclaim/held-scratch created", "pod/held created"]
+    served.cluster.wait_for(lambda: held(served), timeout=120)
+    with_events = real(served, "describe", "pod", "held")
+    assert words(ours(served, "describe", "pod", "held")) == words(with_events)
+    binding = next(ln for ln in with_events.splitlines() if "FailedBinding" in ln)
+    assert binding.split()[:2] == ["Warning", "FailedBinding"] and " ephemeral_volume " in binding
+    assert ("ephemeral volume scratch: PVC default/held-scratch was not created for pod "
+            "default/held (pod is not owner)") in with_events
+    assert ("PVC default/held-scratch was not created for pod default/held (pod is not owner)."
+            in with_events)
+    claim = real(served, "describe", "pvc", "held-scratch")
+    assert ours(served, "describe", "pvc", "held-scratch") == claim
+    assert "Used By:       <none>\n" in claim
+    real(served, "delete", "pod", "held", "--wait=false")
+    real(served, "delete", "pvc", "held-scratch", "--wait=false")

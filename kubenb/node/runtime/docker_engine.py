@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 import psutil
 
-from kubenb.node.runtime.base import ExecError
+from kubenb.node.runtime.base import ContainerNotFound, ExecError
 
 log = logging.getLogger("kubenb.docker")
 T = TypeVar("T")
@@ -291,14 +291,19 @@ def create(client: Any, params: dict[str, Any], start: bool, suffix: str) -> dic
 
 
 def exec_run(client: Any, container_id: str, argv: list[str]) -> tuple[int, str]:
-    """`docker exec`: (exit code, stdout and stderr as they came)."""
+    """`docker exec`: (exit code, stdout and stderr as they came). A container that stopped
+    or went just before (the engine's 409 `is not running`, 404) is not found: the kubelet
+    then answers as for a container that is not running."""
     import docker.errors
 
     api = client.api
     try:
         ex = api.exec_create(container_id, argv, stdout=True, stderr=True)
     except docker.errors.APIError as err:
-        raise ExecError(str(err.explanation or err)) from None
+        text = str(err.explanation or err)
+        if err.status_code == 404 or (err.status_code == 409 and "is not running" in text):
+            raise ContainerNotFound(container_id) from None
+        raise ExecError(text) from None
     out = b"".join(api.exec_start(ex["Id"], stream=True))
     code = api.exec_inspect(ex["Id"]).get("ExitCode")
     return (126 if code is None else int(code)), out.decode("utf-8", "replace")

@@ -113,25 +113,50 @@ def _killpg(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
 
 
+class ExecGroup:
+    """The exec commands running in one container: its end ends them (in a real container
+    they live in its PID namespace, which the kernel empties when its first process dies).
+    `kill_all` may be called from another thread than the one that added them."""
+
+    def __init__(self) -> None:
+        self._procs: set[asyncio.subprocess.Process] = set()
+
+    def add(self, proc: asyncio.subprocess.Process) -> None:
+        self._procs = {p for p in self._procs if p.returncode is None} | {proc}
+
+    def kill_all(self) -> None:
+        procs, self._procs = self._procs, set()
+        for proc in procs:
+            if proc.returncode is None:
+                _killpg(proc.pid)
+
+
 @dataclass
 class ProcessStart:
-    """A program to run as a subprocess of the kernel (the process runtime's exec)."""
+    """A program to run as a subprocess of the kernel (the process runtime's exec);
+    `group`: the container's running execs, which it joins."""
 
     program: str
     argv: list[str]
     env: dict[str, str]
     cwd: str
+    group: ExecGroup | None = None
 
     async def start(self, stdin: bool, tty: bool,
                     size: tuple[int, int] | None = None) -> ExecSession:
         cwd = self.cwd if os.path.isdir(self.cwd) else None
         if tty:
-            return await PtySession.spawn(self.program, self.argv, self.env, cwd, size)
+            session = await PtySession.spawn(self.program, self.argv, self.env, cwd, size)
+            if self.group is not None:
+                self.group.add(session.proc)
+            return session
         proc = await asyncio.create_subprocess_exec(
             self.program, *self.argv[1:], stdin=asyncio.subprocess.PIPE if stdin
             else asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE, env=self.env, cwd=cwd, start_new_session=True,
             limit=CHUNK)
+        if self.group is not None:
+            self.group.add(proc)
         return PipeSession(proc)
 
 

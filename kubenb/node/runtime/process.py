@@ -21,7 +21,9 @@ what `container_stats` can measure of each kind is process_stats.py.
 
 Termination: `stop_container` sends SIGTERM (apps that ignore it, like bootcamp, keep
 running) and SIGKILL when the grace period runs out on the cluster clock. Exit codes are
-the program's (143/137 after a signal). `kill_all` (a node failure) freezes the agent and
+the program's (143/137 after a signal). A container's end also ends the commands exec'd
+into it (their `ExecGroup`, exec_session.py: 137); an exec whose sandbox was removed
+before its command ran finds no container. `kill_all` (a node failure) freezes the agent and
 kills it and every process below it at once; containers end with 255/Unknown, sandboxes
 become not ready. When a node has no ready sandbox left the agent exits; when the kernel
 exits the agents see their stdin close, and `atexit` kills any still alive. The first
@@ -41,7 +43,7 @@ import shutil
 import socket
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -65,6 +67,7 @@ from kubenb.node.runtime.base import (
     RuntimeError_,
     SandboxStatus,
 )
+from kubenb.node.runtime.exec_session import ExecGroup
 from kubenb.node.runtime.process_agent import AgentClient, AgentStartFailed, kill_live_agents
 from kubenb.node.runtime.process_cgroups import MemoryLimits
 from kubenb.node.runtime.process_custom import FunctionServer
@@ -140,6 +143,7 @@ class _Container:
     timer: asyncio.TimerHandle | None = None
     server: FunctionServer | None = None
     spec: dict[str, Any] | None = None  # the pod's container (its resources)
+    execs: ExecGroup = field(default_factory=ExecGroup)  # ended with the container
 
 
 class ProcessRuntime(Runtime):
@@ -401,6 +405,7 @@ class ProcessRuntime(Runtime):
         now = self._now()
         c.status = c.status.with_(state="exited", exit_code=code, reason=reason, message=message,
                                   finished_at=now, started_at=c.status.started_at or now)
+        c.execs.kill_all()  # its execs end with it
         if not c.done.done():
             c.done.set_result(c.status)
 
@@ -447,8 +452,11 @@ class ProcessRuntime(Runtime):
             program = find_executable(argv[0], c.launch.env, c.launch.cwd)
             if program is None:
                 raise exec_error(argv[0])
-            argv = self._in_pod(argv, c, exec_argv0=True)
-        return await run_exec(argv, c.launch.env, c.launch.cwd)
+            argv = self._in_pod(argv, c, exec_argv0=True, gone=True)
+        code, out = await run_exec(argv, c.launch.env, c.launch.cwd, group=c.execs)
+        if (code, out) == (137, process_mounts.GONE):  # stopped and removed as the exec started
+            raise ContainerNotFound(container_id)
+        return code, out
 
     async def exec_start(self, container_id: str, argv: list[str]) -> ExecStart:
         c = self._get(container_id)
@@ -456,10 +464,10 @@ class ProcessRuntime(Runtime):
             raise ExecError("container not running (" + container_id + ")")
         if c.launch.mounts and argv and find_executable(argv[0], c.launch.env, c.launch.cwd) is None:
             raise exec_error(argv[0])  # (the namespace's script finds it on PATH itself)
-        return exec_start(self._in_pod(argv, c, exec_argv0=True), c.launch.env, c.launch.cwd)
+        return exec_start(self._in_pod(argv, c, exec_argv0=True), c.launch.env, c.launch.cwd, c.execs)
 
     def _in_pod(self, argv: list[str], c: _Container, sync_fd: str = "",
-                exec_argv0: bool = False) -> list[str]:
+                exec_argv0: bool = False, gone: bool = False) -> list[str]:
         """argv in a mount namespace with the pod's volumes and DNS files (process_mounts.py),
         if any; `exec_argv0`: an exec keeps the argv[0] the client sent."""
         if not c.launch.mounts or not process_mounts.available():
@@ -470,7 +478,7 @@ class ProcessRuntime(Runtime):
         pod_dir = os.path.dirname(c.launch.root)
         if exec_argv0:
             return process_mounts.wrap(argv, c.launch.mounts, pod_dir, c.launch.cwd, sync_fd,
-                                       c.launch.env, program=program)
+                                       c.launch.env, program=program, gone=gone)
         return process_mounts.wrap([program, *argv[1:]], c.launch.mounts, pod_dir, c.launch.cwd,
                                    sync_fd, c.launch.env)
 

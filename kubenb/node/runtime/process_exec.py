@@ -3,8 +3,9 @@
 The command runs from the kernel with the container's environment (so the shims of
 kubenb/apps/shims/ come first on PATH and `localhost` means the pod) and in its working
 directory, in a session of its own, stdin closed, stdout and stderr combined as the kubelet
-returns them. A command still running after `timeout` seconds is killed with its process
-group (exit 137) and what it printed so far is returned. `exec_start` resolves the same
+returns them. A command still running after `timeout` seconds, or when its container ends
+(it joined the container's `ExecGroup`), is killed with its process group (exit 137) and
+what it printed so far is returned. `exec_start` resolves the same
 command for a streaming session (exec_session.py `ProcessStart`: stdin, separate stdout and
 stderr, a terminal) that the API server's exec WebSocket runs.
 """
@@ -17,7 +18,7 @@ import os
 import signal
 
 from kubenb.node.runtime.base import ExecError
-from kubenb.node.runtime.exec_session import ProcessStart
+from kubenb.node.runtime.exec_session import ExecGroup, ProcessStart
 from kubenb.node.runtime.process_env import find_executable
 
 EXEC_TIMEOUT = 25.0  # below the 30 s a Cluster.call waits for an answer
@@ -29,18 +30,20 @@ def exec_error(name: str) -> ExecError:
                      f'exec: "{name}": executable file not found in $PATH: unknown')
 
 
-def exec_start(argv: list[str], env: dict[str, str], cwd: str) -> ProcessStart:
-    """The command resolved in the container's view (raises ExecError if it cannot run)."""
+def exec_start(argv: list[str], env: dict[str, str], cwd: str,
+               group: ExecGroup | None = None) -> ProcessStart:
+    """The command resolved in the container's view (raises ExecError if it cannot run);
+    `group`: the container's running execs (ended with it)."""
     if not argv:
         raise exec_error("")
     program = find_executable(argv[0], env, cwd)
     if program is None:
         raise exec_error(argv[0])
-    return ProcessStart(program, list(argv), dict(env), cwd)
+    return ProcessStart(program, list(argv), dict(env), cwd, group)
 
 
 async def run_exec(argv: list[str], env: dict[str, str], cwd: str,
-                   timeout: float = EXEC_TIMEOUT) -> tuple[int, str]:
+                   timeout: float = EXEC_TIMEOUT, group: ExecGroup | None = None) -> tuple[int, str]:
     program = exec_start(argv, env, cwd).program
     try:
         proc = await asyncio.create_subprocess_exec(
@@ -50,6 +53,8 @@ async def run_exec(argv: list[str], env: dict[str, str], cwd: str,
     except OSError as err:
         raise ExecError("OCI runtime exec failed: exec failed: unable to start container process: "
                         f'exec: "{argv[0]}": {err.strerror}: unknown') from None
+    if group is not None:
+        group.add(proc)
     chunks: list[bytes] = []
 
     async def collect() -> None:

@@ -35,6 +35,7 @@ if __name__ != "__main__":  # run as a script inside the namespace, it needs onl
     from kubenb.node.runtime.volumes import binds
 
 MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC = 1, 32, 4096, 16384
+GONE = "kubenb: the pod's sandbox is gone\n"  # what `wrap(..., gone=True)` reports then
 _available: bool | None = None
 
 
@@ -59,7 +60,7 @@ def plan(mounts: Any, pod_dir: str) -> list[dict[str, Any]]:
 
 def wrap(argv: list[str], mounts: list[dict[str, Any]], pod_dir: str, cwd: str,
          sync_fd: str = "", env: Mapping[str, str] | None = None,
-         program: str | None = None) -> list[str]:
+         program: str | None = None, gone: bool = False) -> list[str]:
     """argv run inside a mount namespace with `mounts` (from `plan`; argv[0]: an absolute
     path); `sync_fd`: a file descriptor (its number, as text) the script leaves open until
     it execs the program — how the node agent knows the container's program runs.
@@ -69,10 +70,16 @@ def wrap(argv: list[str], mounts: list[dict[str, Any]], pod_dir: str, cwd: str,
     script added to its own environment (PEP 538's LC_CTYPE=C.UTF-8 under the C locale).
 
     `program`: the absolute path to run when argv[0] stays as the client gave it (an exec:
-    `tar` names itself `tar` in its messages, as in a container)."""
+    `tar` names itself `tar` in its messages, as in a container).
+
+    When the pod's directory is gone before the namespace is set up (the container stopped
+    and its sandbox was removed while an exec was starting), the script exits 137 as an exec
+    its container's end killed, silently — or, with `gone`, printing only `GONE`, so that the
+    runtime can tell the exec never ran (process.py: the container is not found)."""
     newroot = os.path.join(pod_dir, ".ns")
-    os.makedirs(newroot, exist_ok=True)
-    spec = json.dumps({"root": newroot, "cwd": cwd, "mounts": mounts, "sync": sync_fd,
+    if os.path.isdir(pod_dir):  # (a removed sandbox is not made again: the script says it is gone)
+        os.makedirs(newroot, exist_ok=True)
+    spec = json.dumps({"root": newroot, "cwd": cwd, "mounts": mounts, "sync": sync_fd, "gone": gone,
                        **({"env": list(env)} if env is not None else {}),
                        **({"program": program} if program else {})})
     return [shutil.which("unshare") or "unshare", "--mount", "--user", "--map-root-user",
@@ -181,6 +188,9 @@ def main(args: list[str]) -> int:
     try:
         _setup(libc, root, spec)
     except OSError as err:
+        if not os.path.isdir(os.path.dirname(root)):  # the pod's sandbox went: its container stopped
+            sys.stderr.write(GONE if spec.get("gone") else "")
+            return 137  # as an exec ends that its container's end killed
         if not all(m.get("optional") for m in spec["mounts"]):
             sys.stderr.write(f"kubenb: volume mounts failed: {err}\n")
             return 128

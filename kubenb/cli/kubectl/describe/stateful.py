@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from kubenb.api.ephemeral import pod_claims, volume_is_for_pod
 from kubenb.api.tables.duration import age
 from kubenb.api.tables.model import selector_string
 from kubenb.api.tables.rows_stateful import access_modes_string, claim_class
@@ -87,15 +88,12 @@ def describe_statefulset(sts: Obj, pods: list[Obj], events: list[Obj] | None, no
     return w.render()
 
 
-def _uses_claim(pod: Obj, name: str) -> bool:
-    """getPodsForPVC: the pod mounts the claim, directly or as its ephemeral volume."""
-    pod_name = meta(pod).get("name", "")
-    for v in (pod.get("spec") or {}).get("volumes") or []:
-        if (v.get("persistentVolumeClaim") or {}).get("claimName") == name:
-            return True
-        if v.get("ephemeral") is not None and f"{pod_name}-{v.get('name', '')}" == name:
-            return True
-    return False
+def _uses_claim(pod: Obj, pvc: Obj) -> bool:
+    """getPodsForPVC: the pod mounts the claim, directly or as its ephemeral volume's claim
+    (which it must control)."""
+    name = meta(pvc).get("name")
+    return any(c.claim == name and (not c.ephemeral or volume_is_for_pod(pod, pvc) is None)
+               for c in pod_claims(pod))
 
 
 def describe_pvc(pvc: Obj, pods: list[Obj], events: list[Obj] | None, now: datetime, *,
@@ -121,7 +119,7 @@ def describe_pvc(pvc: Obj, pods: list[Obj], events: list[Obj] | None, now: datet
     w.write(0, f"Access Modes:\t{modes}\n")
     if spec.get("volumeMode") is not None:
         w.write(0, f"VolumeMode:\t{spec['volumeMode']}\n")
-    users = [meta(p).get("name", "") for p in pods if _uses_claim(p, m.get("name", ""))]
+    users = [meta(p).get("name", "") for p in pods if _uses_claim(p, pvc)]
     if not users:
         w.write(0, "Used By:\t<none>\n")
     else:
