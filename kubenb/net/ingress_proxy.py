@@ -19,7 +19,8 @@ closes), 308 to https for a TLS host on http, nginx's 404 when no rule matches, 
 Service or its ready endpoints are missing, 502 when `TRIES` endpoints refused (or a pooled
 connection and then a new one failed), 504 when the pod stays silent `READ_TIMEOUT`. Client
 connections are kept alive (HTTP/1.1 unless `Connection: close`; HTTP/1.0 with
-`Connection: keep-alive`); a pipelined request waits for the previous response.
+`Connection: keep-alive`); a pipelined request waits for the previous response. Not done: an
+HTTP/1.0 client gets a pod's chunked response as is (nginx would de-chunk it).
 """
 
 from __future__ import annotations
@@ -89,8 +90,6 @@ class ClientConn(asyncio.Protocol):
 
     def connection_made(self, transport: Any) -> None:
         self.transport = transport
-        peer = transport.get_extra_info("peername")
-        self.peer = peer[0].encode() if peer else b""
         self.owner.clients.add(self)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -225,6 +224,9 @@ class ClientConn(asyncio.Protocol):
         if not route.backends:
             self._local(503)
             return
+        if not self.peer:
+            peer = self.transport.get_extra_info("peername")
+            self.peer = peer[0].encode() if peer else b""
         out = [method, b" ", target, b" HTTP/1.1\r\nHost: ", host, b"\r\n"]
         if self.upgrade:
             out += [b"Upgrade: ", upgrade, b"\r\nConnection: upgrade\r\n"]
