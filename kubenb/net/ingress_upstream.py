@@ -108,6 +108,7 @@ class UpstreamConn(asyncio.Protocol):
             client.transport.write(data)
             return
         self.last = self.pool.loop.time()
+        out = b""  # the response head, written with the first body bytes (one segment)
         if self.framer is None and not self.until_close:
             self.head += data
             end = self.head.find(b"\r\n\r\n")
@@ -117,19 +118,22 @@ class UpstreamConn(asyncio.Protocol):
                 return
             head, data, self.head = self.head[:end], self.head[end + 4:], b""
             try:
-                if not self._response_head(head, client):
-                    self.data_received(data) if data else None  # an interim 1xx: the next head
-                    return
+                written = self._response_head(head, client)
             except (ValueError, IndexError):
                 self._broken()
                 return
-            if self.tunnel:
+            if written is None:  # an interim 1xx, dropped: the next head
                 if data:
-                    client.transport.write(data)
+                    self.data_received(data)
+                return
+            out = written
+            if self.tunnel:
+                client.transport.write(out + data)
                 return
         if self.until_close:
-            if data:
-                client.transport.write(b"%x\r\n%s\r\n" % (len(data), data) if self.rechunk else data)
+            if data and self.rechunk:
+                data = b"%x\r\n%s\r\n" % (len(data), data)
+            client.transport.write(out + data)
             return
         framer = self.framer
         assert framer is not None
@@ -138,8 +142,8 @@ class UpstreamConn(asyncio.Protocol):
         except BadFraming:
             self._broken()
             return
-        if n:
-            client.transport.write(data if n == len(data) else data[:n])
+        if n or out:
+            client.transport.write(out + data if n == len(data) else out + data[:n])
         if framer.done:
             if n != len(data):
                 self.reusable = False  # bytes past the response: do not trust this connection
@@ -171,13 +175,13 @@ class UpstreamConn(asyncio.Protocol):
         if not self.closed:
             self.transport.close()
 
-    def _response_head(self, head: bytes, client: Client) -> bool:
-        """Write the client's response head; False for an interim 1xx (dropped)."""
+    def _response_head(self, head: bytes, client: Client) -> bytes | None:
+        """The client's response head; None for an interim 1xx (dropped)."""
         lines = head.split(b"\r\n")
         version, _, status = lines[0].partition(b" ")
         code = int(status[:3])
         if 100 <= code < 200 and not (code == 101 and self.upgrade):
-            return False
+            return None
         close = version != b"HTTP/1.1"
         length, chunked, ctype = -1, False, b""
         others: list[bytes] = []
@@ -224,10 +228,7 @@ class UpstreamConn(asyncio.Protocol):
         out.append(b"\r\n")
         self.started = True
         client.response_started(self.tunnel)
-        client.transport.write(b"".join(out))
-        if self.framer is not None and self.framer.done:
-            self._finish(client)
-        return True
+        return b"".join(out)
 
     def _finish(self, client: Client) -> None:
         self.pool.busy.discard(self)
