@@ -47,7 +47,7 @@ from kubenb.api.events import EventRecorder
 from kubenb.api.networking import ingress_class_name
 from kubenb.api.watch import Watcher, to_loop
 from kubenb.net.ingress_addon import CLASS, CONTROLLER_LABELS, NAMESPACE
-from kubenb.net.ingress_proxy import ClientConn, Controller
+from kubenb.net.ingress_proxy import ClientConn, ProxyOwner
 from kubenb.net.ingress_routes import RouteTable
 from kubenb.net.ingress_tls import Certificates, fake_certificate, server_context
 from kubenb.net.ingress_upstream import Pool
@@ -105,7 +105,7 @@ def _bind(ip: str, port: int) -> socket.socket:
     return sock
 
 
-class IngressNginx(Controller):
+class IngressNginx(ProxyOwner):
     """The addon's controller (see the module docstring)."""
 
     def __init__(self, state_dir: str, *, serve: bool = True) -> None:

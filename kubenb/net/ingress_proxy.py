@@ -51,7 +51,7 @@ _REQUEST = {b"host": _HOST, b"content-length": _CL, b"transfer-encoding": _TE,
             b"x-forwarded-scheme": _DROP, b"x-scheme": _DROP, b"x-original-forwarded-for": _DROP}
 
 
-class Controller:
+class ProxyOwner:
     """What a client connection needs of the controller (kubenb/net/ingress_controller.py)."""
 
     pool: Pool
@@ -67,7 +67,7 @@ class Controller:
 class ClientConn(asyncio.Protocol):
     """One client connection (see the module docstring)."""
 
-    def __init__(self, owner: Controller, scheme: str, port: bytes, local: tuple[str, int]) -> None:
+    def __init__(self, owner: ProxyOwner, scheme: str, port: bytes, local: tuple[str, int]) -> None:
         self.owner, self.scheme, self.port, self.local = owner, scheme, port, local
         self.transport: Any = None
         self.peer = b""

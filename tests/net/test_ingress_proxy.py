@@ -18,7 +18,7 @@ import pytest
 
 from kubenb.net import ingress_upstream
 from kubenb.net.ingress_controller import _bind, _new_loop
-from kubenb.net.ingress_proxy import ClientConn, Controller
+from kubenb.net.ingress_proxy import ClientConn, ProxyOwner
 from kubenb.net.ingress_routes import RouteTable
 from kubenb.net.ingress_upstream import Pool
 
@@ -50,7 +50,7 @@ class Pod(asyncio.Protocol):
             self.h.reply(head, body, self.transport)
 
 
-class Harness(Controller):
+class Harness(ProxyOwner):
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.pool = Pool(loop)
