@@ -19,8 +19,7 @@ closes), 308 to https for a TLS host on http, nginx's 404 when no rule matches, 
 Service or its ready endpoints are missing, 502 when `TRIES` endpoints refused (or a pooled
 connection and then a new one failed), 504 when the pod stays silent `READ_TIMEOUT`. Client
 connections are kept alive (HTTP/1.1 unless `Connection: close`; HTTP/1.0 with
-`Connection: keep-alive`); a pipelined request waits for the previous response. Not done: an
-HTTP/1.0 client gets a pod's chunked response as is (nginx would de-chunk it).
+`Connection: keep-alive`); a pipelined request waits for the previous response.
 """
 
 from __future__ import annotations

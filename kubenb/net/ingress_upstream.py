@@ -11,8 +11,9 @@ the request the client side built (kubenb/net/ingress_proxy.py) and relays the r
            interim 1xx responses are dropped (nginx answers `Expect` itself); a 101 to an
            Upgrade request turns both connections into a byte tunnel (websockets);
   body     relayed as the bytes arrive, unparsed but for framing (`Framer`): Content-Length
-           counted, chunked passed through; a body delimited by the pod closing is chunked for
-           an HTTP/1.1 client (nginx does the same); no body for HEAD, 204 and 304;
+           counted, chunked passed through (de-chunked for an HTTP/1.0 client, then closed);
+           a body delimited by the pod closing is chunked for an HTTP/1.1 client (nginx does
+           the same); no body for HEAD, 204 and 304;
   reuse    back to the pool when the exchange ended cleanly, the pod spoke HTTP/1.1 and did not
            say `Connection: close`; an idle connection the pod closes leaves the pool;
   timeouts connect 5 s (`proxy-connect-timeout`), 60 s without a byte (`proxy-read-timeout`).
@@ -142,11 +143,15 @@ class UpstreamConn(asyncio.Protocol):
         except BadFraming:
             self._broken()
             return
-        if n or out:
-            client.transport.write(out + data if n == len(data) else out + data[:n])
+        past = n != len(data)  # bytes after the response: do not trust this connection
+        if framer.spans is not None:
+            client.transport.write(out + b"".join(data[a:b] for a, b in framer.spans))
+            framer.spans.clear()
+        elif n or out:
+            client.transport.write(out + data[:n] if past else out + data)
         if framer.done:
-            if n != len(data):
-                self.reusable = False  # bytes past the response: do not trust this connection
+            if past:
+                self.reusable = False
             self._finish(client)
 
     def pause_writing(self) -> None:
@@ -207,6 +212,9 @@ class UpstreamConn(asyncio.Protocol):
                 if length >= 0:
                     out.append(b"Content-Length: %d\r\n" % length)
                 self.framer = Framer(0, False)
+            elif chunked and not client.http11:  # HTTP/1.0 knows no chunks: the data, then close
+                self.framer = Framer(0, True, decode=True)
+                client.keep = False
             elif chunked:
                 out.append(b"Transfer-Encoding: chunked\r\n")
                 self.framer = Framer(0, True)

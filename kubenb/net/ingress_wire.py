@@ -2,7 +2,8 @@
 
 `Framer` finds where a message body ends in a byte stream without copying it: a
 Content-Length count, or a scan of chunked transfer coding (sizes, extensions, trailers) that
-leaves the bytes as they are, so the proxy relays a chunked body unchanged. `nginx_page(code)`
+leaves the bytes as they are, so the proxy relays a chunked body unchanged (or, for an
+HTTP/1.0 client, notes where the chunks' data lie, to send only those). `nginx_page(code)`
 is nginx's built-in error page, `local_reply` a whole response as nginx writes its own
 (`Server`, `Date`, `Content-Type`, `Content-Length`, `Connection` in nginx's order), and
 `http_date()` the Date header value, formatted once a second.
@@ -57,10 +58,12 @@ class Framer:
     """Where a body ends: `feed(data)` answers how many leading bytes of `data` belong to the
     body; `done` turns true at its last byte."""
 
-    __slots__ = ("chunked", "left", "state", "line", "done")
+    __slots__ = ("chunked", "left", "state", "line", "done", "spans")
 
-    def __init__(self, length: int, chunked: bool) -> None:
+    def __init__(self, length: int, chunked: bool, decode: bool = False) -> None:
+        """`decode`: note in `spans` where the chunks' data lie in each fed block."""
         self.chunked = chunked
+        self.spans: list[tuple[int, int]] | None = [] if decode else None
         self.left = 0 if chunked else length
         self.state = _SIZE
         self.line = b""
@@ -76,6 +79,8 @@ class Framer:
         while pos < end and not self.done:
             if self.state == _DATA:
                 take = min(self.left, end - pos)
+                if self.spans is not None and self.left > 2:
+                    self.spans.append((pos, pos + min(take, self.left - 2)))
                 pos += take
                 self.left -= take
                 if self.left == 0:

@@ -379,3 +379,35 @@ def test_a_silent_pod_is_504(proxy: Harness, monkeypatch: Any) -> None:
     resp = conn.getresponse()
     assert resp.status == 504 and b"504 Gateway Time-out" in resp.read()
     conn.close()
+
+
+def test_an_http10_client_gets_a_chunked_body_decoded_then_the_close(proxy: Harness) -> None:
+    proxy.reply = lambda head, body, t: t.write(
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n7;x=y\r\n, world\r\n0\r\n\r\n")
+    s = connect(proxy)
+    s.sendall(b"GET / HTTP/1.0\r\nHost: web.local\r\nConnection: keep-alive\r\n\r\n")
+    buf = b""
+    while chunk := s.recv(65536):
+        buf += chunk
+    head, _, body = buf.partition(b"\r\n\r\n")
+    assert body == b"hello, world"
+    assert dict(headers_of(head))["Connection"] == "close"
+    assert "Transfer-Encoding" not in dict(headers_of(head))
+    s.close()
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 7, 1000])
+def test_the_chunk_scanner_finds_the_end_and_the_data_in_any_split(step: int) -> None:
+    from kubenb.net.ingress_wire import Framer
+
+    wire = b"5\r\nhello\r\nA;ext=\"q\"\r\n0123456789\r\n0\r\nTrailer: x\r\n\r\nNEXT"
+    framer, data, used = Framer(0, True, decode=True), b"", 0
+    for i in range(0, len(wire), step):
+        block = wire[i:i + step]
+        n = framer.feed(block)
+        data += b"".join(block[a:b] for a, b in framer.spans or [])
+        framer.spans = []
+        used += n
+        if framer.done:
+            break
+    assert (framer.done, used, data) == (True, len(wire) - 4, b"hello0123456789")
