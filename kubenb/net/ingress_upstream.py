@@ -302,6 +302,7 @@ class Pool:
     def put(self, conn: UpstreamConn) -> None:
         idle = self.idle.setdefault(conn.key, [])
         if len(idle) < IDLE_PER_ENDPOINT:
+            conn.transport.resume_reading()  # a full client socket may have paused it last
             idle.append(conn)
         else:
             conn.transport.close()

@@ -275,6 +275,10 @@ def test_a_large_body_streams_both_ways(proxy: Harness) -> None:
     proxy.call(go_on.set)
     rest = resp.read()
     assert len(rest) == size - 1000 and rest.count(b"2") == size - 1000
+    proxy.reply = lambda head, body, t: t.write(ok(b"after"))
+    conn.request("GET", "/after", headers={"Host": "web.local"})  # the same, pooled, pod connection
+    assert conn.getresponse().read() == b"after"
+    assert proxy.pod_connections == 1
     conn.close()
 
 
@@ -411,3 +415,50 @@ def test_the_chunk_scanner_finds_the_end_and_the_data_in_any_split(step: int) ->
         if framer.done:
             break
     assert (framer.done, used, data) == (True, len(wire) - 4, b"hello0123456789")
+
+
+class _Transport:
+    """A transport double: records writes and reading pauses; a write over `high` bytes pauses
+    its protocol's writing, as a full socket would."""
+
+    def __init__(self, high: int = 1 << 30) -> None:
+        self.out, self.reading, self.high, self.protocol = b"", True, high, None
+
+    def write(self, data: bytes) -> None:
+        self.out += data
+        if len(data) > self.high and self.protocol is not None:
+            self.protocol.pause_writing()
+
+    def pause_reading(self) -> None:
+        self.reading = False
+
+    def resume_reading(self) -> None:
+        self.reading = True
+
+    def get_extra_info(self, name: str) -> Any:
+        return ("127.0.0.1", 40000)
+
+    def close(self) -> None:
+        self.reading = False
+
+
+def test_a_pod_connection_paused_by_a_full_client_goes_back_to_the_pool_reading() -> None:
+    loop = asyncio.new_event_loop()
+    try:
+        h = Harness(loop)
+        h.pod_port = 8080
+        pod_side = _Transport()
+        conn = ingress_upstream.UpstreamConn(h.pool, ("127.0.0.1", 8080))
+        conn.connection_made(pod_side)
+        h.pool.put(conn)
+        client_side = _Transport(high=100)
+        client = ClientConn(h, "http", b"80", ("127.0.0.1", 80))
+        client_side.protocol = client  # type: ignore[assignment]
+        client.connection_made(client_side)
+        client.data_received(b"GET / HTTP/1.1\r\nHost: web.local\r\n\r\n")
+        assert pod_side.out.startswith(b"GET / HTTP/1.1\r\nHost: web.local\r\n")
+        conn.data_received(ok(b"x" * 1000))  # the last write fills the client's socket
+        assert client_side.out.endswith(b"x" * 1000)
+        assert h.pool.idle[("127.0.0.1", 8080)] == [conn] and pod_side.reading
+    finally:
+        loop.close()
