@@ -81,8 +81,9 @@ class _Listener:
             self.task.add_done_callback(lambda _t: self.close())
 
 
-def _new_loop() -> asyncio.AbstractEventLoop:
-    """uvloop's loop when installed (its transports are C: a third of the proxy's time)."""
+def proxy_loop() -> asyncio.AbstractEventLoop:
+    """uvloop's loop when installed (its transports are C: the ratio to straight-to-pod drops
+    from ~1.5× to ~1.3×), else asyncio's."""
     try:
         import uvloop
     except ImportError:
@@ -90,11 +91,13 @@ def _new_loop() -> asyncio.AbstractEventLoop:
     return uvloop.new_event_loop()  # type: ignore[no-any-return]
 
 
-def _bind(ip: str, port: int) -> socket.socket:
+def listen_socket(ip: str, port: int) -> socket.socket:
+    """A non-blocking listening TCP socket (nginx's backlog 511; the kernel wakes the accept
+    only once the client's first bytes are in)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        if hasattr(socket, "TCP_DEFER_ACCEPT"):  # accept once the request is there: one wake-up
+        if hasattr(socket, "TCP_DEFER_ACCEPT"):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_DEFER_ACCEPT, 1)
         sock.bind((ip, port))
         sock.listen(511)
@@ -172,7 +175,7 @@ class IngressNginx(ProxyOwner):
             self._call(asyncio.sleep(0))
 
     def _run(self, ready: threading.Event) -> None:
-        self.loop = _new_loop()
+        self.loop = proxy_loop()
         asyncio.set_event_loop(self.loop)
         self.loop.call_soon(ready.set)
         self.loop.run_forever()
@@ -264,7 +267,7 @@ class IngressNginx(ProxyOwner):
                 client.transport.abort()
         for ip, port in sorted(wanted - set(self.servers)):
             try:
-                sock = _bind(ip, port)
+                sock = listen_socket(ip, port)
             except OSError as err:
                 log.warning("ingress-nginx: cannot listen on %s:%s: %s (ports below 1024 need "
                             "root or net.ipv4.ip_unprivileged_port_start)", ip, port, err)

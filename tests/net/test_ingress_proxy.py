@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from kubenb.net import ingress_upstream
-from kubenb.net.ingress_controller import _bind, _new_loop
+from kubenb.net.ingress_controller import listen_socket, proxy_loop
 from kubenb.net.ingress_proxy import ClientConn, ProxyOwner
 from kubenb.net.ingress_routes import RouteTable
 from kubenb.net.ingress_upstream import Pool
@@ -98,10 +98,10 @@ def ok(body: bytes, *extra: bytes) -> bytes:
 @pytest.fixture(params=["asyncio", "default"])
 def proxy(request: Any) -> Iterator[Harness]:
     """The proxy on the asyncio loop and on the controller's own choice (uvloop if installed)."""
-    loop = asyncio.new_event_loop() if request.param == "asyncio" else _new_loop()
+    loop = asyncio.new_event_loop() if request.param == "asyncio" else proxy_loop()
     h = Harness(loop)
-    pod_sock = _bind("127.0.0.1", 0)
-    proxy_sock = _bind("127.0.0.1", 0)
+    pod_sock = listen_socket("127.0.0.1", 0)
+    proxy_sock = listen_socket("127.0.0.1", 0)
     h.pod_port, h.proxy_port = pod_sock.getsockname()[1], proxy_sock.getsockname()[1]
 
     async def start() -> list[Any]:
