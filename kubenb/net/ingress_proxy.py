@@ -19,7 +19,8 @@ closes), 308 to https for a TLS host on http, nginx's 404 when no rule matches, 
 Service or its ready endpoints are missing, 502 when `TRIES` endpoints refused (or a pooled
 connection and then a new one failed), 504 when the pod stays silent `READ_TIMEOUT`. Client
 connections are kept alive (HTTP/1.1 unless `Connection: close`; HTTP/1.0 with
-`Connection: keep-alive`); a pipelined request waits for the previous response.
+`Connection: keep-alive`) until idle `KEEPALIVE_TIMEOUT` between requests; a pipelined
+request waits for the previous response.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
 TRIES = 3  # proxy_next_upstream_tries
 MAX_HEAD = 32768  # large_client_header_buffers 4 8k (and then some)
+KEEPALIVE_TIMEOUT = 75.0  # ingress-nginx's keep-alive
 REPLAY_MAX = 1 << 20  # request bytes kept to resend to the next endpoint
 
 _HEAD, _BODY, _WAIT, _TUNNEL, _CLOSED = range(5)
@@ -55,9 +57,25 @@ class ProxyOwner:
 
     pool: Pool
     clients: set[ClientConn]
+    _sweeping_clients = False
 
     def table(self) -> RouteTable:
         raise NotImplementedError
+
+    def watch_clients(self) -> None:
+        """Close client connections idle between requests KEEPALIVE_TIMEOUT (nginx's
+        `keepalive_timeout`): one sweep a second while there are clients."""
+        if not self._sweeping_clients:
+            self._sweeping_clients = True
+            self.pool.loop.call_later(1.0, self._sweep_clients)
+
+    def _sweep_clients(self) -> None:
+        limit = self.pool.loop.time() - KEEPALIVE_TIMEOUT
+        for client in [c for c in self.clients if c.state == _HEAD and c.idle_since <= limit]:
+            client.transport.close()
+        self._sweeping_clients = bool(self.clients)
+        if self._sweeping_clients:
+            self.pool.loop.call_later(1.0, self._sweep_clients)
 
     def pick(self, key: str, backends: tuple[tuple[str, int], ...]) -> list[tuple[str, int]]:
         raise NotImplementedError
@@ -76,6 +94,7 @@ class ClientConn(asyncio.Protocol):
         self.http11 = True
         self.request_sent = True
         self.response_open = False
+        self.idle_since = 0.0
         self.up: UpstreamConn | None = None
         self.framer: Framer | None = None
         self.replay: list[bytes] | None = None
@@ -89,7 +108,9 @@ class ClientConn(asyncio.Protocol):
 
     def connection_made(self, transport: Any) -> None:
         self.transport = transport
+        self.idle_since = self.owner.pool.loop.time()
         self.owner.clients.add(self)
+        self.owner.watch_clients()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.state = _CLOSED
@@ -364,6 +385,7 @@ class ClientConn(asyncio.Protocol):
             return
         self.state = _HEAD
         self.framer = None
+        self.idle_since = self.owner.pool.loop.time()
         self.transport.resume_reading()
         if self.buf:
             self._next()

@@ -462,3 +462,14 @@ def test_a_pod_connection_paused_by_a_full_client_goes_back_to_the_pool_reading(
         assert h.pool.idle[("127.0.0.1", 8080)] == [conn] and pod_side.reading
     finally:
         loop.close()
+
+
+def test_an_idle_client_connection_is_closed_after_the_keepalive_timeout(proxy: Harness, monkeypatch: Any) -> None:
+    from kubenb.net import ingress_proxy
+
+    monkeypatch.setattr(ingress_proxy, "KEEPALIVE_TIMEOUT", 0.2)
+    s = connect(proxy)
+    s.sendall(b"GET / HTTP/1.1\r\nHost: web.local\r\n\r\n")
+    assert s.response()[1] == b"hello"
+    assert s.recv(10) == b""  # closed by the controller, not by this side
+    s.close()
