@@ -95,6 +95,8 @@ class RouteTable:
     tls: dict[str, tuple[str, str]] = field(default_factory=dict)  # host -> (namespace, secret)
     services: dict[str, Obj] = field(default_factory=dict)
     endpoints: dict[str, Obj] = field(default_factory=dict)
+    _routes: dict[tuple[str, str], Route] = field(default_factory=dict)
+    _redirects: dict[str, bool] = field(default_factory=dict)
 
     @classmethod
     def build(cls, ingresses: list[Obj], services: dict[str, Obj],
@@ -135,6 +137,15 @@ class RouteTable:
         return wildcard or self.servers["_"]
 
     def route(self, host: str, path: str) -> Route:
+        """Memoised per (host, path): the table is rebuilt whenever an object changes."""
+        found = self._routes.get((host, path))
+        if found is None:
+            if len(self._routes) > 4096:
+                self._routes.clear()
+            found = self._routes[(host, path)] = self._route(host, path)
+        return found
+
+    def _route(self, host: str, path: str) -> Route:
         server = self.server(host)
         for loc in server.locations:
             if loc.matches(path):
@@ -145,6 +156,14 @@ class RouteTable:
         return Route(False)
 
     def ssl_redirect(self, host: str) -> bool:
+        found = self._redirects.get(host)
+        if found is None:
+            if len(self._redirects) > 4096:
+                self._redirects.clear()
+            found = self._redirects[host] = self._ssl_redirect(host)
+        return found
+
+    def _ssl_redirect(self, host: str) -> bool:
         host = host.lower()
         _, dot, rest = host.partition(".")
         return host in self.tls or (bool(dot) and f"*.{rest}" in self.tls)
