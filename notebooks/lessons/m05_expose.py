@@ -79,6 +79,16 @@ MODULE = Module(
            """),
         code('%kubectl expose deployment/kubernetes-bootcamp --type="NodePort" --port 8080'),
         md("""
+           The endpoints controller fills in the Service's endpoints a moment after the Service
+           is created. A script waits for them as it waits for a rollout:
+           """,
+           """
+           Service 创建之后，端点控制器（endpoints controller）稍后才填好它的端点。
+           脚本会像等待一次滚动更新那样等它们出现：
+           """),
+        code("%kubectl wait --for=jsonpath='{.subsets[0].addresses[0].targetRef.kind}'=Pod "
+             "endpoints/kubernetes-bootcamp --timeout=60s"),
+        md("""
            `kubectl describe` shows what the Service got: a cluster IP, the **NodePort** that
            every node now opens, the **Selector** it uses to find its pods, and the
            **Endpoints**: the address of the pod behind it.

@@ -260,16 +260,22 @@ MODULE = Module(
         code(READY),
         code("%kubectl expose pod shy --port=80"),
         code("%kubectl wait --for=jsonpath='{.status.phase}'=Running pod/shy --timeout=60s"),
+        code("%kubectl wait --for=jsonpath='{.subsets[0].notReadyAddresses[0].targetRef.name}'=shy "
+             "endpoints/shy --timeout=60s"),
         code("%kubectl get pod shy"),
-        code("%kubectl get endpoints shy"),
+        code("%kubectl describe endpoints shy"),
         md("""
-           The container runs, but READY says `0/1` and the Service has no endpoints. The pod's
-           `Ready` condition says why (`kubectl describe pod shy` also lists the failed probes
-           as `Unhealthy` events). Now make the probe pass:
+           The container runs, but READY says `0/1`: the Service's endpoints know the pod's
+           address only under `NotReadyAddresses`, and no traffic goes there (`kubectl get
+           endpoints shy` shows an empty ENDPOINTS column). The pod's `Ready` condition says why
+           (`kubectl describe pod shy` also lists the failed probes as `Unhealthy` events). Now
+           make the probe pass:
            """,
            """
-           容器在运行，但 READY 显示 `0/1`，Service 也没有任何端点。Pod 的 `Ready` 条件说明了原因
-           （`kubectl describe pod shy` 还会把失败的探测列为 `Unhealthy` 事件）。现在让探针通过：
+           容器在运行，但 READY 显示 `0/1`：Service 的端点只把这个 Pod 的地址列在
+           `NotReadyAddresses` 之下，不会有流量发给它（`kubectl get endpoints shy` 的 ENDPOINTS
+           列是空的）。Pod 的 `Ready` 条件说明了原因（`kubectl describe pod shy` 还会把失败的探测
+           列为 `Unhealthy` 事件）。现在让探针通过：
            """),
         code("%kubectl get pod shy -o jsonpath='{.status.conditions[?(@.type==\"Ready\")]}{\"\\n\"}'"),
         code("%kubectl exec shy -- sh -c 'touch /data/ready && ls /data'"),
