@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from kubenb.api.errors import InternalError
 from kubenb.cluster import Cluster
 from kubenb.server import ApiServer
 from tests.conftest import Kube, run_cluster
@@ -49,7 +50,8 @@ def served(engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Se
     cluster.serve_api(api)
     for c in run_cluster(cluster, nodes=1):
         pod(c, "box", [{"name": "box", "image": "busybox", "command": ["sleep", "3600"]}])
-        c.wait_for(lambda: "running" in container_state(c, "box").get("state", {}), timeout=120)
+        c.wait_for(lambda: "running" in container_state(cluster, "box").get("state", {}),
+                   timeout=120)
         yield Served(c, api, home)
     assert ours(engine, name) == []
 
@@ -152,3 +154,66 @@ def test_kubectl_137_exec_closes_stdin(served: Served) -> None:
     run = served.kubectl("exec", "-i", "box", "--", "wc", "-c", stdin=b"x" * 70_000,
                          binary=KUBECTL_137)
     assert (run.returncode, run.stdout.strip(), run.stderr) == (0, b"70000", b"")
+
+
+def _running_execs(served: Served, engine: Any) -> list[dict[str, Any]]:
+    box = served.cluster.store.get("Pod", "default", "box")
+    cid = box["status"]["containerStatuses"][0]["containerID"].split("://", 1)[1]
+    ids = engine.api.inspect_container(cid).get("ExecIDs") or []
+    found = []
+    for exec_id in ids:
+        try:
+            info = engine.api.exec_inspect(exec_id)
+        except Exception:  # noqa: BLE001 - pruned meanwhile
+            continue
+        if info.get("Running"):
+            found.append(info)
+    return found
+
+
+def test_output_streams_as_written_and_a_leaving_client_ends_the_command(
+        served: Served, engine: Any) -> None:
+    """The first line arrives while the command still waits for its input; when kubectl
+    goes, the command is killed (no exec left running in the container)."""
+    proc = subprocess.Popen([KUBECTL_132, "exec", "-i", "box", "--", "sh", "-c",
+                             "echo ready; read x; echo got:$x; sleep 3600"], env=served.env,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        assert proc.stdout.readline() == b"ready\n"
+        proc.stdin.write(b"line\n")
+        proc.stdin.flush()
+        assert proc.stdout.readline() == b"got:line\n"
+        assert len(_running_execs(served, engine)) == 1
+    finally:
+        proc.kill()
+        proc.communicate(timeout=60)
+    served.cluster.wait_for(lambda: _running_execs(served, engine) == [], timeout=60)
+
+
+def test_attach_streams_the_containers_output(served: Served) -> None:
+    pod(served.cluster, "talker", [{"name": "talker", "image": "busybox", "command": [
+        "sh", "-c", "i=0; while true; do echo tick-$i; i=$((i+1)); sleep 0.2; done"]}])
+    served.cluster.wait_for(
+        lambda: "running" in container_state(served.cluster, "talker").get("state", {}),
+        timeout=120)
+    proc = subprocess.Popen([KUBECTL_132, "attach", "talker"], env=served.env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL)
+    assert proc.stdout is not None
+    try:
+        assert proc.stdout.readline().startswith(b"tick-")
+    finally:
+        proc.kill()
+        proc.communicate(timeout=60)
+
+
+def test_exec_io_of_a_missing_executable_is_the_kubelets_failure(served: Served) -> None:
+    """`%kubectl cp` runs tar through the same session in-process: a command that cannot
+    start is the kubelet's InternalError, not the engine's line on stdout."""
+    with pytest.raises(InternalError) as err:
+        served.cluster.pod_exec_io("default", "box", None, ["no-such-tar", "cf", "-"], None)
+    assert str(err.value).endswith('exec: "no-such-tar": executable file not found in $PATH: '
+                                   "unknown")
+    assert "failed to exec in container: failed to start exec" in str(err.value)
