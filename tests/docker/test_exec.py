@@ -217,3 +217,37 @@ def test_exec_io_of_a_missing_executable_is_the_kubelets_failure(served: Served)
     assert str(err.value).endswith('exec: "no-such-tar": executable file not found in $PATH: '
                                    "unknown")
     assert "failed to exec in container: failed to start exec" in str(err.value)
+
+
+def test_plain_spdy_exec_pipes_stdin_and_closes_it(served: Served) -> None:
+    """kubectl with `KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false` speaks SPDY/3.1: stdin's end is
+    a FIN on its stream."""
+    env = {**served.env, "KUBECTL_REMOTE_COMMAND_WEBSOCKETS": "false"}
+    run = subprocess.run([KUBECTL_132, "exec", "-i", "box", "--", "sh", "-c",
+                          "wc -c; echo bye >&2; exit 4"], env=env, input=b"y" * 50_000,
+                         capture_output=True, timeout=120, check=False)
+    assert (run.returncode, run.stdout.strip()) == (4, b"50000")
+    assert run.stderr == b"bye\ncommand terminated with exit code 4\n"
+
+
+def test_a_command_ends_with_its_pod(served: Served, engine: Any) -> None:
+    """Deleting the pod removes its container: the exec ends with 137, its connection to
+    the engine closed."""
+    pod(served.cluster, "victim", [{"name": "victim", "image": "busybox",
+                                    "command": ["sleep", "3600"]}])
+    served.cluster.wait_for(
+        lambda: "running" in container_state(served.cluster, "victim").get("state", {}),
+        timeout=120)
+    proc = subprocess.Popen([KUBECTL_132, "exec", "-i", "victim", "--", "sh", "-c",
+                             "echo in; cat"], env=served.env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    try:
+        assert proc.stdout.readline() == b"in\n"
+        served.kubectl("delete", "pod", "victim", "--grace-period=0", "--force")
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert (proc.returncode, err) == (137, b"command terminated with exit code 137\n")

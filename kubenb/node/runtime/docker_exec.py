@@ -45,7 +45,13 @@ class DockerStart:
     async def start(self, stdin: bool, tty: bool,
                     size: tuple[int, int] | None = None) -> ExecSession:
         session = DockerSession(self.engine, self.container_id, tty, stdin)
-        await self.engine.run(session.open, self.argv)
+        opening = asyncio.ensure_future(self.engine.run(session.open, self.argv))
+        try:
+            await asyncio.shield(opening)
+        except asyncio.CancelledError:  # the client went while the engine was starting it
+            opening.add_done_callback(
+                lambda f: f.cancelled() or f.exception() is not None or session.abandon())
+            raise
         session.begin(size)
         return session
 
@@ -97,6 +103,11 @@ class DockerSession(ExecSession):
         self._reader = self.loop.create_task(self._read())
         if size is not None:
             self.resize(*size)
+
+    def abandon(self) -> None:
+        """Started for nobody: killed, its connection closed once it ends."""
+        self.begin(None)
+        self.kill()
 
     def _background(self, fn: Any, *args: Any) -> None:
         async def run() -> None:
