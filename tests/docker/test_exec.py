@@ -4,6 +4,7 @@ a missing executable, a terminal; and `%kubectl cp` in-process."""
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import os
 import pty
@@ -19,6 +20,8 @@ import pytest
 
 from kubenb.api.errors import InternalError
 from kubenb.cluster import Cluster
+from kubenb.node.runtime.docker_engine import Engine
+from kubenb.node.runtime.docker_exec import DockerStart
 from kubenb.server import ApiServer
 from tests.conftest import Kube, run_cluster
 from tests.docker.conftest import FAST, container_state, ours, pod, profile_name
@@ -251,3 +254,31 @@ def test_a_command_ends_with_its_pod(served: Served, engine: Any) -> None:
             proc.kill()
             proc.communicate()
     assert (proc.returncode, err) == (137, b"command terminated with exit code 137\n")
+
+
+def test_a_terminals_end_of_input_is_ctrl_d(served: Served) -> None:
+    """A client that ends stdin on a terminal (the Python client's `stream()`, v5's CLOSE):
+    `cat` on the terminal reads EOF and exits 0, as on the process runtime's terminal."""
+    box = served.cluster.store.get("Pod", "default", "box")
+    cid = box["status"]["containerStatuses"][0]["containerID"].split("://", 1)[1]
+
+    async def session() -> tuple[int, bytes]:
+        engine = Engine()
+        try:
+            s = await DockerStart(engine, cid, ["cat"]).start(True, True, (80, 24))
+            s.write_stdin(b"typed\r")
+            await s.drain()
+            seen = b""
+            while seen.count(b"typed") < 2:  # the terminal's echo, then cat's copy
+                chunk = await s.read_stdout()
+                assert chunk, seen
+                seen += chunk
+            s.close_stdin()
+            while chunk := await s.read_stdout():
+                seen += chunk
+            return await s.wait(), seen
+        finally:
+            engine.close()
+
+    code, seen = asyncio.run(asyncio.wait_for(session(), 60))
+    assert code == 0 and seen.count(b"typed") == 2, seen

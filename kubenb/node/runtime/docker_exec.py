@@ -6,8 +6,9 @@ it attached (`exec_start(socket=True)`); the SDK calls run in the engine's threa
 connection it returns is then read and written on the loop, non-blocking: without a
 terminal the engine multiplexes stdout and stderr in frames (an 8-byte header: stream
 1 or 2, then the length), with one the bytes are raw. End of stdin half-closes the
-connection (the engine closes the command's stdin). Output goes out as it comes, bytes as
-they are; a bounded queue per stream paces the engine to the client.
+connection (the engine closes the command's stdin); on a terminal it is a ^D. Output goes
+out as it comes, bytes as they are; a bounded queue per stream paces the engine to the
+client.
 
 Exit code: once the output has ended, `exec_inspect`. A command that could not start (no
 such executable) is, for the engine, a line `OCI runtime exec failed: …` on stdout and exit
@@ -235,6 +236,9 @@ class DockerSession(ExecSession):
 
     def close_stdin(self) -> None:
         if not self.stdin or self._eof:
+            return
+        if self.tty:  # a terminal's end of input is ^D, as exec_session.PtySession sends
+            self.write_stdin(b"\x04")
             return
         self._eof = True
         if self._writer is None or self._writer.done():
