@@ -9,6 +9,7 @@ import fcntl
 import os
 import pty
 import random
+import select
 import struct
 import subprocess
 import termios
@@ -96,16 +97,19 @@ def test_exec_of_a_missing_executable_is_the_runtime_error(served: Served) -> No
 
 def test_exec_on_a_terminal_has_the_clients_size(served: Served) -> None:
     """kubectl on a terminal (a pty here) of 33 rows and 101 columns: `-it` gives the
-    command a terminal of that size, and what is typed reaches it."""
+    command a terminal of that size, and what is typed reaches it. (The engine takes the
+    size once the command has started, as with cri-dockerd: the command asks after its
+    first input.)"""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 101, 0, 0))
     proc = subprocess.Popen([KUBECTL_132, "exec", "-it", "box", "--", "sh", "-c",
-                             "tty; stty size; read line; echo got:$line"], env=served.env,
-                            stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
+                             "echo ready; read line; tty; stty size; echo got:$line"],
+                            env=served.env, stdin=slave, stdout=slave, stderr=slave,
+                            start_new_session=True)
     os.close(slave)
     seen = b""
     try:
-        while b"33 101" not in seen:
+        while b"ready" not in seen:
             chunk = _read(master)
             assert chunk, seen
             seen += chunk
@@ -118,10 +122,13 @@ def test_exec_on_a_terminal_has_the_clients_size(served: Served) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    assert b"/dev/pts/" in seen and b"got:typed" in seen, seen
+    assert b"/dev/pts/" in seen and b"33 101\r\n" in seen and b"got:typed" in seen, seen
 
 
 def _read(fd: int) -> bytes:
+    """What kubectl wrote next on its terminal (b"" once it has gone, or after 60 s)."""
+    if not select.select([fd], [], [], 60)[0]:
+        return b""
     try:
         return os.read(fd, 65536)
     except OSError:  # EIO: kubectl has gone
