@@ -289,3 +289,11 @@ def test_a_terminals_end_of_input_is_ctrl_d(served: Served) -> None:
 
     code, seen = asyncio.run(asyncio.wait_for(session(), 60))
     assert code == 0 and seen.count(b"typed") == 2, seen
+
+
+def test_a_command_that_closes_its_output_still_reports_its_exit_code(served: Served) -> None:
+    """A command that closes stdout and stderr and exits later: its output so far, then
+    its own exit code."""
+    run = served.kubectl("exec", "-i", "box", "--", "sh", "-c",
+                         "echo early; exec >&- 2>&-; read x; exit 5", stdin=b"go\n")
+    assert (run.returncode, run.stdout) == (5, b"early\n"), run.stderr
