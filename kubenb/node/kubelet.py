@@ -298,7 +298,7 @@ class Kubelet:
         try:
             return await self._runtime_for(pod).exec(cid, argv)
         except ExecError as err:
-            raise _exec_failed(cid, err) from None
+            raise exec_failed(cid, err) from None
         except ContainerNotFound:
             raise _not_found(name) from None
 
@@ -311,15 +311,19 @@ class Kubelet:
         try:
             return await self._runtime_for(pod).exec_start(cid, argv)
         except ExecError as err:
-            raise _exec_failed(cid, err) from None
+            raise exec_failed(cid, err) from None
         except ContainerNotFound:
             raise _not_found(name) from None
 
     async def exec_io(self, namespace: str, pod_name: str, container: str | None,
                       argv: list[str], stdin: bytes | None) -> tuple[int, bytes, bytes]:
         """An exec with stdin and stdout, stderr apart, as bytes (`kubectl cp`)."""
+        cid = await self.running_container(namespace, pod_name, container)
         start = await self.exec_start(namespace, pod_name, container, argv)
-        return await run_to_end(start, stdin)
+        try:
+            return await run_to_end(start, stdin)
+        except ExecError as err:  # a runtime that learns only once it tried (docker_exec.py)
+            raise exec_failed(cid, err) from None
 
 
 def _not_found(name: str) -> BadRequest:
@@ -327,7 +331,8 @@ def _not_found(name: str) -> BadRequest:
     return BadRequest(f'unable to upgrade connection: container not found ("{name}")')
 
 
-def _exec_failed(container_id: str, err: ExecError) -> InternalError:
+def exec_failed(container_id: str, err: ExecError) -> InternalError:
+    """The kubelet's (containerd's) words for a command that could not start."""
     return InternalError(
         "Internal error occurred: error executing command in container: failed to exec "
         f'in container: failed to start exec "{container_id}": {err.message}')

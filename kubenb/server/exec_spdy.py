@@ -125,7 +125,8 @@ class SpdyExec:
                 self._data(sid, data, fin)
             untie = h.tie(self.session)
             try:
-                await drive(self.session, self._send, h.stdout, h.stderr, h.argv)
+                await drive(self.session, self._send, h.stdout, h.stderr, h.argv,
+                            h.container_id)
             finally:
                 untie()
             for name in ("stdout", "stderr", "error"):

@@ -30,6 +30,8 @@ from typing import Any
 
 from kubenb.api.errors import ApiError, BadRequest, InternalError
 from kubenb.api.watch import to_loop
+from kubenb.node.kubelet import exec_failed
+from kubenb.node.runtime.base import ExecError
 from kubenb.node.runtime.exec_session import ExecSession, ExecStart
 from kubenb.server.channels import (
     CLOSE,
@@ -67,14 +69,19 @@ async def _pump(read: Any, send: Any, channel: int | None) -> None:
 
 
 async def drive(session: ExecSession, send: Any, stdout: bool, stderr: bool,
-                argv: list[str]) -> None:
+                argv: list[str], container_id: str = "") -> None:
     """Copy the command's output to `send(channel, data)` as it comes; once it has exited
-    and its output is sent, its exit Status on the error channel. The command is killed
+    and its output is sent, its exit Status on the error channel (or, when the runtime
+    found only now that it could not start, the kubelet's Failure). The command is killed
     (with its process group) whatever happens."""
     pumps = [asyncio.ensure_future(_pump(session.read_stdout, send, STDOUT if stdout else None)),
              asyncio.ensure_future(_pump(session.read_stderr, send, STDERR if stderr else None))]
     try:
-        code = await session.wait()
+        try:
+            code = await session.wait()
+        except ExecError as err:
+            await send(ERROR, error_status(exec_failed(container_id, err)))
+            return
         _, slow = await asyncio.wait(pumps, timeout=DRAIN_SECONDS)
         for p in slow:
             p.cancel()
@@ -97,6 +104,7 @@ class ExecHandler(ChannelSocket):
         self.sized = asyncio.Event()
         self.size: tuple[int, int] | None = None
         self.early: list[bytes] = []
+        self.container_id = ""
 
     async def check_request(self) -> None:
         t = parse(self.request.path)
@@ -111,8 +119,8 @@ class ExecHandler(ChannelSocket):
         self.target = t
         self.kubelet = kubelet_of(self.api, t.namespace, t.name)
         self.container = self.get_query_argument("container", None)
-        await on_cluster(self.api, self.kubelet.running_container(t.namespace, t.name,
-                                                                   self.container))
+        self.container_id = await on_cluster(self.api, self.kubelet.running_container(
+            t.namespace, t.name, self.container))
 
     async def prepare_stream(self) -> None:
         t = self.target
@@ -171,7 +179,8 @@ class ExecHandler(ChannelSocket):
     async def _run(self, session: ExecSession) -> None:
         untie = self.tie(session)
         try:
-            await drive(session, self.send, self.stdout, self.stderr, self.argv)
+            await drive(session, self.send, self.stdout, self.stderr, self.argv,
+                        self.container_id)
         finally:
             untie()
         self.close(1000)

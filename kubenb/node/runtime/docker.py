@@ -56,8 +56,10 @@ from kubenb.node.runtime.base import (
     RuntimeError_,
     SandboxStatus,
 )
+from kubenb.node.runtime.docker_exec import DockerStart
 from kubenb.node.runtime.docker_pull import Images
 from kubenb.node.runtime.docker_state import EventWatch, NodeState, Rec, Sandbox
+from kubenb.node.runtime.exec_session import ExecStart
 from kubenb.node.runtime.volumes import binds, write_files
 
 log = logging.getLogger("kubenb.docker")
@@ -473,6 +475,13 @@ class DockerRuntime(Runtime):
         if code in (126, 127) and out.startswith("OCI runtime exec failed"):
             raise ExecError(out.strip())
         return code, out
+
+    async def exec_start(self, container_id: str, argv: list[str]) -> ExecStart:
+        """A streaming exec, attached to the engine's (docker_exec.py)."""
+        rec = self._get(container_id)
+        if rec.status.state != "running":
+            raise ExecError("container not running (" + container_id + ")")
+        return DockerStart(self.engine, container_id, argv)
 
     # ---- node ------------------------------------------------------------------------------
 

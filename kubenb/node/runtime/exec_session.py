@@ -9,6 +9,7 @@ command's pipes to the client without crossing loops. Nothing here decodes text.
   stdout and stderr apart.
 - `PtySession`: a subprocess on a pseudo-terminal of its own (its controlling terminal):
   stdout and stderr are the one terminal stream, `resize()` sets the window size.
+- docker_exec.py `DockerSession`: the engine's exec, attached (the docker runtime).
 - `BufferedStart`/`ReplaySession`: a runtime without streaming exec (the simulated one) has
   already run the command; its output and exit code are replayed.
 
