@@ -84,9 +84,10 @@ def _yaml_error(source: str, err: yaml.YAMLError) -> CommandError:
     return CommandError(f"error parsing {source}: error converting YAML to JSON: {text}")
 
 
-def parse_documents(text: str, source: str) -> Iterator[tuple[Any, str]]:
+def parse_documents(text: str, source: str) -> Iterator[tuple[Any, str | None]]:
     """Every non-empty document of a YAML/JSON stream, with the JSON text kubectl's decoder
-    sees (a JSON stream's own bytes; YAML as sigs.k8s.io/yaml marshals it, keys sorted).
+    sees if it is not the document re-encoded: a JSON stream's own bytes, None for YAML (which
+    sigs.k8s.io/yaml marshals with keys sorted: `compact_json`, computed only when quoted).
     Lazily: the documents before a syntax error are read, as kubectl's stream reader does."""
     if text.lstrip().startswith("{"):
         docs = _json_stream(text)
@@ -96,14 +97,15 @@ def parse_documents(text: str, source: str) -> Iterator[tuple[Any, str]]:
     try:
         for doc in yaml.load_all(text, Loader=_Loader):
             if doc is not None:
-                yield doc, compact_json(doc)
+                yield doc, None
     except yaml.YAMLError as err:
         raise _yaml_error(source, err) from None
 
 
-def _json_stream(text: str) -> list[tuple[Any, str]] | None:
+def _json_stream(text: str) -> list[tuple[Any, str | None]] | None:
     """Concatenated JSON values with their own text (None: not JSON after all)."""
-    decoder, out, at = json.JSONDecoder(), [], 0
+    decoder, at = json.JSONDecoder(), 0
+    out: list[tuple[Any, str | None]] = []
     while True:
         while at < len(text) and text[at].isspace():
             at += 1
