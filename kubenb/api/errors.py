@@ -144,6 +144,16 @@ class NotFound(ApiError):
         self.resource, self.name = resource, name
 
 
+class NoRoute(NotFound):
+    """A path the server has nothing at: the generic 404 Status (what kubectl meets when it
+    asks for a kind the server does not serve there, e.g. a manifest without apiVersion)."""
+
+    def __init__(self) -> None:
+        super().__init__("", "")
+        self.message = "the server could not find the requested resource"
+        self.details = {}
+
+
 class AlreadyExists(ApiError):
     code, reason = 409, "AlreadyExists"
 

@@ -14,17 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from kubenb.api.errors import NotFound
+from kubenb.api.errors import NoRoute
 from kubenb.api.registry import REGISTRY, Registry, ResourceType
-
-
-class NoRoute(NotFound):
-    """A path the server has nothing at: the generic 404 Status."""
-
-    def __init__(self) -> None:
-        super().__init__("", "")
-        self.message = "the server could not find the requested resource"
-        self.details = {}
 
 
 @dataclass(frozen=True)

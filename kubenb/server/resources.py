@@ -66,6 +66,22 @@ def get_item(h: ApiRequestHandler, t: Target) -> None:
     respond_object(h, t, h.api.store.get(t.kind, t.namespace, t.name))
 
 
+def check_type_meta(obj: dict[str, Any], t: Target) -> None:
+    """The body's kind and apiVersion against the URL's, as the apiserver's decoder sees them:
+    missing, null or empty ones take the URL's (so a POST without apiVersion is accepted, as
+    kube-apiserver accepts it); others must match."""
+    if not obj.get("kind"):
+        obj["kind"] = t.resource.kind
+    if not obj.get("apiVersion"):
+        obj["apiVersion"] = t.api_version
+    if obj["apiVersion"] != t.api_version:
+        raise BadRequest(f"the API version in the data ({obj['apiVersion']}) does not match the "
+                         f"expected API version ({t.api_version})")
+    if obj["kind"] != t.resource.kind:
+        raise BadRequest(f"the kind in the data ({obj['kind']}) does not match the expected kind "
+                         f"({t.resource.kind})")
+
+
 def _object_body(h: ApiRequestHandler, t: Target, obj: Any = None) -> dict[str, Any]:
     """The request's object (or `obj`, already decoded), checked against the URL, in the
     form the store keeps."""
@@ -74,14 +90,7 @@ def _object_body(h: ApiRequestHandler, t: Target, obj: Any = None) -> dict[str, 
     if not isinstance(obj, dict):
         raise BadRequest("the body of the request was not a JSON object")
     rt = t.resource
-    kind = obj.setdefault("kind", rt.kind)
-    api_version = obj.setdefault("apiVersion", t.api_version)
-    if api_version != t.api_version:
-        raise BadRequest(f"the API version in the data ({api_version}) does not match the "
-                         f"expected API version ({t.api_version})")
-    if kind != rt.kind:
-        raise BadRequest(f"the kind in the data ({kind}) does not match the expected kind "
-                         f"({rt.kind})")
+    check_type_meta(obj, t)
     meta = obj.get("metadata")
     if meta is None:
         meta = obj["metadata"] = {}

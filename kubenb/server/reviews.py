@@ -16,6 +16,7 @@ from kubenb.api.rbac import ADMIN
 from kubenb.api.reviews import review as answer
 from kubenb.api.tokens import request_token
 from kubenb.server.paths import Target
+from kubenb.server.resources import check_type_meta
 
 if TYPE_CHECKING:
     from kubenb.server.handler import ApiRequestHandler
@@ -23,9 +24,10 @@ if TYPE_CHECKING:
 
 def review(h: ApiRequestHandler, t: Target) -> None:
     body = h.body_object()
-    if not isinstance(body, dict) or body.get("kind") not in (None, t.kind):
-        raise BadRequest(f"the body of the request was not a {t.kind} object")
-    body = {**body, "kind": t.kind, "apiVersion": t.resource.api_version}
+    if not isinstance(body, dict):
+        raise BadRequest("the body of the request was not a JSON object")
+    body = dict(body)
+    check_type_meta(body, t)  # no kind or apiVersion: the URL's, as for any create
     if t.namespace is not None:
         attrs = (body.get("spec") or {}).get("resourceAttributes") or {}
         if attrs.get("namespace") != t.namespace:

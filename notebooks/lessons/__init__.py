@@ -4,55 +4,25 @@ Modules 01–07 follow the Kubernetes Basics course (the structure of its Chines
 08 and 09 go further (self-healing under traffic, scheduling). 00 is a five-minute tour.
 10 and after are the chapters after Basics, in the order of the Kubernetes docs' Concepts
 (`CHAPTERS` fixes their slugs and titles, so each chapter links the next one even while it is
-being written). Every module ends with a navigation cell pointing at the next one (`with_nav`).
+being written). The `mNN_*` modules are found, not listed: a new lesson is a new file.
+Every module ends with a navigation cell pointing at the next one (`with_nav`).
 """
 
 from __future__ import annotations
 
-from . import (
-    m00_quickstart,
-    m01_overview,
-    m02_create_cluster,
-    m03_deploy_app,
-    m04_explore,
-    m05_expose,
-    m06_scale,
-    m07_update,
-    m08_self_healing,
-    m09_scheduling,
-    m10_configuration,
-    m11_jobs,
-    m12_daemonsets,
-    m13_statefulsets,
-    m14_services,
-    m15_autoscaling,
-    m16_lifecycle,
-    m17_access_control,
-    m18_extending,
-)
+import importlib
+import pkgutil
+import re
+
 from .cells import Cell, Module, join_cjk_lines, md
 
-_MODULES: list[Module] = [m.MODULE for m in (
-    m00_quickstart,
-    m01_overview,
-    m02_create_cluster,
-    m03_deploy_app,
-    m04_explore,
-    m05_expose,
-    m06_scale,
-    m07_update,
-    m08_self_healing,
-    m09_scheduling,
-    m10_configuration,
-    m11_jobs,
-    m12_daemonsets,
-    m13_statefulsets,
-    m14_services,
-    m15_autoscaling,
-    m16_lifecycle,
-    m17_access_control,
-    m18_extending,
-)]
+# A lesson is a module `mNN_name` of this package holding its MODULE; course order is NN.
+_LESSON = re.compile(r"m\d\d_\w+")
+_MODULES: list[Module] = [
+    importlib.import_module(f"{__name__}.{info.name}").MODULE
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name)
+    if _LESSON.fullmatch(info.name)
+]
 
 # The chapters after Basics: slug -> title, in course order.
 CHAPTERS: dict[str, dict[str, str]] = {

@@ -3,33 +3,16 @@
 from __future__ import annotations
 
 from .cells import Module, code, exercise, md, picture, real_cluster_note, recap, setup, teardown
+from .manifests import APPLY, deployment
 
-WEB = """\
-%%kubectl apply -f -
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: nginx
-        image: nginx
-        resources:
-          requests:
-            cpu: 250m
-            memory: 64Mi
-          limits:
-            cpu: 500m
-            memory: 128Mi"""
+WEB = APPLY + deployment("web", "nginx", "nginx", replicas=3, container_spec="""\
+resources:
+  requests:
+    cpu: 250m
+    memory: 64Mi
+  limits:
+    cpu: 500m
+    memory: 128Mi""")
 
 GREEDY = """\
 %%kubectl apply -f -

@@ -4,6 +4,7 @@ as files; an update reaching the files but not the env; a missing key holding a 
 from __future__ import annotations
 
 from .cells import Module, code, exercise, md, picture, recap, setup, teardown
+from .manifests import APPLY, deployment
 
 REDIS_FILE = """\
 %%writefile redis-config
@@ -22,55 +23,37 @@ data:
     color.good=purple
     how.nice.to.look=fairlyNice"""
 
-WEB = """\
-%%kubectl apply -f -
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: app
-        image: busybox
-        command: ["sh", "-c", "trap 'sleep 5; exit 0' TERM; sleep 3600 & wait"]
-        envFrom:
-        - configMapRef:
-            name: app-config
-        env:
-        - name: FAVORITE_COLOR
-          valueFrom:
-            configMapKeyRef:
-              name: app-config
-              key: COLOR
-        - name: DB_PASSWORD
-          valueFrom:
-            secretKeyRef:
-              name: db-pass
-              key: password
-        volumeMounts:
-        - name: app
-          mountPath: /etc/app
-        - name: redis
-          mountPath: /etc/redis
-      volumes:
-      - name: app
-        configMap:
-          name: app-config
-      - name: redis
-        configMap:
-          name: redis-config
-          items:
-          - key: redis-config
-            path: redis.conf"""
+WEB = APPLY + deployment("web", "app", "busybox", replicas=1, container_spec="""\
+command: ["sh", "-c", "trap 'sleep 5; exit 0' TERM; sleep 3600 & wait"]
+envFrom:
+- configMapRef:
+    name: app-config
+env:
+- name: FAVORITE_COLOR
+  valueFrom:
+    configMapKeyRef:
+      name: app-config
+      key: COLOR
+- name: DB_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: db-pass
+      key: password
+volumeMounts:
+- name: app
+  mountPath: /etc/app
+- name: redis
+  mountPath: /etc/redis""", pod_spec="""\
+volumes:
+- name: app
+  configMap:
+    name: app-config
+- name: redis
+  configMap:
+    name: redis-config
+    items:
+    - key: redis-config
+      path: redis.conf""")
 
 NEEDS_LEVEL = """\
 %%kubectl apply -f -

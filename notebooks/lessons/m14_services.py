@@ -14,46 +14,12 @@ from .cells import (
     teardown,
 )
 from .m05_expose import MINIKUBE_IP
+from .manifests import APPLY, deployment
 
-FRUIT = """\
-%%kubectl apply -f -
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: apple
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      app: apple
-  template:
-    metadata:
-      labels:
-        app: apple
-    spec:
-      containers:
-      - name: echo
-        image: hashicorp/http-echo
-        args: ["-text=apple"]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: banana
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app: banana
-  template:
-    metadata:
-      labels:
-        app: banana
-    spec:
-      containers:
-      - name: echo
-        image: hashicorp/http-echo
-        args: ["-text=banana"]"""
+FRUIT = APPLY + "\n---\n".join(
+    deployment(fruit, "echo", "hashicorp/http-echo", replicas=replicas,
+               container_spec=f'args: ["-text={fruit}"]')
+    for fruit, replicas in (("apple", 2), ("banana", 1)))
 
 HEADLESS = """\
 %%kubectl apply -f -

@@ -5,51 +5,36 @@ scale-out to the maximum, scale-down once the load stops."""
 from __future__ import annotations
 
 from .cells import VARIES, Module, code, exercise, md, picture, recap, setup, teardown
+from .manifests import APPLY, deployment
 
 SLUG = "15-autoscaling"
 
 # The walkthrough's php-apache image answers each request after a million square roots
 # (index.php). This is the same program in Python, in a python image: every request costs
 # CPU, so the CPU the pods use follows the load.
-PHP_APACHE = """\
-%%kubectl apply -f -
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: php-apache
-spec:
-  selector:
-    matchLabels:
-      run: php-apache
-  template:
-    metadata:
-      labels:
-        run: php-apache
-    spec:
-      containers:
-      - name: php-apache
-        image: python:3.13-alpine
-        command:
-        - python3
-        - -c
-        - |
-          import http.server, math
-          class Handler(http.server.BaseHTTPRequestHandler):
-              def do_GET(self):
-                  x = 0.0001
-                  for i in range(3000000):
-                      x += math.sqrt(x)
-                  self.send_response(200)
-                  self.end_headers()
-                  self.wfile.write(b"OK!")
-              def log_message(self, *args):
-                  pass
-          http.server.HTTPServer(("", 8080), Handler).serve_forever()
-        ports:
-        - containerPort: 8080
-        resources:
-          requests:
-            cpu: 100m
+PHP_APACHE = APPLY + deployment("php-apache", "php-apache", "python:3.13-alpine", label="run",
+                                container_spec="""\
+command:
+- python3
+- -c
+- |
+  import http.server, math
+  class Handler(http.server.BaseHTTPRequestHandler):
+      def do_GET(self):
+          x = 0.0001
+          for i in range(3000000):
+              x += math.sqrt(x)
+          self.send_response(200)
+          self.end_headers()
+          self.wfile.write(b"OK!")
+      def log_message(self, *args):
+          pass
+  http.server.HTTPServer(("", 8080), Handler).serve_forever()
+ports:
+- containerPort: 8080
+resources:
+  requests:
+    cpu: 100m""") + """
 ---
 apiVersion: v1
 kind: Service

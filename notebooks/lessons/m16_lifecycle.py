@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .cells import VARIES, Module, code, exercise, md, picture, recap, setup, teardown
+from .manifests import APPLY, deployment
 
 ONCE = """\
 %%kubectl apply -f -
@@ -148,25 +149,7 @@ spec:
       limits:
         memory: 100Mi"""
 
-WEB = """\
-%%kubectl apply -f -
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 4
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: nginx
-        image: nginx"""
+WEB = APPLY + deployment("web", "nginx", "nginx", replicas=4)
 
 # The exercise's solution: the same pod as `guaranteed` above, named `steady`.
 STEADY = QOS.split("---")[0].replace("name: guaranteed", "name: steady").rstrip()

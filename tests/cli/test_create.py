@@ -203,8 +203,8 @@ def test_create_file_dry_run_matches_kubectl(kube, tmp_path, fmt):
 ])
 def test_manifest_errors_match_kubectl(kube, tmp_path, text):
     (tmp_path / "bad.yaml").write_text(text)
-    line = f"create -f {tmp_path}/bad.yaml --dry-run=client"
-    ours, theirs = kube(line), referee(line + " --validate=false", tmp_path)
+    line = f"create -f {tmp_path}/bad.yaml --dry-run=client --validate=false"
+    ours, theirs = kube(line), referee(line, tmp_path)
     assert (ours.out, ours.err, ours.rc) == (theirs.out, theirs.err, theirs.rc)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import yaml
 from lessons.cells import Module, choice, code, join_cjk_lines, md
+from lessons.manifests import deployment
 
 from tests.notebooks import build
 
@@ -46,3 +48,36 @@ def test_live_cells_are_not_compared_by_nbval() -> None:
     module = Module("99-z", {"en": "", "zh": ""}, {"en": "", "zh": ""},
                     [code("kubenb.show()", tags=("nbval-ignore-output",))])
     assert build.render(module, "en", set()).cells[0].metadata["tags"] == ["nbval-ignore-output"]
+
+
+def test_deployment_manifest_is_the_lessons_skeleton() -> None:
+    text = deployment("web", "app", "busybox", replicas=2, label="run",
+                      container_spec="args:\n- |\n  one\n\n  two", pod_spec="volumes: []")
+    assert text == """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      run: web
+  template:
+    metadata:
+      labels:
+        run: web
+    spec:
+      containers:
+      - name: app
+        image: busybox
+        args:
+        - |
+          one
+
+          two
+      volumes: []"""
+    pod = yaml.safe_load(text)["spec"]["template"]["spec"]
+    assert pod == {"containers": [{"name": "app", "image": "busybox", "args": ["one\n\ntwo\n"]}],
+                   "volumes": []}
+    assert "replicas" not in deployment("x", "c", "nginx")

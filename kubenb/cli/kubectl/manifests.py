@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -47,6 +48,8 @@ class Manifest:
     source: str
     obj: dict[str, Any]
     rt: ResourceType
+    # no apiVersion: kubectl's requests for it go to a path the server does not serve
+    versionless: bool = False
 
     @property
     def name(self) -> str:
@@ -81,23 +84,40 @@ def _yaml_error(source: str, err: yaml.YAMLError) -> CommandError:
     return CommandError(f"error parsing {source}: error converting YAML to JSON: {text}")
 
 
-def parse_documents(text: str, source: str) -> list[dict[str, Any]]:
-    """Every non-empty document of a YAML/JSON stream, as JSON objects."""
+def parse_documents(text: str, source: str) -> Iterator[tuple[Any, str | None]]:
+    """Every non-empty document of a YAML/JSON stream, with the JSON text kubectl's decoder
+    sees if it is not the document re-encoded: a JSON stream's own bytes, None for YAML (which
+    sigs.k8s.io/yaml marshals with keys sorted: `compact_json`, computed only when quoted).
+    Lazily: the documents before a syntax error are read, as kubectl's stream reader does."""
+    if text.lstrip().startswith("{"):
+        docs = _json_stream(text)
+        if docs is not None:
+            yield from docs
+            return
     try:
-        docs = list(yaml.load_all(text, Loader=_Loader))
+        for doc in yaml.load_all(text, Loader=_Loader):
+            if doc is not None:
+                yield doc, None
     except yaml.YAMLError as err:
         raise _yaml_error(source, err) from None
-    out = []
-    for doc in docs:
-        if doc is None:
-            continue
-        if not isinstance(doc, dict):
-            raise CommandError(
-                f"error parsing {source}: error unmarshaling JSON: while decoding JSON: "
-                f"json: cannot unmarshal {json_kind(doc)} into Go value of type "
-                "map[string]interface {}")
-        out.append(doc)
-    return out
+
+
+def _json_stream(text: str) -> list[tuple[Any, str | None]] | None:
+    """Concatenated JSON values with their own text (None: not JSON after all)."""
+    decoder, at = json.JSONDecoder(), 0
+    out: list[tuple[Any, str | None]] = []
+    while True:
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if at == len(text):
+            return out
+        try:
+            obj, end = decoder.raw_decode(text, at)
+        except ValueError:
+            return None
+        if obj is not None:
+            out.append((obj, text[at:end]))
+        at = end
 
 
 def _files(path: str, recursive: bool) -> list[str]:
@@ -111,7 +131,7 @@ def _files(path: str, recursive: bool) -> list[str]:
     return sorted(found)
 
 
-def _read(ctx: Ctx, name: str, recursive: bool) -> list[tuple[str, str]]:
+def read_sources(ctx: Ctx, name: str, recursive: bool) -> list[tuple[str, str]]:
     """(source, text) pairs for one -f argument."""
     if name == "-":
         return [("STDIN", ctx.stdin or "")]
@@ -133,13 +153,20 @@ def _decode_error(source: str, why: str) -> CommandError:
     return CommandError(f'unable to decode "{source}": {why}')
 
 
-def _check_shape(doc: Any, source: str) -> None:
-    """Refuse documents the API machinery could not decode, in its words."""
+def _check_shape(doc: Any, source: str, raw: str | None = None) -> None:
+    """Refuse documents the API machinery could not decode, in its words (`raw`: the
+    document's JSON text, which the missing-Kind message quotes)."""
     if not isinstance(doc, dict):
         raise _decode_error(source, f"json: cannot unmarshal {json_kind(doc)} into Go value of "
-                                    "type map[string]interface {}")
-    if not isinstance(doc.get("kind"), str) or not doc.get("kind"):
-        raise _decode_error(source, f"Object 'Kind' is missing in '{_compact(doc)}'")
+                                    "type unstructured.detector")
+    version = doc.get("apiVersion")
+    if version is not None and not isinstance(version, str):
+        raise _decode_error(source, f"json: cannot unmarshal {json_kind(version)} into Go struct "
+                                    "field metadataOnlyObject.apiVersion of type string")
+    if not isinstance(doc.get("kind"), str) or not doc.get("kind") or \
+            (version or "").count("/") > 1:
+        raise _decode_error(source, f"Object 'Kind' is missing in "
+                                    f"'{compact_json(doc) if raw is None else raw}'")
     meta = doc.get("metadata")
     if meta is not None and not isinstance(meta, dict):
         raise _decode_error(source, f"json: cannot unmarshal {json_kind(meta)} into Go struct "
@@ -150,34 +177,34 @@ def _check_shape(doc: Any, source: str) -> None:
                                         f"struct field ObjectMeta.metadata.{key} of type string")
 
 
-def _flatten(doc: Any, source: str = "STDIN") -> list[dict[str, Any]]:
-    _check_shape(doc, source)
+def flatten_list(doc: Any, source: str = "STDIN", raw: str | None = None) -> list[dict[str, Any]]:
+    """A decoded document's objects: itself, or a `*List`'s items (refused as kubectl would)."""
+    _check_shape(doc, source, raw)
     if doc["kind"].endswith("List") and isinstance(doc.get("items"), list):
         out: list[dict[str, Any]] = []
         for item in doc["items"]:
-            out += _flatten(item, source)
+            out += flatten_list(item, source)
         return out
     return [doc]
 
 
-def _compact(obj: Any) -> str:
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
-
-
 def to_manifest(ctx: Ctx, obj: dict[str, Any], source: str, local: bool = False) -> Manifest:
     """Map one object to its resource type and settle its namespace (builder rules; a
-    `--local` builder leaves the namespace as the file has it)."""
+    `--local` builder leaves the namespace as the file has it). Without an apiVersion kubectl
+    maps the kind in the core group only, and its requests then go to a path with no version
+    (`/api/namespaces/…`), which the server does not serve: see `versionless`."""
     if not obj.get("kind"):
-        raise CommandError(f"unable to decode \"{source}\": Object 'Kind' is missing in '{_compact(obj)}'")
+        raise CommandError(f"unable to decode \"{source}\": Object 'Kind' is missing in "
+                           f"'{compact_json(obj)}'")
     meta = obj.setdefault("metadata", {}) if isinstance(obj.get("metadata"), dict) else {}
+    version = obj.get("apiVersion") or ""
     try:
         rt = ctx.client.registry.by_kind(obj["kind"])
         # a custom resource may come in any served version (`conversion: None` rewrites it)
         served = {rt.api_version_of(v) for v in rt.versions} if rt.custom is not None else {rt.api_version}
-        if obj.get("apiVersion") and obj["apiVersion"] not in served:
+        if (version and version not in served) or (not version and rt.group):
             raise UnknownResource(obj["kind"])
     except UnknownResource:
-        version = obj.get("apiVersion", "")
         raise CommandError(
             f'resource mapping not found for name: "{meta.get("name", "")}" namespace: '
             f'"{meta.get("namespace", "")}" from "{source}": no matches for kind '
@@ -191,7 +218,7 @@ def to_manifest(ctx: Ctx, obj: dict[str, Any], source: str, local: bool = False)
                 f'"{ctx.namespace}". You must pass \'--namespace={given}\' to perform this operation.')
         if not given and not local:
             meta["namespace"] = ctx.namespace
-    return Manifest(source, obj, rt)
+    return Manifest(source, obj, rt, versionless=not version)
 
 
 def read_manifests(ctx: Ctx, filenames: list[str], recursive: bool = False,
@@ -199,9 +226,9 @@ def read_manifests(ctx: Ctx, filenames: list[str], recursive: bool = False,
     """Every object named by `-f` arguments, in kubectl's order."""
     out = []
     for name in filenames:
-        for source, text in _read(ctx, name, recursive):
-            for doc in parse_documents(text, source):
-                out += [to_manifest(ctx, o, source, local) for o in _flatten(doc, source)]
+        for source, text in read_sources(ctx, name, recursive):
+            for doc, raw in parse_documents(text, source):
+                out += [to_manifest(ctx, o, source, local) for o in flatten_list(doc, source, raw)]
     return out
 
 

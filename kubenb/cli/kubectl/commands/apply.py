@@ -13,11 +13,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kubenb.api.errors import ApiError, NotFound
+from kubenb.api.errors import ApiError, NoRoute, NotFound
 from kubenb.api.patch import three_way_strategic
 from kubenb.api.selectors import parse_label_selector
-from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
+from kubenb.cli.kubectl.app import Command, CommandError, Ctx
 from kubenb.cli.kubectl.flags import Flag
+from kubenb.cli.kubectl.manifest_visit import (
+    Failure,
+    aggregate,
+    report,
+    validation_directive,
+    visit_manifests,
+)
 from kubenb.cli.kubectl.manifests import (
     LAST_APPLIED,
     Manifest,
@@ -26,7 +33,6 @@ from kubenb.cli.kubectl.manifests import (
     operation_text,
     output_spec,
     print_object,
-    read_manifests,
     strip_nulls,
     with_last_applied,
 )
@@ -91,6 +97,8 @@ def apply_one(ctx: Ctx, m: Manifest, dry: str) -> tuple[dict[str, Any], str]:
         raise CommandError(f"from {meta['generateName']}: cannot use generate name with apply")
     modified = with_last_applied(m.obj)
     try:
+        if m.versionless:  # kubectl's GET goes to a path without a version
+            raise NoRoute()
         live = ctx.client.get(m.rt.kind, m.namespace, m.name)
     except NotFound:
         live = None
@@ -99,6 +107,8 @@ def apply_one(ctx: Ctx, m: Manifest, dry: str) -> tuple[dict[str, Any], str]:
         if dry == "client":
             return body, "created"
         try:
+            if m.versionless:
+                raise NoRoute()
             return ctx.client.create(body, dry_run=dry == "server"), "created"
         except ApiError as err:
             raise add_source("creating", m.source, err) from None
@@ -130,18 +140,25 @@ def run(ctx: Ctx, args: list[str]) -> int:
     _validate(ctx, args)
     dry = dry_run_strategy(ctx.flag("dry-run"))
     spec = output_spec(ctx)
+    validate = validation_directive(ctx) != "Ignore"
     selector = parse_label_selector(ctx.flag("selector")) if ctx.flag("selector") else None
-    manifests = [m for m in read_manifests(ctx, ctx.flag("filename"), ctx.flag("recursive"))
-                 if selector is None or selector.matches(m.obj["metadata"].get("labels") or {})]
-    if not manifests:
+    # kubectl reads every object first (the errors met reading are kept), then applies them
+    manifests: list[Manifest] = []
+    read_errors: list[str] = []
+    for item in visit_manifests(ctx, ctx.flag("filename"), ctx.flag("recursive"), validate):
+        if isinstance(item, str):
+            read_errors.append(item)
+        elif selector is None or selector.matches(item.obj["metadata"].get("labels") or {}):
+            manifests.append(item)
+    if not manifests and not read_errors:
         raise CommandError("no objects passed to apply")
     printed: list[dict[str, Any]] = []
-    errors: list[str] = []
+    errors: list[Failure] = []
     for m in manifests:
         try:
             obj, operation = apply_one(ctx, m, dry)
         except ApiError as err:
-            errors.append(server_error(err))
+            errors.append(err)
             continue
         if spec is None or spec.kind == "name":
             print_object(ctx, spec, obj, operation_text(operation, dry))
@@ -149,9 +166,11 @@ def run(ctx: Ctx, args: list[str]) -> int:
             printed.append(obj)
     if printed and spec is not None:
         ctx.out.write(render_objects(spec, printed, len(printed) == 1))
-    for line in errors:
-        ctx.err.write(line + "\n")
-    return 1 if errors else 0
+    # the reading errors are one aggregated error among the apply errors
+    if errors and read_errors:
+        errors.insert(0, aggregate(read_errors))
+    report(ctx, errors or read_errors)
+    return 1 if errors or read_errors else 0
 
 
 COMMAND = Command("apply", "Apply a configuration to a resource by file name or stdin", run, FLAGS)

@@ -12,19 +12,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubenb.api.errors import ApiError
+from kubenb.api.errors import ApiError, NoRoute
 from kubenb.api.selectors import parse_label_selector
 from kubenb.cli.kubectl import create_batch, create_ingress, create_pdb, create_quota, create_rbac
 from kubenb.cli.kubectl import create_generators as gen
-from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
+from kubenb.cli.kubectl.app import Command, CommandError, Ctx
 from kubenb.cli.kubectl.flags import Flag
+from kubenb.cli.kubectl.manifest_visit import Failure, report, validation_directive, visit_manifests
 from kubenb.cli.kubectl.manifests import (
     add_source,
     dry_run_strategy,
     operation_text,
     output_spec,
     print_object,
-    read_manifests,
     with_last_applied,
 )
 from kubenb.cli.kubectl.writes import (
@@ -54,23 +54,29 @@ def run_create(ctx: Ctx, args: list[str]) -> int:
                            "(a notebook has no terminal editor: edit the file, then create -f it)")
     if ctx.flag("raw"):
         raise CommandError("--raw is not supported by kubenb")
+    validate = validation_directive(ctx) != "Ignore"
     selector = parse_label_selector(ctx.flag("selector")) if ctx.flag("selector") else None
-    errors: list[str] = []
+    errors: list[Failure] = []
     count = 0
-    for m in read_manifests(ctx, ctx.flag("filename"), ctx.flag("recursive")):
+    # each object is created as it is read; errors are printed at the end, in the order met
+    for m in visit_manifests(ctx, ctx.flag("filename"), ctx.flag("recursive"), validate):
+        if isinstance(m, str):
+            errors.append(m)
+            continue
         if selector is not None and not selector.matches(m.obj["metadata"].get("labels") or {}):
             continue
         obj = with_last_applied(m.obj) if ctx.flag("save-config") else m.obj
         if dry != "client":
             try:
+                if m.versionless:  # kubectl posts it to a path without a version
+                    raise NoRoute()
                 obj = ctx.client.create(obj, dry_run=dry == "server")
             except ApiError as err:
-                errors.append(server_error(add_source("creating", m.source, err)))
+                errors.append(add_source("creating", m.source, err))
                 continue
         count += 1
         print_object(ctx, spec, obj, operation_text("created", dry))
-    for line in errors:
-        ctx.err.write(line + "\n")
+    report(ctx, errors)
     if errors:
         return 1
     if count == 0:

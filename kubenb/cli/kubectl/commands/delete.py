@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kubenb.api.errors import ApiError, NotFound
+from kubenb.api.errors import ApiError, NoRoute, NotFound
 from kubenb.api.registry import ResourceType
-from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
+from kubenb.cli.kubectl.app import Command, CommandError, Ctx
 from kubenb.cli.kubectl.flags import Flag, parse_duration
-from kubenb.cli.kubectl.manifests import add_source, dry_run_strategy, read_manifests
+from kubenb.cli.kubectl.manifest_visit import Failure, report, visit_manifests
+from kubenb.cli.kubectl.manifests import add_source, dry_run_strategy
 from kubenb.cli.kubectl.resources import resolve
 from kubenb.cli.kubectl.writes import FILE_FLAGS
 
@@ -61,6 +62,7 @@ class Target:
     namespace: str | None
     name: str
     source: str = ""
+    versionless: bool = False  # from a manifest without apiVersion: kubectl's path 404s
 
 
 def cascade(ctx: Ctx) -> str:
@@ -93,15 +95,18 @@ def grace_period(ctx: Ctx) -> int:
     return grace
 
 
-def targets(ctx: Ctx, args: list[str], ignore: bool) -> tuple[list[Target], list[ApiError]]:
-    """The objects to delete, and the not-found errors met while looking."""
+def targets(ctx: Ctx, args: list[str], ignore: bool) -> tuple[list[Target | str], list[ApiError]]:
+    """The objects to delete (or, from -f, the errors met reading in their place), and the
+    not-found errors met while looking."""
     if ctx.flag("filename"):
-        found = read_manifests(ctx, ctx.flag("filename"), ctx.flag("recursive"))
-        return [Target(m.rt, m.namespace, m.name, m.source) for m in found], []
+        # delete reads manifests without client-side validation
+        found = visit_manifests(ctx, ctx.flag("filename"), ctx.flag("recursive"), validate=False)
+        return [m if isinstance(m, str) else Target(m.rt, m.namespace, m.name, m.source,
+                                                    m.versionless) for m in found], []
     if not args:
         raise CommandError(NEED_RESOURCES)
     all_ns = ctx.flag("all-namespaces")
-    out: list[Target] = []
+    out: list[Target | str] = []
     errors: list[ApiError] = []
     for req in resolve(ctx.client.registry, args):
         ns = ctx.namespace if req.rt.namespaced else None
@@ -181,11 +186,17 @@ def run(ctx: Ctx, args: list[str]) -> int:
         ctx.err.write(FORCE_WARNING)
     elif grace > 0 and ctx.flag("force"):
         raise CommandError("--force and --grace-period greater than 0 cannot be specified together")
-    found, errors = targets(ctx, args, ignore)
+    found, not_found = targets(ctx, args, ignore)
+    errors: list[Failure] = list(not_found)
     deleted: list[tuple[Target, str]] = []
     for t in found:
+        if isinstance(t, str):
+            errors.append(t)
+            continue
         if dry != "client":
             try:
+                if t.versionless:
+                    raise NoRoute()
                 obj = ctx.client.delete(t.rt.kind, t.namespace, t.name,
                                         grace_period_seconds=grace if grace >= 0 else None,
                                         propagation=propagation, dry_run=dry == "server")
@@ -198,8 +209,7 @@ def run(ctx: Ctx, args: list[str]) -> int:
                 continue
             deleted.append((t, obj["metadata"].get("uid", "")))
         ctx.out.write(message(t, grace, dry, output))
-    for err in errors:
-        ctx.err.write(server_error(err) + "\n")
+    report(ctx, errors)
     if errors:
         return 1
     if not found:

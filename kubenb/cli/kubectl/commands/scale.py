@@ -8,7 +8,7 @@ TYPE -l SELECTOR → objects plus per-name API errors, kubectl's ContinueOnError
 
 from __future__ import annotations
 
-from kubenb.api.errors import ApiError, NotFound
+from kubenb.api.errors import ApiError, NoRoute, NotFound
 from kubenb.api.objects import Obj
 from kubenb.api.registry import ResourceType
 from kubenb.cli.kubectl.app import Command, CommandError, Ctx, server_error
@@ -156,9 +156,7 @@ def scale_one(ctx: Ctx, rt: ResourceType, obj: Obj, replicas: int, current: int,
 
 def no_scale_subresource() -> ApiError:
     """What the API server answers for `/scale` of a kind that has no such subresource."""
-    err = ApiError("the server could not find the requested resource")
-    err.code, err.reason = 404, "NotFound"
-    return err
+    return NoRoute()
 
 
 COMMAND = Command("scale", "Set a new size for a deployment, replica set, or replication controller", run, FLAGS)

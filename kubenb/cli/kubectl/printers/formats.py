@@ -89,7 +89,7 @@ def printable(objects: Sequence[dict[str, Any]], single: bool) -> dict[str, Any]
 
 def object_name(obj: dict[str, Any]) -> str:
     """`-o name`: `<kind lower>[.<group>]/<name>`, e.g. `deployment.apps/x`, `pod/p`."""
-    api_version = obj.get("apiVersion", "")
+    api_version = obj.get("apiVersion") or ""
     group = api_version.split("/")[0] if "/" in api_version else ""
     kind = obj.get("kind", "").lower()
     prefix = f"{kind}.{group}" if group else kind
