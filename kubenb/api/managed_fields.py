@@ -1,0 +1,209 @@
+"""`metadata.managedFields`: which manager owns which field, kept on every tracked write.
+
+The store calls `track` for a create or update that names a manager (`Manager`): the
+write's comparison with the old object (`fieldset.compare`) moves the added and modified
+fields to the writer's `Update` entry (manager, apiVersion, subresource) and takes them, and
+every removed field, from the other entries (ownership changes hands, as kube-apiserver's
+fieldmanager does with force for updates). `apply` is server-side apply: the configuration is
+merged onto the live object (`ssa_merge`), fields the applier owned before and no longer
+names are removed unless another manager owns them, and a field another manager owns whose
+value would change is a conflict (409, `FieldManagerConflict` causes) unless forced, which
+moves the field to the applier. Entries with nothing left are dropped; a manager's time moves
+only when its set changes (second resolution), so a write that changes nothing stays a no-op.
+
+Writes without a manager come from kubenb's own components calling the store. Their updates
+of an object that already has managedFields (one a client wrote) are tracked under the
+component upstream would name (`internal_writer`: `kubelet` for pod and node status,
+`kube-controller-manager` otherwise); what they create, and their updates of objects no
+client wrote, carry no managedFields (the cost stays off the control plane's hot paths:
+pods of ReplicaSets, their status, Events, Leases).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from kubenb.api import fieldset
+from kubenb.api.errors import ApiError
+from kubenb.api.fieldset import Node
+
+FIELDS_TYPE = "FieldsV1"
+# metadata the fieldmanager never tracks (its stripMeta set), and apiVersion/kind
+_STRIPPED: Node = fieldset.decode({
+    "f:apiVersion": {}, "f:kind": {},
+    "f:metadata": {".": {}, "f:name": {}, "f:namespace": {}, "f:creationTimestamp": {},
+                   "f:selfLink": {}, "f:uid": {}, "f:generation": {}, "f:managedFields": {},
+                   "f:resourceVersion": {}, "f:deletionTimestamp": {},
+                   "f:deletionGracePeriodSeconds": {}},
+})
+_STATUS: Node = {"f:status": {fieldset.MEMBER: {}}}
+
+
+@dataclass(frozen=True)
+class Manager:
+    """Who writes: the field manager's name, the subresource (`status`, `scale`, or "")."""
+
+    name: str
+    subresource: str = ""
+    operation: str = "Update"
+    precomputed: bool = False  # apply: managedFields were computed before the write
+
+
+class ApplyConflict(ApiError):
+    code, reason = 409, "Conflict"
+
+    def __init__(self, conflicts: list[tuple[dict[str, Any], tuple[str, ...]]]) -> None:
+        super().__init__(_conflict_message(conflicts))
+        self.details = {"causes": [
+            {"reason": "FieldManagerConflict", "message": f"conflict with {_who(e)}",
+             "field": fieldset.path_string(p)} for e, p in conflicts]}
+
+
+def _who(entry: dict[str, Any]) -> str:
+    out = json.dumps(entry.get("manager", ""))
+    if entry.get("subresource"):
+        out += f" with subresource {json.dumps(entry['subresource'])}"
+    if entry.get("operation") == "Update":
+        out += f" using {entry.get('apiVersion', '')}"
+    return out
+
+
+def _conflict_message(conflicts: list[tuple[dict[str, Any], tuple[str, ...]]]) -> str:
+    if len(conflicts) == 1:
+        e, p = conflicts[0]
+        return f"Apply failed with 1 conflict: conflict with {_who(e)}: {fieldset.path_string(p)}"
+    grouped: dict[str, list[str]] = {}
+    for e, p in conflicts:
+        grouped.setdefault(_who(e), []).append(fieldset.path_string(p))
+    lines: list[str] = []
+    for who in sorted(grouped):
+        lines.append(f"conflicts with {who}:")
+        lines += [f"- {p}" for p in grouped[who]]
+    return f"Apply failed with {len(conflicts)} conflicts: " + "\n".join(lines)
+
+
+def entry_key(e: dict[str, Any]) -> tuple[str, str, str, str]:
+    """An entry's identity: appliers are one entry whatever their apiVersion."""
+    version = "" if e.get("operation") == "Apply" else e.get("apiVersion", "")
+    return (e.get("manager", ""), e.get("operation", ""), version, e.get("subresource", ""))
+
+
+def _sort_key(e: dict[str, Any]) -> tuple[str, str, str, str, str]:
+    return (e.get("operation", ""), e.get("time", ""), e.get("manager", ""),
+            e.get("apiVersion", ""), e.get("subresource", ""))
+
+
+class Managers:
+    """The decoded entries of an object: identity → (entry without fields, field set)."""
+
+    def __init__(self, entries: list[dict[str, Any]] | None) -> None:
+        self.sets: dict[tuple[str, str, str, str], tuple[dict[str, Any], Node]] = {}
+        self.changed: set[tuple[str, str, str, str]] = set()
+        for e in entries or ():
+            if not isinstance(e, dict):
+                continue
+            head = {k: v for k, v in e.items() if k not in ("fieldsType", "fieldsV1")}
+            self.sets[entry_key(e)] = (head, fieldset.decode(e.get("fieldsV1") or {}))
+
+    def set_of(self, key: tuple[str, str, str, str]) -> Node:
+        return self.sets[key][1] if key in self.sets else {}
+
+    def put(self, key: tuple[str, str, str, str], head: dict[str, Any], fields: Node) -> None:
+        old = self.sets.get(key)
+        if old is not None and old[1] == fields:
+            return
+        self.changed.add(key)
+        self.sets[key] = (head, fields)
+
+    def take(self, key: tuple[str, str, str, str], fields: Node) -> None:
+        """Remove `fields` from every manager but `key`."""
+        if not fields:
+            return
+        for other, (head, owned) in list(self.sets.items()):
+            if other != key:
+                left = fieldset.difference(owned, fields)
+                if left is not owned and left != owned:
+                    self.sets[other] = (head, left)
+
+    def entries(self, now: str) -> list[dict[str, Any]]:
+        out = []
+        for key, (head, fields) in self.sets.items():
+            if not fields:
+                continue
+            entry = dict(head)
+            if key in self.changed or "time" not in entry:
+                entry["time"] = now
+            ordered = {k: entry[k] for k in ("manager", "operation", "apiVersion", "time")
+                       if k in entry}
+            ordered["fieldsType"] = FIELDS_TYPE
+            ordered["fieldsV1"] = fieldset.encode(fields)
+            if entry.get("subresource"):
+                ordered["subresource"] = entry["subresource"]
+            out.append(ordered)
+        out.sort(key=_sort_key)
+        return out
+
+
+def internal_writer(kind: str, subresource: str | None) -> Manager:
+    """The manager upstream's own component would send for an untagged store write."""
+    if subresource == "status" and kind in ("Pod", "Node"):
+        return Manager("kubelet", "status")
+    return Manager("kube-controller-manager", subresource or "")
+
+
+def head_of(m: Manager, api_version: str) -> dict[str, Any]:
+    head = {"manager": m.name, "operation": m.operation, "apiVersion": api_version}
+    if m.subresource:
+        head["subresource"] = m.subresource
+    return head
+
+
+def track(old: dict[str, Any] | None, new: dict[str, Any], m: Manager, api_version: str,
+          has_status: bool, now: str, sent: Any = None) -> None:
+    """Set `new`'s managedFields after a write by `m` (old None: a create). `sent`: the
+    entries the request carried; different from the stored ones, they are the writer's
+    new start (kubectl's migration to server-side apply sends them so); an apply brings
+    them computed (`m.precomputed`)."""
+    meta = new["metadata"]
+    if m.precomputed:
+        if sent:
+            meta["managedFields"] = sent
+        return
+    had = (old or {}).get("metadata", {}).get("managedFields")
+    managers = Managers(sent if isinstance(sent, list) and sent and sent != had else had)
+    c = fieldset.compare(old, new, new["kind"])
+    ignored = ignored_fields(has_status, m.subresource)
+    written = fieldset.difference(fieldset.union(c.added, c.modified), ignored)
+    removed = fieldset.difference(c.removed, ignored)
+    if m.subresource == "status":  # a status write owns nothing outside status
+        written = only_status(written)
+        removed = only_status(removed)
+    key = entry_key(head_of(m, api_version))
+    managers.take(key, fieldset.union(written, removed))
+    mine = fieldset.union(fieldset.difference(managers.set_of(key), removed), written)
+    managers.put(key, head_of(m, api_version), mine)
+    entries = managers.entries(now)
+    if entries:
+        meta["managedFields"] = entries
+    else:
+        meta.pop("managedFields", None)
+    if had is not None and _same(had, entries):
+        meta["managedFields"] = had
+
+
+def only_status(tree: Node) -> Node:
+    return {k: v for k, v in tree.items() if k == "f:status"}
+
+
+def ignored_fields(has_status: bool, subresource: str) -> Node:
+    """What a write of the main resource or of a subresource never owns."""
+    if not has_status or subresource == "status":
+        return _STRIPPED
+    return fieldset.union(_STRIPPED, _STATUS)
+
+
+def _same(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> bool:
+    strip = ({k: v for k, v in e.items() if k != "time"} for e in a)
+    return list(strip) == [{k: v for k, v in e.items() if k != "time"} for e in b]
