@@ -13,6 +13,7 @@ The configuration's `status` is ignored on the main resource, as for any write o
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from kubenb.api import fieldset
@@ -33,6 +34,8 @@ from kubenb.api.registry import ResourceType
 
 if TYPE_CHECKING:
     from kubenb.api.store import Store
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 
 def check_config(applied: Any, rt: ResourceType, api_version: str) -> dict[str, Any]:
@@ -84,14 +87,55 @@ def apply(live: dict[str, Any] | None, config: dict[str, Any], rt: ResourceType,
             if k != key:
                 for path in fieldset.paths(fieldset.intersection(owned, changed)):
                     conflicts.append((head, path))
-        if conflicts and not force:
+        if conflicts and not force and not _upgrading(live, manager, kind, conflicts):
             raise ApplyConflict(conflicts)
         managers.take(key, fieldset.union(changed, fieldset.difference(c.removed, ignored)))
     meta = merged.setdefault("metadata", {})
+    if manager == "kubectl" and LAST_APPLIED in ((live or {}).get("metadata", {}).get(
+            "annotations") or {}):
+        meta["annotations"] = {**(meta.get("annotations") or {}), LAST_APPLIED: _last_applied(config)}
     entries = managers.entries(now)
     had = (live or {}).get("metadata", {}).get("managedFields")
     meta["managedFields"] = had if had is not None and _same(had, entries) else entries
     return merged
+
+
+def _upgrading(live: dict[str, Any], manager: str, kind: str,
+               conflicts: list[tuple[dict[str, Any], tuple[str, ...]]]) -> bool:
+    """kubectl's server-side apply takes over from client-side apply without conflicts:
+    fields whose live value is still the one the last-applied annotation holds may move
+    (kube-apiserver's lastAppliedManager, for the manager `kubectl` only)."""
+    annotation = (live.get("metadata", {}).get("annotations") or {}).get(LAST_APPLIED)
+    if manager != "kubectl" or not annotation:
+        return False
+    try:
+        last = json.loads(annotation)
+    except ValueError:
+        return False
+    if not isinstance(last, dict):
+        return False
+    allowed = fieldset.difference(fieldset.to_set(last, kind),
+                                  fieldset.compare(last, live, kind).modified)
+    wanted: Node = {}
+    for _, path in conflicts:
+        node = wanted
+        for el in path:
+            node = node.setdefault(el, {})
+        node[MEMBER] = {}
+    return not fieldset.difference(wanted, allowed)
+
+
+def _last_applied(config: dict[str, Any]) -> str:
+    """The annotation server-side apply by `kubectl` keeps up to date: the configuration as
+    Go's json.Marshal writes it, without the annotation itself."""
+    body = clone(config)
+    annotations = (body.get("metadata") or {}).get("annotations")
+    if isinstance(annotations, dict):
+        annotations.pop(LAST_APPLIED, None)
+        if not annotations:
+            del body["metadata"]["annotations"]
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def server_side_apply(store: Store, rt: ResourceType, namespace: str | None, name: str,
