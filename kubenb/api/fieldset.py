@@ -169,6 +169,8 @@ def _cmp_map(lhs: dict[str, Any], rhs: dict[str, Any], schema: Schema | None, c:
              path: tuple[str, ...], skel: frozenset[str], dotted: str) -> None:
     for key in (lhs.keys() | rhs.keys()) if lhs else rhs.keys():
         lv, rv = lhs.get(key, _MISSING), rhs.get(key, _MISSING)
+        if lv is rv or key == "managedFields":  # nobody owns the ownership records
+            continue
         if lv is None or rv is None:  # a null field is an unset one, as in a Go struct
             lv = _MISSING if lv is None else lv
             rv = _MISSING if rv is None else rv

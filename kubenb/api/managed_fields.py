@@ -22,6 +22,7 @@ pods of ReplicaSets, their status, Events, Leases).
 from __future__ import annotations
 
 import json
+import operator
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,50 +96,89 @@ def _sort_key(e: dict[str, Any]) -> tuple[str, str, str, str, str]:
             e.get("apiVersion", ""), e.get("subresource", ""))
 
 
+_DECODED: dict[int, tuple[dict[str, Any], Node]] = {}  # id(fieldsV1) → (it, its set)
+
+
+def _decoded(fields: dict[str, Any]) -> Node:
+    """The set of a stored entry's fieldsV1, decoded once (stored objects never change)."""
+    hit = _DECODED.get(id(fields))
+    if hit is not None and hit[0] is fields:
+        return hit[1]
+    tree = fieldset.decode(fields)
+    _remember(fields, tree)
+    return tree
+
+
+def _remember(wire: dict[str, Any], tree: Node) -> None:
+    if len(_DECODED) >= 4096:
+        _DECODED.clear()
+    _DECODED[id(wire)] = (wire, tree)
+
+
 class Managers:
-    """The decoded entries of an object: identity → (entry without fields, field set)."""
+    """An object's entries by identity; sets are decoded when needed, and only the entries
+    a write changes are written anew (the others are the stored dicts, as they were)."""
 
     def __init__(self, entries: list[dict[str, Any]] | None) -> None:
-        self.sets: dict[tuple[str, str, str, str], tuple[dict[str, Any], Node]] = {}
-        self.changed: set[tuple[str, str, str, str]] = set()
+        self.raw: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+        self.sets: dict[tuple[str, str, str, str], Node] = {}
+        self.heads: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+        self.touched: set[tuple[str, str, str, str]] = set()  # the writer's: time moves
         for e in entries or ():
-            if not isinstance(e, dict):
-                continue
-            head = {k: v for k, v in e.items() if k not in ("fieldsType", "fieldsV1")}
-            self.sets[entry_key(e)] = (head, fieldset.decode(e.get("fieldsV1") or {}))
+            if isinstance(e, dict):
+                self.raw[entry_key(e)] = e
+
+    def owners(self) -> list[tuple[str, str, str, str]]:
+        return list(self.raw.keys() | self.sets.keys())
 
     def set_of(self, key: tuple[str, str, str, str]) -> Node:
-        return self.sets[key][1] if key in self.sets else {}
+        if key in self.sets:
+            return self.sets[key]
+        raw = self.raw.get(key)
+        return _decoded(raw.get("fieldsV1") or {}) if raw is not None else {}
+
+    def head_of(self, key: tuple[str, str, str, str]) -> dict[str, Any]:
+        if key in self.heads:
+            return self.heads[key]
+        return {k: v for k, v in self.raw[key].items() if k not in ("fieldsType", "fieldsV1")}
 
     def put(self, key: tuple[str, str, str, str], head: dict[str, Any], fields: Node) -> None:
-        old = self.sets.get(key)
-        if old is not None and old[1] == fields:
+        if key in self.raw and self.set_of(key) == fields:
             return
-        self.changed.add(key)
-        self.sets[key] = (head, fields)
+        self.touched.add(key)
+        self.sets[key], self.heads[key] = fields, head
 
     def take(self, key: tuple[str, str, str, str], fields: Node) -> None:
         """Remove `fields` from every manager but `key`."""
         if not fields:
             return
-        for other, (head, owned) in list(self.sets.items()):
-            if other != key:
-                left = fieldset.difference(owned, fields)
-                if left is not owned and left != owned:
-                    self.sets[other] = (head, left)
+        for other in self.owners():
+            if other == key:
+                continue
+            owned = self.set_of(other)
+            if not fields.keys() & owned.keys():
+                continue
+            left = fieldset.difference(owned, fields)
+            if left != owned:
+                self.sets[other] = left
 
     def entries(self, now: str) -> list[dict[str, Any]]:
         out = []
-        for key, (head, fields) in self.sets.items():
+        for key in self.owners():
+            if key not in self.sets:
+                out.append(self.raw[key])
+                continue
+            fields = self.sets[key]
             if not fields:
                 continue
-            entry = dict(head)
-            if key in self.changed or "time" not in entry:
-                entry["time"] = now
+            entry = self.head_of(key)
+            if key in self.touched or "time" not in entry:
+                entry = {**entry, "time": now}
             ordered = {k: entry[k] for k in ("manager", "operation", "apiVersion", "time")
                        if k in entry}
             ordered["fieldsType"] = FIELDS_TYPE
-            ordered["fieldsV1"] = fieldset.encode(fields)
+            ordered["fieldsV1"] = wire = fieldset.encode(fields)
+            _remember(wire, fields)
             if entry.get("subresource"):
                 ordered["subresource"] = entry["subresource"]
             out.append(ordered)
@@ -174,6 +214,9 @@ def track(old: dict[str, Any] | None, new: dict[str, Any], m: Manager, api_versi
     had = (old or {}).get("metadata", {}).get("managedFields")
     managers = Managers(sent if isinstance(sent, list) and sent and sent != had else had)
     c = fieldset.compare(old, new, new["kind"])
+    if had is not None and not (c.added or c.modified or c.removed) and sent in (None, had):
+        meta["managedFields"] = had  # nothing changed: nobody's fields move
+        return
     ignored = ignored_fields(has_status, m.subresource)
     written = fieldset.difference(fieldset.union(c.added, c.modified), ignored)
     removed = fieldset.difference(c.removed, ignored)
@@ -189,8 +232,8 @@ def track(old: dict[str, Any] | None, new: dict[str, Any], m: Manager, api_versi
         meta["managedFields"] = entries
     else:
         meta.pop("managedFields", None)
-    if had is not None and _same(had, entries):
-        meta["managedFields"] = had
+    if had is not None and len(had) == len(entries) and all(map(operator.is_, had, entries)):
+        meta["managedFields"] = had  # every entry as stored: the write stays a no-op for them
 
 
 def only_status(tree: Node) -> Node:
@@ -202,8 +245,3 @@ def ignored_fields(has_status: bool, subresource: str) -> Node:
     if not has_status or subresource == "status":
         return _STRIPPED
     return fieldset.union(_STRIPPED, _STATUS)
-
-
-def _same(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> bool:
-    strip = ({k: v for k, v in e.items() if k != "time"} for e in a)
-    return list(strip) == [{k: v for k, v in e.items() if k != "time"} for e in b]

@@ -75,18 +75,18 @@ def apply(live: dict[str, Any] | None, config: dict[str, Any], rt: ResourceType,
     merged = _merge_map(live or {}, config, schema) if live is not None else clone(config)
     if live is not None:
         others: Node = {}
-        for k, (_, owned) in managers.sets.items():
+        for k in managers.owners():
             if k != key:
-                others = fieldset.union(others, owned)
+                others = fieldset.union(others, managers.set_of(k))
         keep = fieldset.union(others, mine)
         _prune(merged, fieldset.difference(last, mine), keep, schema)
         c = fieldset.compare(live, merged, kind)
         changed = fieldset.difference(fieldset.union(c.added, c.modified), ignored)
         conflicts = []
-        for k, (head, owned) in managers.sets.items():
+        for k in managers.owners():
             if k != key:
-                for path in fieldset.paths(fieldset.intersection(owned, changed)):
-                    conflicts.append((head, path))
+                for path in fieldset.paths(fieldset.intersection(managers.set_of(k), changed)):
+                    conflicts.append((managers.head_of(k), path))
         if conflicts and not force and not _upgrading(live, manager, kind, conflicts):
             raise ApplyConflict(conflicts)
         managers.take(key, fieldset.union(changed, fieldset.difference(c.removed, ignored)))
