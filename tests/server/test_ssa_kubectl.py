@@ -123,3 +123,41 @@ def test_both_kubectls_write_the_same_managed_fields(served: Served) -> None:
         seen.append(json.loads(json.dumps(entries).replace(name, "NAME")))
     assert seen[0] == seen[1]
     assert sorted(e[0] for e in seen[0]) == ["kubectl-create", "kubectl-label", "kubectl-set"]
+
+
+def test_apply_options_and_the_conflict_status_over_http(served: Served) -> None:
+    path = "/api/v1/namespaces/default/configmaps/ssa-http"
+    body = b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa-http}\ndata: {a: '1'}\n"
+    apply = {"Content-Type": "application/apply-patch+yaml"}
+    reply = served.request("PATCH", path, body, headers=apply)
+    assert reply.status == 422
+    assert json.loads(reply.body)["message"] == (
+        'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for '
+        "apply patch")
+    reply = served.request("PATCH", path + "?force=true", {"data": {"a": "2"}},
+                           headers={"Content-Type": "application/merge-patch+json"})
+    assert reply.status == 422
+    assert json.loads(reply.body)["message"] == (
+        'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for '
+        "non-apply patch")
+    assert served.request("PATCH", path + "?fieldManager=one", body, headers=apply).status == 201
+    other = body.replace(b"'1'", b"'2'")
+    reply = served.request("PATCH", path + "?fieldManager=two", other, headers=apply)
+    assert reply.status == 409
+    assert json.loads(reply.body) == {
+        "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+        "message": 'Apply failed with 1 conflict: conflict with "one": .data.a',
+        "reason": "Conflict",
+        "details": {"causes": [{"reason": "FieldManagerConflict",
+                                "message": 'conflict with "one"', "field": ".data.a"}]},
+        "code": 409}
+    reply = served.request("PATCH", path + "?fieldManager=two&force=true", other, headers=apply)
+    assert reply.status == 200
+    entries = json.loads(reply.body)["metadata"]["managedFields"]
+    assert [(e["manager"], e["operation"]) for e in entries] == [("two", "Apply")]
+    # a write without fieldManager is named after the User-Agent's program
+    reply = served.request("PATCH", path, {"data": {"b": "x"}},
+                           headers={"Content-Type": "application/merge-patch+json",
+                                    "User-Agent": "curl/8.5.0"})
+    entries = json.loads(reply.body)["metadata"]["managedFields"]
+    assert ("curl", "Update") in [(e["manager"], e["operation"]) for e in entries]
