@@ -125,7 +125,7 @@ class Managers:
         self.heads: dict[tuple[str, str, str, str], dict[str, Any]] = {}
         self.touched: set[tuple[str, str, str, str]] = set()  # the writer's: time moves
         for e in entries or ():
-            if isinstance(e, dict):
+            if isinstance(e, dict) and e.get("operation"):  # `[{}]` clears them, as upstream
                 self.raw[entry_key(e)] = e
 
     def owners(self) -> list[tuple[str, str, str, str]]:

@@ -161,3 +161,12 @@ def test_kubectl_takes_over_from_client_side_apply_without_conflicts(store):
     store.update(live, manager=Manager("kubectl-edit"))
     with pytest.raises(ApplyConflict):  # not a field the annotation holds with its live value
         apply(store, manifest(replicas=4) | {"spec": {**manifest()["spec"], "paused": False}})
+
+
+def test_a_write_sending_an_empty_entry_clears_the_others(store):
+    apply(store, manifest())
+    live = copy.deepcopy(store.get("Deployment", "default", "web"))
+    live["metadata"]["managedFields"] = [{}]
+    live["spec"]["replicas"] = 7
+    after = store.update(live, manager=Manager("kubectl-edit"))
+    assert entries(after) == {("kubectl-edit", "Update", ""): {"f:spec": {"f:replicas": {}}}}
