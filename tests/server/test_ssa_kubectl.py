@@ -161,3 +161,36 @@ def test_apply_options_and_the_conflict_status_over_http(served: Served) -> None
                                     "User-Agent": "curl/8.5.0"})
     entries = json.loads(reply.body)["metadata"]["managedFields"]
     assert ("curl", "Update") in [(e["manager"], e["operation"]) for e in entries]
+
+
+CONFIGMAP = """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: NAME
+data:
+  a: "A"
+  b: "B"
+"""
+
+
+@pytest.mark.parametrize("k", [real, ours], ids=["kubectl-1.32", "in-process"])
+def test_server_side_apply_takes_over_from_client_side_apply(served: Served, k) -> None:
+    name = f"csa-{k.__name__}"
+    manifest = CONFIGMAP.replace("NAME", name)
+    assert k(served, "apply", "-f", "-", stdin=manifest) == (0, f"configmap/{name} created\n")
+    changed = manifest.replace('"B"', '"C"')
+    assert k(served, "apply", "--server-side", "-f", "-", stdin=changed) == (
+        0, f"configmap/{name} serverside-applied\n")
+    obj = served.store.get("ConfigMap", "default", name)
+    entries = sorted((e["manager"], e["operation"], e["fieldsV1"])
+                     for e in obj["metadata"]["managedFields"])  # the time orders them
+    assert entries == [
+        ("kubectl", "Apply", {"f:data": {"f:a": {}, "f:b": {}}}),
+        ("kubectl-last-applied", "Apply", {"f:metadata": {"f:annotations": {
+            "f:kubectl.kubernetes.io/last-applied-configuration": {}}}})]
+    assert json.loads(obj["metadata"]["annotations"][
+        "kubectl.kubernetes.io/last-applied-configuration"])["data"] == {"a": "A", "b": "C"}
+    dropped = manifest.replace('  b: "B"\n', "")
+    assert k(served, "apply", "--server-side", "-f", "-", stdin=dropped) == (
+        0, f"configmap/{name} serverside-applied\n")
+    assert served.store.get("ConfigMap", "default", name)["data"] == {"a": "A"}

@@ -32,6 +32,7 @@ from kubenb.cli.kubectl.manifests import (
     with_last_applied,
 )
 from kubenb.cli.kubectl.output import render_objects
+from kubenb.cli.kubectl.ssa_migrate import after_apply
 from kubenb.cli.kubectl.writes import FILE_FLAGS, PRINT_FLAGS, usage_error
 
 FLAGS = PRINT_FLAGS + FILE_FLAGS + (
@@ -108,7 +109,7 @@ def apply_server_side(ctx: Ctx, m: Manifest, dry: str) -> tuple[dict[str, Any], 
         if err.code == 409 and err.reason == "Conflict":
             raise CommandError(err.message + CONFLICT_ADVICE) from None
         raise
-    return obj, "serverside-applied"
+    return after_apply(ctx, m, obj, dry == "server"), "serverside-applied"
 
 
 def apply_one(ctx: Ctx, m: Manifest, dry: str) -> tuple[dict[str, Any], str]:
