@@ -29,6 +29,7 @@ from kubenb.api.errors import (
     MethodNotAllowed,
     NotFound,
 )
+from kubenb.api.managed_fields import Manager, internal_writer, track
 from kubenb.api.names import generate_name
 from kubenb.api.objects import EventType, Key, ResourceVersion, WatchEvent, clone, stamp
 from kubenb.api.pods import qos_class, set_condition
@@ -365,11 +366,13 @@ class Store:
     # ---- writes ------------------------------------------------------------------------
 
     def create(self, obj: dict[str, Any], *, dry_run: bool = False,
-               adopt: bool = False, uid: str | None = None) -> dict[str, Any]:
+               adopt: bool = False, uid: str | None = None,
+               manager: Manager | None = None) -> dict[str, Any]:
         """Create an object. `adopt`: the caller built `obj` just for this call and never
         touches it again (controllers, event recorders), so it is stored without a copy.
         `uid`: an addon's bootstrap object brings its own, so that adding one does not shift
-        the seeded uids of everything created after it."""
+        the seeded uids of everything created after it. `manager`: who writes
+        (managedFields are kept for writes that name one, `managed_fields.track`)."""
         rt = self.resource(obj.get("kind", ""))
         if not isinstance(obj.get("metadata", {}), dict):
             raise BadRequest(f"{rt.kind} in version \"{rt.version}\" cannot be handled as a "
@@ -422,6 +425,9 @@ class Store:
             meta["creationTimestamp"] = stamp(self.clock.now())
             if rt.kind in _GENERATION_KINDS or rt.custom is not None:
                 meta["generation"] = 1
+            if manager is not None:
+                track(None, new, manager, rt.api_version, rt.has_status, meta["creationTimestamp"],
+                      meta.get("managedFields"))
             if dry_run:
                 for hook in self.hooks:
                     hook.release(new)
@@ -452,13 +458,15 @@ class Store:
         subresource: str | None = None,
         dry_run: bool = False,
         adopt: bool = False,
+        manager: Manager | None = None,
     ) -> dict[str, Any]:
         """Replace an object (or only its status with subresource="status").
 
         A stale metadata.resourceVersion raises Conflict; an empty one updates
         unconditionally. A no-op update writes nothing and returns the current object.
         `adopt` (status writes): the caller hands over a status it built for this call
-        and never touches again, so it is stored without a copy.
+        and never touches again, so it is stored without a copy. `manager`: who writes
+        (managedFields follow the writes that name one; others keep the old ones).
         """
         rt = self.resource(obj.get("kind", ""))
         meta_in = obj.get("metadata") or {}
@@ -507,6 +515,12 @@ class Store:
                         f'{rt.plural} "{name}" is forbidden: no new finalizers can be added '
                         "if the object is being deleted"
                     )
+            if manager is not None:
+                track(old, new, manager, rt.api_version, rt.has_status, stamp(self.clock.now()),
+                      meta_in.get("managedFields"))
+            elif "managedFields" in old["metadata"]:  # a component's write: entries as stored
+                track(old, new, internal_writer(rt.kind, subresource), rt.api_version,
+                      rt.has_status, stamp(self.clock.now()))
             new["metadata"]["resourceVersion"] = old["metadata"]["resourceVersion"]
             if new == old:
                 return old

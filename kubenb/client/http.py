@@ -70,6 +70,10 @@ class HttpClient:
         `registry` None: the built-in kinds and the server's custom resources, found as
         they are asked for (http_discovery)."""
         self.transport = transport
+        # who writes (the `fieldManager` of every write; None: the User-Agent names it) and
+        # server-side apply's `force`, set by kubectl for the time of one command
+        self.field_manager: str | None = None
+        self.force_conflicts = False
         self.registry: Registry = registry if registry is not None else DiscoveringRegistry(self._crds)
         self.context = context
         self.cluster = local
@@ -225,9 +229,13 @@ class HttpClient:
             if not token:
                 return items, str(meta.get("resourceVersion") or "")
 
+    def _write_query(self, dry_run: bool) -> list[tuple[str, str]]:
+        # kubectl without a manager of its own is named `kubectl` after its User-Agent
+        return [*_dry(dry_run), ("fieldManager", self.field_manager or "kubectl")]
+
     def create(self, obj: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
         rt, path, _, name = self._item_path(obj, item=False)
-        return self.transport.json("POST", path, query=_dry(dry_run), body=obj,  # type: ignore[no-any-return]
+        return self.transport.json("POST", path, query=self._write_query(dry_run), body=obj,  # type: ignore[no-any-return]
                                    content_type="application/json",
                                    what=("post", rt.qualified, name))
 
@@ -235,7 +243,7 @@ class HttpClient:
         self, obj: dict[str, Any], *, subresource: str | None = None, dry_run: bool = False
     ) -> dict[str, Any]:
         rt, path, _, name = self._item_path(obj, subresource)
-        return self.transport.json("PUT", path, query=_dry(dry_run), body=obj,  # type: ignore[no-any-return]
+        return self.transport.json("PUT", path, query=self._write_query(dry_run), body=obj,  # type: ignore[no-any-return]
                                    content_type="application/json",
                                    what=("put", rt.qualified, name))
 
@@ -252,9 +260,9 @@ class HttpClient:
     ) -> dict[str, Any]:
         rt = self._rt(kind)
         ns = (namespace or "default") if rt.namespaced else None
-        query = _dry(dry_run)
+        query = self._write_query(dry_run)
         if patch_type == "apply":
-            query.append(("fieldManager", "kubectl"))
+            query.append(("force", "true" if self.force_conflicts else "false"))
         body = json.loads(patch) if isinstance(patch, (str, bytes)) else patch
         return self.transport.json(  # type: ignore[no-any-return]
             "PATCH", resource_path(rt, ns, name, subresource), query=query, body=body,

@@ -16,11 +16,13 @@ from kubenb.api.crd_registry import check_patch_type
 from kubenb.api.csr import with_requester, write_approval
 from kubenb.api.errors import BadRequest, Conflict
 from kubenb.api.eviction import evict
+from kubenb.api.managed_fields import Manager
 from kubenb.api.objects import WatchEvent, clone
 from kubenb.api.patch import apply_patch
 from kubenb.api.rbac import ADMIN, UserInfo, impersonate
 from kubenb.api.registry import Registry
 from kubenb.api.reviews import REVIEW_KINDS, review
+from kubenb.api.ssa import server_side_apply
 from kubenb.api.store import Store
 from kubenb.api.tokens import request_token
 from kubenb.api.watch import QueueWatch
@@ -47,6 +49,13 @@ class InProcessClient:
         self.cluster_name: str | None = cluster.name if cluster is not None else None
         # who asks: the kubeconfig's admin, as minikube's client certificate says
         self.user: UserInfo = ADMIN
+        # who writes (managedFields): the command's --field-manager, else what the API
+        # server makes of kubectl's User-Agent; `force_conflicts` for server-side apply
+        self.field_manager: str | None = None
+        self.force_conflicts = False
+
+    def _writer(self, subresource: str | None = None) -> Manager:
+        return Manager(self.field_manager or "kubectl", subresource or "")
 
     @classmethod
     def for_cluster(cls, cluster: ClusterBackend) -> InProcessClient:
@@ -132,14 +141,15 @@ class InProcessClient:
             return review(self.store, obj, self.user)
         if obj.get("kind") == "CertificateSigningRequest":
             obj = with_requester(obj, self.user)
-        return clone(self.store.create(obj, dry_run=dry_run))
+        return clone(self.store.create(obj, dry_run=dry_run, manager=self._writer()))
 
     def update(
         self, obj: dict[str, Any], *, subresource: str | None = None, dry_run: bool = False
     ) -> dict[str, Any]:
         if subresource == "approval":
             return clone(write_approval(self.store, obj, dry_run=dry_run))
-        return clone(self.store.update(obj, subresource=subresource, dry_run=dry_run))
+        return clone(self.store.update(obj, subresource=subresource, dry_run=dry_run,
+                                       manager=self._writer(subresource)))
 
     def patch(
         self,
@@ -153,12 +163,21 @@ class InProcessClient:
         dry_run: bool = False,
     ) -> dict[str, Any]:
         """Apply a patch to the current object, retrying on write races like the server."""
-        check_patch_type(self.store.resource(kind), patch_type)
+        rt = self.store.resource(kind)
+        check_patch_type(rt, patch_type)
+        if patch_type == "apply":
+            return server_side_apply(self.store, rt, namespace, name, patch, self.field_manager
+                                     or "kubectl", self.force_conflicts, subresource, dry_run)
+        if subresource == "scale" and rt.custom is not None:
+            replicas = (patch.get("spec") or {}).get("replicas")
+            patch = {}
+            rt.custom.set_replicas(patch, replicas)
         for _ in range(16):
             current = self.store.get(kind, namespace, name)
             patched = apply_patch(current, patch, patch_type)
             try:
-                return clone(self.store.update(patched, subresource=subresource, dry_run=dry_run))
+                return clone(self.store.update(patched, subresource=subresource, dry_run=dry_run,
+                                               manager=self._writer(subresource)))
             except Conflict:
                 if patched["metadata"].get("resourceVersion") != current["metadata"]["resourceVersion"]:
                     raise  # the patch itself carried a stale resourceVersion precondition

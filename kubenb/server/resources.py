@@ -6,7 +6,8 @@ a List (with `limit`/`continue` paging), a Table when asked, 201 on create (DELE
 `deletion`). `dryRun=All` reaches every write as `dry_run=True`
 (nothing stored; the answer is what would have been). PATCH maps the Content-Type onto
 `kubenb.api.patch` and retries on write races as the apiserver does; `apply-patch+yaml`
-(server-side apply) goes to `apply.server_side_apply`. A path naming another served
+(server-side apply) goes to `kubenb.api.ssa`; every write names its field manager
+(`apply.writer`). A path naming another served
 version of a kind (autoscaling/v1 HPAs) reads and writes that version: objects are converted
 by `kubenb.api.conversion` on the way out (`served`) and in (`_object_body`), and patches
 apply to the served view of the live object.
@@ -17,14 +18,15 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from kubenb.api import conversion
+from kubenb.api import conversion, ssa
 from kubenb.api.crd_registry import check_patch_type
 from kubenb.api.errors import BadRequest, Conflict, NotFound
-from kubenb.api.objects import clone
+from kubenb.api.managed_fields import Manager
+from kubenb.api.objects import clone, stamp
 from kubenb.api.patch import CONTENT_TYPES, UnsupportedMediaType, apply_patch
 from kubenb.api.registry import ResourceType
 from kubenb.server import negotiate
-from kubenb.server.apply import server_side_apply
+from kubenb.server.apply import check_patch_options, writer
 from kubenb.server.decoding import patch_body
 from kubenb.server.fields import check_applied, check_body, check_patched
 from kubenb.server.paths import Target
@@ -111,7 +113,7 @@ def create(h: ApiRequestHandler, t: Target) -> None:
     dry = h.dry_run()  # the options are checked before the body is read
     obj = _object_body(h, t)
     check_body(h, t.resource, obj)
-    created = h.api.store.create(obj, dry_run=dry)
+    created = h.api.store.create(obj, dry_run=dry, manager=writer(h))
     h.send_json(served(t, created), 201)
 
 
@@ -125,7 +127,8 @@ def replace(h: ApiRequestHandler, t: Target) -> None:
                          f"URL ({t.name})")
     check_body(h, t.resource, obj)
     sub = t.subresource if t.subresource == "status" else None
-    h.send_json(served(t, h.api.store.update(obj, subresource=sub, dry_run=dry)))
+    h.send_json(served(t, h.api.store.update(obj, subresource=sub, dry_run=dry,
+                                             manager=writer(h, sub))))
 
 
 def patch(h: ApiRequestHandler, t: Target) -> None:
@@ -139,24 +142,29 @@ def patch(h: ApiRequestHandler, t: Target) -> None:
     store = h.api.store
     dry = h.dry_run()
     sub = "status" if t.subresource == "status" else None
+    force = check_patch_options(h, ctype == APPLY_PATCH)
     body = h.body_object() if ctype == APPLY_PATCH else patch_body(h.body, CONTENT_TYPES[ctype])
-    if ctype == APPLY_PATCH and h.query("fieldManager"):
+    if ctype == APPLY_PATCH:
         check_applied(served_type(t), body)
+        config = ssa.check_config(body, t.resource, t.api_version)
+    manager = writer(h, sub)
     for _ in range(16):
         current = store.try_get(t.kind, t.namespace, t.name)
         if ctype == APPLY_PATCH:
-            manager = h.query("fieldManager")
-            if not manager:
-                raise BadRequest("PATCH, application/apply-patch+yaml requires fieldManager "
-                                 "to be set")
+            name = h.query("fieldManager") or ""
+            now = stamp(store.clock.now())
+            applied = Manager(name, sub or "", "Apply", precomputed=True)
             if current is None:
-                obj = _object_body(h, t, clone(body))
+                obj = _object_body(h, t, ssa.apply(None, clone(config), t.resource, name,
+                                                   t.api_version, now, subresource=sub or ""))
                 if obj["metadata"].setdefault("name", t.name) != t.name:
                     raise BadRequest(f"the name of the object ({obj['metadata']['name']}) does "
                                      f"not match the name on the URL ({t.name})")
-                h.send_json(served(t, store.create(obj, dry_run=dry)), 201)
+                h.send_json(served(t, store.create(obj, dry_run=dry, manager=applied)), 201)
                 return
-            patched = server_side_apply(served(t, current), body, t.resource, t.api_version)
+            patched = ssa.apply(served(t, current), clone(config), t.resource, name,
+                                t.api_version, now, force=force, subresource=sub or "")
+            manager = applied
         else:
             if current is None:
                 raise NotFound(t.resource.qualified, t.name)
@@ -169,7 +177,7 @@ def patch(h: ApiRequestHandler, t: Target) -> None:
             raise BadRequest(f"the name of the object ({meta.get('name')}) does not match "
                              f"the name on the URL ({t.name})")
         try:
-            updated = store.update(patched, subresource=sub, dry_run=dry)
+            updated = store.update(patched, subresource=sub, dry_run=dry, manager=manager)
         except Conflict:
             if meta.get("resourceVersion") != current["metadata"]["resourceVersion"]:
                 raise

@@ -18,6 +18,7 @@ from kubenb.api.objects import clone
 from kubenb.api.patch import apply_patch
 from kubenb.api.registry import ResourceType
 from kubenb.api.tables.model import selector_string
+from kubenb.server.apply import writer
 from kubenb.server.handler import status_success
 from kubenb.server.paths import Target
 
@@ -77,7 +78,7 @@ def scale(h: ApiRequestHandler, t: Target) -> None:
         else:
             obj["spec"]["replicas"] = replicas
         try:
-            updated = store.update(obj, dry_run=dry)
+            updated = store.update(obj, dry_run=dry, manager=writer(h, "scale"))
         except Conflict:
             continue
         h.send_json(scale_of(updated, t.resource))

@@ -114,8 +114,6 @@ def test_output_formats_and_stdin(kube, manifest, golden):
      "error: --dry-run=client doesn't work with --server-side (did you mean --dry-run=server "
      "instead?)"),
     ("apply -f - --force-conflicts", "error: --force-conflicts only works with --server-side"),
-    ("apply -f - --server-side", "error: Server-side apply not available on the server: (kubenb "
-     "implements client-side apply only; run apply without --server-side)"),
     ("apply -f - --prune", "error: --prune is not supported by kubenb"),
     ("apply -f - -o wide", 'error: unable to match a printer suitable for the output format '
      '"wide", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,'

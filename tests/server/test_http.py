@@ -294,7 +294,9 @@ def test_server_side_apply_creates_then_merges(served: Served) -> None:
     cfg = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  a: '1'\n"
     path = "/api/v1/namespaces/default/configmaps/ssa"
     r = served.request("PATCH", path, cfg.encode(), headers=ssa)
-    assert r.status == 400 and "fieldManager" in r.json()["message"]
+    assert r.status == 422 and r.json()["message"] == (
+        'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for '
+        "apply patch")
     r = served.request("PATCH", f"{path}?fieldManager=me", cfg.encode(), headers=ssa)
     assert r.status == 201 and r.json()["data"] == {"a": "1"}
     served.request("PATCH", path, {"data": {"other": "x"}},

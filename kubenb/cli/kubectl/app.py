@@ -9,8 +9,9 @@ write only to the streams in their `Ctx`.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -143,7 +144,9 @@ def run(root: Command, argv: Sequence[str], ctx: Ctx) -> int:
         args = parsed.args + (parsed.dash_args if cmd.takes_dash_args else [])
         if parsed.dash_args and not cmd.takes_dash_args:
             args = parsed.args + parsed.dash_args
-        return cmd.run(ctx, args)
+        with writing_as(ctx.client, field_manager(path, parsed),
+                        bool(parsed.values.get("force-conflicts"))):
+            return cmd.run(ctx, args)
     except UsageError as err:
         ctx.err.write(f"Error: {err.message}\n")
         if err.hint:
@@ -165,6 +168,36 @@ def run(root: Command, argv: Sequence[str], ctx: Ctx) -> int:
         ctx.out.write(err.stdout)
         ctx.err.write(f"error: {err.message}\n")
         return 1
+
+
+# commands whose writes name a field manager without a --field-manager flag of their own
+_MANAGERS = {"rollout": "kubectl-rollout", "autoscale": "kubectl-autoscale",
+             "replace": "kubectl-replace", "annotate": "kubectl-annotate",
+             "label": "kubectl-label"}
+
+
+def field_manager(path: list[str], parsed: Parsed) -> str | None:
+    """The fieldManager kubectl sends for this command (None: it sends none, and the API
+    server names the writer after kubectl's User-Agent)."""
+    word = path[1] if len(path) > 1 else ""
+    value = parsed.values.get("field-manager") or _MANAGERS.get(word)
+    if word == "apply" and parsed.values.get("server-side") and not parsed.given("field-manager"):
+        return "kubectl"  # kubectl's default manager for server-side apply
+    return value
+
+
+@contextlib.contextmanager
+def writing_as(client: Any, manager: str | None, force: bool) -> Iterator[None]:
+    """Name the writer (managedFields) on the client for the time of one command."""
+    if not hasattr(client, "field_manager"):
+        yield
+        return
+    before = client.field_manager, client.force_conflicts
+    client.field_manager, client.force_conflicts = manager, force
+    try:
+        yield
+    finally:
+        client.field_manager, client.force_conflicts = before
 
 
 def server_error(err: ApiError) -> str:

@@ -29,7 +29,12 @@ from kubenb.api.errors import ApiError
 from kubenb.api.patch_common import json_kind
 from kubenb.api.registry import ResourceType, UnknownResource
 from kubenb.cli.kubectl.app import CommandError, Ctx
-from kubenb.cli.kubectl.output import OutputSpec, parse_output, render_objects
+from kubenb.cli.kubectl.output import (
+    OutputSpec,
+    parse_output,
+    render_objects,
+    without_managed_fields,
+)
 from kubenb.cli.kubectl.printers.formats import to_name, to_yaml
 from kubenb.encoding.gonum import json_number
 
@@ -267,11 +272,13 @@ def output_spec(ctx: Ctx) -> OutputSpec | None:
     if value == "wide":
         raise err
     try:
-        return parse_output(value, template)
+        spec = parse_output(value, template)
     except CommandError as e:
         if e.message.startswith("unable to match a printer"):
             raise err from None
         raise
+    spec.show_managed_fields = bool(ctx.flags and ctx.flags.values.get("show-managed-fields"))
+    return spec
 
 
 def print_object(ctx: Ctx, spec: OutputSpec | None, obj: dict[str, Any], operation: str,
@@ -288,9 +295,9 @@ def print_object(ctx: Ctx, spec: OutputSpec | None, obj: dict[str, Any], operati
     elif spec.kind == "name":
         ctx.out.write(to_name([obj]))
     elif spec.kind == "json" and typed:
-        ctx.out.write(typed_json(obj))
+        ctx.out.write(typed_json(obj if spec.show_managed_fields else without_managed_fields(obj)))
     elif spec.kind == "yaml":
-        ctx.out.write(to_yaml(obj))
+        ctx.out.write(to_yaml(obj if spec.show_managed_fields else without_managed_fields(obj)))
     else:
         ctx.out.write(render_objects(spec, [obj], True, operation))
 

@@ -23,6 +23,7 @@ ALLOWED = ("json", "yaml", "name", "go-template", "go-template-file", "template"
 class OutputSpec:
     kind: str  # "" (table), wide, json, yaml, name, jsonpath, go-template, custom-columns
     template: str = ""
+    show_managed_fields: bool = False  # json/yaml hide metadata.managedFields unless asked
 
     @property
     def table(self) -> bool:
@@ -60,11 +61,21 @@ def parse_output(value: str, template_flag: str = "") -> OutputSpec:
     )
 
 
+def without_managed_fields(obj: dict[str, Any]) -> dict[str, Any]:
+    """The object as kubectl's OmitManagedFieldsPrinter shows it."""
+    meta = obj.get("metadata")
+    if not isinstance(meta, dict) or "managedFields" not in meta:
+        return obj
+    return {**obj, "metadata": {k: v for k, v in meta.items() if k != "managedFields"}}
+
+
 def render_objects(spec: OutputSpec, objects: list[dict[str, Any]], single: bool,
                    operation: str = "") -> str:
     """Text for non-table formats; `single` prints one object instead of a List."""
     if spec.kind == "name":
         return to_name(objects, operation)
+    if spec.kind in ("json", "yaml") and not spec.show_managed_fields:
+        objects = [without_managed_fields(o) for o in objects]
     data = printable(objects, single)
     if spec.kind == "json":
         return to_json(data)

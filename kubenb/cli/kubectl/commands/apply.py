@@ -5,7 +5,8 @@ For each manifest object: if it does not exist, create it carrying the
 otherwise compute kubenb.api.patch.three_way_strategic(last-applied, new manifest, live)
 and send it as a strategic merge patch. Prints `… created`, `… configured` or `… unchanged`
 (with ` (dry run)` / ` (server dry run)`), or `-o` of every object at the end.
-`--server-side` and `--prune` are refused: kubenb implements client-side apply only.
+`--server-side` sends each object as an apply patch (`serverside-applied`; a conflict gets
+kubectl's advice after the server's message); `--prune` is refused.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from kubenb.cli.kubectl.manifests import (
     with_last_applied,
 )
 from kubenb.cli.kubectl.output import render_objects
+from kubenb.cli.kubectl.ssa_migrate import after_apply
 from kubenb.cli.kubectl.writes import FILE_FLAGS, PRINT_FLAGS, usage_error
 
 FLAGS = PRINT_FLAGS + FILE_FLAGS + (
@@ -74,12 +76,9 @@ def _validate(ctx: Ctx, args: list[str]) -> None:
     dry = dry_run_strategy(ctx.flag("dry-run"))
     if ctx.flag("force-conflicts") and not ctx.flag("server-side"):
         raise CommandError("--force-conflicts only works with --server-side")
-    if ctx.flag("server-side"):
-        if dry == "client":
-            raise CommandError("--dry-run=client doesn't work with --server-side (did you mean "
-                               "--dry-run=server instead?)")
-        raise CommandError("Server-side apply not available on the server: (kubenb implements "
-                           "client-side apply only; run apply without --server-side)")
+    if ctx.flag("server-side") and dry == "client":
+        raise CommandError("--dry-run=client doesn't work with --server-side (did you mean "
+                           "--dry-run=server instead?)")
     if ctx.flag("all") and ctx.flag("selector"):
         raise CommandError("cannot set --all and --selector at the same time")
     if ctx.flag("prune"):
@@ -88,6 +87,35 @@ def _validate(ctx: Ctx, args: list[str]) -> None:
         raise CommandError("kustomize directories (-k) are not supported by kubenb; use -f")
     if not ctx.flag("filename"):
         raise CommandError("must specify one of -f and -k")
+
+
+CONFLICT_ADVICE = """
+Please review the fields above--they currently have other managers. Here
+are the ways you can resolve this warning:
+* If you intend to manage all of these fields, please re-run the apply
+  command with the `--force-conflicts` flag.
+* If you do not intend to manage all of the fields, please edit your
+  manifest to remove references to the fields that should keep their
+  current managers.
+* You may co-own fields by updating your manifest to match the existing
+  value; in this case, you'll become the manager if the other manager(s)
+  stop managing the field (remove it from their configuration).
+See https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts"""
+
+
+def apply_server_side(ctx: Ctx, m: Manifest, dry: str) -> tuple[dict[str, Any], str]:
+    """Send the manifest as an apply patch; a conflict is kubectl's own error."""
+    meta = m.obj.get("metadata") or {}
+    if not meta.get("name") and meta.get("generateName"):
+        raise CommandError(f"from {meta['generateName']}: cannot use generate name with apply")
+    try:
+        obj = ctx.client.patch(m.rt.kind, m.namespace, m.name, m.obj, "apply",
+                               dry_run=dry == "server")
+    except ApiError as err:
+        if err.code == 409 and err.reason == "Conflict":
+            raise CommandError(err.message + CONFLICT_ADVICE) from None
+        raise
+    return after_apply(ctx, m, obj, dry == "server"), "serverside-applied"
 
 
 def apply_one(ctx: Ctx, m: Manifest, dry: str) -> tuple[dict[str, Any], str]:
@@ -154,11 +182,15 @@ def run(ctx: Ctx, args: list[str]) -> int:
         raise CommandError("no objects passed to apply")
     printed: list[dict[str, Any]] = []
     errors: list[Failure] = []
+    one = apply_server_side if ctx.flag("server-side") else apply_one
     for m in manifests:
         try:
-            obj, operation = apply_one(ctx, m, dry)
+            obj, operation = one(ctx, m, dry)
         except ApiError as err:
             errors.append(err)
+            continue
+        except CommandError as err:
+            errors.append(f"error: {err.message}")
             continue
         if spec is None or spec.kind == "name":
             print_object(ctx, spec, obj, operation_text(operation, dry))

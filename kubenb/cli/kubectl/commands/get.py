@@ -84,6 +84,7 @@ def run(ctx: Ctx, args: list[str]) -> int:
             "detailed description of that resource (e.g. kubectl explain pods).\n"
             "See 'kubectl get -h' for help and examples")
     spec = parse_output(ctx.flag("output"), ctx.flag("template"))
+    spec.show_managed_fields = ctx.flag("show-managed-fields")
     if ctx.flag("label-columns") and not spec.table:
         pass  # kubectl ignores -L outside tables
     requests = resolve(ctx.client.registry, args)

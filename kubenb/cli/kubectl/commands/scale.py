@@ -147,11 +147,10 @@ def scale_one(ctx: Ctx, rt: ResourceType, obj: Obj, replicas: int, current: int,
     rv = ctx.flag("resource-version")
     if rv and meta.get("resourceVersion") != rv:
         raise CommandError(f"Expected resource version to be {rv}, was {meta.get('resourceVersion')}")
-    patch: Obj = {"spec": {"replicas": replicas}}
-    if rt.custom is not None:  # a custom resource's replicas live at its CRD's specReplicasPath
-        patch = {}
-        rt.custom.set_replicas(patch, replicas)
-    ctx.client.patch(rt.kind, meta.get("namespace"), meta["name"], patch, "merge", dry_run=dry_run)
+    # a merge patch of the Scale view, as kubectl's scaler sends it to the scale subresource
+    ctx.client.patch(rt.kind, meta.get("namespace"), meta["name"],
+                     {"spec": {"replicas": replicas}}, "merge", subresource="scale",
+                     dry_run=dry_run)
 
 
 def no_scale_subresource() -> ApiError:
