@@ -16,9 +16,10 @@ import pytest
 from kubenb.node.runtime import process_mounts
 from tests.process.util import REQUIRES_LOOPBACK, container_status, pod, status
 
-pytestmark = [REQUIRES_LOOPBACK, pytest.mark.skipif(
+pytestmark = REQUIRES_LOOPBACK
+REQUIRES_PIDNS = pytest.mark.skipif(
     not process_mounts.pid_available(),
-    reason="no PID namespaces here (unshare --user --mount --pid --fork --mount-proc fails)")]
+    reason="no PID namespaces here (unshare --user --mount --pid --fork --mount-proc fails)")
 
 IGNORES = ["sh", "-c", "echo up; while true; do sleep 1; done"]
 TRAPS = ["sh", "-c", "trap 'echo bye; exit 0' TERM; echo up; while true; do sleep 1; done"]
@@ -55,6 +56,7 @@ def _terminated_after_delete(cluster: Any, name: str, grace: int) -> tuple[dict[
     return {"exitCode": c.status.exit_code, "reason": c.status.reason}, time.monotonic() - began
 
 
+@REQUIRES_PIDNS
 def test_a_shell_without_a_trap_ignores_sigterm_as_pid_1_and_is_killed_after_the_grace(cluster: Any) -> None:
     _start(cluster, "stubborn", IGNORES)
     init = psutil.Process(_init_pid(cluster))
@@ -64,6 +66,7 @@ def test_a_shell_without_a_trap_ignores_sigterm_as_pid_1_and_is_killed_after_the
     assert not init.is_running() or init.status() == psutil.STATUS_ZOMBIE
 
 
+@REQUIRES_PIDNS
 def test_a_program_that_traps_sigterm_gets_it_and_exits_within_the_grace(cluster: Any) -> None:
     _start(cluster, "polite", TRAPS)
     term, took = _terminated_after_delete(cluster, "polite", 60)
@@ -71,6 +74,7 @@ def test_a_program_that_traps_sigterm_gets_it_and_exits_within_the_grace(cluster
     assert took < 50  # well before the 60 s grace: the trap ran
 
 
+@REQUIRES_PIDNS
 def test_exec_joins_the_namespace_ps_shows_the_container_and_kill_1_does_nothing(cluster: Any) -> None:
     _start(cluster, "box", ["sh", "-c", "sleep 3600 & echo started; wait"])
 
@@ -92,6 +96,7 @@ def test_exec_joins_the_namespace_ps_shows_the_container_and_kill_1_does_nothing
     assert _running(cluster, "box") and container_status(cluster, "box").get("restartCount", 0) == 0
 
 
+@REQUIRES_PIDNS
 def test_the_namespace_ends_with_its_init(cluster: Any) -> None:
     # setsid: processes of other sessions, which no process-group kill reaches
     _start(cluster, "short", ["sh", "-c", "setsid sleep 3600 & setsid sleep 3601 & echo up; wait"], grace=1)
@@ -102,3 +107,13 @@ def test_the_namespace_ends_with_its_init(cluster: Any) -> None:
     cluster.wait_for(lambda: status(cluster, "short") == {}, 60)
     gone, alive = psutil.wait_procs([init, *inside], timeout=30)
     assert alive == []
+
+
+def test_without_pid_namespaces_the_program_is_no_pid_1_and_sigterm_ends_it(
+        monkeypatch: pytest.MonkeyPatch, cluster: Any) -> None:
+    monkeypatch.setattr(process_mounts, "_pid_available", False)  # as where unshare --pid is refused
+    _start(cluster, "plain", IGNORES)
+    (c,) = [c for c in _runtime(cluster)._containers.values() if c.status.state == "running"]
+    assert not c.pidns
+    term, took = _terminated_after_delete(cluster, "plain", 60)
+    assert term == {"exitCode": 143, "reason": "Error"} and took < 50  # the README's fallback

@@ -115,7 +115,8 @@ def join(argv: list[str], init_pid: int, cwd: str, env: Mapping[str, str],
     (its host pid): an exec that sees the container's files, processes and /proc."""
     spec = json.dumps({"root": "", "cwd": cwd, "mounts": [], "env": list(env), "program": program})
     return [shutil.which("nsenter") or "nsenter", f"--target={init_pid}", "--user", "--mount",
-            "--pid", "--root", "--wd", sys.executable, "-I", "-S", os.path.abspath(__file__),
+            "--pid", "--root", "--wd", "--preserve-credentials",  # (no setgroups: refused unprivileged)
+            sys.executable, "-I", "-S", os.path.abspath(__file__),
             spec, "--", *argv]
 
 
