@@ -20,7 +20,9 @@ How a container is launched (app, function, command; env; PATH shims) is process
 what `container_stats` can measure of each kind is process_stats.py.
 
 Termination: `stop_container` sends SIGTERM (apps that ignore it, like bootcamp, keep
-running) and SIGKILL when the grace period runs out on the cluster clock. Exit codes are
+running; a command container's program is PID 1 of its own PID namespace where one can be
+made, process_mounts.py, and ignores it without a handler) and SIGKILL when the grace
+period runs out on the cluster clock. Exit codes are
 the program's (143/137 after a signal). `kill_all` (a node failure) freezes the agent and
 kills it and every process below it at once; containers end with 255/Unknown, sandboxes
 become not ready. When a node has no ready sandbox left the agent exits; when the kernel
