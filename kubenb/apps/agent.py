@@ -5,13 +5,15 @@
 stdout. Built-in apps (bootcamp, nginx, http-echo, echoserver, generic servers) run as
 servers inside this one interpreter, so fifty pods share one Python; command containers
 (busybox/alpine `sh -c …`, `python:*`, an image's own command line) are child processes, each
-in its own session and process group, with the container's env and working directory. Every
+in its own session and process group (and, where the runtime asks for one, PID namespace), with the container's env and working directory. Every
 line a container prints lands in its CRI log file (kubenb/apps/logfile.py).
 
 Requests (stdin)
   {"op": "run", "id": ID, "log": PATH, "kind": "command", "argv": [...], "env": {...}, "cwd": DIR}
       (`EXEC_SYNC` in argv is replaced by the number of a pipe's write end the command
-      inherits; "started" waits until it closes — a wrapper's exec of the real program)
+      inherits; "started" waits until it closes — a wrapper's exec of the real program; a
+      number written there is the host pid of a PID namespace's init, which signals then
+      reach alone, as containerd sends them to a container's PID 1)
   {"op": "run", "id": ID, "log": PATH, "kind": "app", "app": {AppConfig fields}}
   {"op": "signal", "id": ID, "sig": 15 | 9}
 Events (stdout)
@@ -53,10 +55,19 @@ def app_class(name: str, cfg: AppConfig) -> type[App]:
     return GenericServer if cfg.response is not None else Idle
 
 
+def _read_all(fd: int) -> str:
+    data = b""
+    with contextlib.suppress(OSError):
+        while chunk := os.read(fd, 64):
+            data += chunk
+    return data.decode(errors="replace").strip()
+
+
 class Agent:
     def __init__(self) -> None:
         self.procs: dict[str, asyncio.subprocess.Process] = {}
         self.apps: dict[str, App] = {}
+        self.inits: dict[str, int] = {}  # container → host pid of its PID namespace's init
         self.tasks: set[asyncio.Task[Any]] = set()
         self.out = sys.stdout.buffer
 
@@ -121,12 +132,14 @@ class Agent:
         finally:
             if sync is not None:
                 os.close(sync[1])
+        pid = proc.pid
         if sync is not None:  # EOF: the program was exec'd (or the wrapper gave up)
-            with contextlib.suppress(OSError):
-                await asyncio.get_running_loop().run_in_executor(None, os.read, sync[0], 1)
+            said = await asyncio.get_running_loop().run_in_executor(None, _read_all, sync[0])
             os.close(sync[0])
+            if said.isdigit():  # the host pid of a PID namespace's init: signals go there
+                pid = self.inits[cid] = int(said)
         self.procs[cid] = proc
-        self.emit({"ev": "started", "id": cid, "pid": proc.pid})
+        self.emit({"ev": "started", "id": cid, "pid": pid})
         self.spawn(self.supervise(cid, proc, LogWriter(req["log"])))
 
     async def supervise(self, cid: str, proc: asyncio.subprocess.Process, log: LogWriter) -> None:
@@ -145,6 +158,7 @@ class Agent:
         await asyncio.gather(*pumps, return_exceptions=True)
         log.close()
         self.procs.pop(cid, None)
+        self.inits.pop(cid, None)
         self.emit({"ev": "exited", "id": cid, "code": 128 - code if code < 0 else code})
 
     def signal(self, cid: str, sig: int) -> None:
@@ -155,7 +169,10 @@ class Agent:
         proc = self.procs.get(cid)
         if proc is not None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(proc.pid, sig)
+                if cid in self.inits:  # PID 1 alone, as containerd: its namespace dies with it
+                    os.kill(self.inits[cid], sig)
+                else:
+                    os.killpg(proc.pid, sig)
 
     def kill_all(self) -> None:
         for proc in list(self.procs.values()):

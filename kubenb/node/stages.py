@@ -306,6 +306,20 @@ _BUILTINS = {
 # ---- programs --------------------------------------------------------------------------
 
 
+_TRAP = re.compile(r"""\btrap\s+(?P<handler>'[^']*'|"[^"]*"|\S+)(?P<signals>(?:\s+[\w-]+)+)""")
+
+
+def handles_sigterm(argv: tuple[str, ...]) -> bool:
+    """Does this command install a SIGTERM handler (as PID 1 it ignores SIGTERM otherwise)?
+    A shell `trap HANDLER … TERM|SIGTERM|15 …` with a non-empty handler, or Python's
+    `signal.signal(signal.SIGTERM, …)`; what the text does not show counts as no handler."""
+    text = " ".join(argv)
+    for m in _TRAP.finditer(text):
+        if m["handler"] not in ("''", '""', "-") and {"TERM", "SIGTERM", "15"} & set(m["signals"].split()):
+            return True
+    return "signal.SIGTERM" in text and "signal.signal(" in text
+
+
 @dataclass(frozen=True)
 class Program:
     """What a container does. `argv` None means the image's own long-running server."""

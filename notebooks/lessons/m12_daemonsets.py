@@ -25,7 +25,8 @@ spec:
       containers:
       - name: agent
         image: busybox:1.36
-        command: ["sh", "-c", "echo agent running on $NODE_NAME; while true; do sleep 3600; done"]
+        # PID 1 ignores SIGTERM without a handler: the trap lets it stop at once
+        command: ["sh", "-c", "trap 'exit 0' TERM; echo agent running on $NODE_NAME; while true; do sleep 3600 & wait; done"]
         env:
         - name: NODE_NAME
           valueFrom:

@@ -49,6 +49,7 @@ kind: Pod
 metadata:
   name: liveness
 spec:
+  terminationGracePeriodSeconds: 2  # sh as PID 1 ignores SIGTERM: SIGKILL 2 s after the kill
   containers:
   - name: app
     image: busybox
@@ -465,21 +466,22 @@ MODULE = Module(
            to keep the waits short). kubenb shortens other timers: a crash-looping container is
            restarted after 2 s, then 4 s… up to 40 s (a real kubelet: 10 s up to 5 minutes).
            On kubenb's process runtime the memory limit is a cgroup on the node machine (or,
-           where none can be made, a watchdog that polls memory every 0.25 s); CPU limits are not
-           enforced there. A container's shell is not PID 1 on the process runtime, so SIGTERM
-           ends a shell without a `trap` at once (the liveness restart above took no time); in a
-           real container such a PID 1 ignores SIGTERM and is killed only at the end of the grace
-           period. kubectl drain's 5 s retry is the real one.
+           where none can be made, a watchdog that polls memory every 0.25 s), and so is the CPU
+           limit (a CFS quota; without cgroups CPU limits are not enforced). A container's first
+           process is PID 1 of its own PID namespace, as in a real container: a shell without a
+           `trap` ignores SIGTERM and is killed at the end of the grace period (so the liveness
+           pod above has a 2 s one; the kill after its failed probe waited it out: exit code 137).
+           kubectl drain's 5 s retry is the real one.
            """,
            """
            **kubenb 与真实集群：**探针、宽限期和内存限制的行为与真实集群相同，取的都是清单里的值
            （本章为了少等，用了较短的值：`periodSeconds: 1` 而不是默认的 10 秒，宽限期 10 秒而不是
            30 秒）。kubenb 缩短了其他一些计时器：崩溃循环的容器在 2 秒、4 秒……直到 40 秒后重启
            （真实的 kubelet 是 10 秒直到 5 分钟）。在 kubenb 的进程运行时中，内存限制由节点机器上的
-           cgroup 实施（无法创建 cgroup 时，由每 0.25 秒检查一次内存的看门狗实施）；CPU 限制在那里不生效。
-           在进程运行时中，容器里的 shell 不是 PID 1，所以没有 `trap` 的 shell 收到 SIGTERM 会立即结束
-           （上面存活探针触发的重启一瞬间就完成了）；在真实容器中，这样的 PID 1 会忽略 SIGTERM，
-           直到宽限期结束才被杀掉。
+           cgroup 实施（无法创建 cgroup 时，由每 0.25 秒检查一次内存的看门狗实施），CPU 限制也一样
+           （CFS 配额；没有 cgroup 时 CPU 限制不生效）。与真实容器一样，容器的第一个进程是它自己
+           PID 命名空间里的 PID 1：没有 `trap` 的 shell 会忽略 SIGTERM，直到宽限期结束才被杀掉
+           （所以上面的存活探针 Pod 的宽限期是 2 秒；探针失败后的终止等满了这 2 秒：退出码 137）。
            kubectl drain 的 5 秒重试间隔与真实的一样。
            """),
         md("""

@@ -59,7 +59,10 @@ def test_unknown_image_fails_to_pull_and_backs_off(cluster):
 
 
 def test_sigterm_respecting_container_ends_fast(cluster):
-    run_pod(cluster, pod("sleeper", "busybox", command=["sleep", "3600"], grace=30))
+    # a handler: as PID 1 of its namespace a program without one ignores SIGTERM (test_pid1.py)
+    run_pod(cluster, pod("sleeper", "busybox", grace=30,
+                         command=["sh", "-c", "trap 'exit 0' TERM; echo up; while true; do sleep 1; done"]))
+    cluster.wait_for(lambda: "up" in cluster.pod_logs("default", "sleeper"), 20)
     started = time.monotonic()
     cluster.store.delete("Pod", "default", "sleeper")
     cluster.wait_for(lambda: cluster.store.try_get("Pod", "default", "sleeper") is None, 20)

@@ -123,7 +123,8 @@ def test_pre_stop_hook_runs_before_sigterm(cluster, tmp_path: Path):
 def test_http_post_start_hook_that_cannot_connect_kills_the_container(cluster):
     hook = {"postStart": {"httpGet": {"path": "/started", "port": 8080}}}
     writes = final_statuses(cluster, "nohttp")
-    cluster.store.create(make("nohttp", [sh("main", LOOP, lifecycle=hook)]))
+    # grace 1: the kill after the failed hook waits out the grace period (PID 1 ignores SIGTERM)
+    cluster.store.create(make("nohttp", [sh("main", LOOP, lifecycle=hook)], grace=1))
 
     def hook_error() -> dict[str, Any] | None:
         for st in list(writes):

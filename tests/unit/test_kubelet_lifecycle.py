@@ -107,7 +107,7 @@ def test_pod_completes_when_its_app_containers_do_and_sidecars_are_stopped(kubel
     wait_until(clock, store, lambda: pod(store, "job")["status"]["phase"] == "Succeeded")
     for name in ("a", "b"):
         term = init_status(store, "job", name)["state"]["terminated"]
-        assert (term["exitCode"], term["reason"]) == (143, "Error")  # SIGTERM'd by the kubelet
+        assert (term["exitCode"], term["reason"]) == (137, "Error")  # `sleep` as PID 1 ignores SIGTERM: SIGKILL
     kills = [o["involvedObject"]["fieldPath"] for _, o in rec.events("Killing")]
     assert kills == ["spec.initContainers{b}", "spec.initContainers{a}"]  # the last one first
     assert row(store, "job") == ("0/3", "Completed", 0)

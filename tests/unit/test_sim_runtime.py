@@ -10,7 +10,7 @@ import pytest
 from kubenb.node.images import CATALOG, Behaviour
 from kubenb.node.runtime.base import ContainerConfig, ExecError, ImagePullError
 from kubenb.node.runtime.sim import SimRuntime
-from kubenb.node.stages import Shell, Unsupported, parse, program_for
+from kubenb.node.stages import Shell, Unsupported, handles_sigterm, parse, program_for
 
 
 def _pod(uid: str, name: str = "p", annotations: dict[str, str] | None = None) -> dict:
@@ -91,6 +91,33 @@ def test_servers_run_until_stopped_and_sigterm_handling(rt, clock):
     go(clock, rt.stop_container(boot, 30))  # ignores SIGTERM: killed at the end of the grace
     st = go(clock, rt.container_status(boot))
     assert clock.t - t0 == pytest.approx(30) and (st.exit_code, st.reason) == (137, "Error")
+
+
+def test_commands_are_pid_1_sigterm_needs_a_handler(rt, clock):
+    """As a container's PID 1, a command without a SIGTERM handler ignores SIGTERM (SIGKILL at
+    the end of the grace, 137); one with a `trap … TERM` ends on it (143)."""
+    plain = go(clock, _container(rt, "a", "busybox", ["sh", "-c", "while true; do sleep 1; done"]))
+    traps = go(clock, _container(rt, "b", "busybox", ["sh", "-c", "trap 'exit' TERM; sleep 3600"]))
+    t0 = clock.t
+    go(clock, rt.stop_container(traps, 30))
+    assert clock.t == t0 and go(clock, rt.container_status(traps)).exit_code == 143
+    go(clock, rt.stop_container(plain, 30))
+    st = go(clock, rt.container_status(plain))
+    assert clock.t - t0 == pytest.approx(30) and (st.exit_code, st.reason) == (137, "Error")
+
+
+@pytest.mark.parametrize(("argv", "handles"), [
+    (("sh", "-c", "trap 'echo bye; exit 0' TERM; while true; do sleep 1; done"), True),
+    (("sh", "-c", 'trap "exit 0" INT SIGTERM; x'), True),
+    (("sh", "-c", "trap cleanup 15; x"), True),
+    (("sh", "-c", "trap '' TERM; while true; do sleep 1; done"), False),  # ignored explicitly
+    (("sh", "-c", "trap - TERM; x"), False),
+    (("sh", "-c", "trap 'exit' INT; x"), False),
+    (("sleep", "3600"), False),
+    (("python3", "-c", "import signal; signal.signal(signal.SIGTERM, lambda *a: exit())"), True),
+])
+def test_handles_sigterm(argv, handles):
+    assert handles_sigterm(argv) is handles
 
 
 def test_annotations_steer_exit_and_readiness(rt, clock):

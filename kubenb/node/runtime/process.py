@@ -20,10 +20,12 @@ How a container is launched (app, function, command; env; PATH shims) is process
 what `container_stats` can measure of each kind is process_stats.py.
 
 Termination: `stop_container` sends SIGTERM (apps that ignore it, like bootcamp, keep
-running) and SIGKILL when the grace period runs out on the cluster clock. Exit codes are
-the program's (143/137 after a signal). A container's end also ends the commands exec'd
-into it (their `ExecGroup`, exec_session.py: 137); an exec whose sandbox was removed
-before its command ran finds no container. `kill_all` (a node failure) freezes the agent and
+running; a command container's program is PID 1 of its own PID namespace where one can be
+made, process_mounts.py, and ignores it without a handler) and SIGKILL when the grace
+period runs out on the cluster clock. Exit codes are the program's (143/137 after a
+signal). A container's end also ends the commands exec'd into it (their `ExecGroup`,
+exec_session.py: 137); an exec whose sandbox was removed, or whose PID 1 ended, before its
+command ran finds no container. `kill_all` (a node failure) freezes the agent and
 kills it and every process below it at once; containers end with 255/Unknown, sandboxes
 become not ready. When a node has no ready sandbox left the agent exits; when the kernel
 exits the agents see their stdin close, and `atexit` kills any still alive. The first
@@ -102,6 +104,16 @@ class LoopbackUnavailable(RuntimeError):
     """This system routes only 127.0.0.1 (macOS): pods cannot have their own addresses."""
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def loopback_usable(address: str) -> bool:
     """Can a socket bind `address` (a 127.x.y.z other than 127.0.0.1) on this system?"""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -144,6 +156,7 @@ class _Container:
     server: FunctionServer | None = None
     spec: dict[str, Any] | None = None  # the pod's container (its resources)
     execs: ExecGroup = field(default_factory=ExecGroup)  # ended with the container
+    pidns: bool = False  # its program is PID 1 of a PID namespace (c.pid: that init's host pid)
 
 
 class ProcessRuntime(Runtime):
@@ -329,8 +342,7 @@ class ProcessRuntime(Runtime):
                 program = find_executable(launch.argv[0], launch.env, launch.cwd) if launch.argv else None
                 if program is None:
                     raise AgentStartFailed(not_found_message(launch.argv[0] if launch.argv else ""))
-                argv = self.memory.enter(c.status.id, c.spec or {},
-                                         self._in_pod([program, *launch.argv[1:]], c, EXEC_SYNC))
+                argv = self.memory.enter(c.status.id, c.spec or {}, self._in_pod(launch.argv, c, EXEC_SYNC))
                 c.pid = await self.agent.run({"id": c.status.id, "log": c.log_path, "kind": "command",
                                               "argv": argv, "env": launch.env, "cwd": launch.cwd})
                 self.memory.watch(c.status.id, c.spec or {}, c.pid, lambda: self._signal(c, 9))
@@ -448,7 +460,7 @@ class ProcessRuntime(Runtime):
         c = self._get(container_id)
         if c.status.state != "running":
             raise ExecError("container not running (" + container_id + ")")
-        if c.launch.mounts and argv:
+        if (c.launch.mounts or c.pidns) and argv:
             program = find_executable(argv[0], c.launch.env, c.launch.cwd)
             if program is None:
                 raise exec_error(argv[0])
@@ -462,25 +474,29 @@ class ProcessRuntime(Runtime):
         c = self._get(container_id)
         if c.status.state != "running":
             raise ExecError("container not running (" + container_id + ")")
-        if c.launch.mounts and argv and find_executable(argv[0], c.launch.env, c.launch.cwd) is None:
+        if (c.launch.mounts or c.pidns) and argv and find_executable(argv[0], c.launch.env, c.launch.cwd) is None:
             raise exec_error(argv[0])  # (the namespace's script finds it on PATH itself)
         return exec_start(self._in_pod(argv, c, exec_argv0=True), c.launch.env, c.launch.cwd, c.execs)
 
     def _in_pod(self, argv: list[str], c: _Container, sync_fd: str = "",
                 exec_argv0: bool = False, gone: bool = False) -> list[str]:
         """argv in a mount namespace with the pod's volumes and DNS files (process_mounts.py),
-        if any; `exec_argv0`: an exec keeps the argv[0] the client sent."""
-        if not c.launch.mounts or not process_mounts.available():
-            return argv
+        if any, and for a command container a PID namespace where one can be made (an exec
+        joins the container's); `exec_argv0`: an exec keeps the argv[0] the client sent."""
         program = find_executable(argv[0], c.launch.env, c.launch.cwd) if argv else None
         if program is None:  # left to fail as the runtime reports a missing program
             return argv
-        pod_dir = os.path.dirname(c.launch.root)
-        if exec_argv0:
-            return process_mounts.wrap(argv, c.launch.mounts, pod_dir, c.launch.cwd, sync_fd,
-                                       c.launch.env, program=program, gone=gone)
-        return process_mounts.wrap([program, *argv[1:]], c.launch.mounts, pod_dir, c.launch.cwd,
-                                   sync_fd, c.launch.env)
+        pid = not exec_argv0 and process_mounts.pid_available()
+        if not (c.launch.mounts or pid or c.pidns) or not process_mounts.available():
+            return argv if exec_argv0 else [program, *argv[1:]]
+        if exec_argv0 and c.pidns and c.pid:
+            if gone and not _alive(c.pid):  # its PID 1 ended as the exec started
+                raise ContainerNotFound(c.status.id)
+            return process_mounts.join(argv, c.pid, c.launch.cwd, c.launch.env, program)
+        c.pidns = c.pidns or pid  # (a container's argv[0] stays as written: `ps` shows `sh -c …`)
+        return process_mounts.wrap(argv, c.launch.mounts, os.path.dirname(c.launch.root),
+                                   c.launch.cwd, sync_fd, c.launch.env, program=program, pid=pid,
+                                   gone=gone)
 
     async def container_stats(self, container_id: str) -> ContainerStats | None:
         """Measured with psutil (process_stats.py: what is measured for each kind)."""

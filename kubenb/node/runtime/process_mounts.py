@@ -13,6 +13,17 @@ host is never written), binds each volume's directory there (read-only when aske
 visible outside. emptyDir volumes are directories of the pod (volumes.py), shared by its
 containers and removed with it.
 
+PID namespaces (`pid=True`, where `pid_available()`): the prefix is `unshare --mount --user
+--map-root-user --pid` and the script forks: its child is PID 1 of the new namespace (a
+fresh /proc is mounted in the container's root, so `ps` sees only the container), the
+parent stays outside, writes the child's host pid to the sync fd, waits and exits with the
+child's code (128+N after signal N; util-linux's own `--fork` reports 1 there). The node
+agent signals that PID 1 alone, as containerd does: without a handler it ignores SIGTERM
+(the kernel's rule for a namespace's init) and only SIGKILL ends it, taking every process of
+the namespace with it; the parent dies with it (`PR_SET_PDEATHSIG` the other way round).
+`join(…)` runs an exec in a running container's namespaces (`nsenter` user, mount, pid,
+root and working directory of that PID 1), so `ps`, files and /proc agree with the container.
+
 Mounts marked `optional` (the pod's DNS files, process_dns.py) do not fail the container:
 when the namespace cannot be set up and every mount is optional, the program runs without
 them. `available()` checks once whether unprivileged mount namespaces work here (they do not in
@@ -26,6 +37,7 @@ import ctypes
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -34,9 +46,19 @@ from typing import Any
 if __name__ != "__main__":  # run as a script inside the namespace, it needs only the stdlib
     from kubenb.node.runtime.volumes import binds
 
-MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC = 1, 32, 4096, 16384
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC = 1, 2, 4, 8, 32, 4096, 16384
+PR_SET_PDEATHSIG = 1
 GONE = "kubenb: the pod's sandbox is gone\n"  # what `wrap(..., gone=True)` reports then
 _available: bool | None = None
+_pid_available: bool | None = None
+_NS = ["--mount", "--user", "--map-root-user"]
+
+
+def _works(argv: list[str]) -> bool:
+    try:
+        return subprocess.run(argv, capture_output=True, timeout=10, check=False).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
 
 
 def available() -> bool:
@@ -44,13 +66,18 @@ def available() -> bool:
     global _available
     if _available is None:
         unshare = shutil.which("unshare")
-        try:
-            _available = unshare is not None and subprocess.run(
-                [unshare, "--mount", "--user", "--map-root-user", "true"], capture_output=True,
-                timeout=10, check=False).returncode == 0
-        except (OSError, subprocess.SubprocessError):
-            _available = False
+        _available = unshare is not None and _works([unshare, *_NS, "true"])
     return _available
+
+
+def pid_available() -> bool:
+    """Can it also make a PID namespace with its own /proc, and can execs join it (nsenter)?"""
+    global _pid_available
+    if _pid_available is None:
+        unshare, nsenter = shutil.which("unshare"), shutil.which("nsenter")
+        _pid_available = bool(available() and unshare and nsenter and _works(
+            [unshare, *_NS, "--pid", "--fork", "--mount-proc", "true"]))
+    return _pid_available
 
 
 def plan(mounts: Any, pod_dir: str) -> list[dict[str, Any]]:
@@ -60,7 +87,7 @@ def plan(mounts: Any, pod_dir: str) -> list[dict[str, Any]]:
 
 def wrap(argv: list[str], mounts: list[dict[str, Any]], pod_dir: str, cwd: str,
          sync_fd: str = "", env: Mapping[str, str] | None = None,
-         program: str | None = None, gone: bool = False) -> list[str]:
+         program: str | None = None, gone: bool = False, pid: bool = False) -> list[str]:
     """argv run inside a mount namespace with `mounts` (from `plan`; argv[0]: an absolute
     path); `sync_fd`: a file descriptor (its number, as text) the script leaves open until
     it execs the program — how the node agent knows the container's program runs.
@@ -75,15 +102,29 @@ def wrap(argv: list[str], mounts: list[dict[str, Any]], pod_dir: str, cwd: str,
     When the pod's directory is gone before the namespace is set up (the container stopped
     and its sandbox was removed while an exec was starting), the script exits 137 as an exec
     its container's end killed, silently — or, with `gone`, printing only `GONE`, so that the
-    runtime can tell the exec never ran (process.py: the container is not found)."""
+    runtime can tell the exec never ran (process.py: the container is not found).
+
+    `pid`: the program is PID 1 of a new PID namespace (see the module's docstring)."""
     newroot = os.path.join(pod_dir, ".ns")
     if os.path.isdir(pod_dir):  # (a removed sandbox is not made again: the script says it is gone)
         os.makedirs(newroot, exist_ok=True)
-    spec = json.dumps({"root": newroot, "cwd": cwd, "mounts": mounts, "sync": sync_fd, "gone": gone,
+    spec = json.dumps({"root": newroot if mounts else "", "cwd": cwd, "mounts": mounts,
+                       "sync": sync_fd, "gone": gone, **({"pid": True} if pid else {}),
                        **({"env": list(env)} if env is not None else {}),
                        **({"program": program} if program else {})})
-    return [shutil.which("unshare") or "unshare", "--mount", "--user", "--map-root-user",
+    return [shutil.which("unshare") or "unshare", *_NS, *(["--pid"] if pid else []),
             sys.executable, "-I", "-S", os.path.abspath(__file__), spec, "--", *argv]
+
+
+def join(argv: list[str], init_pid: int, cwd: str, env: Mapping[str, str],
+         program: str) -> list[str]:
+    """argv run inside the namespaces of the running container whose PID 1 is `init_pid`
+    (its host pid): an exec that sees the container's files, processes and /proc."""
+    spec = json.dumps({"root": "", "cwd": cwd, "mounts": [], "env": list(env), "program": program})
+    return [shutil.which("nsenter") or "nsenter", f"--target={init_pid}", "--user", "--mount",
+            "--pid", "--root", "--wd", "--preserve-credentials",  # (no setgroups: refused unprivileged)
+            sys.executable, "-I", "-S", os.path.abspath(__file__),
+            spec, "--", *argv]
 
 
 # ---- the script: runs inside the new namespaces ------------------------------------------
@@ -181,12 +222,36 @@ def _setup(libc: Any, root: str, spec: dict[str, Any]) -> None:
             _mount(libc, None, root + target, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
 
 
+def _init_parent(child: int, sync: str) -> int:
+    """Outside the PID namespace: tell the agent PID 1's host pid, wait for it, exit as it did."""
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)  # the agent signals PID 1 itself
+    if sync.isdigit():
+        os.write(int(sync), f"{child}".encode())
+        os.close(int(sync))
+    while True:
+        try:
+            _, status = os.waitpid(child, 0)
+            break
+        except ChildProcessError:
+            return 137
+        except InterruptedError:
+            continue
+    return 128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+
+
 def main(args: list[str]) -> int:
     spec, argv = json.loads(args[0]), args[2:]
     libc = ctypes.CDLL(None, use_errno=True)
+    if spec.get("pid"):
+        child = os.fork()
+        if child:
+            return _init_parent(child, spec.get("sync", ""))
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # its waiter gone: the container too
     root = spec["root"]
     try:
-        _setup(libc, root, spec)
+        if root:
+            _setup(libc, root, spec)
     except OSError as err:
         if not os.path.isdir(os.path.dirname(root)):  # the pod's sandbox went: its container stopped
             sys.stderr.write(GONE if spec.get("gone") else "")
@@ -195,6 +260,11 @@ def main(args: list[str]) -> int:
             sys.stderr.write(f"kubenb: volume mounts failed: {err}\n")
             return 128
         root = ""  # only optional files (the pod's DNS files): run without them
+    if spec.get("pid"):  # the namespace's own /proc, where the program will look
+        try:
+            _mount(libc, "proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+        except OSError as err:
+            sys.stderr.write(f"kubenb: /proc of the container: {err}\n")
     try:
         if root:
             os.chroot(root)

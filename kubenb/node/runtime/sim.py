@@ -14,8 +14,11 @@ container, `sim.kubenb.io/<key>.<container>` for one):
   exit-code: N         the container exits with N (after run-seconds, default at once)
   run-seconds: S       the container exits after S seconds (code: exit-code, default 0)
   ignore-sigterm: true|false   whether SIGTERM is ignored (then the kill comes at the end
-                       of the grace period, exit 137); the catalog says what each image does
-                       (the bootcamp app ignores it, like its real node PID 1)
+                       of the grace period, exit 137); the catalog says what each image's
+                       server does (the bootcamp app ignores it, like its real node PID 1); a
+                       command is a container's PID 1, which ignores SIGTERM unless it handles
+                       it (stages.py `handles_sigterm`: a `trap … TERM`, Python's
+                       `signal.SIGTERM`), and then ends with 143
   not-ready: true      the container reports itself unhealthy, so the kubelet keeps it
                        not Ready (a failing readiness probe, without probing)
 `exec` runs the small shell of stages.py: no sleeping, no stdin; a command that would never
@@ -55,7 +58,7 @@ from kubenb.node.runtime.base import (
     SandboxStatus,
     SingleFlight,
 )
-from kubenb.node.stages import Program, Shell, program_for, sim_annotation
+from kubenb.node.stages import Program, Shell, handles_sigterm, program_for, sim_annotation
 
 
 @dataclass
@@ -247,7 +250,9 @@ class SimRuntime(Runtime):
         flag = sim_annotation(c.annotations, "ignore-sigterm", c.status.name)
         if flag is not None:
             return flag == "true"
-        return c.program.argv is None and c.resolved.behaviour.sigterm == "ignore"
+        if c.program.argv is None:
+            return c.resolved.behaviour.sigterm == "ignore"
+        return not handles_sigterm(c.program.argv)  # PID 1 without a handler: SIGTERM ignored
 
     async def stop_container(self, container_id: str, grace_seconds: float) -> None:
         c = self._get(container_id)
