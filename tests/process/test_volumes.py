@@ -174,10 +174,12 @@ def running_with_a_volume(cluster: Any, name: str) -> str:
 
 
 @needs_mount_ns
-def test_an_exec_whose_pod_sandbox_went_away_finds_no_container(cluster: Any) -> None:
+def test_an_exec_whose_pod_sandbox_went_away_finds_no_container(cluster: Any, monkeypatch: Any) -> None:
     """The race of an exec with a pod's deletion: the container stops and its sandbox (the
     pod's directory) is removed while the exec's namespace is being set up. The exec did not
-    run: the kubelet says so as it does for a container that is gone, never a mount error."""
+    run: the kubelet says so as it does for a container that is gone, never a mount error.
+    (Where the container has a PID namespace an exec joins it instead: the next test.)"""
+    monkeypatch.setattr(process_mounts, "pid_available", lambda: False)
     uid = running_with_a_volume(cluster, "going")
     assert cluster.pod_exec("default", "going", None, ["echo", "hi"]) == (0, "hi\n")
     pod_dir = os.path.join(cluster.state_dir, "pods", uid)
@@ -190,6 +192,22 @@ def test_an_exec_whose_pod_sandbox_went_away_finds_no_container(cluster: Any) ->
         os.rename(pod_dir + ".gone", pod_dir)
     cluster.store.delete("Pod", "default", "going", grace_period_seconds=0)
     cluster.wait_for(lambda: not os.path.exists(pod_dir), timeout=60)
+
+
+@pytest.mark.skipif(not process_mounts.pid_available(), reason="no PID namespaces here (unshare --pid)")
+def test_an_exec_whose_containers_pid_1_ended_finds_no_container(cluster: Any, monkeypatch: Any) -> None:
+    """With a PID namespace the same race is the container's PID 1 ending as the exec starts:
+    there is no namespace left to join, and the kubelet says the container is not found."""
+    from kubenb.node.runtime import process
+
+    running_with_a_volume(cluster, "ended")
+    assert cluster.pod_exec("default", "ended", None, ["echo", "hi"]) == (0, "hi\n")
+    monkeypatch.setattr(process, "_alive", lambda pid: False)  # PID 1 gone, not yet noticed
+    with pytest.raises(BadRequest) as err:
+        cluster.pod_exec("default", "ended", None, ["echo", "hi"])
+    assert err.value.message == 'unable to upgrade connection: container not found ("c")'
+    monkeypatch.undo()
+    cluster.store.delete("Pod", "default", "ended", grace_period_seconds=0)
 
 
 @needs_mount_ns
