@@ -209,23 +209,23 @@ class ReplicaSetController(Controller):
         uid = rs["metadata"]["uid"]
         selector = self.selectors.get(uid, "selector", rs["spec"].get("selector"),
                                       lambda _: self.selector(rs))
-        pods = self._claim_pods(rs, selector)
-        active = [p for p in pods if self.facts.get(p).active]
+        active = [(p, f) for p, f in self._claim_pods(rs, selector) if f.active]
         error: tuple[str, ApiError] | None = None
         if not rs["metadata"].get("deletionTimestamp"):
             diff = len(active) - int(rs["spec"].get("replicas", 1))
             if diff < 0:
                 adopted = self._adopt_orphans(rs, selector, -diff)
-                active += adopted
+                active += [(p, self.facts.get(p)) for p in adopted]
                 error = self._create_pods(rs, -diff - len(adopted))
             elif diff > 0:
-                error = self._delete_pods(rs, active, diff)
-        return self._update_status(rs, active, error)
+                error = self._delete_pods(rs, [p for p, _ in active], diff)
+        return self._update_status(rs, [f for _, f in active], error)
 
     # ---- claiming ---------------------------------------------------------------------
 
-    def _claim_pods(self, rs: Obj, selector: Selector) -> list[Obj]:
-        """Pods this RS controls; controlled pods that stopped matching are released."""
+    def _claim_pods(self, rs: Obj, selector: Selector) -> list[tuple[Obj, PodFacts]]:
+        """Pods this RS controls, with their facts (one read a sync); controlled pods that
+        stopped matching are released."""
         uid = rs["metadata"]["uid"]
         out = []
         for p in self.store.dependents(uid):
@@ -235,7 +235,7 @@ class ReplicaSetController(Controller):
             if facts.controller_uid != uid:
                 continue
             if facts.selected_by(selector):
-                out.append(p)
+                out.append((p, facts))
             elif facts.active:
                 self._release(p, uid)
         return out
@@ -309,7 +309,8 @@ class ReplicaSetController(Controller):
 
     # ---- status -----------------------------------------------------------------------
 
-    def _update_status(self, rs: Obj, active: list[Obj], error: tuple[str, ApiError] | None) -> float | None:
+    def _update_status(self, rs: Obj, active: list[PodFacts],
+                       error: tuple[str, ApiError] | None) -> float | None:
         now = self.clock.now()
         min_ready = int(rs["spec"].get("minReadySeconds") or 0)
         tmeta = (rs["spec"].get("template") or {}).get("metadata") or {}
@@ -317,8 +318,7 @@ class ReplicaSetController(Controller):
                                              from_map)
         fully = ready = available = 0
         wait: float | None = None
-        for p in active:
-            facts = self.facts.get(p)
+        for facts in active:
             if template_labels.empty() or template_labels.nothing or facts.selected_by(template_labels):
                 fully += 1
             left = facts_available_in(facts, min_ready, now)
