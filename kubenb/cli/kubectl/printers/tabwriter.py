@@ -90,15 +90,14 @@ class TabWriter:
     # -- Go's format/writeLines ------------------------------------------------------------
     def _write_lines(self, line0: int, line1: int) -> None:
         out = self._out
+        widths = self._widths
+        padded = len(widths)
         for i in range(line0, line1):
             line = self._lines[i]
-            for j, c in enumerate(line):
-                out.append(c)
-                if j < len(self._widths):
-                    out.append(" " * (self._widths[j] - len(c)))
-            if i + 1 == len(self._lines):
-                pass  # the unterminated trailing cell was already appended by flush()
-            else:
+            cells = [c + " " * (w - len(c)) for c, w in zip(line, widths, strict=False)]  # short lines too
+            text = "".join(cells + line[padded:] if len(line) > padded else cells)
+            out.append(text)
+            if i + 1 != len(self._lines):  # the unterminated trailing cell has no line end
                 out.append("\n")
 
     def _format(self, line0: int, line1: int) -> None:
