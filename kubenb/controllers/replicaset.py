@@ -255,10 +255,11 @@ class ReplicaSetController(Controller):
         adopted: list[Obj] = []
         if selector.empty() or selector.nothing:
             return adopted
-        for p in self.store.list("Pod", rs["metadata"]["namespace"], label_selector=selector):
+        for p in self.store.uncontrolled_pods(rs["metadata"]["namespace"]):  # not all pods
             if len(adopted) >= wanted:
                 break
-            if owner_of(p) is not None or not is_pod_active(p):
+            if owner_of(p) is not None or not is_pod_active(p) or \
+                    not selector.matches(p["metadata"].get("labels") or {}):
                 continue
             new = clone(p)
             new["metadata"]["ownerReferences"] = [
