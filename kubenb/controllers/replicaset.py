@@ -11,7 +11,8 @@ scheduler and kubelets; its status feeds the deployment controller.
 
 Deviations: the store is read consistently, so there are no expectations and no slow-start
 batches; orphan pods are adopted only when the RS is short of pods (upstream claims them
-on every sync), which keeps a sync O(own pods) instead of O(pods in the namespace).
+on every sync) and are looked for among the store's uncontrolled pods of the namespace
+(Store.uncontrolled_pods), which keeps a sync O(own pods) instead of O(pods in the namespace).
 """
 
 from __future__ import annotations
