@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
+from kubenb import collector
 from kubenb.api.admission import DefaultTolerations
 from kubenb.api.apiservices import ensure_local
 from kubenb.api.limitranger import LimitRanger, LimitRangerValidation
@@ -290,6 +291,7 @@ class Cluster:
         self.call(self._astart())
         for component in self.components:
             component.start(self)
+        collector.cluster_started(self)
         return self
 
     async def _astart(self) -> None:
@@ -344,6 +346,7 @@ class Cluster:
                 self._thread = None
             if not self.loop.is_running():
                 self._cancel_all()
+            collector.cluster_stopped(self)
 
     def discard_volumes(self) -> None:
         """Remove what the pods left on disk — the hostpath provisioner's volumes, container

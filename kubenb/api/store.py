@@ -122,6 +122,8 @@ class Store:
         # on string hashing, or which pod a scale-down picks would change between runs)
         self._owned: dict[str, dict[Key, None]] = collections.defaultdict(dict)
         self._on_node: dict[str, set[tuple[str, str]]] = collections.defaultdict(set)
+        # pods without a controller ownerReference, by namespace (what a ReplicaSet may adopt)
+        self._uncontrolled: dict[str, dict[str, None]] = collections.defaultdict(dict)
 
     # ---- helpers -----------------------------------------------------------------------
 
@@ -173,6 +175,11 @@ class Store:
                 if not s:
                     del self._owned[ref["uid"]]
         if obj["kind"] == "Pod":
+            if not any(ref.get("controller") for ref in meta.get("ownerReferences") or []):
+                if add:
+                    self._uncontrolled[key.namespace][key.name] = None
+                else:
+                    self._uncontrolled[key.namespace].pop(key.name, None)
             node = (obj.get("spec") or {}).get("nodeName")
             if node:
                 if add:
@@ -356,6 +363,13 @@ class Store:
         """How many objects name this uid in their ownerReferences."""
         with self._lock:
             return len(self._owned.get(owner_uid, ()))
+
+    def uncontrolled_pods(self, namespace: str) -> list[dict[str, Any]]:
+        """Pods of the namespace that no controller owns, in name order (as `list`)."""
+        with self._lock:
+            names = sorted(self._uncontrolled.get(namespace, ()))
+            found = [self._find("Pod", namespace, n) for n in names]
+        return [o for o in found if o is not None]
 
     def dependents(self, owner_uid: str) -> list[dict[str, Any]]:
         """Objects whose ownerReferences name this uid."""

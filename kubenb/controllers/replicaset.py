@@ -11,7 +11,8 @@ scheduler and kubelets; its status feeds the deployment controller.
 
 Deviations: the store is read consistently, so there are no expectations and no slow-start
 batches; orphan pods are adopted only when the RS is short of pods (upstream claims them
-on every sync), which keeps a sync O(own pods) instead of O(pods in the namespace).
+on every sync) and are looked for among the store's uncontrolled pods of the namespace
+(Store.uncontrolled_pods), which keeps a sync O(own pods) instead of O(pods in the namespace).
 """
 
 from __future__ import annotations
@@ -209,23 +210,23 @@ class ReplicaSetController(Controller):
         uid = rs["metadata"]["uid"]
         selector = self.selectors.get(uid, "selector", rs["spec"].get("selector"),
                                       lambda _: self.selector(rs))
-        pods = self._claim_pods(rs, selector)
-        active = [p for p in pods if self.facts.get(p).active]
+        active = [(p, f) for p, f in self._claim_pods(rs, selector) if f.active]
         error: tuple[str, ApiError] | None = None
         if not rs["metadata"].get("deletionTimestamp"):
             diff = len(active) - int(rs["spec"].get("replicas", 1))
             if diff < 0:
                 adopted = self._adopt_orphans(rs, selector, -diff)
-                active += adopted
+                active += [(p, self.facts.get(p)) for p in adopted]
                 error = self._create_pods(rs, -diff - len(adopted))
             elif diff > 0:
-                error = self._delete_pods(rs, active, diff)
-        return self._update_status(rs, active, error)
+                error = self._delete_pods(rs, [p for p, _ in active], diff)
+        return self._update_status(rs, [f for _, f in active], error)
 
     # ---- claiming ---------------------------------------------------------------------
 
-    def _claim_pods(self, rs: Obj, selector: Selector) -> list[Obj]:
-        """Pods this RS controls; controlled pods that stopped matching are released."""
+    def _claim_pods(self, rs: Obj, selector: Selector) -> list[tuple[Obj, PodFacts]]:
+        """Pods this RS controls, with their facts (one read a sync); controlled pods that
+        stopped matching are released."""
         uid = rs["metadata"]["uid"]
         out = []
         for p in self.store.dependents(uid):
@@ -235,7 +236,7 @@ class ReplicaSetController(Controller):
             if facts.controller_uid != uid:
                 continue
             if facts.selected_by(selector):
-                out.append(p)
+                out.append((p, facts))
             elif facts.active:
                 self._release(p, uid)
         return out
@@ -255,10 +256,11 @@ class ReplicaSetController(Controller):
         adopted: list[Obj] = []
         if selector.empty() or selector.nothing:
             return adopted
-        for p in self.store.list("Pod", rs["metadata"]["namespace"], label_selector=selector):
+        for p in self.store.uncontrolled_pods(rs["metadata"]["namespace"]):  # not all pods
             if len(adopted) >= wanted:
                 break
-            if owner_of(p) is not None or not is_pod_active(p):
+            if owner_of(p) is not None or not is_pod_active(p) or \
+                    not selector.matches(p["metadata"].get("labels") or {}):
                 continue
             new = clone(p)
             new["metadata"]["ownerReferences"] = [
@@ -309,7 +311,8 @@ class ReplicaSetController(Controller):
 
     # ---- status -----------------------------------------------------------------------
 
-    def _update_status(self, rs: Obj, active: list[Obj], error: tuple[str, ApiError] | None) -> float | None:
+    def _update_status(self, rs: Obj, active: list[PodFacts],
+                       error: tuple[str, ApiError] | None) -> float | None:
         now = self.clock.now()
         min_ready = int(rs["spec"].get("minReadySeconds") or 0)
         tmeta = (rs["spec"].get("template") or {}).get("metadata") or {}
@@ -317,8 +320,7 @@ class ReplicaSetController(Controller):
                                              from_map)
         fully = ready = available = 0
         wait: float | None = None
-        for p in active:
-            facts = self.facts.get(p)
+        for facts in active:
             if template_labels.empty() or template_labels.nothing or facts.selected_by(template_labels):
                 fully += 1
             left = facts_available_in(facts, min_ready, now)

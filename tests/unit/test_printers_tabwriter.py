@@ -74,3 +74,17 @@ def test_blank_line_flushes_and_restarts_alignment() -> None:
     assert get_tabbed("A\tB\nlong-value\tx\n\nC\tD\n") == (
         "A            B\nlong-value   x\n\nC     D\n"
     )
+
+
+def test_text_fed_in_pieces_lays_out_as_text_fed_at_once() -> None:
+    text = "NAME\tREADY\tSTATUS\nweb-1\t1/1\tRunning\nw\t0/1\tPending\nno tabs here\nx\ty\f" \
+           "a\tb\vc\nlonger-name\tz\tq\n"
+    whole = TabWriter(minwidth=6, tabwidth=4, padding=3)
+    whole.write(text)
+    whole.flush()
+    for size in (1, 2, 3, 5, 7, 11):
+        pieces = TabWriter(minwidth=6, tabwidth=4, padding=3)
+        for i in range(0, len(text), size):
+            pieces.write(text[i:i + size])
+        pieces.flush()
+        assert pieces.getvalue() == whole.getvalue()

@@ -196,3 +196,27 @@ def test_releases_relabelled_pods_and_adopts_orphans(ctx: Context, store: Store)
     assert pod_keys({"type": "MODIFIED", "object": released}) == []
     assert pod_keys({"type": "MODIFIED", "object": {**orphan, "metadata": orphan["metadata"]}}) == [KEY]
     assert pod_keys({"type": "MODIFIED", "object": adopted}) == [KEY]
+
+
+def test_orphans_come_from_the_stores_index_of_uncontrolled_pods(ctx: Context, store: Store) -> None:
+    def pod(name: str, labels: Obj, refs: list[Obj] | None = None) -> Obj:
+        meta: Obj = {"name": name, "namespace": "default", "labels": labels}
+        if refs:
+            meta["ownerReferences"] = refs
+        return store.create({"apiVersion": "v1", "kind": "Pod", "metadata": meta,
+                             "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
+
+    other = {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "x", "uid": "u-x", "controller": True}
+    pod("b-stray", {"app": "web"})
+    pod("a-stray", {"app": "web"})
+    pod("owned", {"app": "web"}, [other])
+    pod("c-other", {"app": "db"})
+    pod("d-plain-owner", {"app": "web"}, [{**other, "controller": False}])
+    names = [p["metadata"]["name"] for p in store.uncontrolled_pods("default")]
+    assert names == ["a-stray", "b-stray", "c-other", "d-plain-owner"]
+    store.create(rs_obj(replicas=2))
+    ReplicaSetController(ctx).reconcile(KEY)
+    assert [p["metadata"]["name"] for p in pods_of(store)] == ["a-stray", "b-stray"]  # name order
+    assert [p["metadata"]["name"] for p in store.uncontrolled_pods("default")] == ["c-other", "d-plain-owner"]
+    store.delete("Pod", "default", "c-other")
+    assert [p["metadata"]["name"] for p in store.uncontrolled_pods("default")] == ["d-plain-owner"]

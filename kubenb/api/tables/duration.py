@@ -8,10 +8,12 @@ LAST SEEN and "x ago" cell through here; describers reuse it for event ages.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 _NS_PER_S = 1_000_000_000
 
 
+@lru_cache(maxsize=4096)  # a table of many objects repeats their creation seconds
 def parse_time(timestamp: str | None) -> datetime | None:
     """Parse an RFC 3339 timestamp (`2025-01-06T10:00:00Z`, fractions and offsets too).
 

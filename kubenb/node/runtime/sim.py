@@ -104,6 +104,7 @@ class SimRuntime(Runtime):
         self._pulls: SingleFlight[str, ImageInfo] = SingleFlight()  # containerd joins pulls
         self._sandboxes: dict[str, list[_Sandbox]] = {}
         self._containers: dict[str, _Container] = {}
+        self._by_pod: dict[str, dict[str, _Container]] = {}  # pod uid -> its containers by id
         self._seq = itertools.count(1)
 
     # ---- helpers -----------------------------------------------------------------------
@@ -179,7 +180,7 @@ class SimRuntime(Runtime):
 
     async def stop_sandbox(self, pod_uid: str) -> None:
         for sb in self._sandboxes.get(pod_uid, []):
-            for c in list(self._containers.values()):
+            for c in list(self._by_pod.get(pod_uid, {}).values()):
                 if c.status.sandbox_id == sb.status.id and c.status.state == "running":
                     self._exit(c, 137, "Error")
             if sb.status.ready:
@@ -190,9 +191,8 @@ class SimRuntime(Runtime):
     async def remove_sandbox(self, pod_uid: str) -> None:
         await self.stop_sandbox(pod_uid)
         self._sandboxes.pop(pod_uid, None)
-        for cid, c in list(self._containers.items()):
-            if c.status.pod_uid == pod_uid:
-                del self._containers[cid]
+        for cid in self._by_pod.pop(pod_uid, {}):
+            del self._containers[cid]
 
     # ---- containers --------------------------------------------------------------------
 
@@ -226,8 +226,8 @@ class SimRuntime(Runtime):
         )
         program = program_for(img.behaviour, config.command, config.args, annotations, config.name)
         shell = Shell(img.behaviour, env, self._now(), files)
-        self._containers[cid] = _Container(status, next(self._seq), program, shell, img,
-                                           annotations, self.clock.loop.create_future())
+        self._containers[cid] = self._by_pod.setdefault(uid, {})[cid] = _Container(
+            status, next(self._seq), program, shell, img, annotations, self.clock.loop.create_future())
         return cid
 
     async def start_container(self, container_id: str) -> None:
@@ -289,13 +289,14 @@ class SimRuntime(Runtime):
     async def remove_container(self, container_id: str) -> None:
         c = self._containers.pop(container_id, None)
         if c is not None:
+            self._by_pod.get(c.status.pod_uid, {}).pop(container_id, None)
             self._exit(c, 137, "Error")
 
     async def container_status(self, container_id: str) -> ContainerStatus:
         return self._get(container_id).status
 
     async def list_containers(self, pod_uid: str | None = None) -> list[ContainerStatus]:
-        found = [c for c in self._containers.values() if pod_uid is None or c.status.pod_uid == pod_uid]
+        found = list((self._containers if pod_uid is None else self._by_pod.get(pod_uid, {})).values())
         found.sort(key=lambda c: -c.seq)
         return [c.status for c in found]
 

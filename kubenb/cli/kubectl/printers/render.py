@@ -32,6 +32,8 @@ class Options:
 
 def _cell(value: str) -> str:
     """Cut a cell at its first line break, as kubectl's table printer does."""
+    if "\n" not in value and "\r" not in value and "\f" not in value:
+        return value
     for i, ch in enumerate(value):
         if ch in _CELL_BREAKS:
             return value[:i] + "..."

@@ -17,12 +17,6 @@ from dataclasses import dataclass, field
 
 
 @dataclass
-class _Cell:
-    text: str
-    htab: bool  # terminated by a TAB (a real column cell) rather than a newline
-
-
-@dataclass
 class TabWriter:
     """Go tabwriter with space padding and no flags other than RememberWidths."""
 
@@ -30,7 +24,7 @@ class TabWriter:
     tabwidth: int = 8
     padding: int = 1
     remember_widths: bool = False
-    _lines: list[list[_Cell]] = field(default_factory=lambda: [[]])
+    _lines: list[list[str]] = field(default_factory=lambda: [[]])  # the cells of each line
     _cell: str = ""
     _out: list[str] = field(default_factory=list)
     _widths: list[int] = field(default_factory=list)
@@ -38,13 +32,34 @@ class TabWriter:
 
     def write(self, text: str) -> None:
         """Feed text; a line without any TAB flushes everything before it (Go semantics)."""
+        if "\v" in text or "\f" in text:
+            self._write_chars(text)
+            return
+        segments = text.split("\n")  # the common case, a line and a cell at a time
+        last = len(segments) - 1
+        for n, segment in enumerate(segments):
+            cells = segment.split("\t")
+            cells[0] = self._cell + cells[0]
+            line = self._lines[-1]
+            if n == last:
+                line.extend(cells[:-1])
+                self._cell = cells[-1]
+                break
+            line.extend(cells)
+            self._cell = ""
+            self._lines.append([])
+            if len(line) == 1:
+                self.flush()
+
+    def _write_chars(self, text: str) -> None:
+        """`write` for text with vertical tabs or form feeds."""
         start = 0
         for i, ch in enumerate(text):
             if ch in "\t\v\n\f":
                 self._cell += text[start:i]
                 start = i + 1
                 line = self._lines[-1]
-                line.append(_Cell(self._cell, ch == "\t"))
+                line.append(self._cell)
                 self._cell = ""
                 if ch in "\n\f":
                     ncells = len(line)
@@ -56,7 +71,7 @@ class TabWriter:
     def flush(self) -> None:
         """Lay out everything buffered so far and move it to the output."""
         if self._cell:
-            self._lines[-1].append(_Cell(self._cell, False))
+            self._lines[-1].append(self._cell)
             self._cell = ""
         self._format(0, len(self._lines))
         self._lines = [[]]
@@ -75,15 +90,14 @@ class TabWriter:
     # -- Go's format/writeLines ------------------------------------------------------------
     def _write_lines(self, line0: int, line1: int) -> None:
         out = self._out
+        widths = self._widths
+        padded = len(widths)
         for i in range(line0, line1):
             line = self._lines[i]
-            for j, c in enumerate(line):
-                out.append(c.text)
-                if j < len(self._widths):
-                    out.append(" " * (self._widths[j] - len(c.text)))
-            if i + 1 == len(self._lines):
-                pass  # the unterminated trailing cell was already appended by flush()
-            else:
+            cells = [c + " " * (w - len(c)) for c, w in zip(line, widths, strict=False)]  # short lines too
+            text = "".join(cells + line[padded:] if len(line) > padded else cells)
+            out.append(text)
+            if i + 1 != len(self._lines):  # the unterminated trailing cell has no line end
                 out.append("\n")
 
     def _format(self, line0: int, line1: int) -> None:
@@ -102,7 +116,7 @@ class TabWriter:
                 line = self._lines[this]
                 if column >= len(line) - 1:
                     break
-                w = len(line[column].text) + self.padding
+                w = len(line[column]) + self.padding
                 width = max(width, w)
                 this += 1
             if self.remember_widths:
