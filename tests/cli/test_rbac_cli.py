@@ -102,7 +102,12 @@ def test_service_accounts_may_read_the_issuer_discovery_documents(kube: Any) -> 
         "[/openid/v1/jwks/]", "[/openid/v1/jwks]"]
 
 
-def test_a_review_without_apiversion_is_answered_in_its_group(kube: Any) -> None:
-    """Found by the manifest fuzzer: a TokenReview without apiVersion crashed `-o name`."""
+def test_a_review_without_apiversion_is_refused_as_kubectl_does(kube: Any) -> None:
+    """Found by the manifest fuzzer: a TokenReview without apiVersion crashed `-o name`.
+    kubectl refuses it before sending anything (and, not validating, finds no mapping)."""
     r = kube("apply -f -", stdin="apiVersion: null\nkind: TokenReview\nmetadata: null\n")
-    assert (r.rc, r.err) == (0, "") and r.out.startswith("tokenreview.authentication.k8s.io/")
+    assert (r.rc, r.out, r.err) == (1, "", 'error: error validating "STDIN": error validating data: '
+                                    "apiVersion not set; if you choose to ignore these errors, turn "
+                                    "validation off with --validate=false\n")
+    r = kube("apply -f - --validate=false", stdin="apiVersion: null\nkind: TokenReview\nmetadata: null\n")
+    assert r.rc == 1 and 'no matches for kind "TokenReview" in version ""' in r.err
