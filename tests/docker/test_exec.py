@@ -103,7 +103,10 @@ def test_exec_on_a_terminal_has_the_clients_size(served: Served) -> None:
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 101, 0, 0))
     proc = subprocess.Popen([KUBECTL_132, "exec", "-it", "box", "--", "sh", "-c",
-                             "echo ready; read line; tty; stty size; echo got:$line"],
+                             # the size follows the start (docker takes it only then): wait for it
+                             "echo ready; read line; tty; "
+                             "until [ \"$(stty size 2>/dev/null)\" = \"33 101\" ]; do sleep 0.1; done; "
+                             "stty size; echo got:$line"],
                             env=served.env, stdin=slave, stdout=slave, stderr=slave,
                             start_new_session=True)
     os.close(slave)
